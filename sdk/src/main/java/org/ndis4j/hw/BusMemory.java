@@ -1,0 +1,28 @@
+package org.ndis4j.hw;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The memory a bus-master device reaches by physical address. NDIS allocates shared memory from it
+ * for a miniport; the device model maps descriptor and buffer addresses through it.
+ */
+public interface BusMemory {
+
+    /** Allocates a zeroed block of {@code length} bytes, or returns null when the bus has no memory left. */
+    SharedMemory allocate(int length);
+
+    /** Frees a block returned by {@link #allocate(int)}. */
+    void free(SharedMemory block);
+
+    /**
+     * The device's view of {@code length} bytes at {@code physicalAddress}: a slice of the block that
+     * holds them (no copy, not retained).
+     *
+     * @throws IllegalArgumentException when the range is not inside one allocated block (a DMA to a
+     *                                  bad address: the device model turns it into an error counter)
+     */
+    ByteBuf map(long physicalAddress, int length);
+
+    /** Bytes currently allocated, for leak accounting at halt. */
+    long allocatedBytes();
+}

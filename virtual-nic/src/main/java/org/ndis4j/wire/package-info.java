@@ -1,0 +1,5 @@
+/**
+ * The wire: the frame codec (QEMU stream framing), TCP and in-memory links, the virtual switch and
+ * the pcap writer. Netty lives here; hardware threads never call driver code.
+ */
+package org.ndis4j.wire;
