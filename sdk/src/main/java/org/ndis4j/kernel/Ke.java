@@ -1,0 +1,86 @@
+package org.ndis4j.kernel;
+
+import org.ndis4j.kernel.internal.ThreadContext;
+
+/**
+ * Kernel routines a miniport calls (KeXxx → {@code Ke.xxx}). IRQL is per thread; these work on any
+ * thread, kernel or not (a test thread runs at PASSIVE_LEVEL until it raises).
+ */
+public final class Ke {
+
+    private Ke() {
+    }
+
+    /** KeGetCurrentIrql. Any IRQL. */
+    public static Irql getCurrentIrql() {
+        return ThreadContext.current().irql();
+    }
+
+    /**
+     * KeRaiseIrql: raises the calling thread's IRQL and returns the old one. Raising to a lower IRQL
+     * than the current one is bug check IRQL_NOT_GREATER_OR_EQUAL's cousin in this kernel:
+     * IRQL_NOT_LESS_OR_EQUAL (0x0A) with the two levels.
+     */
+    public static Irql raiseIrql(Irql newIrql) {
+        ThreadContext ctx = ThreadContext.current();
+        Irql old = ctx.irql();
+        if (old.above(newIrql)) {
+            throw fail(ctx, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL, newIrql, old,
+                    "KeRaiseIrql to " + newIrql + " from the higher " + old);
+        }
+        ctx.setIrql(newIrql);
+        return old;
+    }
+
+    /** KeLowerIrql: back to {@code newIrql}, which must not be above the current IRQL. */
+    public static void lowerIrql(Irql newIrql) {
+        ThreadContext ctx = ThreadContext.current();
+        Irql old = ctx.irql();
+        if (newIrql.above(old)) {
+            throw fail(ctx, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL, newIrql, old,
+                    "KeLowerIrql to " + newIrql + " from the lower " + old);
+        }
+        ctx.setIrql(newIrql);
+    }
+
+    /** KeRaiseIrqlToDpcLevel. */
+    public static Irql raiseIrqlToDpcLevel() {
+        return raiseIrql(Irql.DISPATCH_LEVEL);
+    }
+
+    /** KeGetCurrentProcessorNumber: the processor, or 0 on a thread that is not one. */
+    public static int getCurrentProcessorNumber() {
+        return Math.max(0, ThreadContext.current().processorNumber());
+    }
+
+    /** KeInsertQueueDpc: queues the DPC; false when it is already queued. Any IRQL. */
+    public static boolean insertQueueDpc(KDpc dpc, Object systemArgument1, Object systemArgument2) {
+        return dpc.kernel().insertQueueDpc(dpc, systemArgument1, systemArgument2);
+    }
+
+    /** KeRemoveQueueDpc: takes a queued DPC out; false when it was not queued. Any IRQL. */
+    public static boolean removeQueueDpc(KDpc dpc) {
+        return dpc.tryRemove();
+    }
+
+    /** KeSetTargetProcessorDpc. */
+    public static void setTargetProcessorDpc(KDpc dpc, int number) {
+        dpc.setTargetProcessor(number);
+    }
+
+    /** KeBugCheckEx, from a driver. */
+    public static BugCheckException bugCheckEx(Kernel kernel, long code, long p1, long p2, long p3, long p4) {
+        return kernel.bugCheck(BugCheckCode.MANUALLY_INITIATED_CRASH, p1, p2, p3, p4, null,
+                String.format("KeBugCheckEx(0x%X) called by the driver", code));
+    }
+
+    private static BugCheckException fail(ThreadContext ctx, BugCheckCode code, Irql requested,
+                                          Irql current, String message) {
+        Kernel kernel = ctx.kernel();
+        if (kernel != null) {
+            return kernel.bugCheck(code, requested.level(), current.level(), 0, 0, null, message);
+        }
+        // A thread that never entered a kernel: there is no machine to stop, only the caller.
+        throw new IllegalStateException(code + ": " + message);
+    }
+}

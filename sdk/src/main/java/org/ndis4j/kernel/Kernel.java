@@ -1,0 +1,353 @@
+package org.ndis4j.kernel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.ndis4j.kernel.internal.DpcWatchdog;
+import org.ndis4j.kernel.internal.Processor;
+import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.internal.ThreadedScheduler;
+import org.ndis4j.kernel.internal.WorkerPool;
+
+/**
+ * One simulated machine: processors, system worker queues, a clock, and the crash state. Many
+ * kernels can live in one JVM; every handle knows its kernel.
+ *
+ * <pre>
+ *   Kernel kernel = Kernel.boot(KernelConfig.defaults());
+ *   ... load drivers, add devices (org.ndis4j.ndis) ...
+ *   kernel.close();   // removes devices, unloads drivers, reports leaks, stops the threads
+ * </pre>
+ *
+ * <p>After a bug check the kernel runs no more driver code: queued DPCs and work items are dropped
+ * and every kernel or NDIS call throws {@link BugCheckException}.
+ */
+public final class Kernel implements AutoCloseable {
+
+    private static final AtomicInteger BOOTED = new AtomicInteger();
+
+    private final KernelConfig config;
+    private final String name;
+    private final Scheduler scheduler;
+    private final Processor[] processors;
+    private final Map<WorkQueueType, WorkerPool> workQueues = new EnumMap<>(WorkQueueType.class);
+    private final DpcWatchdog watchdog;
+    private final AtomicReference<CrashReport> crash = new AtomicReference<>();
+    private final CountDownLatch crashed = new CountDownLatch(1);
+    private final List<Consumer<CrashReport>> crashListeners = new CopyOnWriteArrayList<>();
+    private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
+    /** Guarded by itself: shutdown steps, run last-registered first. */
+    private final Deque<Runnable> shutdownSteps = new ArrayDeque<>();
+    private final AtomicInteger nextProcessor = new AtomicInteger();
+    private volatile boolean closed;
+    private volatile boolean crashExpected;
+
+    private Kernel(KernelConfig config) {
+        this.config = config;
+        this.name = config.name() + "#" + BOOTED.incrementAndGet();
+        this.scheduler = new ThreadedScheduler(this, name);
+        this.processors = new Processor[config.processors()];
+        for (int i = 0; i < processors.length; i++) {
+            processors[i] = new Processor(this, i, scheduler);
+        }
+        for (Processor p : processors) {
+            p.start(scheduler);
+        }
+        workQueues.put(WorkQueueType.CriticalWorkQueue,
+                new WorkerPool(this, WorkQueueType.CriticalWorkQueue, config.criticalWorkers(), scheduler));
+        workQueues.put(WorkQueueType.DelayedWorkQueue,
+                new WorkerPool(this, WorkQueueType.DelayedWorkQueue, config.delayedWorkers(), scheduler));
+        watchdog = new DpcWatchdog(this, Arrays.asList(processors), scheduler);
+        watchdog.start();
+    }
+
+    /** Boots a machine. */
+    public static Kernel boot(KernelConfig config) {
+        return new Kernel(config);
+    }
+
+    /** Boots a machine with {@link KernelConfig#defaults()}. */
+    public static Kernel boot() {
+        return boot(KernelConfig.defaults());
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    /** A unique name ("ndis4j#3"), used in thread names and reports. */
+    public String name() {
+        return name;
+    }
+
+    public int processorCount() {
+        return processors.length;
+    }
+
+    /** The scheduler seam. Internal: for the NDIS library and devices, not for drivers. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Kernel clock in nanoseconds (monotonic; only differences mean anything). */
+    public long nanoTime() {
+        return scheduler.nanoTime();
+    }
+
+    /** KeQueryInterruptTime: kernel time in 100-nanosecond units. */
+    public long queryInterruptTime() {
+        return scheduler.nanoTime() / 100;
+    }
+
+    // ---- DPCs -------------------------------------------------------------------------------
+
+    /** KeInitializeDpc: a DPC object whose routine belongs to {@code driver}. */
+    public <C> KDpc initializeDpc(DpcRoutine<C> routine, C deferredContext, String driver) {
+        if (routine == null) {
+            throw new IllegalArgumentException("a DPC needs a routine");
+        }
+        return new KDpc(this, routine, deferredContext, driver);
+    }
+
+    /** Queues {@code dpc} on its target processor, or the current/next one. False if already queued. */
+    boolean insertQueueDpc(KDpc dpc, Object argument1, Object argument2) {
+        checkAlive();
+        if (!dpc.tryInsert(argument1, argument2)) {
+            return false;
+        }
+        int target = dpc.targetProcessor();
+        if (target < 0) {
+            target = currentOrNextProcessor();
+        }
+        processors[target].queue(Irql.DISPATCH_LEVEL, dpc.driver(), dpc::dequeueAndRun);
+        return true;
+    }
+
+    /** The processor the calling thread is, or the next one in turn for other threads. */
+    public int currentOrNextProcessor() {
+        int current = ThreadContext.current().processorNumber();
+        if (current >= 0 && ThreadContext.current().kernel() == this) {
+            return current;
+        }
+        return Math.floorMod(nextProcessor.getAndIncrement(), processors.length);
+    }
+
+    /**
+     * Runs {@code routine} on processor {@code number} at {@code irql} (DISPATCH_LEVEL for a DPC,
+     * DIRQL for an interrupt, which goes before waiting DPCs). Internal: the NDIS library uses it.
+     */
+    public void runOnProcessor(int number, Irql irql, String driver, Runnable routine) {
+        if (number < 0 || number >= processors.length) {
+            throw new IllegalArgumentException("no processor " + number + " on " + name);
+        }
+        processors[number].queue(irql, driver, routine);
+    }
+
+    // ---- work queues ------------------------------------------------------------------------
+
+    /** ExQueueWorkItem: runs {@code routine} at PASSIVE_LEVEL on a thread of queue {@code type}. */
+    public void queueWorkItem(WorkQueueType type, String driver, Runnable routine) {
+        checkAlive();
+        workQueues.get(type).queue(driver, routine);
+    }
+
+    // ---- crash ------------------------------------------------------------------------------
+
+    /**
+     * KeBugCheckEx: stops the machine. Records the first crash (later ones are ignored), and returns
+     * the exception the caller throws to unwind the faulting code.
+     */
+    public BugCheckException bugCheck(BugCheckCode code, long p1, long p2, long p3, long p4,
+                                      String rule, String message) {
+        ThreadContext ctx = ThreadContext.current();
+        return recordCrash(code, p1, p2, p3, p4, rule, message, ctx.driver(), ctx.processorNumber(),
+                ctx.irql(), Thread.currentThread(), Thread.currentThread().getStackTrace());
+    }
+
+    /** A bug check raised on behalf of another thread (the DPC watchdog reports the processor). */
+    public BugCheckException bugCheckFor(Thread culprit, int processor, Irql irql, String driver,
+                                         BugCheckCode code, long p1, long p2, long p3, long p4,
+                                         String rule, String message) {
+        return recordCrash(code, p1, p2, p3, p4, rule, message, driver, processor, irql, culprit,
+                culprit.getStackTrace());
+    }
+
+    /** A driver routine threw: the matching "exception not handled" bug check. */
+    public void unhandledException(BugCheckCode code, Throwable t) {
+        ThreadContext ctx = ThreadContext.current();
+        recordCrash(code, 0xC0000005L, 0, 0, 0, null,
+                "unhandled " + t, ctx.driver(), ctx.processorNumber(), ctx.irql(), Thread.currentThread(),
+                t.getStackTrace());
+    }
+
+    private BugCheckException recordCrash(BugCheckCode code, long p1, long p2, long p3, long p4,
+                                          String rule, String message, String driver, int processor,
+                                          Irql irql, Thread thread, StackTraceElement[] stack) {
+        CrashReport report = new CrashReport(code, List.of(p1, p2, p3, p4), rule, message, driver,
+                processor, irql, thread.getName(), trimStack(stack), Instant.now());
+        if (crash.compareAndSet(null, report)) {
+            crashed.countDown();
+            crashListeners.forEach(l -> l.accept(report));
+            return new BugCheckException(report);
+        }
+        return new BugCheckException(crash.get());
+    }
+
+    private static List<String> trimStack(StackTraceElement[] stack) {
+        return Arrays.stream(stack)
+                .filter(f -> !f.getClassName().startsWith("java.lang.Thread")
+                        && !f.getClassName().equals(Kernel.class.getName()))
+                .map(StackTraceElement::toString)
+                .limit(40)
+                .toList();
+    }
+
+    public boolean isCrashed() {
+        return crash.get() != null;
+    }
+
+    public Optional<CrashReport> crashReport() {
+        return Optional.ofNullable(crash.get());
+    }
+
+    /** Waits up to {@code timeout} for a bug check; the report, or empty if none came. */
+    public Optional<CrashReport> awaitCrash(Duration timeout) throws InterruptedException {
+        crashed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return crashReport();
+    }
+
+    /**
+     * Marks the crash as the one a test expected, so the test harness does not fail the test for it.
+     */
+    public void acknowledgeCrash() {
+        crashExpected = true;
+    }
+
+    /** True when there was a crash and a test said it expected it. */
+    public boolean isCrashAcknowledged() {
+        return crashExpected && isCrashed();
+    }
+
+    /** Called with the report when the machine crashes (a tool prints it, a test fails). */
+    public void onCrash(Consumer<CrashReport> listener) {
+        crashListeners.add(listener);
+        CrashReport already = crash.get();
+        if (already != null) {
+            listener.accept(already);
+        }
+    }
+
+    /** Throws the recorded crash if the machine has stopped; every entry point calls it. */
+    public void checkAlive() {
+        CrashReport report = crash.get();
+        if (report != null) {
+            throw new BugCheckException(report);
+        }
+        if (closed) {
+            throw new IllegalStateException("kernel " + name + " is closed");
+        }
+    }
+
+    // ---- extensions and shutdown ------------------------------------------------------------
+
+    /**
+     * Per-kernel state of a layer above the kernel (the NDIS library keeps its drivers and adapters
+     * here), created on first use. Internal.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T extension(Class<T> type, Function<Kernel, T> factory) {
+        Object existing = extensions.get(type);
+        if (existing != null) {
+            return (T) existing;
+        }
+        // Not computeIfAbsent: a factory may itself ask for another extension.
+        synchronized (extensions) {
+            existing = extensions.get(type);
+            if (existing == null) {
+                existing = factory.apply(this);
+                extensions.put(type, existing);
+            }
+            return (T) existing;
+        }
+    }
+
+    /** A step to run at {@link #close()}, before the threads stop; the last added runs first. */
+    public void addShutdownStep(Runnable step) {
+        synchronized (shutdownSteps) {
+            shutdownSteps.push(step);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Shuts the machine down: runs the shutdown steps (NDIS removes devices and unloads drivers,
+     * which reports leaks), then stops the processors, worker threads and the clock.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        RuntimeException failure = null;
+        for (;;) {
+            Runnable step;
+            synchronized (shutdownSteps) {
+                step = shutdownSteps.poll();
+            }
+            if (step == null) {
+                break;
+            }
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        closed = true;
+        watchdog.stop();
+        for (Processor p : processors) {
+            p.stop();
+        }
+        workQueues.values().forEach(WorkerPool::stop);
+        scheduler.shutdown();
+        try {
+            for (Processor p : processors) {
+                p.thread().join(2000);
+            }
+            for (WorkerPool pool : workQueues.values()) {
+                pool.join(2000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null && !(failure instanceof BugCheckException)) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + name + ", " + processors.length + " processors"
+                + (isCrashed() ? ", crashed" : "") + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,59 @@
+package org.ndis4j.kernel;
+
+import java.time.Duration;
+
+/**
+ * How a simulated machine is built.
+ *
+ * @param name             shown in thread names and crash reports
+ * @param processors       number of simulated processors (each a thread that runs ISRs and DPCs)
+ * @param criticalWorkers  threads serving CriticalWorkQueue
+ * @param delayedWorkers   threads serving DelayedWorkQueue
+ * @param dpcTimeout       DPC watchdog: the longest a single DPC or ISR may run
+ * @param dpcWatchdogLimit DPC watchdog: the longest a processor may stay at DISPATCH_LEVEL or above
+ */
+public record KernelConfig(String name, int processors, int criticalWorkers, int delayedWorkers,
+                           Duration dpcTimeout, Duration dpcWatchdogLimit) {
+
+    /** Simulated defaults; see docs/kernel.md for the Windows values they stand for. */
+    public static final Duration DEFAULT_DPC_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_DPC_WATCHDOG_LIMIT = Duration.ofSeconds(10);
+
+    public KernelConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a kernel needs a name");
+        }
+        if (processors < 1 || processors > 64) {
+            throw new IllegalArgumentException("processors must be 1..64: " + processors);
+        }
+        if (criticalWorkers < 1 || delayedWorkers < 1) {
+            throw new IllegalArgumentException("each work queue needs at least one worker thread");
+        }
+        if (dpcTimeout.isNegative() || dpcTimeout.isZero()
+                || dpcWatchdogLimit.isNegative() || dpcWatchdogLimit.isZero()) {
+            throw new IllegalArgumentException("DPC watchdog limits must be positive");
+        }
+    }
+
+    /** Two processors, four critical and two delayed worker threads. */
+    public static KernelConfig defaults() {
+        return new KernelConfig("ndis4j", 2, 4, 2, DEFAULT_DPC_TIMEOUT, DEFAULT_DPC_WATCHDOG_LIMIT);
+    }
+
+    public KernelConfig withName(String newName) {
+        return new KernelConfig(newName, processors, criticalWorkers, delayedWorkers, dpcTimeout,
+                dpcWatchdogLimit);
+    }
+
+    public KernelConfig withProcessors(int count) {
+        return new KernelConfig(name, count, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit);
+    }
+
+    public KernelConfig withWorkers(int critical, int delayed) {
+        return new KernelConfig(name, processors, critical, delayed, dpcTimeout, dpcWatchdogLimit);
+    }
+
+    public KernelConfig withDpcWatchdog(Duration singleDpc, Duration cumulative) {
+        return new KernelConfig(name, processors, criticalWorkers, delayedWorkers, singleDpc, cumulative);
+    }
+}

@@ -1,0 +1,127 @@
+package org.ndis4j.kernel.internal;
+
+import org.ndis4j.kernel.BugCheckCode;
+import org.ndis4j.kernel.BugCheckException;
+import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Kernel;
+
+/**
+ * A simulated processor: one thread that runs interrupt service routines at DIRQL and drains its
+ * DPC queue at DISPATCH_LEVEL. Interrupt requests go to the front of the queue, so an ISR runs
+ * before any DPC still waiting (a running DPC is not preempted: see docs/kernel.md).
+ */
+public final class Processor {
+
+    private final Kernel kernel;
+    private final int number;
+    private final TaskQueue queue;
+    private final ThreadContext context;
+    private KernelThread thread;
+    private volatile boolean stopping;
+
+    /** Kernel clock when the current ISR or DPC started, 0 when idle; read by the DPC watchdog. */
+    private volatile long routineStart;
+    /** Kernel clock when the processor last rose to DISPATCH_LEVEL from idle, 0 when idle. */
+    private volatile long elevatedSince;
+    /** What runs now, for the watchdog's report. */
+    private volatile String routineDriver;
+
+    public Processor(Kernel kernel, int number, Scheduler scheduler) {
+        this.kernel = kernel;
+        this.number = number;
+        this.queue = scheduler.newTaskQueue();
+        this.context = new ThreadContext(kernel, ThreadContext.Kind.PROCESSOR, number);
+    }
+
+    public void start(Scheduler scheduler) {
+        thread = scheduler.startThread(kernel.name() + "-cpu" + number, context, this::loop);
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public KernelThread thread() {
+        return thread;
+    }
+
+    /** Queues a routine to run at {@code irql} on this processor; interrupts jump the queue. */
+    public void queue(Irql irql, String driver, Runnable routine) {
+        Runnable task = () -> runAt(irql, driver, routine);
+        if (irql.above(Irql.DISPATCH_LEVEL)) {
+            queue.addFirst(task);
+        } else {
+            queue.add(task);
+        }
+    }
+
+    /** Tasks waiting in this processor's queue. */
+    public int queued() {
+        return queue.size();
+    }
+
+    public long routineStart() {
+        return routineStart;
+    }
+
+    public long elevatedSince() {
+        return elevatedSince;
+    }
+
+    public String routineDriver() {
+        return routineDriver;
+    }
+
+    public void stop() {
+        stopping = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void loop() {
+        while (!stopping) {
+            Runnable task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (kernel.isCrashed()) {
+                continue; // the machine has stopped: drain without running driver code
+            }
+            if (elevatedSince == 0) {
+                elevatedSince = kernel.nanoTime();
+            }
+            task.run();
+            if (queue.size() == 0) {
+                elevatedSince = 0;
+            }
+        }
+    }
+
+    private void runAt(Irql irql, String driver, Runnable routine) {
+        context.setIrql(irql);
+        String previous = context.enterDriver(driver);
+        routineDriver = driver;
+        routineStart = kernel.nanoTime();
+        try {
+            routine.run();
+            if (context.irql() != irql && !kernel.isCrashed()) {
+                // A DPC or ISR that returns at another IRQL than it was called at.
+                throw kernel.bugCheck(BugCheckCode.IRQL_UNEXPECTED_VALUE,
+                        (long) context.irql().level() << 8 | irql.level(), 0, 0, 0, null,
+                        "a routine returned at " + context.irql() + " but was called at " + irql);
+            }
+        } catch (BugCheckException stopped) {
+            // Recorded by the kernel already; this processor stops running driver code.
+        } catch (Throwable t) {
+            kernel.unhandledException(BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED, t);
+        } finally {
+            routineStart = 0;
+            routineDriver = null;
+            context.leaveDriver(previous);
+            context.setIrql(Irql.PASSIVE_LEVEL);
+        }
+    }
+}

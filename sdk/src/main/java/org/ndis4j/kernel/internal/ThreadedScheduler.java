@@ -1,0 +1,150 @@
+package org.ndis4j.kernel.internal;
+
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ndis4j.kernel.Kernel;
+
+/**
+ * The scheduler of real threads: every context is a platform thread, the clock is the JVM's
+ * monotonic clock, and the clock thread is a one-thread scheduled executor.
+ */
+public final class ThreadedScheduler implements Scheduler {
+
+    private final ScheduledThreadPoolExecutor clock;
+
+    public ThreadedScheduler(Kernel kernel, String name) {
+        clock = new ScheduledThreadPoolExecutor(1, r -> new KernelThread(name + "-clock",
+                new ThreadContext(kernel, ThreadContext.Kind.CLOCK, -1), r));
+        clock.setRemoveOnCancelPolicy(true);
+        clock.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public KernelThread startThread(String name, ThreadContext context, Runnable body) {
+        KernelThread t = new KernelThread(name, context, body);
+        t.start();
+        return t;
+    }
+
+    @Override
+    public TaskQueue newTaskQueue() {
+        return new BlockingTaskQueue(new LinkedBlockingDeque<>());
+    }
+
+    @Override
+    public ScheduledTask schedule(long delayNanos, Runnable action) {
+        ScheduledFuture<?> f = clock.schedule(action, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public Waitable newEvent(boolean signaled) {
+        return new ThreadedEvent(signaled);
+    }
+
+    @Override
+    public void sleep(long nanos) throws InterruptedException {
+        TimeUnit.NANOSECONDS.sleep(nanos);
+    }
+
+    @Override
+    public void shutdown() {
+        clock.shutdownNow();
+    }
+
+    /** A LinkedBlockingDeque: the same handoff a ThreadPoolExecutor makes. */
+    private record BlockingTaskQueue(LinkedBlockingDeque<Runnable> deque) implements TaskQueue {
+        @Override
+        public void add(Runnable task) {
+            deque.offerLast(task);
+        }
+
+        @Override
+        public void addFirst(Runnable task) {
+            deque.offerFirst(task);
+        }
+
+        @Override
+        public Runnable take() throws InterruptedException {
+            return deque.take();
+        }
+
+        @Override
+        public int size() {
+            return deque.size();
+        }
+    }
+
+    /** A notification event (stays set until reset). */
+    private static final class ThreadedEvent implements Waitable {
+        /** Guards signaled. */
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private boolean signaled;
+
+        ThreadedEvent(boolean signaled) {
+            this.signaled = signaled;
+        }
+
+        @Override
+        public void set() {
+            lock.lock();
+            try {
+                signaled = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void reset() {
+            lock.lock();
+            try {
+                signaled = false;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean isSet() {
+            lock.lock();
+            try {
+                return signaled;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean await(long timeoutNanos) throws InterruptedException {
+            lock.lock();
+            try {
+                long remaining = timeoutNanos;
+                while (!signaled) {
+                    if (timeoutNanos < 0) {
+                        changed.await();
+                    } else {
+                        if (remaining <= 0) {
+                            return false;
+                        }
+                        remaining = changed.awaitNanos(remaining);
+                    }
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

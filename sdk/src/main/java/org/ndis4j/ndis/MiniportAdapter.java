@@ -1,0 +1,393 @@
+package org.ndis4j.ndis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.kernel.BugCheckException;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * NDIS's side of one miniport adapter: the state machine, the attributes the miniport set, the
+ * link state, and the accounting of everything allocated with the adapter handle (work items,
+ * timers) that halt checks. Lifecycle methods run at PASSIVE_LEVEL on a system thread (see
+ * {@link PnpManager}).
+ */
+final class MiniportAdapter {
+
+    private final NdisMiniportAdapterHandle handle;
+    private final NdisMiniportDriverHandle driver;
+    private final DeviceResources resources;
+    private final int ifIndex;
+    private final Kernel kernel;
+    private final List<Consumer<NdisStatusIndication>> statusListeners = new CopyOnWriteArrayList<>();
+
+    /** Guards every field below. */
+    private final Object lock = new Object();
+    private AdapterState state = AdapterState.Halted;
+    private Object context;
+    private MiniportAdapterRegistrationAttributes registration;
+    private MiniportAdapterGeneralAttributes general;
+    private NdisLinkState linkState = NdisLinkState.disconnected();
+    private boolean haltReturned;
+    private boolean haltWaiting;
+    private final Set<NdisIoWorkItem> workItems = new LinkedHashSet<>();
+    private final Set<NdisTimer> timers = new LinkedHashSet<>();
+    /** Work items queued or running: each holds the adapter alive. */
+    private int workItemReferences;
+    /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
+    private Scheduler.Waitable pendingCompletion;
+    private NdisStatus completionStatus;
+
+    MiniportAdapter(NdisMiniportAdapterHandle handle, NdisMiniportDriverHandle driver,
+                    DeviceResources resources, int ifIndex) {
+        this.handle = handle;
+        this.driver = driver;
+        this.resources = resources;
+        this.ifIndex = ifIndex;
+        this.kernel = driver.kernel();
+    }
+
+    NdisMiniportDriverHandle driver() {
+        return driver;
+    }
+
+    int ifIndex() {
+        return ifIndex;
+    }
+
+    AdapterState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    Object context() {
+        synchronized (lock) {
+            return context;
+        }
+    }
+
+    NdisLinkState linkState() {
+        synchronized (lock) {
+            return linkState;
+        }
+    }
+
+    MiniportAdapterGeneralAttributes generalAttributes() {
+        synchronized (lock) {
+            return general;
+        }
+    }
+
+    boolean isHaltWaitingForWorkItems() {
+        synchronized (lock) {
+            return haltWaiting;
+        }
+    }
+
+    void addStatusListener(Consumer<NdisStatusIndication> listener) {
+        statusListeners.add(listener);
+    }
+
+    // ---- state machine ----------------------------------------------------------------------
+
+    private void moveTo(AdapterState next) {
+        AdapterState from;
+        synchronized (lock) {
+            from = state;
+            if (!from.canMoveTo(next)) {
+                throw Verifier.violation(kernel, Rule.Adapter_StateTransition, from.ordinal(), next.ordinal(),
+                        handle.name() + ": illegal adapter state transition " + from + " -> " + next);
+            }
+            state = next;
+        }
+        Trace.log("%s: %s -> %s", handle.name(), from, next);
+    }
+
+    /** MiniportInitializeEx, then Paused; on failure back to Halted and the status is returned. */
+    NdisStatus initialize() {
+        moveTo(AdapterState.Initializing);
+        NdisStatus status = callDriver(() -> characteristics().initializeEx(handle,
+                new MiniportInitParameters(resources, ifIndex)));
+        if (status == null || status == NdisStatus.PENDING) {
+            throw Verifier.violation(kernel, Rule.Init_SetAttributes, 0, 0,
+                    handle.name() + ": MiniportInitializeEx returned " + status + "; it must return success or a failure");
+        }
+        if (!status.isSuccess()) {
+            Trace.log("%s: MiniportInitializeEx failed with %s", handle.name(), status);
+            checkLeaks("a failed MiniportInitializeEx");
+            moveTo(AdapterState.Halted);
+            return status;
+        }
+        synchronized (lock) {
+            if (registration == null || general == null) {
+                throw Verifier.violation(kernel, Rule.Init_SetAttributes, registration == null ? 0 : 1, 0,
+                        handle.name() + ": MiniportInitializeEx succeeded without setting "
+                                + (registration == null ? "registration" : "general") + " attributes");
+            }
+        }
+        moveTo(AdapterState.Paused);
+        return status;
+    }
+
+    /** Paused → Restarting → MiniportRestart → Running (or back to Paused when restart fails). */
+    NdisStatus restart() {
+        moveTo(AdapterState.Restarting);
+        NdisStatus status = awaitCompletion(callDriver(() -> characteristics().restart(contextOrFail())),
+                "MiniportRestart");
+        moveTo(status.isSuccess() ? AdapterState.Running : AdapterState.Paused);
+        return status;
+    }
+
+    /** Running → Pausing → MiniportPause → Paused. Pause cannot fail. */
+    void pause() {
+        moveTo(AdapterState.Pausing);
+        NdisStatus status = awaitCompletion(callDriver(() -> characteristics().pause(contextOrFail())),
+                "MiniportPause");
+        if (!status.isSuccess()) {
+            throw Verifier.violation(kernel, Rule.Adapter_StateTransition, status.code(), 0,
+                    handle.name() + ": MiniportPause returned " + status + "; pause cannot fail");
+        }
+        moveTo(AdapterState.Paused);
+    }
+
+    /**
+     * Paused → MiniportHaltEx → (wait for work items) → Halted, then the leak check of everything
+     * allocated with the adapter handle.
+     */
+    void halt(NdisHaltAction action) {
+        callDriver(() -> {
+            characteristics().haltEx(contextOrFail(), action);
+            return null;
+        });
+        synchronized (lock) {
+            haltReturned = true;
+            haltWaiting = workItemReferences > 0;
+            while (workItemReferences > 0) {
+                kernel.checkAlive();
+                try {
+                    lock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while halt waits for work items", e);
+                }
+            }
+            haltWaiting = false;
+        }
+        checkLeaks("MiniportHaltEx");
+        moveTo(AdapterState.Halted);
+    }
+
+    /** Paused or Running → Shutdown (MiniportShutdownEx); nothing returns from it. */
+    void shutdown() {
+        callDriver(() -> {
+            characteristics().shutdownEx(contextOrFail());
+            return null;
+        });
+        moveTo(AdapterState.Shutdown);
+    }
+
+    private NdisStatus awaitCompletion(NdisStatus returned, String handler) {
+        if (returned != NdisStatus.PENDING) {
+            synchronized (lock) {
+                pendingCompletion = null;
+                if (completionStatus != null) {
+                    throw Verifier.violation(kernel, Rule.Adapter_StateTransition, returned.code(), 0,
+                            handle.name() + ": " + handler + " returned " + returned
+                                    + " but also called its completion; completion is only for PENDING");
+                }
+            }
+            return returned;
+        }
+        Scheduler.Waitable done;
+        synchronized (lock) {
+            done = pendingCompletion;
+        }
+        try {
+            while (!done.await(100_000_000L)) {
+                kernel.checkAlive();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + handler + " pends", e);
+        }
+        synchronized (lock) {
+            pendingCompletion = null;
+            return completionStatus;
+        }
+    }
+
+    /** Arms the completion a PENDING pause or restart will signal; called before the handler runs. */
+    private void armCompletion() {
+        synchronized (lock) {
+            pendingCompletion = kernel.scheduler().newEvent(false);
+            completionStatus = null;
+        }
+    }
+
+    /** NdisMPauseComplete / NdisMRestartComplete. */
+    void complete(AdapterState expected, NdisStatus status, String function) {
+        Scheduler.Waitable done;
+        synchronized (lock) {
+            done = pendingCompletion;
+            if (state != expected || done == null || completionStatus != null) {
+                throw Verifier.violation(kernel, Rule.Adapter_StateTransition, state.ordinal(), expected.ordinal(),
+                        handle.name() + ": " + function + " called while the adapter is " + state
+                                + (completionStatus != null ? " and already completed" : ""));
+            }
+            completionStatus = status;
+        }
+        done.set();
+    }
+
+    // ---- attributes and status --------------------------------------------------------------
+
+    void setAttributes(MiniportAttributes attributes) {
+        synchronized (lock) {
+            if (state != AdapterState.Initializing) {
+                throw Verifier.violation(kernel, Rule.Init_SetAttributes, state.ordinal(), 0,
+                        handle.name() + ": NdisMSetMiniportAttributes outside MiniportInitializeEx (adapter is "
+                                + state + ")");
+            }
+            if (attributes instanceof MiniportAdapterRegistrationAttributes r) {
+                if (registration != null) {
+                    throw Verifier.violation(kernel, Rule.Init_SetAttributes, 0, 0,
+                            handle.name() + ": registration attributes set twice");
+                }
+                registration = r;
+                context = r.miniportAdapterContext();
+            } else if (attributes instanceof MiniportAdapterGeneralAttributes g) {
+                if (registration == null) {
+                    throw Verifier.violation(kernel, Rule.Init_SetAttributes, 1, 0,
+                            handle.name() + ": general attributes before registration attributes");
+                }
+                general = g;
+                linkState = g.initialLinkState();
+            }
+        }
+        Trace.log("%s: NdisMSetMiniportAttributes(%s)", handle.name(), attributes.getClass().getSimpleName());
+    }
+
+    void indicateStatus(NdisStatusIndication indication) {
+        synchronized (lock) {
+            if (registration == null || haltReturned || state == AdapterState.Halted
+                    || state == AdapterState.Shutdown) {
+                throw Verifier.violation(kernel, Rule.Status_IndicationState, state.ordinal(), haltReturned ? 1 : 0,
+                        handle.name() + ": NdisMIndicateStatusEx(" + indication.statusCode() + ") while the adapter is "
+                                + state + (haltReturned ? " (MiniportHaltEx has returned)" : "")
+                                + (registration == null ? " (no registration attributes yet)" : ""));
+            }
+            if (indication.statusCode() == NdisStatus.LINK_STATE) {
+                if (!(indication.statusBuffer() instanceof NdisLinkState newState)) {
+                    throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0,
+                            "NDIS_STATUS_LINK_STATE needs an NDIS_LINK_STATE buffer, got " + indication.statusBuffer());
+                }
+                if (newState.equals(linkState)) {
+                    Trace.log("%s: duplicate link state suppressed (%s)", handle.name(), newState);
+                    return;
+                }
+                linkState = newState;
+            }
+        }
+        Trace.log("%s: status %s %s", handle.name(), indication.statusCode(), indication.statusBuffer());
+        for (Consumer<NdisStatusIndication> l : statusListeners) {
+            l.accept(indication);
+        }
+    }
+
+    // ---- work items and timers --------------------------------------------------------------
+
+    void workItemAllocated(NdisIoWorkItem item) {
+        synchronized (lock) {
+            workItems.add(item);
+        }
+    }
+
+    void workItemFreed(NdisIoWorkItem item) {
+        synchronized (lock) {
+            workItems.remove(item);
+        }
+    }
+
+    void referenceForWorkItem() {
+        synchronized (lock) {
+            workItemReferences++;
+        }
+    }
+
+    void dereferenceForWorkItem() {
+        synchronized (lock) {
+            if (--workItemReferences == 0) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    void timerAllocated(NdisTimer timer) {
+        synchronized (lock) {
+            timers.add(timer);
+        }
+    }
+
+    void timerFreed(NdisTimer timer) {
+        synchronized (lock) {
+            timers.remove(timer);
+        }
+    }
+
+    private void checkLeaks(String where) {
+        List<NdisIoWorkItem> leakedItems;
+        List<NdisTimer> leakedTimers;
+        synchronized (lock) {
+            leakedItems = new ArrayList<>(workItems);
+            leakedTimers = new ArrayList<>(timers);
+        }
+        if (!leakedItems.isEmpty()) {
+            throw Verifier.violation(kernel, Rule.Init_NdisAllocateIoWorkItem, leakedItems.size(), 0,
+                    handle.name() + ": " + leakedItems.size() + " work item(s) allocated with the adapter handle "
+                            + "were not freed by the end of " + where);
+        }
+        if (!leakedTimers.isEmpty()) {
+            throw Verifier.violation(kernel, Rule.TimerObject_Leak, leakedTimers.size(), 0,
+                    handle.name() + ": " + leakedTimers.size() + " timer object(s) allocated with the adapter "
+                            + "handle were not freed by the end of " + where);
+        }
+    }
+
+    // ---- calling the driver -----------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private MiniportDriver<Object> characteristics() {
+        return (MiniportDriver<Object>) driver.characteristics();
+    }
+
+    private Object contextOrFail() {
+        Object c = context();
+        if (c == null) {
+            throw new IllegalStateException(handle.name() + " has no adapter context");
+        }
+        return c;
+    }
+
+    /** Calls a driver handler with the driver named as the running code (for crash reports). */
+    private <T> T callDriver(java.util.function.Supplier<T> handler) {
+        armCompletion();
+        ThreadContext ctx = ThreadContext.current();
+        String previous = ctx.enterDriver(driver.driverName());
+        try {
+            return handler.get();
+        } catch (BugCheckException e) {
+            throw e;
+        } finally {
+            ctx.leaveDriver(previous);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package org.ndis4j.ndis;
+
+import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * The NdisXxx functions ({@code NdisAllocateIoWorkItem} → {@code Ndis.allocateIoWorkItem}). Each
+ * checks the IRQL its WDK page gives and the rules in docs/verifier-rules.md; the handle argument
+ * carries the kernel.
+ */
+public final class Ndis {
+
+    private Ndis() {
+    }
+
+    // ---- I/O work items ---------------------------------------------------------------------
+
+    /**
+     * NdisAllocateIoWorkItem. IRQL &lt;= DISPATCH_LEVEL. {@code ndisObjectHandle} is a miniport
+     * adapter, miniport driver, filter module or device handle; a protocol handle is refused (rule
+     * IoWorkItem_HandleKind). Returns null when the allocation fails.
+     */
+    public static NdisIoWorkItem allocateIoWorkItem(NdisHandle ndisObjectHandle) {
+        Kernel kernel = kernelOf(ndisObjectHandle, "NdisAllocateIoWorkItem");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisAllocateIoWorkItem");
+        MiniportAdapter adapter = null;
+        switch (ndisObjectHandle.kind()) {
+            case MINIPORT_ADAPTER -> adapter = ((NdisMiniportAdapterHandle) ndisObjectHandle).adapter();
+            case MINIPORT_DRIVER, FILTER_MODULE, DEVICE -> { }
+            case PROTOCOL_DRIVER, PROTOCOL_BINDING -> throw Verifier.violation(kernel, Rule.IoWorkItem_HandleKind,
+                    ndisObjectHandle.kind().ordinal(), 0, "NdisAllocateIoWorkItem with a protocol handle ("
+                            + ndisObjectHandle + "): a protocol driver has no device object to hold alive");
+            default -> throw Verifier.violation(kernel, Rule.IoWorkItem_HandleKind, ndisObjectHandle.kind().ordinal(),
+                    0, "NdisAllocateIoWorkItem with a " + ndisObjectHandle.kind() + " handle (" + ndisObjectHandle
+                            + "); it takes a miniport adapter, miniport driver, filter module or device handle");
+        }
+        if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.IO_WORK_ITEM)) {
+            Trace.log("NdisAllocateIoWorkItem(%s) -> NULL (fault injection)", ndisObjectHandle.name());
+            return null;
+        }
+        NdisIoWorkItem item = new NdisIoWorkItem(ndisObjectHandle, adapter);
+        if (adapter != null) {
+            adapter.workItemAllocated(item);
+        }
+        return item;
+    }
+
+    /**
+     * NdisQueueIoWorkItem. IRQL &lt;= DISPATCH_LEVEL. The routine runs later at PASSIVE_LEVEL on a
+     * CriticalWorkQueue worker thread as {@code routine.run(workItemContext, item)}. Queuing an item
+     * that is queued and has not started is rule IoWorkItem_DoubleQueue.
+     */
+    public static <C> void queueIoWorkItem(NdisIoWorkItem ndisIoWorkItemHandle, IoWorkItemRoutine<C> routine,
+                                           C workItemContext) {
+        Kernel kernel = kernelOf(ndisIoWorkItemHandle, "NdisQueueIoWorkItem");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisQueueIoWorkItem");
+        ndisIoWorkItemHandle.queue(routine, workItemContext);
+    }
+
+    /**
+     * NdisFreeIoWorkItem. IRQL &lt;= DISPATCH_LEVEL. Legal inside the item's own routine; freeing a
+     * queued item is IoWorkItem_FreeWhileQueued, freeing twice IoWorkItem_UseAfterFree.
+     */
+    public static void freeIoWorkItem(NdisIoWorkItem ndisIoWorkItemHandle) {
+        Kernel kernel = kernelOf(ndisIoWorkItemHandle, "NdisFreeIoWorkItem");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisFreeIoWorkItem");
+        ndisIoWorkItemHandle.free();
+    }
+
+    // ---- timers -----------------------------------------------------------------------------
+
+    /**
+     * NdisAllocateTimerObject. IRQL = PASSIVE_LEVEL. The timer function runs at DISPATCH_LEVEL with
+     * {@code functionContext} (or the context given to {@link #setTimerObject}). Null on failure.
+     */
+    public static <C> NdisTimer allocateTimerObject(NdisHandle ndisHandle, NdisTimerFunction<C> timerFunction,
+                                                    C functionContext) {
+        Kernel kernel = kernelOf(ndisHandle, "NdisAllocateTimerObject");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Timer_Function, "NdisAllocateTimerObject");
+        if (timerFunction == null) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, "NdisAllocateTimerObject without a function");
+        }
+        if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.TIMER_OBJECT)) {
+            return null;
+        }
+        MiniportAdapter adapter = ndisHandle instanceof NdisMiniportAdapterHandle a ? a.adapter() : null;
+        NdisTimer timer = new NdisTimer(ndisHandle, adapter, timerFunction, functionContext);
+        if (adapter != null) {
+            adapter.timerAllocated(timer);
+        }
+        return timer;
+    }
+
+    /**
+     * NdisSetTimerObject. IRQL &lt;= DISPATCH_LEVEL. {@code dueTime} in 100-ns units: negative is
+     * relative, positive absolute (interrupt time). {@code millisecondsPeriod} &gt; 0 makes it periodic.
+     * {@code functionContext} replaces the allocation context when not null. Returns true when the
+     * timer was already set.
+     */
+    public static boolean setTimerObject(NdisTimer timerObject, long dueTime, int millisecondsPeriod,
+                                         Object functionContext) {
+        Kernel kernel = kernelOf(timerObject, "NdisSetTimerObject");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisSetTimerObject");
+        return timerObject.set(dueTime, millisecondsPeriod, functionContext);
+    }
+
+    /** NdisCancelTimerObject. IRQL &lt;= DISPATCH_LEVEL. True when the timer was set and is now cancelled. */
+    public static boolean cancelTimerObject(NdisTimer timerObject) {
+        Kernel kernel = kernelOf(timerObject, "NdisCancelTimerObject");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisCancelTimerObject");
+        return timerObject.cancel();
+    }
+
+    /** NdisFreeTimerObject. IRQL &lt;= DISPATCH_LEVEL. The timer must not be set. */
+    public static void freeTimerObject(NdisTimer timerObject) {
+        Kernel kernel = kernelOf(timerObject, "NdisFreeTimerObject");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisFreeTimerObject");
+        timerObject.free();
+    }
+
+    // ---- spin locks -------------------------------------------------------------------------
+
+    /** NdisAllocateSpinLock. Any IRQL. */
+    public static NdisSpinLock allocateSpinLock() {
+        return new NdisSpinLock();
+    }
+
+    /** NdisFreeSpinLock. The lock must not be held. */
+    public static void freeSpinLock(NdisSpinLock spinLock) {
+        if (spinLock.isLocked()) {
+            throw violationHere(Rule.SpinLock, "NdisFreeSpinLock on a spin lock that is held");
+        }
+    }
+
+    /** NdisAcquireSpinLock. IRQL &lt;= DISPATCH_LEVEL; raises to DISPATCH_LEVEL. */
+    public static void acquireSpinLock(NdisSpinLock spinLock) {
+        ThreadContext ctx = ThreadContext.current();
+        if (ctx.irql().above(Irql.DISPATCH_LEVEL)) {
+            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisAcquireSpinLock");
+        }
+        Irql old = ctx.irql();
+        take(spinLock, ctx, "NdisAcquireSpinLock");
+        spinLock.oldIrql = old;
+    }
+
+    /** NdisReleaseSpinLock: releases and returns to the IRQL the holder came from. */
+    public static void releaseSpinLock(NdisSpinLock spinLock) {
+        ThreadContext ctx = ThreadContext.current();
+        Irql back = spinLock.oldIrql;
+        give(spinLock, "NdisReleaseSpinLock");
+        ctx.setIrql(back);
+    }
+
+    /** NdisDprAcquireSpinLock. IRQL = DISPATCH_LEVEL (a DPC, or code that already raised). */
+    public static void dprAcquireSpinLock(NdisSpinLock spinLock) {
+        ThreadContext ctx = ThreadContext.current();
+        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprAcquireSpinLock");
+        }
+        take(spinLock, ctx, "NdisDprAcquireSpinLock");
+        spinLock.oldIrql = Irql.DISPATCH_LEVEL;
+    }
+
+    /** NdisDprReleaseSpinLock. IRQL = DISPATCH_LEVEL. */
+    public static void dprReleaseSpinLock(NdisSpinLock spinLock) {
+        ThreadContext ctx = ThreadContext.current();
+        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprReleaseSpinLock");
+        }
+        give(spinLock, "NdisDprReleaseSpinLock");
+    }
+
+    private static void take(NdisSpinLock spinLock, ThreadContext ctx, String function) {
+        if (spinLock.lock.isHeldByCurrentThread()) {
+            // On a real machine the processor would spin forever on its own lock.
+            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread already holds (deadlock)");
+        }
+        spinLock.lock.lock();
+        ctx.setIrql(Irql.DISPATCH_LEVEL);
+        Kernel kernel = ctx.kernel();
+        if (kernel != null) {
+            kernel.scheduler().switchPoint();
+        }
+    }
+
+    private static void give(NdisSpinLock spinLock, String function) {
+        if (!spinLock.lock.isHeldByCurrentThread()) {
+            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread does not hold");
+        }
+        spinLock.lock.unlock();
+    }
+
+    // ---- events and stalls ------------------------------------------------------------------
+
+    /** NdisInitializeEvent: a notification event, not signaled, of the calling thread's kernel. */
+    public static NdisEvent initializeEvent() {
+        return new NdisEvent(currentKernel("NdisInitializeEvent"));
+    }
+
+    /** NdisSetEvent. IRQL &lt;= DISPATCH_LEVEL. */
+    public static void setEvent(NdisEvent event) {
+        Verifier.irqlAtMost(event.kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisSetEvent");
+        event.waitable.set();
+    }
+
+    /** NdisResetEvent. IRQL &lt;= DISPATCH_LEVEL. */
+    public static void resetEvent(NdisEvent event) {
+        Verifier.irqlAtMost(event.kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisResetEvent");
+        event.waitable.reset();
+    }
+
+    /**
+     * NdisWaitEvent. IRQL = PASSIVE_LEVEL. Waits up to {@code msToWait} milliseconds (0: forever);
+     * true when the event was signaled.
+     */
+    public static boolean waitEvent(NdisEvent event, int msToWait) {
+        Verifier.irqlEquals(event.kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisWaitEvent");
+        try {
+            return event.waitable.await(msToWait == 0 ? -1 : msToWait * 1_000_000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            event.kernel.checkAlive();
+            return false;
+        }
+    }
+
+    /**
+     * NdisStallExecution: busy-waits {@code microsecondsToStall} (keep it under 50 µs). Any IRQL. A
+     * stall on a machine that has crashed ends with the crash.
+     */
+    public static void stallExecution(int microsecondsToStall) {
+        Kernel kernel = ThreadContext.current().kernel();
+        if (kernel == null) {
+            throw new IllegalStateException("NdisStallExecution outside any kernel");
+        }
+        long end = kernel.nanoTime() + microsecondsToStall * 1_000L;
+        while (kernel.nanoTime() < end) {
+            kernel.checkAlive();
+            Thread.onSpinWait();
+        }
+        kernel.checkAlive();
+    }
+
+    // ---- protocol drivers -------------------------------------------------------------------
+
+    /**
+     * NdisRegisterProtocolDriver (the handle only, for now: binding comes with the protocol edge).
+     * IRQL = PASSIVE_LEVEL.
+     */
+    public static NdisProtocolDriverHandle registerProtocolDriver(Kernel kernel, String name) {
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisRegisterProtocolDriver");
+        NdisProtocolDriverHandle handle = new NdisProtocolDriverHandle(kernel, name);
+        NdisLibrary.of(kernel).registered(handle);
+        return handle;
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    static Kernel kernelOf(NdisHandle handle, String function) {
+        if (handle == null) {
+            Kernel kernel = ThreadContext.current().kernel();
+            if (kernel != null) {
+                throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, function + " with a NULL handle");
+            }
+            throw new IllegalArgumentException(function + " with a NULL handle");
+        }
+        return handle.kernel();
+    }
+
+    static Kernel currentKernel(String function) {
+        Kernel kernel = ThreadContext.current().kernel();
+        if (kernel == null) {
+            throw new IllegalStateException(function + " called from a thread that never entered a kernel");
+        }
+        return kernel;
+    }
+
+    private static RuntimeException violationHere(Rule rule, String message) {
+        Kernel kernel = ThreadContext.current().kernel();
+        if (kernel == null) {
+            return new IllegalStateException(rule + ": " + message);
+        }
+        return Verifier.violation(kernel, rule, 0, 0, message);
+    }
+
+    private static RuntimeException irqlViolationHere(ThreadContext ctx, Rule rule, Irql required, String function) {
+        Kernel kernel = ctx.kernel();
+        String message = function + " called at " + ctx.irql() + "; it requires " + required;
+        if (kernel == null) {
+            return new IllegalStateException(rule + ": " + message);
+        }
+        return Verifier.violation(kernel, rule, ctx.irql().level(), required.level(), message);
+    }
+}

@@ -1,0 +1,112 @@
+package org.ndis4j.ndis;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.WorkQueueType;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * NDIS_HANDLE of an I/O work item (NdisAllocateIoWorkItem). It belongs to the handle it was
+ * allocated with; while it is queued or running it holds its adapter alive, so the adapter cannot
+ * finish halting.
+ *
+ * <pre>
+ *   allocate ──► IDLE ──queue──► QUEUED ──worker takes it──► IDLE (routine running) ──► ...
+ *                 │                 │                            │
+ *                free             free: IoWorkItem_FreeWhileQueued  free (legal, even inside the routine)
+ *                 ▼                                               ▼
+ *               FREED ◄─────────────────────────────────────── FREED   any use: IoWorkItem_UseAfterFree
+ * </pre>
+ */
+public final class NdisIoWorkItem extends NdisHandle {
+
+    private static final int IDLE = 0;
+    private static final int QUEUED = 1;
+    private static final int FREED = 2;
+
+    private final NdisHandle owner;
+    private final MiniportAdapter adapter; // null when the owner is not an adapter
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    /** Set by queue before the item is handed to a worker; read by that worker. */
+    private IoWorkItemRoutine<Object> routine;
+    private Object context;
+    private final Runnable runner = this::runRoutine;
+
+    NdisIoWorkItem(NdisHandle owner, MiniportAdapter adapter) {
+        super(owner.kernel(), HandleKind.WORK_ITEM, owner.name() + "/workitem");
+        this.owner = owner;
+        this.adapter = adapter;
+    }
+
+    /** The handle the item was allocated with. */
+    public NdisHandle owner() {
+        return owner;
+    }
+
+    @Override
+    public String driverName() {
+        return owner.driverName();
+    }
+
+    public boolean isQueued() {
+        return state.get() == QUEUED;
+    }
+
+    public boolean isFreed() {
+        return state.get() == FREED;
+    }
+
+    @SuppressWarnings("unchecked")
+    <C> void queue(IoWorkItemRoutine<C> newRoutine, C newContext) {
+        Kernel kernel = kernel();
+        if (newRoutine == null) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, "NdisQueueIoWorkItem without a routine");
+        }
+        int seen = state.get();
+        if (seen == FREED) {
+            throw Verifier.violation(kernel, Rule.IoWorkItem_UseAfterFree, seen, IDLE,
+                    "NdisQueueIoWorkItem on a work item that was freed (" + name() + ")");
+        }
+        if (seen == QUEUED || !state.compareAndSet(IDLE, QUEUED)) {
+            throw Verifier.violation(kernel, Rule.IoWorkItem_DoubleQueue, state.get(), IDLE,
+                    "NdisQueueIoWorkItem on a work item that is already queued (" + name() + ")");
+        }
+        routine = (IoWorkItemRoutine<Object>) newRoutine;
+        context = newContext;
+        if (adapter != null) {
+            adapter.referenceForWorkItem();
+        }
+        kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, driverName(), runner);
+    }
+
+    void free() {
+        Kernel kernel = kernel();
+        int seen = state.get();
+        if (seen == QUEUED) {
+            throw Verifier.violation(kernel, Rule.IoWorkItem_FreeWhileQueued, seen, IDLE,
+                    "NdisFreeIoWorkItem on a work item that is queued and has not run (" + name() + ")");
+        }
+        if (seen == FREED || !state.compareAndSet(IDLE, FREED)) {
+            throw Verifier.violation(kernel, Rule.IoWorkItem_UseAfterFree, state.get(), IDLE,
+                    "NdisFreeIoWorkItem on a work item that was already freed (" + name() + ")");
+        }
+        if (adapter != null) {
+            adapter.workItemFreed(this);
+        }
+    }
+
+    private void runRoutine() {
+        IoWorkItemRoutine<Object> r = routine;
+        Object c = context;
+        // Dequeued: from here the routine may queue the item again or free it.
+        state.compareAndSet(QUEUED, IDLE);
+        try {
+            r.run(c, this);
+        } finally {
+            if (adapter != null) {
+                adapter.dereferenceForWorkItem();
+            }
+        }
+    }
+}

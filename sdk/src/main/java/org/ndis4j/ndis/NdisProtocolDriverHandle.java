@@ -1,0 +1,19 @@
+package org.ndis4j.ndis;
+
+import org.ndis4j.kernel.Kernel;
+
+/**
+ * NdisProtocolHandle: what NdisRegisterProtocolDriver returns. A protocol driver is tied to no
+ * device object, which is why NDIS refuses it as the owner of an I/O work item.
+ */
+public final class NdisProtocolDriverHandle extends NdisHandle {
+
+    NdisProtocolDriverHandle(Kernel kernel, String name) {
+        super(kernel, HandleKind.PROTOCOL_DRIVER, name);
+    }
+
+    @Override
+    public String driverName() {
+        return name();
+    }
+}

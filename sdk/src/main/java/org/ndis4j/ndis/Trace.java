@@ -1,0 +1,29 @@
+package org.ndis4j.ndis;
+
+import org.ndis4j.kernel.internal.ThreadContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NDIS trace: one line per thing NDIS does (state transitions, calls into the driver, work items,
+ * indications), each prefixed with the thread and IRQL it happened on. Logger {@code org.ndis4j.trace}
+ * at DEBUG.
+ */
+final class Trace {
+
+    private static final Logger LOG = LoggerFactory.getLogger("org.ndis4j.trace");
+
+    private Trace() {
+    }
+
+    static boolean enabled() {
+        return LOG.isDebugEnabled();
+    }
+
+    static void log(String format, Object... args) {
+        if (LOG.isDebugEnabled()) {
+            ThreadContext ctx = ThreadContext.current();
+            LOG.debug("[{} {}] {}", Thread.currentThread().getName(), ctx.irql(), String.format(format, args));
+        }
+    }
+}

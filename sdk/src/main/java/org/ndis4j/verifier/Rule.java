@@ -1,0 +1,84 @@
+package org.ndis4j.verifier;
+
+/**
+ * The rules the verifier enforces. Names are Static Driver Verifier's NDIS rules where one exists
+ * ({@link Origin#SDV}); the others are ndis4j's own names for rules NDIS documents but no SDV rule
+ * names ({@link Origin#NDIS4J}). A violation is bug check 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION with
+ * {@link #id()} as parameter 1. Windows does not publish IDs for NDIS DDI rules; these IDs are
+ * ndis4j's, stable, and listed in docs/verifier-rules.md.
+ */
+public enum Rule {
+    Irql_Miscellaneous_Function(0x00092001, Origin.SDV,
+            "NdisAllocateIoWorkItem, NdisQueueIoWorkItem, NdisFreeIoWorkItem at IRQL <= DISPATCH_LEVEL; "
+                    + "NdisWaitEvent at PASSIVE_LEVEL"),
+    Irql_Synch_Function(0x00092002, Origin.SDV,
+            "NdisAcquireSpinLock at IRQL <= DISPATCH_LEVEL; NdisDprAcquireSpinLock and "
+                    + "NdisDprReleaseSpinLock at DISPATCH_LEVEL; NdisSetEvent/NdisResetEvent <= DISPATCH_LEVEL"),
+    Irql_Timer_Function(0x00092003, Origin.SDV,
+            "NdisAllocateTimerObject, NdisSetTimerObject, NdisCancelTimerObject, NdisFreeTimerObject "
+                    + "at the IRQL their pages give"),
+    Irql_MiniportDriver_Function(0x00092004, Origin.SDV,
+            "NdisMRegisterMiniportDriver, NdisMSetMiniportAttributes, NdisMSleep at PASSIVE_LEVEL; "
+                    + "NdisMIndicateStatusEx <= DISPATCH_LEVEL"),
+    Init_NdisAllocateIoWorkItem(0x00092005, Origin.SDV,
+            "every work item allocated with the adapter handle is freed by the end of MiniportHaltEx "
+                    + "(or of a failed MiniportInitializeEx)"),
+    IoWorkItem_HandleKind(0x00092006, Origin.NDIS4J,
+            "NdisAllocateIoWorkItem takes a miniport adapter, miniport driver, filter module or device "
+                    + "handle; a protocol handle has no device object and is refused"),
+    IoWorkItem_DoubleQueue(0x00092007, Origin.NDIS4J,
+            "a work item that is queued and has not started is not queued again"),
+    IoWorkItem_FreeWhileQueued(0x00092008, Origin.NDIS4J,
+            "a queued work item is not freed before its routine starts"),
+    IoWorkItem_UseAfterFree(0x00092009, Origin.NDIS4J,
+            "a freed work item is not queued or freed again"),
+    Adapter_StateTransition(0x0009200A, Origin.NDIS4J,
+            "the adapter moves only along the NDIS 6 state machine; pause cannot fail; "
+                    + "completions come only for a pending pause or restart"),
+    Status_IndicationState(0x0009200B, Origin.NDIS4J,
+            "NdisMIndicateStatusEx only after registration attributes are set and never after "
+                    + "MiniportHaltEx returns"),
+    Init_SetAttributes(0x0009200C, Origin.NDIS4J,
+            "MiniportInitializeEx sets registration attributes first, then general attributes, once each, "
+                    + "before it returns success"),
+    SpinLock(0x0009200D, Origin.SDV,
+            "a spin lock is not acquired twice by its holder, and only its holder releases it"),
+    TimerObject_Leak(0x0009200E, Origin.NDIS4J,
+            "every timer object allocated with the adapter handle is freed by the end of MiniportHaltEx, "
+                    + "and none is freed while set"),
+    SharedMemory_Leak(0x0009200F, Origin.NDIS4J,
+            "shared memory allocated with the adapter handle is freed by the end of MiniportHaltEx"),
+    Handle_Invalid(0x00092010, Origin.NDIS4J,
+            "a handle passed to NDIS is of the kind the function takes, and still valid");
+
+    /** Where a rule's name comes from. */
+    public enum Origin {
+        /** Static Driver Verifier's NDIS rule of the same name. */
+        SDV,
+        /** ndis4j's name for a rule NDIS documents but SDV does not name. */
+        NDIS4J
+    }
+
+    private final int id;
+    private final Origin origin;
+    private final String description;
+
+    Rule(int id, Origin origin, String description) {
+        this.id = id;
+        this.origin = origin;
+        this.description = description;
+    }
+
+    /** Bug check 0xC4 parameter 1. */
+    public int id() {
+        return id;
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    public String description() {
+        return description;
+    }
+}

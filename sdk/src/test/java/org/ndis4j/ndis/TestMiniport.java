@@ -1,0 +1,98 @@
+package org.ndis4j.ndis;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.hw.HostMemory;
+import org.ndis4j.hw.InterruptLine;
+import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.kernel.Kernel;
+
+/**
+ * A small miniport for tests: it sets its attributes, and lets each test plug in what it does at
+ * initialize, pause, restart and halt. It records the handlers NDIS called, in order.
+ */
+final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
+
+    /** The adapter context. */
+    static final class Adapter {
+        final NdisMiniportAdapterHandle handle;
+        volatile NdisIoWorkItem workItem;
+
+        Adapter(NdisMiniportAdapterHandle handle) {
+            this.handle = handle;
+        }
+    }
+
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile Function<Adapter, NdisStatus> onInitialize = a -> NdisStatus.SUCCESS;
+    volatile Function<Adapter, NdisStatus> onPause = a -> NdisStatus.SUCCESS;
+    volatile Function<Adapter, NdisStatus> onRestart = a -> NdisStatus.SUCCESS;
+    volatile Consumer<Adapter> onHalt = a -> { };
+    volatile Adapter last;
+
+    @Override
+    public NdisStatus initializeEx(NdisMiniportAdapterHandle handle, MiniportInitParameters params) {
+        calls.add("initialize");
+        Adapter adapter = new Adapter(handle);
+        last = adapter;
+        NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
+        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
+                NdisLinkState.disconnected(), 1500, new byte[] {2, 0, 0, 0, 0, 1}, new byte[] {2, 0, 0, 0, 0, 1},
+                0, 32, List.of()));
+        return onInitialize.apply(adapter);
+    }
+
+    @Override
+    public void haltEx(Adapter adapter, NdisHaltAction action) {
+        calls.add("halt");
+        onHalt.accept(adapter);
+    }
+
+    @Override
+    public NdisStatus pause(Adapter adapter) {
+        calls.add("pause");
+        return onPause.apply(adapter);
+    }
+
+    @Override
+    public NdisStatus restart(Adapter adapter) {
+        calls.add("restart");
+        return onRestart.apply(adapter);
+    }
+
+    @Override
+    public void unload(DriverObject driverObject) {
+        calls.add("unload");
+    }
+
+    /** Loads this miniport as driver {@code name}. */
+    DriverObject load(Kernel kernel, String name) {
+        return PnpManager.of(kernel).loadDriver(name, (driverObject, registryPath) -> {
+            NdisM.registerMiniportDriver(driverObject, registryPath, null, this);
+            return NdisStatus.SUCCESS;
+        });
+    }
+
+    /** A device with nothing behind its registers: enough for lifecycle tests. */
+    static DeviceResources trivialDevice(String name) {
+        RegisterSpace registers = new RegisterSpace() {
+            @Override
+            public int length() {
+                return 0;
+            }
+
+            @Override
+            public int read32(int offset) {
+                return 0;
+            }
+
+            @Override
+            public void write32(int offset, int value) {
+            }
+        };
+        return new DeviceResources(name, registers, new HostMemory(1 << 20), new InterruptLine(name));
+    }
+}
