@@ -1,0 +1,171 @@
+package org.ndis4j.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.testing.BugCheckAssertions;
+import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.testing.KernelOptions;
+
+@ExtendWith(KernelExtension.class)
+class KernelTest {
+
+    @Test
+    void dpcRunsAtDispatchOnTheTargetProcessor(Kernel kernel) throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        KDpc dpc = kernel.initializeDpc((KDpc d, String ctx, Object a1, Object a2) -> {
+            seen.set(ctx + " " + a1 + " " + Ke.getCurrentIrql() + " cpu" + Ke.getCurrentProcessorNumber()
+                    + " " + ThreadContext.current().kind());
+            ran.countDown();
+        }, "ctx", "test");
+        Ke.setTargetProcessorDpc(dpc, 1);
+        assertThat(Ke.insertQueueDpc(dpc, "arg", null)).isTrue();
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen.get()).isEqualTo("ctx arg DISPATCH_LEVEL cpu1 PROCESSOR");
+    }
+
+    @Test
+    @KernelOptions(processors = 1)
+    void aQueuedDpcIsNotQueuedTwice(Kernel kernel) throws Exception {
+        CountDownLatch blockerRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        KDpc blocker = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
+            blockerRunning.countDown();
+            awaitQuietly(release);
+        }, null, "test");
+        CountDownLatch counted = new CountDownLatch(2);
+        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> counted.countDown(), null, "test");
+        Ke.insertQueueDpc(blocker, null, null);
+        assertThat(blockerRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue();
+        assertThat(Ke.insertQueueDpc(dpc, null, null)).isFalse();
+        release.countDown();
+        assertThat(counted.await(200, TimeUnit.MILLISECONDS)).isFalse(); // ran once, not twice
+        assertThat(counted.getCount()).isEqualTo(1);
+        assertThat(dpc.isInserted()).isFalse();
+    }
+
+    @Test
+    void raiseAndLowerIrql(Kernel kernel) {
+        assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.PASSIVE_LEVEL);
+        Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
+        assertThat(old).isEqualTo(Irql.PASSIVE_LEVEL);
+        assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.DISPATCH_LEVEL);
+        Ke.lowerIrql(old);
+        assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.PASSIVE_LEVEL);
+    }
+
+    @Test
+    void raisingToALowerIrqlIsABugCheck(Kernel kernel) {
+        ThreadContext.current().enter(kernel);
+        Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
+        try {
+            BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL,
+                    () -> Ke.raiseIrql(Irql.PASSIVE_LEVEL));
+        } finally {
+            Ke.lowerIrql(old);
+        }
+    }
+
+    @Test
+    void aDpcThatThrowsIsKmodeExceptionNotHandled(Kernel kernel) {
+        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
+            throw new IllegalStateException("driver bug");
+        }, null, "buggy");
+        CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED,
+                () -> Ke.insertQueueDpc(dpc, null, null));
+        assertThat(report.driver()).isEqualTo("buggy");
+        assertThat(report.irql()).isEqualTo(Irql.DISPATCH_LEVEL);
+        assertThat(report.message()).contains("driver bug");
+    }
+
+    @Test
+    void aDpcThatReturnsAtAnotherIrqlIsIrqlUnexpectedValue(Kernel kernel) {
+        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> Ke.lowerIrql(Irql.PASSIVE_LEVEL),
+                null, "buggy");
+        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.IRQL_UNEXPECTED_VALUE, () -> Ke.insertQueueDpc(dpc, null, null));
+    }
+
+    @Test
+    void aWorkerRoutineThatReturnsAtDispatchIsABugCheck(Kernel kernel) {
+        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.WORKER_THREAD_RETURNED_AT_BAD_IRQL,
+                () -> kernel.queueWorkItem(WorkQueueType.DelayedWorkQueue, "buggy", () -> Ke.raiseIrql(Irql.DISPATCH_LEVEL)));
+    }
+
+    @Test
+    void afterABugCheckTheKernelRunsNoDriverCode(Kernel kernel) {
+        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH,
+                () -> { throw Ke.bugCheckEx(kernel, 0xDEAD, 1, 2, 3, 4); });
+        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> { }, null, "late");
+        assertThatThrownBy(() -> Ke.insertQueueDpc(dpc, null, null)).isInstanceOf(BugCheckException.class);
+        assertThatThrownBy(() -> kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, "late", () -> { }))
+                .isInstanceOf(BugCheckException.class);
+    }
+
+    @Test
+    void dpcWatchdogCatchesASpinningDpc() throws Exception {
+        try (Kernel kernel = Kernel.boot(KernelConfig.defaults().withName("watchdog")
+                .withDpcWatchdog(java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(5)))) {
+            KDpc spinner = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
+                for (;;) {
+                    org.ndis4j.ndis.Ndis.stallExecution(10); // ends with the crash
+                }
+            }, null, "spinner");
+            CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.DPC_WATCHDOG_VIOLATION,
+                    () -> Ke.insertQueueDpc(spinner, null, null));
+            assertThat(report.parameters().get(0)).isEqualTo(0L);
+            assertThat(report.driver()).isEqualTo("spinner");
+            assertThat(report.thread()).contains("cpu");
+        }
+    }
+
+    @Test
+    void crashReportIsReadableTextAndJson(Kernel kernel) {
+        CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH,
+                () -> { throw Ke.bugCheckEx(kernel, 0x1, 0xA, 0xB, 0xC, 0xD); });
+        assertThat(report.toText()).contains("*** STOP: 0x000000E2 (0x000000000000000A, 0x000000000000000B")
+                .contains("IRQL:      PASSIVE_LEVEL (0)").contains("Stack:");
+        assertThat(report.toJson()).contains("\"bugCheck\" : \"MANUALLY_INITIATED_CRASH\"")
+                .contains("\"code\" : \"0x000000E2\"");
+    }
+
+    @Test
+    void workQueuesRunOnTheirOwnThreads(Kernel kernel) throws Exception {
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        CountDownLatch ran = new CountDownLatch(2);
+        kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, "t", () -> {
+            names.add(Thread.currentThread().getName() + "@" + Ke.getCurrentIrql());
+            ran.countDown();
+        });
+        kernel.queueWorkItem(WorkQueueType.DelayedWorkQueue, "t", () -> {
+            names.add(Thread.currentThread().getName() + "@" + Ke.getCurrentIrql());
+            ran.countDown();
+        });
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(names).anyMatch(n -> n.contains("CriticalWorkQueue") && n.endsWith("@PASSIVE_LEVEL"))
+                .anyMatch(n -> n.contains("DelayedWorkQueue") && n.endsWith("@PASSIVE_LEVEL"));
+    }
+
+    @Test
+    void configIsValidated() {
+        assertThatThrownBy(() -> KernelConfig.defaults().withProcessors(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processors");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
