@@ -1,0 +1,68 @@
+package org.ndis4j.examples;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.ndis4j.examples.linkflap.LinkDevice;
+import org.ndis4j.examples.linkflap.LinkFlapDriver;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelConfig;
+import org.ndis4j.ndis.DriverObject;
+import org.ndis4j.ndis.NdisLinkState;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.NdisStatusIndication;
+import org.ndis4j.ndis.PnpManager;
+
+/**
+ * Boots a kernel, loads the link-flap miniport, adds a device, pulls and plugs its cable a few times
+ * and prints what happened: the NDIS trace (state transitions), the timer DPC, the work item
+ * routine at PASSIVE_LEVEL, and the link indications that reach the top of the stack.
+ */
+public final class LinkFlapDemo {
+
+    private LinkFlapDemo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int flaps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        System.exit(run(flaps) ? 0 : 1);
+    }
+
+    /** Runs the demo; false if the machine bug-checked. */
+    public static boolean run(int flaps) throws InterruptedException {
+        try (Kernel kernel = Kernel.boot(KernelConfig.defaults().withName("demo"))) {
+            kernel.onCrash(report -> System.out.println(report.toText()));
+            Console.say("booted %s", kernel);
+            PnpManager pnp = PnpManager.of(kernel);
+            DriverObject driver = pnp.loadDriver("linkflap", LinkFlapDriver::driverEntry);
+            LinkDevice device = new LinkDevice("dev0");
+            NdisMiniportAdapterHandle adapter = pnp.addDevice(driver, device.resources());
+            Console.say("%s is %s", adapter.name(), adapter.state());
+
+            LinkedBlockingQueue<NdisLinkState> indications = new LinkedBlockingQueue<>();
+            adapter.addStatusListener((NdisStatusIndication s) -> {
+                Console.say("protocol edge received NDIS_STATUS_LINK_STATE (%s): %s", s.statusCode().hex(),
+                        s.statusBuffer());
+                if (s.statusBuffer() instanceof NdisLinkState link) {
+                    indications.add(link);
+                }
+            });
+            for (int i = 0; i < flaps; i++) {
+                for (boolean plugged : new boolean[] {true, false}) {
+                    Console.say("cable %s", plugged ? "plugged in" : "pulled");
+                    device.setCable(plugged);
+                    NdisLinkState seen = indications.poll(5, TimeUnit.SECONDS);
+                    if (seen == null || seen.isConnected() != plugged) {
+                        Console.say("expected link %s, saw %s", plugged ? "up" : "down", seen);
+                        return false;
+                    }
+                }
+            }
+            pnp.removeDevice(adapter);
+            Console.say("%s is %s", adapter.name(), adapter.state());
+            pnp.unloadDriver(driver);
+            return !kernel.isCrashed();
+        } finally {
+            Console.say("kernel closed");
+        }
+    }
+}

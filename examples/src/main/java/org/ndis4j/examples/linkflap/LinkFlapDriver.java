@@ -1,0 +1,46 @@
+package org.ndis4j.examples.linkflap;
+
+import org.ndis4j.ndis.DriverObject;
+import org.ndis4j.ndis.MiniportDriver;
+import org.ndis4j.ndis.MiniportInitParameters;
+import org.ndis4j.ndis.NdisHaltAction;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.NdisStatus;
+
+/**
+ * Driver entry and the handlers NDIS calls (netvmini's miniport.c). Each handler hands over to the
+ * adapter, where the work is.
+ */
+public final class LinkFlapDriver implements MiniportDriver<LinkFlapAdapter> {
+
+    /** DriverEntry. Runs at PASSIVE_LEVEL. */
+    public static NdisStatus driverEntry(DriverObject driverObject, String registryPath) {
+        NdisM.registerMiniportDriver(driverObject, registryPath, null, new LinkFlapDriver());
+        return NdisStatus.SUCCESS;
+    }
+
+    /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. */
+    @Override
+    public NdisStatus initializeEx(NdisMiniportAdapterHandle handle, MiniportInitParameters params) {
+        return LinkFlapAdapter.initialize(handle, params.allocatedResources());
+    }
+
+    /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
+    @Override
+    public void haltEx(LinkFlapAdapter adapter, NdisHaltAction action) {
+        adapter.halt();
+    }
+
+    /** MiniportPause. Runs at PASSIVE_LEVEL. */
+    @Override
+    public NdisStatus pause(LinkFlapAdapter adapter) {
+        return adapter.pause();
+    }
+
+    /** MiniportRestart. Runs at PASSIVE_LEVEL. */
+    @Override
+    public NdisStatus restart(LinkFlapAdapter adapter) {
+        return adapter.restart();
+    }
+}

@@ -1,0 +1,50 @@
+package org.ndis4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.examples.linkflap.LinkDevice;
+import org.ndis4j.examples.linkflap.LinkFlapDriver;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.NdisLinkState;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.PnpManager;
+import org.ndis4j.testing.KernelExtension;
+
+@ExtendWith(KernelExtension.class)
+class LinkFlapDemoTest {
+
+    @Test
+    void demoRunsCleanly() throws Exception {
+        assertThat(LinkFlapDemo.run(2)).isTrue();
+    }
+
+    @Test
+    void everyCableChangeBecomesOneLinkIndication(Kernel kernel) {
+        PnpManager pnp = PnpManager.of(kernel);
+        LinkDevice device = new LinkDevice("dev0");
+        NdisMiniportAdapterHandle adapter = pnp.addDevice(pnp.loadDriver("linkflap", LinkFlapDriver::driverEntry),
+                device.resources());
+        List<Boolean> links = new CopyOnWriteArrayList<>();
+        adapter.addStatusListener(s -> links.add(((NdisLinkState) s.statusBuffer()).isConnected()));
+        device.setCable(true);
+        waitFor(() -> links.size() == 1);
+        device.setCable(false);
+        waitFor(() -> links.size() == 2);
+        assertThat(links).containsExactly(true, false);
+        assertThat(adapter.linkState().isConnected()).isFalse();
+        // The extension removes the device at the end: halt must free the work item and the timer.
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+}
