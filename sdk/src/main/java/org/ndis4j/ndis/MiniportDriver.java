@@ -42,4 +42,20 @@ public interface MiniportDriver<A> {
     /** MiniportDriverUnload. Runs at PASSIVE_LEVEL after every adapter was halted. */
     default void unload(DriverObject driverObject) {
     }
+
+    // ==== interrupts ====================================================================
+    // (section reserved for interrupts; keep additions between this marker and the next)
+
+
+    // ==== OID requests ====================================================================
+    // (section reserved for OID requests; keep additions between this marker and the next)
+
+
+    // ==== data path ====================================================================
+    // (section reserved for data path; keep additions between this marker and the next)
+
+
+    // ==== upper edges ====================================================================
+    // (section reserved for upper edges; keep additions between this marker and the next)
+
 }

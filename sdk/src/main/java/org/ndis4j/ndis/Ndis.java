@@ -294,4 +294,20 @@ public final class Ndis {
         }
         return Verifier.violation(kernel, rule, ctx.irql().level(), required.level(), message);
     }
+
+    // ==== interrupts ====================================================================
+    // (section reserved for interrupts; keep additions between this marker and the next)
+
+
+    // ==== OID requests ====================================================================
+    // (section reserved for OID requests; keep additions between this marker and the next)
+
+
+    // ==== data path ====================================================================
+    // (section reserved for data path; keep additions between this marker and the next)
+
+
+    // ==== upper edges ====================================================================
+    // (section reserved for upper edges; keep additions between this marker and the next)
+
 }

@@ -49,7 +49,18 @@ public enum Rule {
     SharedMemory_Leak(0x0009200F, Origin.NDIS4J,
             "shared memory allocated with the adapter handle is freed by the end of MiniportHaltEx"),
     Handle_Invalid(0x00092010, Origin.NDIS4J,
-            "a handle passed to NDIS is of the kind the function takes, and still valid");
+            "a handle passed to NDIS is of the kind the function takes, and still valid"),
+
+    // ==== interrupts (ids 0x00092100..) ====
+
+    // ==== OID requests (ids 0x00092200..) ====
+
+    // ==== data path (ids 0x00092300..) ====
+
+    // ==== upper edges (ids 0x00092400..) ====
+
+    /** Not a rule: ends the list so that every section above can end its constants with a comma. */
+    Reserved_End(0x000920FF, Origin.NDIS4J, "placeholder that keeps the enum list open for additions");
 
     /** Where a rule's name comes from. */
     public enum Origin {
