@@ -1,0 +1,154 @@
+package org.ndis4j.nic;
+
+import io.netty.buffer.ByteBuf;
+import org.ndis4j.hw.BusMemory;
+
+/**
+ * One descriptor ring as the device sees it: base address, size, head and tail, and the ring's
+ * memory mapped once through the bus.
+ *
+ * <pre>
+ *            head (device: next to process)          tail (driver: one past the last posted)
+ *              v                                       v
+ *   +-----+-----+-----+-----+-----+-----+-----+-----+-----+-----+
+ *   |  done by  | owned by the device: head .. tail-1 | owned by the driver
+ *   |  device   |                                     |
+ *   +-----+-----+-----+-----+-----+-----+-----+-----+-----+-----+
+ *   head == tail: the device owns nothing. The driver keeps one slot free (tail + 1 == head: full).
+ * </pre>
+ *
+ * <p>Not thread-safe: the engine that owns the ring guards it with its lock. Writing the base or the
+ * size resets head and tail to 0; the ring is mapped lazily, at first use after such a write, and a
+ * ring that cannot be used (size not a power of two in range, base unaligned or outside bus memory)
+ * is counted once in {@link StatisticsCounter#RING_ERRORS} and stays unusable until reprogrammed.
+ */
+final class DescriptorRing {
+
+    private final BusMemory memory;
+    private final Statistics statistics;
+
+    private int baseLo;
+    private int baseHi;
+    private int size;
+    private int head;
+    private int tail;
+    /** The ring's memory, or null when not mapped yet (configured is false) or unusable. */
+    private ByteBuf descriptors;
+    /** True once a mapping was attempted since the last base or size write. */
+    private boolean configured;
+
+    DescriptorRing(BusMemory memory, Statistics statistics) {
+        this.memory = memory;
+        this.statistics = statistics;
+    }
+
+    /** Reads one of the ring's registers, {@code register} relative to the base-low register. */
+    int read(int register) {
+        return switch (register) {
+            case Registers.RING_BASE_LO -> baseLo;
+            case Registers.RING_BASE_HI -> baseHi;
+            case Registers.RING_SIZE -> size;
+            case Registers.RING_HEAD -> head;
+            case Registers.RING_TAIL -> tail;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Writes one of the ring's registers. Head is read-only; a tail at or beyond the size is
+     * ignored and counted. Returns true when the tail moved.
+     */
+    boolean write(int register, int value) {
+        switch (register) {
+            case Registers.RING_BASE_LO -> {
+                baseLo = value;
+                unmap();
+            }
+            case Registers.RING_BASE_HI -> {
+                baseHi = value;
+                unmap();
+            }
+            case Registers.RING_SIZE -> {
+                size = value;
+                unmap();
+            }
+            case Registers.RING_TAIL -> {
+                if (Integer.compareUnsigned(value, size) >= 0) {
+                    statistics.increment(StatisticsCounter.RING_ERRORS);
+                    return false;
+                }
+                boolean moved = tail != value;
+                tail = value;
+                return moved;
+            }
+            default -> {
+                // head is read-only
+            }
+        }
+        return false;
+    }
+
+    /** The mapped ring, or null when the ring is not usable. */
+    ByteBuf descriptors() {
+        if (!configured) {
+            configured = true;
+            descriptors = map();
+        }
+        return descriptors;
+    }
+
+    private ByteBuf map() {
+        long base = (baseLo & 0xFFFF_FFFFL) | ((long) baseHi << 32);
+        boolean sizeValid = size >= HardwareLimits.MIN_RING_SIZE && size <= HardwareLimits.MAX_RING_SIZE
+                && Integer.bitCount(size) == 1;
+        if (!sizeValid || base == 0 || base % HardwareLimits.RING_ALIGNMENT != 0) {
+            statistics.increment(StatisticsCounter.RING_ERRORS);
+            return null;
+        }
+        try {
+            return memory.map(base, size * HardwareLimits.DESCRIPTOR_LENGTH);
+        } catch (IllegalArgumentException outsideMemory) {
+            statistics.increment(StatisticsCounter.RING_ERRORS);
+            return null;
+        }
+    }
+
+    /**
+     * The mapping failed while in use (the driver freed the ring's memory under the device): the
+     * ring is unusable until reprogrammed.
+     */
+    void fail() {
+        statistics.increment(StatisticsCounter.RING_ERRORS);
+        descriptors = null;
+        configured = true;
+    }
+
+    private void unmap() {
+        descriptors = null;
+        configured = false;
+        head = 0;
+        tail = 0;
+    }
+
+    int head() {
+        return head;
+    }
+
+    /** True when the device owns no descriptor. */
+    boolean isEmpty() {
+        return head == tail;
+    }
+
+    /** Hands descriptor {@code head} back to the driver. */
+    void advanceHead() {
+        head = (head + 1) & (size - 1);
+    }
+
+    /** Back to power-on: no base, no size, head and tail 0. */
+    void reset() {
+        baseLo = 0;
+        baseHi = 0;
+        size = 0;
+        unmap();
+    }
+}
