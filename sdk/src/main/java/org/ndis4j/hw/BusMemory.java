@@ -23,6 +23,25 @@ public interface BusMemory {
      */
     ByteBuf map(long physicalAddress, int length);
 
+    /**
+     * A DMA read by the device: appends {@code length} bytes at {@code physicalAddress} to {@code dst}.
+     *
+     * @throws IllegalArgumentException when the range is not inside one allocated block
+     */
+    default void readInto(long physicalAddress, ByteBuf dst, int length) {
+        dst.writeBytes(map(physicalAddress, length), 0, length);
+    }
+
+    /**
+     * A DMA write by the device: copies {@code length} bytes of {@code src} from {@code srcIndex} to
+     * {@code physicalAddress}.
+     *
+     * @throws IllegalArgumentException when the range is not inside one allocated block
+     */
+    default void writeFrom(long physicalAddress, ByteBuf src, int srcIndex, int length) {
+        map(physicalAddress, length).setBytes(0, src, srcIndex, length);
+    }
+
     /** Bytes currently allocated, for leak accounting at halt. */
     long allocatedBytes();
 }

@@ -100,8 +100,7 @@ final class ReceiveEngine {
             return ReceiveDescriptor.STATUS_ERR_TOO_SMALL;
         }
         try {
-            memory.map(ReceiveDescriptor.bufferAddress(descriptors, index), length)
-                    .setBytes(0, frame, frame.readerIndex(), length);
+            memory.writeFrom(ReceiveDescriptor.bufferAddress(descriptors, index), frame, frame.readerIndex(), length);
         } catch (IllegalArgumentException | IllegalReferenceCountException badAddress) {
             statistics.increment(StatisticsCounter.RX_DMA_ERRORS);
             return ReceiveDescriptor.STATUS_ERR_DMA;

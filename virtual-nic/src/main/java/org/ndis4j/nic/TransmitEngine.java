@@ -157,17 +157,11 @@ final class TransmitEngine {
 
     /** The one copy: bus memory into a buffer from the wire's allocator, or null for a bad address. */
     private ByteBuf dmaCopy(long address, int length) {
-        ByteBuf source;
-        try {
-            source = memory.map(address, length);
-        } catch (IllegalArgumentException outsideMemory) {
-            return null;
-        }
         ByteBuf frame = wire.alloc().buffer(length, length);
         try {
-            frame.writeBytes(source, 0, length);
+            memory.readInto(address, frame, length);
             return frame;
-        } catch (IllegalReferenceCountException freedUnderUs) {
+        } catch (IllegalArgumentException | IllegalReferenceCountException badAddress) {
             frame.release();
             return null;
         }
