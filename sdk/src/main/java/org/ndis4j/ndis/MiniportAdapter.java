@@ -301,6 +301,7 @@ final class MiniportAdapter {
         for (Consumer<NdisStatusIndication> l : statusListeners) {
             l.accept(indication);
         }
+        stack.indicateFromMiniport(indication);
     }
 
     // ---- work items and timers --------------------------------------------------------------
@@ -405,5 +406,16 @@ final class MiniportAdapter {
 
     // ==== upper edges ====================================================================
     // (section reserved for upper edges; keep additions between this marker and the next)
+
+    /** The filters and protocol bindings above this adapter. */
+    private final AdapterStack stack = new AdapterStack(this);
+
+    AdapterStack stack() {
+        return stack;
+    }
+
+    NdisMiniportAdapterHandle handle() {
+        return handle;
+    }
 
 }

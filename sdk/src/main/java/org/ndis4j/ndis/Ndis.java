@@ -247,14 +247,11 @@ public final class Ndis {
     // ---- protocol drivers -------------------------------------------------------------------
 
     /**
-     * NdisRegisterProtocolDriver (the handle only, for now: binding comes with the protocol edge).
-     * IRQL = PASSIVE_LEVEL.
+     * NdisRegisterProtocolDriver for a protocol without handlers: it binds to nothing, but has a
+     * handle (which, for one, NDIS refuses as the owner of a work item). IRQL = PASSIVE_LEVEL.
      */
     public static NdisProtocolDriverHandle registerProtocolDriver(Kernel kernel, String name) {
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisRegisterProtocolDriver");
-        NdisProtocolDriverHandle handle = new NdisProtocolDriverHandle(kernel, name);
-        NdisLibrary.of(kernel).registered(handle);
-        return handle;
+        return registerProtocolDriver(kernel, null, name, null);
     }
 
     // ---- helpers ----------------------------------------------------------------------------
@@ -309,5 +306,55 @@ public final class Ndis {
 
     // ==== upper edges ====================================================================
     // (section reserved for upper edges; keep additions between this marker and the next)
+
+    /**
+     * NdisRegisterProtocolDriver. IRQL = PASSIVE_LEVEL. NDIS then calls ProtocolBindAdapterEx for every
+     * running adapter, and for every adapter added later. The kernel argument stands for the driver
+     * image the protocol lives in (C needs none: there is one kernel).
+     */
+    public static <P> NdisProtocolDriverHandle registerProtocolDriver(Kernel kernel, Object protocolDriverContext,
+                                                                      String name,
+                                                                      ProtocolDriver<P> protocolCharacteristics) {
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisRegisterProtocolDriver");
+        NdisProtocolDriverHandle handle = new NdisProtocolDriverHandle(kernel, name, protocolDriverContext,
+                protocolCharacteristics);
+        NdisLibrary.of(kernel).registered(handle);
+        if (protocolCharacteristics != null) {
+            PnpManager.of(kernel).protocolRegistered(handle);
+        }
+        return handle;
+    }
+
+    /** NdisDeregisterProtocolDriver. IRQL = PASSIVE_LEVEL. Unbinds the protocol from every adapter first. */
+    public static void deregisterProtocolDriver(NdisProtocolDriverHandle ndisProtocolHandle) {
+        Kernel kernel = kernelOf(ndisProtocolHandle, "NdisDeregisterProtocolDriver");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisDeregisterProtocolDriver");
+        PnpManager.of(kernel).protocolDeregistered(ndisProtocolHandle);
+        NdisLibrary.of(kernel).deregistered(ndisProtocolHandle);
+    }
+
+    /**
+     * NdisOpenAdapterEx, from inside ProtocolBindAdapterEx. IRQL = PASSIVE_LEVEL. Opens the adapter of
+     * {@code bindContext} for the protocol and returns the binding handle (the open completes
+     * synchronously in ndis4j).
+     */
+    public static NdisBindingHandle openAdapterEx(NdisProtocolDriverHandle ndisProtocolHandle,
+                                                  Object protocolBindingContext, NdisBindContext bindContext) {
+        Kernel kernel = kernelOf(ndisProtocolHandle, "NdisOpenAdapterEx");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisOpenAdapterEx");
+        if (bindContext == null || bindContext.protocol != ndisProtocolHandle) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0,
+                    "NdisOpenAdapterEx with a bind context of another protocol");
+        }
+        return bindContext.stack.open(bindContext, protocolBindingContext);
+    }
+
+    /** NdisCloseAdapterEx, from inside ProtocolUnbindAdapterEx. IRQL = PASSIVE_LEVEL. */
+    public static NdisStatus closeAdapterEx(NdisBindingHandle ndisBindingHandle) {
+        Kernel kernel = kernelOf(ndisBindingHandle, "NdisCloseAdapterEx");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisCloseAdapterEx");
+        ndisBindingHandle.stack.close(ndisBindingHandle);
+        return NdisStatus.SUCCESS;
+    }
 
 }

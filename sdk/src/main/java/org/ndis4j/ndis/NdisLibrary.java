@@ -11,6 +11,7 @@ final class NdisLibrary {
     private final Kernel kernel;
     private final List<NdisMiniportDriverHandle> miniportDrivers = new CopyOnWriteArrayList<>();
     private final List<NdisProtocolDriverHandle> protocolDrivers = new CopyOnWriteArrayList<>();
+    private final List<NdisFilterDriverHandle> filterDrivers = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextIfIndex = new AtomicInteger(1);
     private final FaultInjection faults = new FaultInjection();
 
@@ -44,6 +45,27 @@ final class NdisLibrary {
 
     void registered(NdisProtocolDriverHandle protocol) {
         protocolDrivers.add(protocol);
+    }
+
+    void deregistered(NdisProtocolDriverHandle protocol) {
+        protocolDrivers.remove(protocol);
+    }
+
+    void registered(NdisFilterDriverHandle filter) {
+        filterDrivers.add(filter);
+    }
+
+    void deregistered(NdisFilterDriverHandle filter) {
+        filterDrivers.remove(filter);
+    }
+
+    /** In registration order: the first registered sits lowest in every stack. */
+    List<NdisFilterDriverHandle> filterDrivers() {
+        return List.copyOf(filterDrivers);
+    }
+
+    List<NdisProtocolDriverHandle> protocolDrivers() {
+        return List.copyOf(protocolDrivers);
     }
 
     List<NdisMiniportDriverHandle> miniportDrivers() {

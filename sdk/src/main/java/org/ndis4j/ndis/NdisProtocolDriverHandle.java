@@ -8,8 +8,23 @@ import org.ndis4j.kernel.Kernel;
  */
 public final class NdisProtocolDriverHandle extends NdisHandle {
 
-    NdisProtocolDriverHandle(Kernel kernel, String name) {
+    private final Object protocolDriverContext;
+    private final ProtocolDriver<?> characteristics;
+
+    NdisProtocolDriverHandle(Kernel kernel, String name, Object protocolDriverContext,
+                             ProtocolDriver<?> characteristics) {
         super(kernel, HandleKind.PROTOCOL_DRIVER, name);
+        this.protocolDriverContext = protocolDriverContext;
+        this.characteristics = characteristics;
+    }
+
+    public Object protocolDriverContext() {
+        return protocolDriverContext;
+    }
+
+    /** The handlers, or null for a protocol registered without any (it binds to nothing). */
+    ProtocolDriver<?> characteristics() {
+        return characteristics;
     }
 
     @Override

@@ -34,6 +34,12 @@ public final class PnpManager {
     /** How long one PnP operation may take before the caller gives up (the machine hangs). */
     public static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
 
+    /** True on a system thread while it runs a PnP step. */
+    private static final ThreadLocal<Boolean> ON_PNP_THREAD = ThreadLocal.withInitial(() -> false);
+
+    /** PnP steps run one at a time, whichever system thread runs them. */
+    private final java.util.concurrent.locks.ReentrantLock serial = new java.util.concurrent.locks.ReentrantLock();
+
     private final Kernel kernel;
     private final NdisLibrary ndis;
     private final List<DriverObject> drivers = new CopyOnWriteArrayList<>();
@@ -86,38 +92,126 @@ public final class PnpManager {
         }
         miniport.added(handle);
         devices.add(handle);
-        NdisStatus restart = onSystemThread("restart " + handle.name(), adapter::restart);
+        NdisStatus restart = onSystemThread("start " + handle.name(), () -> {
+            ndis.filterDrivers().forEach(adapter.stack()::attach);
+            NdisStatus status = restartStack(adapter);
+            if (status.isSuccess()) {
+                ndis.protocolDrivers().forEach(adapter.stack()::bind);
+            }
+            return status;
+        });
         if (!restart.isSuccess()) {
             throw new NdisException(restart, "MiniportRestart of " + handle.name() + " failed");
         }
         return handle;
     }
 
-    /** Pauses a Running adapter (MiniportPause). */
+    /** Pauses a Running adapter's stack: its filters top down (FilterPause), then MiniportPause. */
     public void pause(NdisMiniportAdapterHandle handle) {
         onSystemThread("pause " + handle.name(), () -> {
-            handle.adapter().pause();
+            pauseStack(handle.adapter());
             return null;
         });
     }
 
-    /** Restarts a Paused adapter (MiniportRestart); returns its status. */
+    /** Restarts a Paused adapter's stack: MiniportRestart, then its filters bottom up; returns the status. */
     public NdisStatus restart(NdisMiniportAdapterHandle handle) {
-        return onSystemThread("restart " + handle.name(), handle.adapter()::restart);
+        return onSystemThread("restart " + handle.name(), () -> restartStack(handle.adapter()));
     }
 
-    /** Removes a device: pause if running, then MiniportHaltEx; the adapter ends Halted. */
+    /**
+     * Removes a device: protocols unbind, the stack pauses, filters detach, then MiniportHaltEx; the
+     * adapter ends Halted.
+     */
     public void removeDevice(NdisMiniportAdapterHandle handle) {
         onSystemThread("remove " + handle.name(), () -> {
             MiniportAdapter adapter = handle.adapter();
+            adapter.stack().unbindAll();
             if (adapter.state() == AdapterState.Running) {
-                adapter.pause();
+                pauseStack(adapter);
             }
+            adapter.stack().detachFilters();
             adapter.halt(NdisHaltAction.NdisHaltDeviceInstanceDeInitialized);
             return null;
         });
         devices.remove(handle);
         handle.adapter().driver().removed(handle);
+    }
+
+    private static void pauseStack(MiniportAdapter adapter) {
+        adapter.stack().pauseFilters();
+        adapter.pause();
+    }
+
+    private static NdisStatus restartStack(MiniportAdapter adapter) {
+        NdisStatus status = adapter.restart();
+        if (status.isSuccess()) {
+            adapter.stack().restartFilters();
+        }
+        return status;
+    }
+
+    // ---- upper edges: filters and protocols come and go ---------------------------------------
+
+    /** A filter driver registered: NDIS rebuilds every running stack with the filter on top. */
+    void filterRegistered(NdisFilterDriverHandle filter) {
+        onSystemThread("attach " + filter.name(), () -> {
+            for (NdisMiniportAdapterHandle device : devices) {
+                rebuild(device.adapter(), stack -> stack.attach(filter));
+            }
+            return null;
+        });
+    }
+
+    /** A filter driver deregistered: NDIS rebuilds every stack it sits in without it. */
+    void filterDeregistered(NdisFilterDriverHandle filter) {
+        onSystemThread("detach " + filter.name(), () -> {
+            for (NdisMiniportAdapterHandle device : devices) {
+                AdapterStack stack = device.adapter().stack();
+                stack.filters().stream().filter(m -> m.filterDriver() == filter).findFirst()
+                        .ifPresent(module -> rebuild(device.adapter(), s -> s.detach(module)));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A protocol registered: NDIS binds it to every running adapter, on the PnP thread after
+     * NdisRegisterProtocolDriver has returned (so the protocol has its handle when it opens).
+     */
+    void protocolRegistered(NdisProtocolDriverHandle protocol) {
+        kernel.queueWorkItem(WorkQueueType.DelayedWorkQueue, null, () -> runSerialized(() -> {
+            for (NdisMiniportAdapterHandle device : devices) {
+                if (device.state() == AdapterState.Running && ndis.protocolDrivers().contains(protocol)) {
+                    device.adapter().stack().bind(protocol);
+                }
+            }
+            return null;
+        }));
+    }
+
+    /** A protocol deregistering: NDIS unbinds it everywhere. */
+    void protocolDeregistered(NdisProtocolDriverHandle protocol) {
+        onSystemThread("unbind " + protocol.name(), () -> {
+            for (NdisMiniportAdapterHandle device : devices) {
+                AdapterStack stack = device.adapter().stack();
+                stack.bindings().stream().filter(b -> b.protocol() == protocol).forEach(stack::unbind);
+            }
+            return null;
+        });
+    }
+
+    /** Unbind, pause, change the filter stack, restart, rebind: how NDIS inserts or removes a filter. */
+    private void rebuild(MiniportAdapter adapter, java.util.function.Consumer<AdapterStack> change) {
+        boolean running = adapter.state() == AdapterState.Running;
+        if (running) {
+            adapter.stack().unbindAll();
+            pauseStack(adapter);
+        }
+        change.accept(adapter.stack());
+        if (running && restartStack(adapter).isSuccess()) {
+            ndis.protocolDrivers().forEach(adapter.stack()::bind);
+        }
     }
 
     /** Unloads a driver whose adapters are all removed: MiniportDriverUnload. */
@@ -153,13 +247,31 @@ public final class PnpManager {
         loaded.forEach(this::unloadDriver);
     }
 
-    /** Runs a PnP step on a DelayedWorkQueue thread at PASSIVE_LEVEL and waits for it. */
+    /** Runs a step as the PnP thread: one step at a time, nested PnP calls inline. */
+    private <T> T runSerialized(Supplier<T> step) {
+        serial.lock();
+        ON_PNP_THREAD.set(true);
+        try {
+            return step.get();
+        } finally {
+            ON_PNP_THREAD.set(false);
+            serial.unlock();
+        }
+    }
+
+    /**
+     * Runs a PnP step on a DelayedWorkQueue thread at PASSIVE_LEVEL and waits for it; inline when the
+     * caller is already the PnP thread (a DriverEntry that registers a filter or protocol).
+     */
     private <T> T onSystemThread(String what, Supplier<T> step) {
         kernel.checkAlive();
+        if (ON_PNP_THREAD.get()) {
+            return step.get();
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         kernel.queueWorkItem(WorkQueueType.DelayedWorkQueue, null, () -> {
             try {
-                result.complete(step.get());
+                result.complete(runSerialized(step));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
                 if (!(t instanceof BugCheckException) && !(t instanceof NdisException)) {

@@ -58,6 +58,12 @@ public enum Rule {
     // ==== data path (ids 0x00092300..) ====
 
     // ==== upper edges (ids 0x00092400..) ====
+    Irql_Filter_Driver_Function(0x00092400, Origin.SDV,
+            "NdisFRegisterFilterDriver, NdisFDeregisterFilterDriver, NdisFSetAttributes at PASSIVE_LEVEL; "
+                    + "NdisFIndicateStatus and the filter data path at IRQL <= DISPATCH_LEVEL"),
+    Irql_Protocol_Driver_Function(0x00092401, Origin.SDV,
+            "NdisRegisterProtocolDriver, NdisDeregisterProtocolDriver, NdisOpenAdapterEx, NdisCloseAdapterEx "
+                    + "at PASSIVE_LEVEL; the protocol data path at IRQL <= DISPATCH_LEVEL"),
 
     /** Not a rule: ends the list so that every section above can end its constants with a comma. */
     Reserved_End(0x000920FF, Origin.NDIS4J, "placeholder that keeps the enum list open for additions");

@@ -1,0 +1,243 @@
+package org.ndis4j.ndis;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * The driver stack NDIS builds over one adapter: the miniport at the bottom, filter modules above it
+ * (the first registered sits lowest), protocol bindings on top. It attaches, restarts, pauses and
+ * detaches the filter modules, binds and unbinds protocols, and routes status indications up.
+ *
+ * <pre>
+ *   protocol binding  protocol binding        ▲ status, receives      │ sends, OID requests
+ *   ────────────────────────────────          │                       ▼
+ *   filter module  (layer 1)
+ *   filter module  (layer 0)
+ *   ────────────────────────────────
+ *   miniport adapter
+ * </pre>
+ * Lifecycle methods run at PASSIVE_LEVEL on the PnP thread.
+ */
+final class AdapterStack {
+
+    private final MiniportAdapter adapter;
+    /** Bottom first. Changed only on the PnP thread; read from any. */
+    private final List<NdisFilterModuleHandle> filters = new CopyOnWriteArrayList<>();
+    private final List<NdisBindingHandle> bindings = new CopyOnWriteArrayList<>();
+
+    AdapterStack(MiniportAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    String adapterName() {
+        return adapter.handle().name();
+    }
+
+    NdisMiniportAdapterHandle adapterHandle() {
+        return adapter.handle();
+    }
+
+    List<NdisFilterModuleHandle> filters() {
+        return List.copyOf(filters);
+    }
+
+    List<NdisBindingHandle> bindings() {
+        return List.copyOf(bindings);
+    }
+
+    // ---- filters ----------------------------------------------------------------------------
+
+    /** FilterAttach for a filter driver on top of the modules already here; the module starts Paused. */
+    void attach(NdisFilterDriverHandle driver) {
+        NdisFilterModuleHandle module = new NdisFilterModuleHandle(driver, this);
+        module.setState(FilterModuleState.Attaching);
+        NdisStatus status = call(driver.driverName(), () -> driver.characteristics().attach(module,
+                driver.filterDriverContext(),
+                new FilterAttachParameters(adapterName(), filters.size(), adapter.linkState())));
+        if (!status.isSuccess()) {
+            module.setState(FilterModuleState.Detached);
+            Trace.log("%s: FilterAttach failed with %s; the filter is not in the stack", module.name(), status);
+            return;
+        }
+        if (module.filterModuleContext() == null) {
+            throw Verifier.violation(adapter.handle().kernel(), Rule.Init_SetAttributes, 2, 0,
+                    module.name() + ": FilterAttach succeeded without NdisFSetAttributes");
+        }
+        module.setState(FilterModuleState.Paused);
+        filters.add(module);
+        Trace.log("%s: attached at layer %d", module.name(), filters.size() - 1);
+    }
+
+    /** FilterRestart, bottom up, after the miniport restarted. */
+    void restartFilters() {
+        for (NdisFilterModuleHandle module : filters) {
+            module.setState(FilterModuleState.Restarting);
+            NdisStatus status = call(module.driverName(), () -> handlers(module).restart(module.filterModuleContext()));
+            module.setState(status.isSuccess() ? FilterModuleState.Running : FilterModuleState.Paused);
+            Trace.log("%s: %s", module.name(), module.state());
+        }
+    }
+
+    /** FilterPause, top down, before the miniport pauses. Pause cannot fail. */
+    void pauseFilters() {
+        for (NdisFilterModuleHandle module : topDown(filters)) {
+            if (module.state() != FilterModuleState.Running) {
+                continue;
+            }
+            module.setState(FilterModuleState.Pausing);
+            NdisStatus status = call(module.driverName(), () -> handlers(module).pause(module.filterModuleContext()));
+            if (!status.isSuccess()) {
+                throw Verifier.violation(adapter.handle().kernel(), Rule.Adapter_StateTransition, status.code(), 0,
+                        module.name() + ": FilterPause returned " + status + "; pause cannot fail");
+            }
+            module.setState(FilterModuleState.Paused);
+            Trace.log("%s: Paused", module.name());
+        }
+    }
+
+    /** FilterDetach, top down, with every module paused. */
+    void detachFilters() {
+        for (NdisFilterModuleHandle module : topDown(filters)) {
+            detach(module);
+        }
+    }
+
+    /** FilterDetach of one module (its driver is going away). */
+    void detach(NdisFilterModuleHandle module) {
+        call(module.driverName(), () -> {
+            handlers(module).detach(module.filterModuleContext());
+            return null;
+        });
+        module.setState(FilterModuleState.Detached);
+        filters.remove(module);
+        Trace.log("%s: detached", module.name());
+    }
+
+    // ---- protocols --------------------------------------------------------------------------
+
+    /** ProtocolBindAdapterEx for one protocol; the protocol opens the adapter inside it. */
+    void bind(NdisProtocolDriverHandle protocol) {
+        ProtocolDriver<?> handlers = protocol.characteristics();
+        if (handlers == null || bindings.stream().anyMatch(b -> b.protocol() == protocol)) {
+            return; // binds nothing, or is bound here already
+        }
+        NdisBindContext context = new NdisBindContext(protocol, this);
+        NdisBindParameters parameters = new NdisBindParameters(adapterName(), adapter.ifIndex(),
+                adapter.generalAttributes().mtuSize(), adapter.generalAttributes().currentMacAddress(),
+                adapter.linkState());
+        NdisStatus status = call(protocol.name(), () -> handlers.bindAdapterEx(protocol.protocolDriverContext(),
+                context, parameters));
+        if (status.isSuccess() && context.opened == null) {
+            throw Verifier.violation(protocol.kernel(), Rule.Handle_Invalid, 0, 0,
+                    protocol.name() + ": ProtocolBindAdapterEx returned SUCCESS without NdisOpenAdapterEx");
+        }
+        Trace.log("%s: ProtocolBindAdapterEx -> %s", protocol.name(), status);
+    }
+
+    /** NdisOpenAdapterEx, from inside ProtocolBindAdapterEx. */
+    NdisBindingHandle open(NdisBindContext context, Object protocolBindingContext) {
+        if (context.stack != this || context.opened != null) {
+            throw Verifier.violation(context.protocol.kernel(), Rule.Handle_Invalid, 0, 0,
+                    "NdisOpenAdapterEx with a bind context that is not pending (" + context + ")");
+        }
+        NdisBindingHandle binding = new NdisBindingHandle(context.protocol, protocolBindingContext, this);
+        context.opened = binding;
+        bindings.add(binding);
+        return binding;
+    }
+
+    /** ProtocolUnbindAdapterEx for every binding, newest first. */
+    void unbindAll() {
+        for (NdisBindingHandle binding : topDown(bindings)) {
+            unbind(binding);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    void unbind(NdisBindingHandle binding) {
+        ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
+        NdisBindContext context = new NdisBindContext(binding.protocol(), this);
+        call(binding.driverName(), () -> handlers.unbindAdapterEx(context, binding.protocolBindingContext()));
+        if (!binding.isClosed()) {
+            throw Verifier.violation(binding.kernel(), Rule.Handle_Invalid, 1, 0,
+                    binding.name() + ": ProtocolUnbindAdapterEx returned without NdisCloseAdapterEx");
+        }
+        Trace.log("%s: unbound", binding.name());
+    }
+
+    /** NdisCloseAdapterEx. */
+    void close(NdisBindingHandle binding) {
+        if (!bindings.remove(binding)) {
+            throw Verifier.violation(binding.kernel(), Rule.Handle_Invalid, 2, 0,
+                    "NdisCloseAdapterEx on a binding that is not open (" + binding.name() + ")");
+        }
+        binding.markClosed();
+    }
+
+    // ---- status -----------------------------------------------------------------------------
+
+    /** A status indication from the miniport: to the lowest filter that takes status, or the protocols. */
+    void indicateFromMiniport(NdisStatusIndication indication) {
+        deliverAbove(-1, indication);
+    }
+
+    /** NdisFIndicateStatus: from a filter module to the next one up, or the protocols. */
+    void indicateFromFilter(NdisFilterModuleHandle module, NdisStatusIndication indication) {
+        int layer = filters.indexOf(module);
+        if (layer < 0) {
+            throw Verifier.violation(module.kernel(), Rule.Handle_Invalid, 3, 0,
+                    "NdisFIndicateStatus from a module that is not attached (" + module.name() + ")");
+        }
+        deliverAbove(layer, indication);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void deliverAbove(int layer, NdisStatusIndication indication) {
+        for (int i = layer + 1; i < filters.size(); i++) {
+            NdisFilterModuleHandle module = filters.get(i);
+            if (module.filterDriver().handlesStatus()) {
+                call(module.driverName(), () -> {
+                    handlers(module).status(module.filterModuleContext(), indication);
+                    return null;
+                });
+                return; // the filter passes it on (or not) with NdisFIndicateStatus
+            }
+        }
+        for (NdisBindingHandle binding : bindings) {
+            ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
+            call(binding.driverName(), () -> {
+                handlers.statusEx(binding.protocolBindingContext(), indication);
+                return null;
+            });
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private static FilterDriver<Object> handlers(NdisFilterModuleHandle module) {
+        return (FilterDriver<Object>) module.filterDriver().characteristics();
+    }
+
+    private static <T> List<T> topDown(List<T> bottomFirst) {
+        List<T> copy = new ArrayList<>(bottomFirst);
+        Collections.reverse(copy);
+        return copy;
+    }
+
+    /** Calls into a driver with it named as the running code (for crash reports). */
+    static <T> T call(String driver, java.util.function.Supplier<T> handler) {
+        ThreadContext ctx = ThreadContext.current();
+        String previous = ctx.enterDriver(driver);
+        try {
+            return handler.get();
+        } finally {
+            ctx.leaveDriver(previous);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.ndis4j.ndis;
+
+/**
+ * NDIS_FILTER_DRIVER_CHARACTERISTICS: the handlers NDIS calls on a (lightweight) filter driver,
+ * typed by the filter module context {@code F} (what the filter passed to {@code NdisF.setAttributes}).
+ *
+ * <p>Optional handlers that a filter does not override are bypassed, as NDIS bypasses a NULL entry
+ * point: the indication or request goes straight to the next module. A filter that overrides one
+ * passes things on itself with the matching {@code NdisF} call, or modifies or drops them.
+ *
+ * @param <F> the filter module context class
+ */
+public interface FilterDriver<F> {
+
+    /**
+     * FilterAttach. Runs at PASSIVE_LEVEL. Calls {@code NdisF.setAttributes(ndisFilterHandle, context)}
+     * and returns SUCCESS to sit on the adapter; the module starts Paused.
+     */
+    NdisStatus attach(NdisFilterModuleHandle ndisFilterHandle, Object filterDriverContext,
+                      FilterAttachParameters attachParameters);
+
+    /** FilterDetach. Runs at PASSIVE_LEVEL, with the module paused. Frees what attach allocated. */
+    void detach(F filterModuleContext);
+
+    /** FilterRestart. Runs at PASSIVE_LEVEL. */
+    default NdisStatus restart(F filterModuleContext) {
+        return NdisStatus.SUCCESS;
+    }
+
+    /** FilterPause. Runs at PASSIVE_LEVEL. Cannot fail. */
+    default NdisStatus pause(F filterModuleContext) {
+        return NdisStatus.SUCCESS;
+    }
+
+    /**
+     * FilterStatus (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Pass it on with
+     * {@code NdisF.indicateStatus}, change it, or drop it.
+     */
+    default void status(F filterModuleContext, NdisStatusIndication statusIndication) {
+        throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
+    }
+}

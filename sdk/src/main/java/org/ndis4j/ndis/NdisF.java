@@ -1,0 +1,69 @@
+package org.ndis4j.ndis;
+
+import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/** The NdisFXxx functions a filter driver calls ({@code NdisFRegisterFilterDriver} → {@code NdisF.registerFilterDriver}). */
+public final class NdisF {
+
+    private NdisF() {
+    }
+
+    /**
+     * NdisFRegisterFilterDriver, from DriverEntry. IRQL = PASSIVE_LEVEL. The filter attaches to every
+     * adapter added from now on, and NDIS restarts the stacks of adapters already running to attach
+     * it there, above the filters registered before it.
+     */
+    public static <F> NdisFilterDriverHandle registerFilterDriver(DriverObject driverObject, Object filterDriverContext,
+                                                                  FilterDriver<F> filterDriverCharacteristics) {
+        Kernel kernel = driverObject.kernel();
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFRegisterFilterDriver");
+        if (filterDriverCharacteristics == null) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, "NdisFRegisterFilterDriver without characteristics");
+        }
+        NdisFilterDriverHandle handle = new NdisFilterDriverHandle(driverObject, filterDriverContext,
+                filterDriverCharacteristics);
+        NdisLibrary.of(kernel).registered(handle);
+        PnpManager.of(kernel).filterRegistered(handle);
+        return handle;
+    }
+
+    /** NdisFDeregisterFilterDriver. IRQL = PASSIVE_LEVEL. Detaches the filter from every adapter. */
+    public static void deregisterFilterDriver(NdisFilterDriverHandle ndisFilterDriverHandle) {
+        Kernel kernel = Ndis.kernelOf(ndisFilterDriverHandle, "NdisFDeregisterFilterDriver");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFDeregisterFilterDriver");
+        NdisLibrary.of(kernel).deregistered(ndisFilterDriverHandle);
+        PnpManager.of(kernel).filterDeregistered(ndisFilterDriverHandle);
+    }
+
+    /**
+     * NdisFSetAttributes, from FilterAttach. IRQL = PASSIVE_LEVEL. Sets the filter module context that
+     * every handler gets back.
+     */
+    public static NdisStatus setAttributes(NdisFilterModuleHandle ndisFilterHandle, Object filterModuleContext) {
+        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFSetAttributes");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFSetAttributes");
+        if (ndisFilterHandle.state() != FilterModuleState.Attaching) {
+            throw Verifier.violation(kernel, Rule.Init_SetAttributes, ndisFilterHandle.state().ordinal(), 0,
+                    "NdisFSetAttributes outside FilterAttach (" + ndisFilterHandle.name() + " is "
+                            + ndisFilterHandle.state() + ")");
+        }
+        if (filterModuleContext == null) {
+            return NdisStatus.INVALID_PARAMETER;
+        }
+        ndisFilterHandle.setContext(filterModuleContext);
+        return NdisStatus.SUCCESS;
+    }
+
+    /**
+     * NdisFIndicateStatus: passes a status indication to the next module up (or the protocols).
+     * IRQL &lt;= DISPATCH_LEVEL.
+     */
+    public static void indicateStatus(NdisFilterModuleHandle ndisFilterHandle, NdisStatusIndication statusIndication) {
+        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFIndicateStatus");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFIndicateStatus");
+        ndisFilterHandle.stack.indicateFromFilter(ndisFilterHandle, statusIndication);
+    }
+}
