@@ -110,7 +110,7 @@ public final class TcpWirePort implements WirePort {
                     .channel(Transports.serverChannel(port.group))
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, port.waterMark())
-                    .childHandler(port.new Initializer())
+                    .childHandler(port.new Initializer(true))
                     .bind(local).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             port.close();
@@ -273,7 +273,7 @@ public final class TcpWirePort implements WirePort {
                 .channel(Transports.socketChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-                .handler(new Initializer())
+                .handler(new Initializer(false))
                 .connect(remote);
         f.addListener(done -> {
             if (!done.isSuccess()) {
@@ -302,15 +302,23 @@ public final class TcpWirePort implements WirePort {
     }
 
     private final class Initializer extends ChannelInitializer<Channel> {
+        private final boolean accepted;
+
+        Initializer(boolean accepted) {
+            this.accepted = accepted;
+        }
+
         @Override
         protected void initChannel(Channel ch) {
-            if (active != null || closed) {
-                // A listening QEMU netdev serves one peer at a time; so do we.
-                LOG.warn("{}: refusing a second peer, {} is connected", ch, active);
-                ch.close();
-                return;
+            if (accepted) {
+                if (active != null || closed) {
+                    // A listening QEMU netdev serves one peer at a time; so do we.
+                    LOG.warn("{}: refusing a second peer, {} is connected", ch, active);
+                    ch.close();
+                    return;
+                }
+                active = ch; // claimed now, so a second peer accepted in the same burst is refused
             }
-            active = ch;
             ch.pipeline().addLast(
                     new FrameDecoder(options.maxFrameLength(), counters),
                     new LengthFieldPrepender(FrameSplitter.PREFIX_LENGTH),
@@ -323,6 +331,8 @@ public final class TcpWirePort implements WirePort {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            // A client's channel carries frames once connected; a failed attempt never gets here.
+            active = ctx.channel();
             attempts = 0;
             LOG.info("{}: connected, carrier up", ctx.channel());
             reportCarrier();
