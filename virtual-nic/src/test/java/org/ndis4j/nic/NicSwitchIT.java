@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.wire.SwitchOptions;
 import org.ndis4j.wire.SwitchPortStatistics;
@@ -125,6 +129,70 @@ class NicSwitchIT {
         Await.until("A receives B's burst", TIMEOUT, () -> a.hasReceived(fromA + toA.size()));
         assertThat(b.received.subList(fromB, b.received.size())).containsExactlyElementsOf(toB);
         assertThat(a.received.subList(fromA, a.received.size())).containsExactlyElementsOf(toA);
+    }
+
+    private static final MacAddress OTHER_HOST = MacAddress.of("02:00:00:00:00:77");
+    private static final MacAddress JOINED_GROUP = MacAddress.of("01:00:5e:00:00:fb");
+    private static final MacAddress OTHER_GROUP = MacAddress.of("33:33:00:00:00:01");
+    /** One frame per destination class; the switch floods all but B's own (which it has learned). */
+    private static final MacAddress[] DESTINATIONS = {B, OTHER_HOST, JOINED_GROUP, OTHER_GROUP, MacAddress.BROADCAST};
+
+    static Stream<Arguments> receiveModes() {
+        return Stream.of(
+                Arguments.of("directed", Registers.RCTL_DIRECTED, List.of(B)),
+                Arguments.of("multicast (exact table)", Registers.RCTL_MULTICAST, List.of(JOINED_GROUP)),
+                Arguments.of("all multicast", Registers.RCTL_ALL_MULTICAST, List.of(JOINED_GROUP, OTHER_GROUP)),
+                Arguments.of("broadcast", Registers.RCTL_BROADCAST, List.of(MacAddress.BROADCAST)),
+                Arguments.of("promiscuous", Registers.RCTL_PROMISCUOUS, List.of(DESTINATIONS)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("receiveModes")
+    void receiveFilterHonoursEveryModeOverTheWire(String mode, int receiveControl, List<MacAddress> accepted) {
+        exchange(1); // both MACs learned by the switch
+        b.driver.registers.write32(Registers.RCTL, receiveControl);
+        b.driver.registers.write32(Registers.mtaLo(0), JOINED_GROUP.registerLow());
+        b.driver.registers.write32(Registers.mtaHi(0), JOINED_GROUP.registerHigh() | Registers.MTA_HI_VALID);
+        long framesBefore = b.driver.counter(StatisticsCounter.RX_FRAMES);
+        long filteredBefore = b.driver.counter(StatisticsCounter.RX_FILTERED);
+        int receivedBefore = b.received.size();
+        List<byte[]> expected = new ArrayList<>();
+        for (MacAddress destination : DESTINATIONS) {
+            byte[] frame = Frames.frame(destination, A, 64, expected.size() + 7);
+            a.driver.queueTransmit(frame);
+            if (accepted.contains(destination)) {
+                expected.add(frame);
+            }
+        }
+        a.driver.kickTransmit();
+        Await.until("every frame reached B's filter", TIMEOUT, () ->
+                b.driver.counter(StatisticsCounter.RX_FRAMES) - framesBefore
+                        + b.driver.counter(StatisticsCounter.RX_FILTERED) - filteredBefore == DESTINATIONS.length);
+        Await.until("B reaps what it accepted", TIMEOUT, () -> b.hasReceived(receivedBefore + expected.size()));
+        assertThat(b.received.subList(receivedBefore, b.received.size())).containsExactlyElementsOf(expected);
+        assertThat(b.driver.counter(StatisticsCounter.RX_FILTERED) - filteredBefore)
+                .isEqualTo(DESTINATIONS.length - expected.size());
+    }
+
+    @Test
+    void withNoPostedBufferFramesAreDroppedAndCounted() {
+        exchange(1);
+        b.driver.readCause();
+        b.driver.unmask(Registers.INT_RX_OVERRUN);
+        long framesBefore = b.driver.counter(StatisticsCounter.RX_FRAMES);
+        // Fill every posted buffer on B without reaping, then send five more.
+        int free = RING - 1;
+        for (int i = 0; i < free + 5; i++) {
+            a.driver.queueTransmit(Frames.frame(B, A, 100, i));
+            if (i % 16 == 15) {
+                a.driver.kickTransmit();
+            }
+        }
+        a.driver.kickTransmit();
+        Await.until("five frames dropped for want of a buffer", TIMEOUT,
+                () -> b.driver.counter(StatisticsCounter.RX_NO_BUFFER) == 5);
+        assertThat(b.driver.readCause() & Registers.INT_RX_OVERRUN).isNotZero();
+        assertThat(b.driver.counter(StatisticsCounter.RX_FRAMES) - framesBefore).isEqualTo(free);
     }
 
     @Test
