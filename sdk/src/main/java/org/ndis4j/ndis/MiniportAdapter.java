@@ -164,6 +164,7 @@ final class MiniportAdapter {
      * allocated with the adapter handle.
      */
     void halt(NdisHaltAction action) {
+        oidBroker.beforeHalt(); // NDIS never halts with an OID request outstanding (OID requests section)
         callDriver(() -> {
             characteristics().haltEx(contextOrFail(), action);
             return null;
@@ -398,6 +399,22 @@ final class MiniportAdapter {
 
     // ==== OID requests ====================================================================
     // (section reserved for OID requests; keep additions between this marker and the next)
+
+    /** Queues OID requests for this adapter and hands them to the miniport one at a time. */
+    private final OidBroker oidBroker = new OidBroker(this);
+
+    OidBroker oidBroker() {
+        return oidBroker;
+    }
+
+    NdisMiniportAdapterHandle handleForOid() {
+        return handle;
+    }
+
+    Kernel kernelForOid() {
+        return kernel;
+    }
+
 
 
     // ==== data path ====================================================================

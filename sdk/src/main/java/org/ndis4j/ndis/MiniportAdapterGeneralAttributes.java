@@ -14,12 +14,25 @@ import java.util.List;
  * @param supportedPacketFilters NDIS_PACKET_TYPE_* bits
  * @param maxMulticastListSize   OID_802_3_MAXIMUM_LIST_SIZE
  * @param supportedOidList       OIDs the miniport handles (OID_GEN_SUPPORTED_LIST)
+ * @param macOptions             NDIS_MAC_OPTION_* bits (OID_GEN_MAC_OPTIONS); the 9-argument constructor
+ *                               uses {@code NdisMacOption.DEFAULT}
  */
 public record MiniportAdapterGeneralAttributes(int mtuSize, long maxLinkSpeed, NdisLinkState initialLinkState,
                                                int lookaheadSize, byte[] permanentMacAddress,
                                                byte[] currentMacAddress, int supportedPacketFilters,
-                                               int maxMulticastListSize, List<Integer> supportedOidList)
+                                               int maxMulticastListSize, List<Integer> supportedOidList,
+                                               int macOptions)
         implements MiniportAttributes {
+
+    /** The attributes without MacOptions, which default to {@code NdisMacOption.DEFAULT}. */
+    public MiniportAdapterGeneralAttributes(int mtuSize, long maxLinkSpeed, NdisLinkState initialLinkState,
+                                            int lookaheadSize, byte[] permanentMacAddress, byte[] currentMacAddress,
+                                            int supportedPacketFilters, int maxMulticastListSize,
+                                            List<Integer> supportedOidList) {
+        this(mtuSize, maxLinkSpeed, initialLinkState, lookaheadSize, permanentMacAddress, currentMacAddress,
+                supportedPacketFilters, maxMulticastListSize, supportedOidList,
+                org.ndis4j.ndis.oid.NdisMacOption.DEFAULT);
+    }
 
     public MiniportAdapterGeneralAttributes {
         if (initialLinkState == null) {

@@ -50,6 +50,29 @@ public interface MiniportDriver<A> {
     // ==== OID requests ====================================================================
     // (section reserved for OID requests; keep additions between this marker and the next)
 
+    /**
+     * MiniportOidRequest. Runs at PASSIVE_LEVEL on a system worker thread, one request at a time per
+     * adapter (NDIS queues the others). Query, Set or Method on {@code oidRequest}: write the result
+     * into its information buffer and BytesWritten / BytesRead / BytesNeeded, then return SUCCESS or a
+     * failure (INVALID_OID for an OID the driver does not know, NOT_SUPPORTED for one it knows but does
+     * not do, BUFFER_TOO_SHORT or INVALID_LENGTH with BytesNeeded, INVALID_DATA). Or return PENDING and
+     * call {@code NdisM.oidRequestComplete} exactly once later. NDIS answers some OIDs itself and never
+     * passes them here (docs/oids.md). Default: NOT_SUPPORTED.
+     */
+    default NdisStatus oidRequest(A adapterContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
+        return NdisStatus.NOT_SUPPORTED;
+    }
+
+    /**
+     * MiniportCancelOidRequest. Runs at IRQL &lt;= DISPATCH_LEVEL, on the thread of whoever cancels. If
+     * the request named {@code requestId} still pends in the driver, the driver should complete it with
+     * NDIS_STATUS_REQUEST_ABORTED ({@code NdisM.oidRequestComplete}); if it already completed, nothing.
+     * Default: nothing (the request completes normally).
+     */
+    default void cancelOidRequest(A adapterContext, Object requestId) {
+    }
+
+
 
     // ==== data path ====================================================================
     // (section reserved for data path; keep additions between this marker and the next)

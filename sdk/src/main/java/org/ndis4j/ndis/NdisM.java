@@ -101,6 +101,20 @@ public final class NdisM {
     // ==== OID requests ====================================================================
     // (section reserved for OID requests; keep additions between this marker and the next)
 
+    /**
+     * NdisMOidRequestComplete: completes an OID request whose MiniportOidRequest returned PENDING.
+     * IRQL &lt;= DISPATCH_LEVEL (rule Irql_OID_Function). Once per pending request (DoubleComplete), only
+     * for a request NDIS gave this adapter (OidRequest_CompleteNotPending), never with PENDING
+     * (OidRequest_Result). NDIS then hands the adapter its next queued request.
+     */
+    public static void oidRequestComplete(NdisMiniportAdapterHandle miniportAdapterHandle,
+                                          org.ndis4j.ndis.oid.NdisOidRequest oidRequest, NdisStatus status) {
+        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMOidRequestComplete");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisMOidRequestComplete");
+        miniportAdapterHandle.adapter().oidBroker().complete(oidRequest, status);
+    }
+
+
 
     // ==== data path ====================================================================
     // (section reserved for data path; keep additions between this marker and the next)

@@ -54,6 +54,24 @@ public enum Rule {
     // ==== interrupts (ids 0x00092100..) ====
 
     // ==== OID requests (ids 0x00092200..) ====
+    DoubleComplete(0x00092200, Origin.SDV,
+            "NdisMOidRequestComplete is called once for a request whose MiniportOidRequest returned "
+                    + "NDIS_STATUS_PENDING, and never for one that returned another status"),
+    OidRequest_CompleteNotPending(0x00092201, Origin.NDIS4J,
+            "NdisMOidRequestComplete only for a request NDIS handed to this miniport adapter and that still "
+                    + "pends there (not one NDIS still queues, one of another adapter, or one never issued)"),
+    NdisOidDoubleRequest(0x00092202, Origin.SDV,
+            "an NDIS_OID_REQUEST is not issued again while it is pending (Driver Verifier reports the same "
+                    + "rule as 0xC4 / 0x0009100E)"),
+    Irql_OID_Function(0x00092203, Origin.SDV,
+            "NdisMOidRequestComplete, issuing an OID request and cancelling one at IRQL <= DISPATCH_LEVEL"),
+    OidRequest_PendingAtHalt(0x00092204, Origin.NDIS4J,
+            "no OID request still pends in the miniport when NDIS is to halt the adapter (NDIS does not call "
+                    + "MiniportHaltEx while an OID request is outstanding; it waits a grace period, then stops)"),
+    OidRequest_Result(0x00092205, Origin.NDIS4J,
+            "MiniportOidRequest returns a status (not null); NdisMOidRequestComplete never passes "
+                    + "NDIS_STATUS_PENDING; BytesWritten/BytesRead stay within the buffer; BUFFER_TOO_SHORT comes "
+                    + "with BytesNeeded larger than the buffer"),
 
     // ==== data path (ids 0x00092300..) ====
 
