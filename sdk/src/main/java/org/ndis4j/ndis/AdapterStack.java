@@ -30,8 +30,15 @@ final class AdapterStack {
     private final List<NdisFilterModuleHandle> filters = new CopyOnWriteArrayList<>();
     private final List<NdisBindingHandle> bindings = new CopyOnWriteArrayList<>();
 
+    private final StackOidPath oids = new StackOidPath(this);
+
     AdapterStack(MiniportAdapter adapter) {
         this.adapter = adapter;
+    }
+
+    /** OID requests across this stack. */
+    StackOidPath oids() {
+        return oids;
     }
 
     String adapterName() {

@@ -39,4 +39,22 @@ public interface FilterDriver<F> {
     default void status(F filterModuleContext, NdisStatusIndication statusIndication) {
         throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
     }
+
+    /**
+     * FilterOidRequest (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Pass the request on with
+     * {@code NdisF.oidRequest} (returning its status), answer it, or fail it.
+     */
+    default NdisStatus oidRequest(F filterModuleContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
+        throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
+    }
+
+    /**
+     * FilterOidRequestComplete (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. A request this filter
+     * passed down and that pended has completed; pass the completion up with
+     * {@code NdisF.oidRequestComplete}.
+     */
+    default void oidRequestComplete(F filterModuleContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest,
+                                    NdisStatus status) {
+        throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
+    }
 }

@@ -349,6 +349,21 @@ public final class Ndis {
         return bindContext.stack.open(bindContext, protocolBindingContext);
     }
 
+    /**
+     * NdisOidRequest from a protocol binding. IRQL &lt;= DISPATCH_LEVEL. The request passes through the
+     * filters' FilterOidRequest handlers to the miniport (or NDIS answers it). Returns the final
+     * status, or PENDING and later calls ProtocolOidRequestComplete.
+     */
+    public static NdisStatus oidRequest(NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
+        Kernel kernel = kernelOf(ndisBindingHandle, "NdisOidRequest");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisOidRequest");
+        if (ndisBindingHandle.isClosed()) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 4, 0,
+                    "NdisOidRequest on a closed binding (" + ndisBindingHandle.name() + ")");
+        }
+        return ndisBindingHandle.stack.oids().fromProtocol(ndisBindingHandle, oidRequest);
+    }
+
     /** NdisCloseAdapterEx, from inside ProtocolUnbindAdapterEx. IRQL = PASSIVE_LEVEL. */
     public static NdisStatus closeAdapterEx(NdisBindingHandle ndisBindingHandle) {
         Kernel kernel = kernelOf(ndisBindingHandle, "NdisCloseAdapterEx");

@@ -58,6 +58,28 @@ public final class NdisF {
     }
 
     /**
+     * NdisFOidRequest: passes an OID request (the filter's own, or one it received) to the next
+     * module down. IRQL &lt;= DISPATCH_LEVEL. Returns the final status, or PENDING and later calls the
+     * filter's FilterOidRequestComplete.
+     */
+    public static NdisStatus oidRequest(NdisFilterModuleHandle ndisFilterHandle, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
+        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFOidRequest");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFOidRequest");
+        return ndisFilterHandle.stack.oids().fromFilter(ndisFilterHandle, oidRequest);
+    }
+
+    /**
+     * NdisFOidRequestComplete: passes the completion of a request this filter received up the stack.
+     * IRQL &lt;= DISPATCH_LEVEL.
+     */
+    public static void oidRequestComplete(NdisFilterModuleHandle ndisFilterHandle,
+                                          org.ndis4j.ndis.oid.NdisOidRequest oidRequest, NdisStatus status) {
+        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFOidRequestComplete");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFOidRequestComplete");
+        ndisFilterHandle.stack.oids().completeFromFilter(ndisFilterHandle, oidRequest, status);
+    }
+
+    /**
      * NdisFIndicateStatus: passes a status indication to the next module up (or the protocols).
      * IRQL &lt;= DISPATCH_LEVEL.
      */

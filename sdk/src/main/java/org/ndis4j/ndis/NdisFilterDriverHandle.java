@@ -9,6 +9,8 @@ public final class NdisFilterDriverHandle extends NdisHandle {
     private final FilterDriver<?> characteristics;
     private final Object filterDriverContext;
     private final boolean handlesStatus;
+    private final boolean handlesOidRequest;
+    private final boolean handlesOidRequestComplete;
 
     NdisFilterDriverHandle(DriverObject driverObject, Object filterDriverContext, FilterDriver<?> characteristics) {
         super(driverObject.kernel(), HandleKind.FILTER_DRIVER, driverObject.driverName());
@@ -16,6 +18,9 @@ public final class NdisFilterDriverHandle extends NdisHandle {
         this.characteristics = characteristics;
         this.filterDriverContext = filterDriverContext;
         this.handlesStatus = overrides(characteristics, "status", Object.class, NdisStatusIndication.class);
+        this.handlesOidRequest = overrides(characteristics, "oidRequest", Object.class, Object.class);
+        this.handlesOidRequestComplete = overrides(characteristics, "oidRequestComplete", Object.class,
+                Object.class, Object.class);
     }
 
     public DriverObject driverObject() {
@@ -37,6 +42,14 @@ public final class NdisFilterDriverHandle extends NdisHandle {
 
     boolean handlesStatus() {
         return handlesStatus;
+    }
+
+    boolean handlesOidRequest() {
+        return handlesOidRequest;
+    }
+
+    boolean handlesOidRequestComplete() {
+        return handlesOidRequestComplete;
     }
 
     /** True when the filter's class overrides an optional handler (a non-NULL entry point in C). */

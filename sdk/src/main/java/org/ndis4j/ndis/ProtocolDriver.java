@@ -24,4 +24,12 @@ public interface ProtocolDriver<P> {
     /** ProtocolStatusEx: a status indication from below. Runs at IRQL &lt;= DISPATCH_LEVEL. */
     default void statusEx(P protocolBindingContext, NdisStatusIndication statusIndication) {
     }
+
+    /**
+     * ProtocolOidRequestComplete: an OID request that {@code Ndis.oidRequest} returned PENDING for has
+     * completed. Runs at IRQL &lt;= DISPATCH_LEVEL.
+     */
+    default void oidRequestComplete(P protocolBindingContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest,
+                                    NdisStatus status) {
+    }
 }
