@@ -82,7 +82,10 @@ class StackOidTest {
 
     private static OidProtocol protocol(Kernel kernel) {
         OidProtocol protocol = new OidProtocol();
-        protocol.handle = Ndis.registerProtocolDriver(kernel, null, "oidproto", protocol);
+        PnpManager.of(kernel).loadDriver("oidproto", (d, r) -> {
+            protocol.handle = Ndis.registerProtocolDriver(kernel, null, "oidproto", protocol);
+            return NdisStatus.SUCCESS;
+        });
         return protocol;
     }
 

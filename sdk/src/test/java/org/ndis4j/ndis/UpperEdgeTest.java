@@ -50,8 +50,12 @@ class UpperEdgeTest {
             statuses.add(indication);
         }
 
+        /** Registers from a DriverEntry, as a protocol does: NDIS binds once DriverEntry has returned. */
         NdisProtocolDriverHandle register(Kernel kernel, String name) {
-            handle = Ndis.registerProtocolDriver(kernel, null, name, this);
+            PnpManager.of(kernel).loadDriver(name, (d, r) -> {
+                handle = Ndis.registerProtocolDriver(kernel, null, name, this);
+                return NdisStatus.SUCCESS;
+            });
             return handle;
         }
     }
