@@ -1,6 +1,5 @@
 package org.ndis4j.kernel.internal;
 
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,7 @@ public final class ThreadedScheduler implements Scheduler {
 
     @Override
     public TaskQueue newTaskQueue() {
-        return new BlockingTaskQueue(new LinkedBlockingDeque<>());
+        return new LifoWakeTaskQueue();
     }
 
     @Override
@@ -59,29 +58,6 @@ public final class ThreadedScheduler implements Scheduler {
     @Override
     public void shutdown() {
         clock.shutdownNow();
-    }
-
-    /** A LinkedBlockingDeque: the same handoff a ThreadPoolExecutor makes. */
-    private record BlockingTaskQueue(LinkedBlockingDeque<Runnable> deque) implements TaskQueue {
-        @Override
-        public void add(Runnable task) {
-            deque.offerLast(task);
-        }
-
-        @Override
-        public void addFirst(Runnable task) {
-            deque.offerFirst(task);
-        }
-
-        @Override
-        public Runnable take() throws InterruptedException {
-            return deque.take();
-        }
-
-        @Override
-        public int size() {
-            return deque.size();
-        }
     }
 
     /** A notification event (stays set until reset). */

@@ -1,0 +1,88 @@
+package org.ndis4j.benchmarks;
+
+import java.util.List;
+import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.hw.HostMemory;
+import org.ndis4j.hw.InterruptLine;
+import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelConfig;
+import org.ndis4j.ndis.DriverObject;
+import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.MiniportDriver;
+import org.ndis4j.ndis.MiniportInitParameters;
+import org.ndis4j.ndis.NdisHaltAction;
+import org.ndis4j.ndis.NdisLinkState;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.PnpManager;
+
+/**
+ * The smallest miniport that reaches Running: it sets its registration and general attributes and
+ * does nothing else. The benchmarks only need its adapter handle to allocate work items with.
+ */
+final class BenchMiniport implements MiniportDriver<NdisMiniportAdapterHandle> {
+
+    private static final byte[] MAC = {2, 0, 0, 0, 0, 1};
+
+    @Override
+    public NdisStatus initializeEx(NdisMiniportAdapterHandle handle, MiniportInitParameters params) {
+        NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(handle));
+        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
+                NdisLinkState.disconnected(), 1500, MAC, MAC, 0, 32, List.of()));
+        return NdisStatus.SUCCESS;
+    }
+
+    @Override
+    public void haltEx(NdisMiniportAdapterHandle adapter, NdisHaltAction action) {
+    }
+
+    /** A booted kernel with this miniport loaded and one Running adapter. */
+    static final class Rig implements AutoCloseable {
+        final Kernel kernel;
+        final NdisMiniportAdapterHandle adapter;
+
+        Rig(String name, int criticalWorkers) {
+            kernel = Kernel.boot(KernelConfig.defaults().withName(name).withWorkers(criticalWorkers, 1));
+            BenchMiniport miniport = new BenchMiniport();
+            DriverObject driver = PnpManager.of(kernel).loadDriver("benchmp", (driverObject, registryPath) -> {
+                NdisM.registerMiniportDriver(driverObject, registryPath, null, miniport);
+                return NdisStatus.SUCCESS;
+            });
+            adapter = PnpManager.of(kernel).addDevice(driver, trivialDevice(name + "-dev0"));
+        }
+
+        /** The kernel's CriticalWorkQueue threads (named {@code <kernel>-CriticalWorkQueue-<i>}). */
+        Thread[] criticalWorkers() {
+            String prefix = kernel.name() + "-CriticalWorkQueue-";
+            return Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(prefix)).toArray(Thread[]::new);
+        }
+
+        @Override
+        public void close() {
+            kernel.close(); // removes the device (leak check of work items) and stops the threads
+        }
+    }
+
+    static DeviceResources trivialDevice(String name) {
+        RegisterSpace registers = new RegisterSpace() {
+            @Override
+            public int length() {
+                return 0;
+            }
+
+            @Override
+            public int read32(int offset) {
+                return 0;
+            }
+
+            @Override
+            public void write32(int offset, int value) {
+            }
+        };
+        return new DeviceResources(name, registers, new HostMemory(1 << 20), new InterruptLine(name));
+    }
+}
