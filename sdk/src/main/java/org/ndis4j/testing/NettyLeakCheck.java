@@ -49,9 +49,7 @@ public final class NettyLeakCheck {
         try {
             LeakPresenceDetector.check();
         } catch (IllegalStateException e) {
-            throw new AssertionError("leaked Netty buffer(s): " + e.getMessage()
-                    + " (a ByteBuf was not released; run with -Dio.netty.util.LeakPresenceDetector.trackCreationStack=true"
-                    + " to see where it was allocated)", e);
+            throw new AssertionError("leaked Netty buffer(s), a ByteBuf was not released: " + e.getMessage(), e);
         }
     }
 
