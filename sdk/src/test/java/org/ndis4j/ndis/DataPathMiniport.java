@@ -140,22 +140,24 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
 
     /** Builds a chain of {@code n} receive NBLs from the adapter's pool, frame "rx<i>" in each. */
     static NetBufferList receiveChain(Adapter adapter, int n) {
-        NetBufferList head = null;
-        NetBufferList tail = null;
+        List<NetBufferList> nbls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NetBufferList nbl = Ndis.allocateNetBufferList(adapter.receivePool, 0, 0);
             NetBuffer nb = nbl.firstNetBuffer();
             byte[] frame = ("rx" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             nb.data().setBytes(0, frame);
             nb.setDataLength(frame.length);
-            if (head == null) {
-                head = nbl;
-            } else {
-                tail.setNext(nbl);
-            }
-            tail = nbl;
+            nbls.add(nbl);
         }
-        return head;
+        return link(nbls);
+    }
+
+    /** Links {@code nbls} into a chain, in order; returns the head. */
+    static NetBufferList link(List<NetBufferList> nbls) {
+        for (int i = 0; i + 1 < nbls.size(); i++) {
+            nbls.get(i).setNext(nbls.get(i + 1));
+        }
+        return nbls.isEmpty() ? null : nbls.get(0);
     }
 
     /** Indicates {@code chain} from the caller's thread with the DISPATCH_LEVEL flag matching its IRQL. */

@@ -12,6 +12,8 @@ import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_FLAGS_DISPATCH_LEVEL;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,21 +45,14 @@ class DataPathTest {
 
         /** A chain of NBLs, one frame each; each ByteBuf's reference goes to its NET_BUFFER. */
         NetBufferList chain(String... frames) {
-            NetBufferList head = null;
-            NetBufferList tail = null;
+            List<NetBufferList> nbls = new ArrayList<>();
             for (String f : frames) {
                 ByteBuf data = PooledByteBufAllocator.DEFAULT.directBuffer(64);
                 data.writeBytes(new byte[4]); // headroom: the frame starts at offset 4
                 data.writeCharSequence(f, StandardCharsets.US_ASCII);
-                NetBufferList nbl = Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, data, 4, f.length());
-                if (head == null) {
-                    head = nbl;
-                } else {
-                    tail.setNext(nbl);
-                }
-                tail = nbl;
+                nbls.add(Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, data, 4, f.length()));
             }
-            return head;
+            return DataPathMiniport.link(nbls);
         }
 
         void free(RecordingUpperEdge upper) {
