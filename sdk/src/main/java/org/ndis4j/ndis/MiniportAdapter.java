@@ -150,12 +150,14 @@ final class MiniportAdapter {
     /** Running → Pausing → MiniportPause → Paused. Pause cannot fail. */
     void pause() {
         moveTo(AdapterState.Pausing);
+        dataPathPausing();
         NdisStatus status = awaitCompletion(callDriver(() -> characteristics().pause(contextOrFail())),
                 "MiniportPause");
         if (!status.isSuccess()) {
             throw Verifier.violation(kernel, Rule.Adapter_StateTransition, status.code(), 0,
                     handle.name() + ": MiniportPause returned " + status + "; pause cannot fail");
         }
+        dataPathPaused();
         moveTo(AdapterState.Paused);
     }
 
@@ -183,6 +185,7 @@ final class MiniportAdapter {
             }
             haltWaiting = false;
         }
+        dataPathHalted();
         checkLeaks("MiniportHaltEx");
         moveTo(AdapterState.Halted);
     }
@@ -419,6 +422,32 @@ final class MiniportAdapter {
 
     // ==== data path ====================================================================
     // (section reserved for data path; keep additions between this marker and the next)
+
+    /** Sends, receives and their accounting for this adapter (see MiniportDataPath). */
+    private final MiniportDataPath dataPath = new MiniportDataPath(this);
+
+    MiniportDataPath dataPath() {
+        return dataPath;
+    }
+
+    NdisMiniportAdapterHandle dataPathHandle() {
+        return handle;
+    }
+
+    /** Hook in pause(): just Pausing, before MiniportPause. */
+    private void dataPathPausing() {
+        dataPath.pausing();
+    }
+
+    /** Hook in pause(): MiniportPause completed; returns when every indicated NBL is back. */
+    private void dataPathPaused() {
+        dataPath.paused();
+    }
+
+    /** Hook in halt(): MiniportHaltEx returned; checks outstanding NBLs and adapter-owned pools. */
+    private void dataPathHalted() {
+        dataPath.halted();
+    }
 
 
     // ==== upper edges ====================================================================

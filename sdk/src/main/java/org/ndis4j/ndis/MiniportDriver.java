@@ -77,6 +77,34 @@ public interface MiniportDriver<A> {
     // ==== data path ====================================================================
     // (section reserved for data path; keep additions between this marker and the next)
 
+    /**
+     * MiniportSendNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL (NDIS_SEND_FLAGS_DISPATCH_LEVEL in
+     * {@code sendFlags} says which). The miniport owns the NBLs until it completes each of them,
+     * exactly once and with a final status, through {@code NdisM.sendNetBufferListsComplete}. NDIS
+     * calls it only while the adapter is Running. The default refuses: a miniport that is sent to
+     * must implement it.
+     */
+    default void sendNetBufferLists(A adapterContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int portNumber, int sendFlags) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement MiniportSendNetBufferLists");
+    }
+
+    /**
+     * MiniportReturnNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL (NDIS_RETURN_FLAGS_DISPATCH_LEVEL).
+     * NDIS gives back NBLs the miniport indicated without NDIS_RECEIVE_FLAGS_RESOURCES; the miniport
+     * owns them again (to re-indicate or free). A miniport that indicates must implement it.
+     */
+    default void returnNetBufferLists(A adapterContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement MiniportReturnNetBufferLists");
+    }
+
+    /**
+     * MiniportCancelSend. Runs at IRQL &lt;= DISPATCH_LEVEL. The miniport completes (with
+     * NDIS_STATUS_REQUEST_ABORTED) the sends it still queues whose cancel id matches
+     * {@code cancelId}. The default does nothing (nothing queued).
+     */
+    default void cancelSend(A adapterContext, long cancelId) {
+    }
+
 
     // ==== upper edges ====================================================================
     // (section reserved for upper edges; keep additions between this marker and the next)

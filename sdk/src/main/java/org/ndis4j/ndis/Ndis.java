@@ -303,6 +303,125 @@ public final class Ndis {
     // ==== data path ====================================================================
     // (section reserved for data path; keep additions between this marker and the next)
 
+    /**
+     * NdisAllocateNetBufferListPool. IRQL &lt;= DISPATCH_LEVEL (rule Irql_NetBuffer_Function).
+     * {@code ndisHandle}: a miniport adapter, miniport driver, filter or protocol handle. A pool
+     * allocated with the adapter handle must be freed by the end of MiniportHaltEx (NblPool_Leak).
+     * Returns null when the parameters are unusable (as NDIS does).
+     */
+    public static org.ndis4j.ndis.nbl.NetBufferListPool allocateNetBufferListPool(NdisHandle ndisHandle,
+                                                             org.ndis4j.ndis.nbl.NetBufferListPoolParameters parameters) {
+        Kernel kernel = kernelOf(ndisHandle, "NdisAllocateNetBufferListPool");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisAllocateNetBufferListPool");
+        switch (ndisHandle.kind()) {
+            case MINIPORT_ADAPTER, MINIPORT_DRIVER, FILTER_DRIVER, FILTER_MODULE, PROTOCOL_DRIVER, PROTOCOL_BINDING -> { }
+            default -> throw Verifier.violation(kernel, Rule.Handle_Invalid, ndisHandle.kind().ordinal(), 0,
+                    "NdisAllocateNetBufferListPool with a " + ndisHandle.kind() + " handle (" + ndisHandle
+                            + "); it takes a miniport, filter or protocol handle");
+        }
+        if (parameters == null || parameters.contextSize() < 0 || parameters.dataSize() < 0
+                || (parameters.dataSize() > 0 && !parameters.allocateNetBuffer())) {
+            Trace.log("NdisAllocateNetBufferListPool(%s, %s) -> NULL (invalid parameters)", ndisHandle.name(), parameters);
+            return null;
+        }
+        org.ndis4j.ndis.nbl.NetBufferListPool pool = org.ndis4j.ndis.nbl.NetBufferListPool.create(ndisHandle, parameters);
+        if (ndisHandle instanceof NdisMiniportAdapterHandle a) {
+            a.adapter().dataPath().poolAllocated(pool);
+        }
+        return pool;
+    }
+
+    /**
+     * NdisFreeNetBufferListPool. IRQL &lt;= DISPATCH_LEVEL. Every NBL from the pool must be freed
+     * (NblPool_FreeWithOutstanding); freeing twice is Nbl_UseAfterFree. Releases the pool's frame
+     * memory.
+     */
+    public static void freeNetBufferListPool(org.ndis4j.ndis.nbl.NetBufferListPool poolHandle) {
+        Kernel kernel = kernelOf(poolHandle, "NdisFreeNetBufferListPool");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisFreeNetBufferListPool");
+        poolHandle.freePool("NdisFreeNetBufferListPool");
+        if (poolHandle.owner() instanceof NdisMiniportAdapterHandle a) {
+            a.adapter().dataPath().poolFreed(poolHandle);
+        }
+    }
+
+    /**
+     * NdisAllocateNetBufferList. IRQL &lt;= DISPATCH_LEVEL. From a pool with fAllocateNetBuffer the
+     * NBL has one NET_BUFFER spanning the pool's DataSize buffer (length DataSize); otherwise none.
+     * {@code contextSize} and {@code contextBackFill} are checked and recorded only.
+     */
+    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferList(org.ndis4j.ndis.nbl.NetBufferListPool poolHandle, int contextSize,
+                                                      int contextBackFill) {
+        Kernel kernel = kernelOf(poolHandle, "NdisAllocateNetBufferList");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisAllocateNetBufferList");
+        checkContext(kernel, contextSize, contextBackFill, "NdisAllocateNetBufferList");
+        return poolHandle.allocate(false, null, 0, 0, "NdisAllocateNetBufferList");
+    }
+
+    /**
+     * NdisAllocateNetBufferAndNetBufferList. IRQL &lt;= DISPATCH_LEVEL. The pool must have been
+     * allocated with fAllocateNetBuffer. {@code mdlChain} is the frame memory (may be null, with a zero
+     * offset and length); its reference passes to the NET_BUFFER, and NdisFreeNetBufferList releases
+     * it. The frame is {@code dataLength} bytes at absolute index {@code dataOffset}.
+     */
+    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferAndNetBufferList(org.ndis4j.ndis.nbl.NetBufferListPool poolHandle, int contextSize,
+                                                                  int contextBackFill, io.netty.buffer.ByteBuf mdlChain,
+                                                                  int dataOffset, int dataLength) {
+        String function = "NdisAllocateNetBufferAndNetBufferList";
+        Kernel kernel = kernelOf(poolHandle, function);
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, function);
+        checkContext(kernel, contextSize, contextBackFill, function);
+        if (!poolHandle.parameters().allocateNetBuffer()) {
+            throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, 0, 0, function + " on " + poolHandle.name()
+                    + ", which was allocated without fAllocateNetBuffer");
+        }
+        int capacity = mdlChain == null ? 0 : mdlChain.capacity();
+        if (dataOffset < 0 || dataLength < 0 || (long) dataOffset + dataLength > capacity
+                || (mdlChain != null && mdlChain.refCnt() == 0)) {
+            throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, dataOffset, dataLength, function
+                    + ": DataOffset " + dataOffset + " and DataLength " + dataLength + " do not fit the "
+                    + (mdlChain == null ? "NULL MDL chain" : mdlChain.refCnt() == 0 ? "released ByteBuf"
+                    : capacity + "-byte MDL chain"));
+        }
+        return poolHandle.allocate(true, mdlChain, dataOffset, dataLength, function);
+    }
+
+    /**
+     * NdisFreeNetBufferList. IRQL &lt;= DISPATCH_LEVEL. Frees one NBL (not its chain): it must be owned by
+     * the caller, not sent or indicated (Nbl_NotOwned), and not freed already (Nbl_UseAfterFree).
+     * Releases caller data its NET_BUFFER holds; the object goes back to its pool.
+     */
+    public static void freeNetBufferList(org.ndis4j.ndis.nbl.NetBufferList netBufferList) {
+        if (netBufferList == null) {
+            throw violationHere(Rule.Nbl_InvalidParameter, "NdisFreeNetBufferList with a NULL NBL");
+        }
+        org.ndis4j.ndis.nbl.NetBufferListPool pool = netBufferList.pool();
+        Kernel kernel = pool.kernel();
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisFreeNetBufferList");
+        pool.free(netBufferList, "NdisFreeNetBufferList");
+    }
+
+    /** NdisGetPoolFromNetBufferList. Any IRQL. */
+    public static org.ndis4j.ndis.nbl.NetBufferListPool getPoolFromNetBufferList(org.ndis4j.ndis.nbl.NetBufferList netBufferList) {
+        return netBufferList.pool();
+    }
+
+    /**
+     * NdisGeneratePartialCancelId. Any IRQL. A UCHAR (1..255) a driver puts in the high byte of the
+     * cancel ids it sets with {@link NetBufferList#setCancelId(long)}.
+     */
+    public static int generatePartialCancelId() {
+        return org.ndis4j.ndis.nbl.NblRegistry.of(currentKernel("NdisGeneratePartialCancelId")).generatePartialCancelId();
+    }
+
+    private static void checkContext(Kernel kernel, int contextSize, int contextBackFill, String function) {
+        if (contextSize < 0 || contextBackFill < 0 || contextBackFill > contextSize) {
+            throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, contextSize, contextBackFill, function
+                    + ": ContextSize " + contextSize + " and ContextBackFill " + contextBackFill
+                    + " must be non-negative with ContextBackFill <= ContextSize");
+        }
+    }
+
 
     // ==== upper edges ====================================================================
     // (section reserved for upper edges; keep additions between this marker and the next)

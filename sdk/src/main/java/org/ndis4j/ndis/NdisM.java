@@ -119,6 +119,33 @@ public final class NdisM {
     // ==== data path ====================================================================
     // (section reserved for data path; keep additions between this marker and the next)
 
+    /**
+     * NdisMSendNetBufferListsComplete. IRQL &lt;= DISPATCH_LEVEL (rule Irql_SendRcv_Function;
+     * NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL only at DISPATCH_LEVEL). Every NBL of the chain was sent
+     * to this adapter (Nbl_CompleteNotSent), is completed once (Nbl_DoubleComplete) and carries its
+     * final status (Nbl_InvalidParameter). The chain goes up to the sender.
+     */
+    public static void sendNetBufferListsComplete(NdisMiniportAdapterHandle miniportAdapterHandle,
+                                                  org.ndis4j.ndis.nbl.NetBufferList netBufferList, int sendCompleteFlags) {
+        Ndis.kernelOf(miniportAdapterHandle, "NdisMSendNetBufferListsComplete");
+        miniportAdapterHandle.adapter().dataPath().sendComplete(netBufferList, sendCompleteFlags);
+    }
+
+    /**
+     * NdisMIndicateReceiveNetBufferLists. IRQL &lt;= DISPATCH_LEVEL (rule Irql_SendRcv_Function;
+     * NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL only at DISPATCH_LEVEL). Only while Running or Pausing
+     * (Receive_IndicationState); {@code numberOfNetBufferLists} is the chain's length. NDIS sets each
+     * NBL's SourceHandle to the adapter handle. With NDIS_RECEIVE_FLAGS_RESOURCES the miniport owns
+     * the NBLs again when this returns; otherwise they come back through MiniportReturnNetBufferLists.
+     */
+    public static void indicateReceiveNetBufferLists(NdisMiniportAdapterHandle miniportAdapterHandle,
+                                                     org.ndis4j.ndis.nbl.NetBufferList netBufferList, int portNumber,
+                                                     int numberOfNetBufferLists, int receiveFlags) {
+        Ndis.kernelOf(miniportAdapterHandle, "NdisMIndicateReceiveNetBufferLists");
+        miniportAdapterHandle.adapter().dataPath().indicate(netBufferList, portNumber, numberOfNetBufferLists,
+                receiveFlags);
+    }
+
 
     // ==== upper edges ====================================================================
     // (section reserved for upper edges; keep additions between this marker and the next)

@@ -14,7 +14,8 @@ import org.ndis4j.kernel.KernelConfig;
  * Gives a test method (or constructor) a freshly booted {@link Kernel} per {@code Kernel}
  * parameter, and after the test shuts it down — removing every device and unloading every driver,
  * so halt-time leak accounting runs — and fails the test if the machine bug-checked at any point,
- * unless the test expected that crash through {@link BugCheckAssertions}.
+ * unless the test expected that crash through {@link BugCheckAssertions}, or if a Netty buffer was
+ * leaked ({@link NettyLeakCheck}).
  *
  * <pre>
  *   &#64;ExtendWith(KernelExtension.class)
@@ -64,6 +65,10 @@ public final class KernelExtension implements ParameterResolver, AfterEachCallba
             }
         }
         kernels(context).clear();
+        String leak = NettyLeakCheck.checkAfterTest();
+        if (leak != null) {
+            failures.add(leak);
+        }
         if (!failures.isEmpty()) {
             throw new AssertionError(String.join("\n", failures));
         }

@@ -74,6 +74,34 @@ public enum Rule {
                     + "with BytesNeeded larger than the buffer"),
 
     // ==== data path (ids 0x00092300..) ====
+    Irql_SendRcv_Function(0x00092300, Origin.SDV,
+            "NdisSendNetBufferLists, NdisMSendNetBufferListsComplete, NdisMIndicateReceiveNetBufferLists, "
+                    + "NdisReturnNetBufferLists, NdisCancelSendNetBufferLists at IRQL <= DISPATCH_LEVEL; "
+                    + "a *_DISPATCH_LEVEL flag only at DISPATCH_LEVEL"),
+    Irql_NetBuffer_Function(0x00092301, Origin.SDV,
+            "NdisAllocate/FreeNetBufferListPool, NdisAllocateNetBufferList, "
+                    + "NdisAllocateNetBufferAndNetBufferList, NdisFreeNetBufferList at IRQL <= DISPATCH_LEVEL"),
+    Nbl_DoubleComplete(0x00092302, Origin.NDIS4J,
+            "NdisMSendNetBufferListsComplete completes each NBL it was sent exactly once"),
+    Nbl_CompleteNotSent(0x00092303, Origin.NDIS4J,
+            "NdisMSendNetBufferListsComplete only completes NBLs NDIS sent to that miniport adapter"),
+    Receive_IndicationState(0x00092304, Origin.NDIS4J,
+            "NdisMIndicateReceiveNetBufferLists only while the adapter is Running, or Pausing until its "
+                    + "pause has completed; never Paused, Restarting, Initializing or Halted"),
+    Nbl_OutstandingAtHalt(0x00092305, Origin.NDIS4J,
+            "when MiniportHaltEx returns, no NBL sent to the miniport is uncompleted and no NBL it "
+                    + "indicated is unreturned"),
+    NblPool_FreeWithOutstanding(0x00092306, Origin.NDIS4J,
+            "NdisFreeNetBufferListPool only when every NBL allocated from the pool has been freed"),
+    Nbl_UseAfterFree(0x00092307, Origin.NDIS4J,
+            "a freed NBL (or pool) is not freed again, sent, indicated, completed or returned"),
+    Nbl_NotOwned(0x00092308, Origin.NDIS4J,
+            "an NBL is sent, indicated, returned or freed only by the driver that owns it at that moment"),
+    Nbl_InvalidParameter(0x00092309, Origin.NDIS4J,
+            "data-path arguments are well formed: non-null chains that do not loop, NumberOfNbls equal to "
+                    + "the chain length, data inside the MDL chain, a final status on completed sends"),
+    NblPool_Leak(0x0009230A, Origin.NDIS4J,
+            "every NBL pool allocated with the adapter handle is freed by the end of MiniportHaltEx"),
 
     // ==== upper edges (ids 0x00092400..) ====
     Irql_Filter_Driver_Function(0x00092400, Origin.SDV,

@@ -1,0 +1,332 @@
+package org.ndis4j.ndis;
+
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_RESOURCES;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_FLAGS_DISPATCH_LEVEL;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.ndis.nbl.NblOwnership;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.nbl.NetBufferListPool;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * NDIS's side of one adapter's data path: sends handed down and their completions, receive
+ * indications and their returns, the counts pause and halt check, and the NBL pools allocated with
+ * the adapter handle.
+ *
+ * <pre>
+ *   upper edge ── sendFromAbove ──► MiniportSendNetBufferLists ─ … ─► NdisMSendNetBufferListsComplete ─► sendComplete ─► upper
+ *   upper ◄── receiveNetBufferLists ◄── indicate ◄── NdisMIndicateReceiveNetBufferLists
+ *   upper ── returnFromAbove ──► MiniportReturnNetBufferLists          (not with NDIS_RECEIVE_FLAGS_RESOURCES)
+ * </pre>
+ *
+ * Pause: once the adapter is Pausing no new send reaches the miniport (NDIS completes them with
+ * NDIS_STATUS_PAUSED); a send call already inside the miniport is waited for before MiniportPause
+ * runs. After MiniportPause completes NDIS waits until every indicated NBL is returned, then the
+ * adapter is Paused. Halt: nothing may be outstanding when MiniportHaltEx returns, and the pools
+ * allocated with the adapter handle must be freed.
+ *
+ * <p>Steady state allocates nothing: chains are walked in place, counts are ints under one lock.
+ */
+final class MiniportDataPath {
+
+    private static final long WAIT_SLICE_MS = 100;
+
+    private final MiniportAdapter adapter;
+
+    /** Guards every field below; waiters (pause, halt) wait on it. */
+    private final Object lock = new Object();
+    private DataPathUpperEdge upper;
+    /** Threads inside MiniportSendNetBufferLists now. */
+    private int sendCallsInFlight;
+    /** NBLs sent to the miniport and not completed. */
+    private int sentOutstanding;
+    /** NBLs indicated and not returned (RESOURCES ones while their indication runs). */
+    private int indicatedOutstanding;
+    /** Set when a pause has drained its receives: from then on until the next pause, no indication. */
+    private boolean receivesDrained;
+    private boolean pauseWaitingForReceives;
+    private final Set<NetBufferListPool> pools = new LinkedHashSet<>();
+
+    MiniportDataPath(MiniportAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    private NdisMiniportAdapterHandle handle() {
+        return adapter.dataPathHandle();
+    }
+
+    private Kernel kernel() {
+        return adapter.driver().kernel();
+    }
+
+    void attachUpperEdge(DataPathUpperEdge edge) {
+        synchronized (lock) {
+            if (upper != null) {
+                throw new IllegalStateException(handle().name() + " already has an upper edge: " + upper);
+            }
+            upper = edge;
+        }
+    }
+
+    // ---- send -------------------------------------------------------------------------------
+
+    /** NdisSendNetBufferLists from the upper edge. IRQL &lt;= DISPATCH_LEVEL. */
+    void sendFromAbove(NetBufferList chain, int portNumber, int sendFlags) {
+        Kernel kernel = kernel();
+        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function,
+                "NdisSendNetBufferLists");
+        NdisMiniportAdapterHandle handle = handle();
+        int n = NblOwnership.beginSend(kernel, chain, handle, "NdisSendNetBufferLists");
+        AdapterState state;
+        DataPathUpperEdge up;
+        synchronized (lock) {
+            state = adapter.state();
+            up = upper;
+            if (state == AdapterState.Running) {
+                sendCallsInFlight++;
+                sentOutstanding += n;
+            }
+        }
+        boolean dispatch = ctx.irql() == Irql.DISPATCH_LEVEL;
+        if (state != AdapterState.Running) {
+            // Paused (or on its way): NDIS completes the sends itself, the miniport never sees them.
+            NblOwnership.completeByNdis(chain, state == AdapterState.Pausing || state == AdapterState.Paused
+                    || state == AdapterState.Restarting ? NdisStatus.PAUSED : NdisStatus.ADAPTER_NOT_READY);
+            if (up != null) {
+                up.sendNetBufferListsComplete(chain, dispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
+            }
+            return;
+        }
+        int flags = dispatch ? sendFlags | NDIS_SEND_FLAGS_DISPATCH_LEVEL : sendFlags & ~NDIS_SEND_FLAGS_DISPATCH_LEVEL;
+        Object context = adapter.context();
+        String previous = ctx.enterDriver(adapter.driver().driverName());
+        try {
+            characteristics().sendNetBufferLists(context, chain, portNumber, flags);
+        } finally {
+            ctx.leaveDriver(previous);
+            synchronized (lock) {
+                if (--sendCallsInFlight == 0) {
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** NdisMSendNetBufferListsComplete. IRQL &lt;= DISPATCH_LEVEL. */
+    void sendComplete(NetBufferList chain, int sendCompleteFlags) {
+        Kernel kernel = kernel();
+        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function,
+                "NdisMSendNetBufferListsComplete");
+        checkDispatchFlag(kernel, ctx, sendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL,
+                "NdisMSendNetBufferListsComplete", "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL");
+        int n = NblOwnership.completeSend(kernel, chain, handle(), "NdisMSendNetBufferListsComplete");
+        DataPathUpperEdge up;
+        synchronized (lock) {
+            sentOutstanding -= n;
+            up = upper;
+            if (sentOutstanding == 0) {
+                lock.notifyAll();
+            }
+        }
+        if (up != null) {
+            up.sendNetBufferListsComplete(chain, sendCompleteFlags);
+        }
+    }
+
+    /** NdisCancelSendNetBufferLists: MiniportCancelSend. */
+    void cancelSend(long cancelId) {
+        ThreadContext ctx = ThreadContext.current();
+        Object context = adapter.context();
+        String previous = ctx.enterDriver(adapter.driver().driverName());
+        try {
+            characteristics().cancelSend(context, cancelId);
+        } finally {
+            ctx.leaveDriver(previous);
+        }
+    }
+
+    // ---- receive ----------------------------------------------------------------------------
+
+    /** NdisMIndicateReceiveNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. */
+    void indicate(NetBufferList chain, int portNumber, int numberOfNbls, int receiveFlags) {
+        Kernel kernel = kernel();
+        String function = "NdisMIndicateReceiveNetBufferLists";
+        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
+        checkDispatchFlag(kernel, ctx, receiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL, function,
+                "NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL");
+        NdisMiniportAdapterHandle handle = handle();
+        DataPathUpperEdge up;
+        synchronized (lock) {
+            AdapterState state = adapter.state();
+            if (state != AdapterState.Running && (state != AdapterState.Pausing || receivesDrained)) {
+                throw Verifier.violation(kernel, Rule.Receive_IndicationState, state.ordinal(), 0,
+                        handle.name() + ": " + function + " while the adapter is " + state
+                                + (state == AdapterState.Pausing ? " and its pause has completed" : "")
+                                + "; a miniport indicates receives only while Running (or Pausing)");
+            }
+            up = upper;
+            indicatedOutstanding += Math.max(numberOfNbls, 0);
+        }
+        boolean resources = (receiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
+        NblOwnership.beginIndicate(kernel, chain, handle, numberOfNbls, resources, function);
+        try {
+            if (up != null) {
+                up.receiveNetBufferLists(chain, portNumber, numberOfNbls, receiveFlags);
+            } else if (!resources) {
+                // Nobody is bound: NDIS gives the NBLs straight back.
+                returnFromAbove(chain, ctx.irql() == Irql.DISPATCH_LEVEL ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
+            }
+        } finally {
+            if (resources) {
+                NblOwnership.reclaimAfterIndicate(chain, numberOfNbls);
+                released(numberOfNbls);
+            }
+        }
+    }
+
+    /** NdisReturnNetBufferLists from the upper edge: MiniportReturnNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. */
+    void returnFromAbove(NetBufferList chain, int returnFlags) {
+        Kernel kernel = kernel();
+        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function,
+                "NdisReturnNetBufferLists");
+        int n = NblOwnership.returnIndicated(kernel, chain, handle(), "NdisReturnNetBufferLists");
+        int flags = ctx.irql() == Irql.DISPATCH_LEVEL ? returnFlags | NDIS_RETURN_FLAGS_DISPATCH_LEVEL
+                : returnFlags & ~NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
+        Object context = adapter.context();
+        String previous = ctx.enterDriver(adapter.driver().driverName());
+        try {
+            characteristics().returnNetBufferLists(context, chain, flags);
+        } finally {
+            ctx.leaveDriver(previous);
+            released(n);
+        }
+    }
+
+    private void released(int n) {
+        synchronized (lock) {
+            indicatedOutstanding -= n;
+            if (indicatedOutstanding == 0) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    // ---- pause and halt ---------------------------------------------------------------------
+
+    /** The adapter just became Pausing: wait for send calls inside the miniport, before MiniportPause. */
+    void pausing() {
+        synchronized (lock) {
+            receivesDrained = false;
+            waitWhile(() -> sendCallsInFlight > 0, "send calls to return before MiniportPause");
+        }
+    }
+
+    /** MiniportPause completed: wait for every indicated NBL to come back, then close receives. */
+    void paused() {
+        synchronized (lock) {
+            pauseWaitingForReceives = indicatedOutstanding > 0;
+            try {
+                waitWhile(() -> indicatedOutstanding > 0, "indicated NBLs to be returned before Paused");
+            } finally {
+                pauseWaitingForReceives = false;
+            }
+            receivesDrained = true;
+        }
+    }
+
+    /** MiniportHaltEx returned: nothing outstanding, every adapter-owned pool freed. */
+    void halted() {
+        Kernel kernel = kernel();
+        NdisMiniportAdapterHandle handle = handle();
+        int sent;
+        int indicated;
+        List<NetBufferListPool> leaked;
+        synchronized (lock) {
+            sent = sentOutstanding;
+            indicated = indicatedOutstanding;
+            leaked = new ArrayList<>(pools);
+        }
+        if (sent > 0 || indicated > 0) {
+            throw Verifier.violation(kernel, Rule.Nbl_OutstandingAtHalt, sent, indicated, handle.name()
+                    + ": MiniportHaltEx returned with " + sent + " sent NBL(s) not completed and " + indicated
+                    + " indicated NBL(s) not returned");
+        }
+        if (!leaked.isEmpty()) {
+            throw Verifier.violation(kernel, Rule.NblPool_Leak, leaked.size(), 0, handle.name() + ": "
+                    + leaked.size() + " NBL pool(s) allocated with the adapter handle were not freed by the end of "
+                    + "MiniportHaltEx: " + leaked);
+        }
+    }
+
+    private void waitWhile(java.util.function.BooleanSupplier condition, String what) {
+        Kernel kernel = kernel();
+        while (condition.getAsBoolean()) {
+            kernel.checkAlive();
+            try {
+                lock.wait(WAIT_SLICE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(handle().name() + ": interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    boolean isPauseWaitingForReceives() {
+        synchronized (lock) {
+            return pauseWaitingForReceives;
+        }
+    }
+
+    int sendsOutstanding() {
+        synchronized (lock) {
+            return sentOutstanding;
+        }
+    }
+
+    int receivesOutstanding() {
+        synchronized (lock) {
+            return indicatedOutstanding;
+        }
+    }
+
+    // ---- pools ------------------------------------------------------------------------------
+
+    void poolAllocated(NetBufferListPool pool) {
+        synchronized (lock) {
+            pools.add(pool);
+        }
+    }
+
+    void poolFreed(NetBufferListPool pool) {
+        synchronized (lock) {
+            pools.remove(pool);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /** A *_DISPATCH_LEVEL flag says the caller runs at DISPATCH_LEVEL; it must be true. */
+    static void checkDispatchFlag(Kernel kernel, ThreadContext ctx, int flag, String function, String flagName) {
+        if (flag != 0 && ctx.irql() != Irql.DISPATCH_LEVEL) {
+            throw Verifier.violation(kernel, Rule.Irql_SendRcv_Function, ctx.irql().level(),
+                    Irql.DISPATCH_LEVEL.level(), function + " with " + flagName + " called at " + ctx.irql()
+                            + "; the flag says the caller runs at DISPATCH_LEVEL");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private MiniportDriver<Object> characteristics() {
+        return (MiniportDriver<Object>) adapter.driver().characteristics();
+    }
+}
