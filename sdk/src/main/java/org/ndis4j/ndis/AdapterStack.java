@@ -31,9 +31,25 @@ final class AdapterStack {
     private final List<NdisBindingHandle> bindings = new CopyOnWriteArrayList<>();
 
     private final StackOidPath oids = new StackOidPath(this);
+    private final StackDataPath data = new StackDataPath(this);
+    /** Whether the stack is the miniport's upper edge yet (from the first filter or binding on). */
+    private boolean dataPathAttached;
 
     AdapterStack(MiniportAdapter adapter) {
         this.adapter = adapter;
+    }
+
+    /** NBLs across this stack. */
+    StackDataPath data() {
+        return data;
+    }
+
+    /** Becomes the miniport's data-path upper edge; once. Runs on the PnP thread. */
+    private void attachDataPath() {
+        if (!dataPathAttached) {
+            adapter.dataPath().attachUpperEdge(data);
+            dataPathAttached = true;
+        }
     }
 
     /** OID requests across this stack. */
@@ -76,6 +92,7 @@ final class AdapterStack {
                     module.name() + ": FilterAttach succeeded without NdisFSetAttributes");
         }
         module.setState(FilterModuleState.Paused);
+        attachDataPath();
         filters.add(module);
         Trace.log("%s: attached at layer %d", module.name(), filters.size() - 1);
     }
@@ -153,6 +170,7 @@ final class AdapterStack {
                     "NdisOpenAdapterEx with a bind context that is not pending (" + context + ")");
         }
         NdisBindingHandle binding = new NdisBindingHandle(context.protocol, protocolBindingContext, this);
+        attachDataPath();
         context.opened = binding;
         bindings.add(binding);
         return binding;
@@ -207,7 +225,7 @@ final class AdapterStack {
     private void deliverAbove(int layer, NdisStatusIndication indication) {
         for (int i = layer + 1; i < filters.size(); i++) {
             NdisFilterModuleHandle module = filters.get(i);
-            if (module.filterDriver().handlesStatus()) {
+            if (module.filterDriver().handles(FilterHandler.STATUS)) {
                 call(module.driverName(), () -> {
                     handlers(module).status(module.filterModuleContext(), indication);
                     return null;

@@ -41,6 +41,44 @@ public interface FilterDriver<F> {
     }
 
     /**
+     * FilterSendNetBufferLists (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Pass the chain on with
+     * {@code NdisF.sendNetBufferLists}, or set a status and complete it with
+     * {@code NdisF.sendNetBufferListsComplete} (a drop).
+     */
+    default void sendNetBufferLists(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+                                    int portNumber, int sendFlags) {
+        throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
+    }
+
+    /**
+     * FilterSendNetBufferListsComplete (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Keep the NBLs this
+     * filter sent (SourceHandle = its module); pass the rest up with {@code NdisF.sendNetBufferListsComplete}.
+     */
+    default void sendNetBufferListsComplete(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+                                            int sendCompleteFlags) {
+        throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
+    }
+
+    /**
+     * FilterReceiveNetBufferLists (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Pass the chain up with
+     * {@code NdisF.indicateReceiveNetBufferLists}, or drop it: return it with
+     * {@code NdisF.returnNetBufferLists} (unless NDIS_RECEIVE_FLAGS_RESOURCES is set).
+     */
+    default void receiveNetBufferLists(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+                                       int portNumber, int numberOfNetBufferLists, int receiveFlags) {
+        throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
+    }
+
+    /**
+     * FilterReturnNetBufferLists (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Keep the NBLs this filter
+     * indicated; pass the rest down with {@code NdisF.returnNetBufferLists}.
+     */
+    default void returnNetBufferLists(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+                                      int returnFlags) {
+        throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
+    }
+
+    /**
      * FilterOidRequest (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Pass the request on with
      * {@code NdisF.oidRequest} (returning its status), answer it, or fail it.
      */

@@ -483,6 +483,50 @@ public final class Ndis {
         return ndisBindingHandle.stack.oids().fromProtocol(ndisBindingHandle, oidRequest);
     }
 
+    /**
+     * NdisSendNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. Every NBL's SourceHandle must be the binding
+     * handle (rule Send_SourceHandle): it is how the completion finds its way back. The chain goes
+     * down through the filters to the miniport; each NBL comes back once through
+     * ProtocolSendNetBufferListsComplete with its final status.
+     */
+    public static void sendNetBufferLists(NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+                                          int portNumber, int sendFlags) {
+        Kernel kernel = openBinding(ndisBindingHandle, "NdisSendNetBufferLists");
+        for (org.ndis4j.ndis.nbl.NetBufferList nbl = netBufferLists; nbl != null; nbl = nbl.next()) {
+            if (nbl.sourceHandle() != ndisBindingHandle) {
+                throw Verifier.violation(kernel, Rule.Send_SourceHandle, 0, 0, ndisBindingHandle.name()
+                        + ": NdisSendNetBufferLists with an NBL whose SourceHandle is " + nbl.sourceHandle()
+                        + ", not the binding handle");
+            }
+        }
+        AdapterStack stack = ndisBindingHandle.stack;
+        stack.data().sendBelow(stack.filters().size(), netBufferLists, portNumber, sendFlags);
+    }
+
+    /** NdisReturnNetBufferLists: gives indicated NBLs back. IRQL &lt;= DISPATCH_LEVEL. */
+    public static void returnNetBufferLists(NdisBindingHandle ndisBindingHandle,
+                                            org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
+        openBinding(ndisBindingHandle, "NdisReturnNetBufferLists");
+        AdapterStack stack = ndisBindingHandle.stack;
+        stack.data().returnBelow(stack.filters().size(), netBufferLists, returnFlags);
+    }
+
+    /** NdisCancelSendNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. NDIS calls MiniportCancelSend. */
+    public static void cancelSendNetBufferLists(NdisBindingHandle ndisBindingHandle, long cancelId) {
+        openBinding(ndisBindingHandle, "NdisCancelSendNetBufferLists");
+        ndisBindingHandle.stack.adapterHandle().adapter().dataPath().cancelSend(cancelId);
+    }
+
+    private static Kernel openBinding(NdisBindingHandle binding, String function) {
+        Kernel kernel = kernelOf(binding, function);
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
+        if (binding.isClosed()) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 4, 0,
+                    function + " on a closed binding (" + binding.name() + ")");
+        }
+        return kernel;
+    }
+
     /** NdisCloseAdapterEx, from inside ProtocolUnbindAdapterEx. IRQL = PASSIVE_LEVEL. */
     public static NdisStatus closeAdapterEx(NdisBindingHandle ndisBindingHandle) {
         Kernel kernel = kernelOf(ndisBindingHandle, "NdisCloseAdapterEx");

@@ -57,6 +57,47 @@ public final class NdisF {
         return NdisStatus.SUCCESS;
     }
 
+    /** NdisFSendNetBufferLists: passes sends down to the next module. IRQL &lt;= DISPATCH_LEVEL. */
+    public static void sendNetBufferLists(NdisFilterModuleHandle ndisFilterHandle,
+                                          org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int portNumber, int sendFlags) {
+        int layer = layerOf(ndisFilterHandle, "NdisFSendNetBufferLists");
+        ndisFilterHandle.stack.data().sendBelow(layer, netBufferLists, portNumber, sendFlags);
+    }
+
+    /** NdisFSendNetBufferListsComplete: passes send completions up. IRQL &lt;= DISPATCH_LEVEL. */
+    public static void sendNetBufferListsComplete(NdisFilterModuleHandle ndisFilterHandle,
+                                                  org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int sendCompleteFlags) {
+        int layer = layerOf(ndisFilterHandle, "NdisFSendNetBufferListsComplete");
+        ndisFilterHandle.stack.data().completeAbove(layer, netBufferLists, sendCompleteFlags);
+    }
+
+    /** NdisFIndicateReceiveNetBufferLists: passes receives up. IRQL &lt;= DISPATCH_LEVEL. */
+    public static void indicateReceiveNetBufferLists(NdisFilterModuleHandle ndisFilterHandle,
+                                                     org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int portNumber,
+                                                     int numberOfNetBufferLists, int receiveFlags) {
+        int layer = layerOf(ndisFilterHandle, "NdisFIndicateReceiveNetBufferLists");
+        ndisFilterHandle.stack.data().receiveAbove(layer, netBufferLists, portNumber, numberOfNetBufferLists,
+                receiveFlags);
+    }
+
+    /** NdisFReturnNetBufferLists: passes returns down. IRQL &lt;= DISPATCH_LEVEL. */
+    public static void returnNetBufferLists(NdisFilterModuleHandle ndisFilterHandle,
+                                            org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
+        int layer = layerOf(ndisFilterHandle, "NdisFReturnNetBufferLists");
+        ndisFilterHandle.stack.data().returnBelow(layer, netBufferLists, returnFlags);
+    }
+
+    private static int layerOf(NdisFilterModuleHandle module, String function) {
+        Kernel kernel = Ndis.kernelOf(module, function);
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, function);
+        int layer = module.stack.filters().indexOf(module);
+        if (layer < 0) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 3, 0,
+                    function + " from a module that is not attached (" + module.name() + ")");
+        }
+        return layer;
+    }
+
     /**
      * NdisFOidRequest: passes an OID request (the filter's own, or one it received) to the next
      * module down. IRQL &lt;= DISPATCH_LEVEL. Returns the final status, or PENDING and later calls the

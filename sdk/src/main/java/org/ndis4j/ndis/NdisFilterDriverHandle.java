@@ -1,6 +1,8 @@
 package org.ndis4j.ndis;
 
 import java.lang.reflect.Method;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** NdisFilterDriverHandle: what NdisFRegisterFilterDriver returns. */
 public final class NdisFilterDriverHandle extends NdisHandle {
@@ -8,19 +10,19 @@ public final class NdisFilterDriverHandle extends NdisHandle {
     private final DriverObject driverObject;
     private final FilterDriver<?> characteristics;
     private final Object filterDriverContext;
-    private final boolean handlesStatus;
-    private final boolean handlesOidRequest;
-    private final boolean handlesOidRequestComplete;
+    /** The optional handlers the filter provides; the others are bypassed. */
+    private final Set<FilterHandler> handlers = EnumSet.noneOf(FilterHandler.class);
 
     NdisFilterDriverHandle(DriverObject driverObject, Object filterDriverContext, FilterDriver<?> characteristics) {
         super(driverObject.kernel(), HandleKind.FILTER_DRIVER, driverObject.driverName());
         this.driverObject = driverObject;
         this.characteristics = characteristics;
         this.filterDriverContext = filterDriverContext;
-        this.handlesStatus = overrides(characteristics, "status", Object.class, NdisStatusIndication.class);
-        this.handlesOidRequest = overrides(characteristics, "oidRequest", Object.class, Object.class);
-        this.handlesOidRequestComplete = overrides(characteristics, "oidRequestComplete", Object.class,
-                Object.class, Object.class);
+        for (FilterHandler h : FilterHandler.values()) {
+            if (overrides(characteristics, h.method, h.parameters)) {
+                handlers.add(h);
+            }
+        }
     }
 
     public DriverObject driverObject() {
@@ -40,23 +42,16 @@ public final class NdisFilterDriverHandle extends NdisHandle {
         return characteristics;
     }
 
-    boolean handlesStatus() {
-        return handlesStatus;
-    }
-
-    boolean handlesOidRequest() {
-        return handlesOidRequest;
-    }
-
-    boolean handlesOidRequestComplete() {
-        return handlesOidRequestComplete;
+    /** True when the filter provides optional handler {@code h}. */
+    boolean handles(FilterHandler h) {
+        return handlers.contains(h);
     }
 
     /** True when the filter's class overrides an optional handler (a non-NULL entry point in C). */
-    static boolean overrides(Object handlers, String name, Class<?>... parameters) {
+    static boolean overrides(Object handlers, String name, int parameterCount) {
         for (Class<?> c = handlers.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().equals(name) && m.getParameterCount() == parameters.length && !m.isBridge()
+                if (m.getName().equals(name) && m.getParameterCount() == parameterCount && !m.isBridge()
                         && !m.isSynthetic()) {
                     return true;
                 }

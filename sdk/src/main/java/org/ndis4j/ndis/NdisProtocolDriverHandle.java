@@ -10,12 +10,20 @@ public final class NdisProtocolDriverHandle extends NdisHandle {
 
     private final Object protocolDriverContext;
     private final ProtocolDriver<?> characteristics;
+    private final boolean handlesReceive;
 
     NdisProtocolDriverHandle(Kernel kernel, String name, Object protocolDriverContext,
                              ProtocolDriver<?> characteristics) {
         super(kernel, HandleKind.PROTOCOL_DRIVER, name);
         this.protocolDriverContext = protocolDriverContext;
         this.characteristics = characteristics;
+        this.handlesReceive = characteristics != null
+                && NdisFilterDriverHandle.overrides(characteristics, "receiveNetBufferLists", 5);
+    }
+
+    /** True when the protocol has a ProtocolReceiveNetBufferLists handler. */
+    boolean handlesReceive() {
+        return handlesReceive;
     }
 
     public Object protocolDriverContext() {

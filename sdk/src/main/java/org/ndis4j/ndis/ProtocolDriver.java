@@ -26,6 +26,27 @@ public interface ProtocolDriver<P> {
     }
 
     /**
+     * ProtocolReceiveNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL. Unless {@code receiveFlags} has
+     * NDIS_RECEIVE_FLAGS_RESOURCES the protocol owns the NBLs and gives them back with
+     * {@code Ndis.returnNetBufferLists} (now or later); with it, it copies what it keeps before
+     * returning. A protocol that does not override this receives nothing.
+     */
+    default void receiveNetBufferLists(P protocolBindingContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+                                       int portNumber, int numberOfNetBufferLists, int receiveFlags) {
+        throw new UnsupportedOperationException("not overridden: NDIS indicates nothing to this protocol");
+    }
+
+    /**
+     * ProtocolSendNetBufferListsComplete: NBLs this protocol sent (SourceHandle = its binding) are
+     * back, each with its final status. Runs at IRQL &lt;= DISPATCH_LEVEL. A protocol that sends must
+     * override it.
+     */
+    default void sendNetBufferListsComplete(P protocolBindingContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+                                            int sendCompleteFlags) {
+        throw new UnsupportedOperationException("a protocol that sends must handle ProtocolSendNetBufferListsComplete");
+    }
+
+    /**
      * ProtocolOidRequestComplete: an OID request that {@code Ndis.oidRequest} returned PENDING for has
      * completed. Runs at IRQL &lt;= DISPATCH_LEVEL.
      */

@@ -64,7 +64,7 @@ final class StackOidPath {
     private NdisStatus below(int layer, NdisOidRequest request) {
         for (int i = layer - 1; i >= 0; i--) {
             NdisFilterModuleHandle module = stack.filters().get(i);
-            if (module.filterDriver().handlesOidRequest()) {
+            if (module.filterDriver().handles(FilterHandler.OID_REQUEST)) {
                 Route route = routeOf(request);
                 route.layers().push(i);
                 FilterDriver<Object> handlers = (FilterDriver<Object>) module.filterDriver().characteristics();
@@ -114,7 +114,7 @@ final class StackOidPath {
         if (layer != null) {
             NdisFilterModuleHandle module = stack.filters().get(layer);
             FilterDriver<Object> handlers = (FilterDriver<Object>) module.filterDriver().characteristics();
-            if (module.filterDriver().handlesOidRequestComplete()) {
+            if (module.filterDriver().handles(FilterHandler.OID_REQUEST_COMPLETE)) {
                 AdapterStack.call(module.driverName(), () -> {
                     handlers.oidRequestComplete(module.filterModuleContext(), request, status);
                     return null;

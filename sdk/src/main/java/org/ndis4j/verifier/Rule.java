@@ -107,6 +107,9 @@ public enum Rule {
     Irql_Filter_Driver_Function(0x00092400, Origin.SDV,
             "NdisFRegisterFilterDriver, NdisFDeregisterFilterDriver, NdisFSetAttributes at PASSIVE_LEVEL; "
                     + "NdisFIndicateStatus and the filter data path at IRQL <= DISPATCH_LEVEL"),
+    Send_SourceHandle(0x00092402, Origin.NDIS4J,
+            "a protocol stamps every NBL it sends with its binding handle as SourceHandle; a send completion "
+                    + "that reaches the top of the stack belongs to a protocol binding"),
     Irql_Protocol_Driver_Function(0x00092401, Origin.SDV,
             "NdisRegisterProtocolDriver, NdisDeregisterProtocolDriver, NdisOpenAdapterEx, NdisCloseAdapterEx "
                     + "at PASSIVE_LEVEL; the protocol data path at IRQL <= DISPATCH_LEVEL"),

@@ -74,7 +74,8 @@ public final class NetBufferList {
 
     /**
      * SourceHandle: NDIS sets it to the miniport adapter handle when the NBL is indicated up, so the
-     * return finds its way back down.
+     * return finds its way back down; a protocol sets it to its binding handle (a filter to its filter
+     * module handle) before sending its own NBLs, so the completion finds its way back up.
      */
     public NdisHandle sourceHandle() {
         return sourceHandle;
@@ -157,7 +158,8 @@ public final class NetBufferList {
         return state != NblOwnership.FREE;
     }
 
-    void setSourceHandle(NdisHandle sourceHandle) {
+    /** SourceHandle as an lvalue: a protocol or filter stamps the NBLs it sends (see {@link #sourceHandle()}). */
+    public void setSourceHandle(NdisHandle sourceHandle) {
         this.sourceHandle = sourceHandle;
     }
 
