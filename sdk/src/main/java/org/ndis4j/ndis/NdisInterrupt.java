@@ -272,7 +272,6 @@ public final class NdisInterrupt extends NdisHandle {
             } finally {
                 interruptLock.unlock();
             }
-            serviced.incrementAndGet();
             if (result == null) {
                 throw Verifier.violation(kernel(), Rule.Interrupt_InvalidParameter, 2, 0,
                         "MiniportInterrupt of " + name() + " returned null; return a MiniportInterruptResult "
@@ -281,6 +280,7 @@ public final class NdisInterrupt extends NdisHandle {
             if (!result.interruptRecognized()) {
                 notRecognized.incrementAndGet();
             }
+            serviced.incrementAndGet(); // after notRecognized: a reader that sees this sees both
             if (result.queueDefaultInterruptDpc()) {
                 queueDpc(Ke.getCurrentProcessorNumber(), null);
             } else if (result.targetProcessors() != 0) {
