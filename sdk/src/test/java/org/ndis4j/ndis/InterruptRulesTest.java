@@ -1,7 +1,7 @@
 package org.ndis4j.ndis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ndis4j.ndis.InterruptTest.waitUntil;
+import static org.ndis4j.ndis.IoWorkItemTest.waitUntil;
 import static org.ndis4j.testing.BugCheckAssertions.assertViolation;
 
 import org.junit.jupiter.api.Test;

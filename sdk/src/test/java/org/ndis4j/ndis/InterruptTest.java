@@ -1,6 +1,8 @@
 package org.ndis4j.ndis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ndis4j.ndis.IoWorkItemTest.await;
+import static org.ndis4j.ndis.IoWorkItemTest.waitUntil;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.kernel.Irql;
@@ -254,26 +255,5 @@ class InterruptTest {
         Ke.insertQueueDpc(blocker, null, null);
         assertThat(busy.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         return release;
-    }
-
-    static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("latch not released in time");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT_SECONDS + " s");
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 }
