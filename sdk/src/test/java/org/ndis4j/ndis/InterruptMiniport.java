@@ -52,6 +52,8 @@ final class InterruptMiniport implements MiniportDriver<InterruptMiniport.Adapte
     volatile boolean deregisterInHalt = true;
     /** Runs at the end of MiniportInitializeEx, after the interrupt is registered (if it is). */
     volatile java.util.function.Consumer<Adapter> onInitialize = a -> { };
+    /** What MiniportInitializeEx returns. */
+    volatile NdisStatus initializeStatus = NdisStatus.SUCCESS;
     volatile Function<Adapter, MiniportInterruptResult> onIsr = READ_CAUSE;
     volatile DpcHook onDpc = (a, ctx, t) -> a.pendingCauses.set(0);
     volatile Adapter last;
@@ -70,7 +72,7 @@ final class InterruptMiniport implements MiniportDriver<InterruptMiniport.Adapte
             adapter.interrupt = NdisM.registerInterruptEx(handle, adapter, this);
         }
         onInitialize.accept(adapter);
-        return NdisStatus.SUCCESS;
+        return initializeStatus;
     }
 
     @Override

@@ -90,6 +90,16 @@ class InterruptRulesTest {
     }
 
     @Test
+    void aFailedInitializeThatKeepsItsInterruptLeaksIt(Kernel kernel) {
+        InterruptMiniport miniport = new InterruptMiniport();
+        miniport.initializeStatus = NdisStatus.RESOURCES;
+        DriverObject driver = miniport.load(kernel, "irq");
+        CrashReport report = assertViolation(kernel, Rule.Interrupt_LeakAtHalt,
+                () -> PnpManager.of(kernel).addDevice(driver, new InterruptTestDevice("nic0").resources()));
+        assertThat(report.message()).contains("by the end of a failed MiniportInitializeEx");
+    }
+
+    @Test
     void registeringOutsideInitializeIsAViolation(Kernel kernel) {
         InterruptMiniport miniport = new InterruptMiniport();
         miniport.registerInInitialize = false;
