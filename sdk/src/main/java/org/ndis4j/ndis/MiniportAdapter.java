@@ -349,6 +349,7 @@ final class MiniportAdapter {
     }
 
     private void checkLeaks(String where) {
+        checkInterruptLeak(where);
         List<NdisIoWorkItem> leakedItems;
         List<NdisTimer> leakedTimers;
         synchronized (lock) {
@@ -398,6 +399,61 @@ final class MiniportAdapter {
 
     // ==== interrupts ====================================================================
     // (section reserved for interrupts; keep additions between this marker and the next)
+
+    /** Guarded by lock: the interrupt registered with NdisMRegisterInterruptEx, or null. */
+    private NdisInterrupt interrupt;
+
+    /** The device's interrupt line, from the resources the bus assigned. */
+    org.ndis4j.hw.InterruptLine interruptLine() {
+        return resources.interrupt();
+    }
+
+    /** NdisMRegisterInterruptEx: only in MiniportInitializeEx, after registration attributes, once. */
+    void interruptRegistered(NdisInterrupt registered) {
+        synchronized (lock) {
+            String why = state != AdapterState.Initializing
+                    ? "outside MiniportInitializeEx (adapter is " + state + ")"
+                    : registration == null ? "before NdisMSetMiniportAttributes set the registration attributes"
+                    : interrupt != null ? "a second time; the adapter already has " + interrupt.name()
+                    : null;
+            if (why != null) {
+                throw Verifier.violation(kernel, Rule.Interrupt_RegisterState, state.ordinal(), interrupt == null ? 0 : 1,
+                        handle.name() + ": NdisMRegisterInterruptEx " + why);
+            }
+            interrupt = registered;
+        }
+    }
+
+    void interruptDeregistered(NdisInterrupt deregistered) {
+        synchronized (lock) {
+            if (interrupt == deregistered) {
+                interrupt = null;
+            }
+        }
+    }
+
+    /** The interrupt this adapter has registered now, or null. */
+    NdisInterrupt interrupt() {
+        synchronized (lock) {
+            return interrupt;
+        }
+    }
+
+    /** Halt-time accounting (called from checkLeaks): an interrupt still registered is a leak. */
+    private void checkInterruptLeak(String where) {
+        NdisInterrupt leaked;
+        synchronized (lock) {
+            leaked = interrupt;
+            interrupt = null;
+        }
+        if (leaked != null) {
+            leaked.disconnectLeaked();
+            throw Verifier.violation(kernel, Rule.Interrupt_LeakAtHalt, 1, 0,
+                    handle.name() + ": interrupt " + leaked.name() + " registered with NdisMRegisterInterruptEx "
+                            + "was not deregistered by the end of " + where);
+        }
+    }
+
 
 
     // ==== OID requests ====================================================================

@@ -97,6 +97,90 @@ public final class NdisM {
     // ==== interrupts ====================================================================
     // (section reserved for interrupts; keep additions between this marker and the next)
 
+    /**
+     * NdisMRegisterInterruptEx. Runs at IRQL = PASSIVE_LEVEL (rule Irql_Interrupt_Function), from
+     * MiniportInitializeEx after the registration attributes are set, once per adapter (rule
+     * Interrupt_RegisterState). Connects the device's interrupt line (from
+     * {@link MiniportInitParameters#allocatedResources()}) to {@code miniportInterruptCharacteristics}:
+     * from now on a raise of the line runs MiniportInterrupt at DIRQL on a processor.
+     *
+     * <p>C returns an NDIS_STATUS and writes the handle to an out-parameter; here the handle is the
+     * return value. ndis4j's NDIS has no reason to refuse a line-based interrupt, so it never fails;
+     * breaking a rule is a bug check, as everywhere else.
+     *
+     * @param miniportInterruptContext passed to every handler (MiniportInterruptContext)
+     * @return the interrupt handle (NdisInterruptHandle); deregister it by the end of MiniportHaltEx
+     */
+    public static <C> NdisInterrupt registerInterruptEx(NdisMiniportAdapterHandle miniportAdapterHandle,
+                                                        C miniportInterruptContext,
+                                                        InterruptHandlers<C> miniportInterruptCharacteristics) {
+        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMRegisterInterruptEx");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Interrupt_Function, "NdisMRegisterInterruptEx");
+        if (miniportInterruptCharacteristics == null) {
+            throw Verifier.violation(kernel, Rule.Interrupt_InvalidParameter, 0, 0,
+                    "NdisMRegisterInterruptEx without interrupt characteristics (MiniportInterrupt, MiniportInterruptDPC)");
+        }
+        MiniportAdapter adapter = miniportAdapterHandle.adapter();
+        NdisInterrupt interrupt = new NdisInterrupt(miniportAdapterHandle, adapter.interruptLine(),
+                miniportInterruptContext, miniportInterruptCharacteristics);
+        adapter.interruptRegistered(interrupt);
+        interrupt.connect();
+        Trace.log("NdisMRegisterInterruptEx(%s) on %s", miniportAdapterHandle.name(), interrupt.line());
+        return interrupt;
+    }
+
+    /**
+     * NdisMDeregisterInterruptEx. Runs at IRQL = PASSIVE_LEVEL (rule Irql_Interrupt_Function),
+     * normally from MiniportHaltEx (or a failing MiniportInitializeEx) after the driver disabled the
+     * device's interrupts. Disconnects the line, then waits until every ISR and DPC of this interrupt
+     * that was requested has finished; afterwards NDIS calls none of its handlers, and using the
+     * handle again is rule Interrupt_UseAfterDeregister.
+     */
+    public static void deregisterInterruptEx(NdisInterrupt ndisInterruptHandle) {
+        Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMDeregisterInterruptEx");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Interrupt_Function, "NdisMDeregisterInterruptEx");
+        ndisInterruptHandle.deregister();
+        ndisInterruptHandle.adapterHandle().adapter().interruptDeregistered(ndisInterruptHandle);
+        Trace.log("NdisMDeregisterInterruptEx(%s)", ndisInterruptHandle.name());
+    }
+
+    /**
+     * NdisMQueueDpcEx. Runs at IRQL &lt;= DIRQL (rule Irql_Interrupt_Function): from MiniportInterrupt,
+     * from MiniportInterruptDPC, or from any other code. Queues MiniportInterruptDPC on every processor
+     * set in {@code targetProcessors} (KAFFINITY of processor group 0, bit n = processor n), passing
+     * {@code miniportDpcContext}. {@code messageId} must be 0 for a line-based interrupt.
+     *
+     * @return the processors where a DPC was queued now; a processor where this interrupt's DPC is
+     *         already queued is left out (its DPC keeps its first context), and so is every processor
+     *         once deregistration has started
+     */
+    public static long queueDpcEx(NdisInterrupt ndisInterruptHandle, int messageId, long targetProcessors,
+                                  Object miniportDpcContext) {
+        Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMQueueDpcEx");
+        Verifier.irqlAtMost(kernel, Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMQueueDpcEx");
+        return ndisInterruptHandle.queueDpcEx(messageId, targetProcessors, miniportDpcContext);
+    }
+
+    /**
+     * NdisMSynchronizeWithInterruptEx. Runs at IRQL &lt;= DIRQL (rule Irql_Interrupt_Function). Raises
+     * to DIRQL, takes the interrupt lock (MiniportInterrupt does not run meanwhile, on any processor),
+     * runs {@code synchronizeFunction(synchronizeContext)}, releases and restores the caller's IRQL.
+     * Calling it from the interrupt's own MiniportInterrupt or synchronize function would deadlock
+     * (rule Interrupt_InvalidParameter); after deregistration it is Interrupt_UseAfterDeregister.
+     *
+     * @return what the synchronize function returned
+     */
+    @SuppressWarnings("unchecked")
+    public static <C> boolean synchronizeWithInterruptEx(NdisInterrupt ndisInterruptHandle, int messageId,
+                                                         MiniportSynchronizeInterrupt<C> synchronizeFunction,
+                                                         C synchronizeContext) {
+        Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMSynchronizeWithInterruptEx");
+        Verifier.irqlAtMost(kernel, Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMSynchronizeWithInterruptEx");
+        return ndisInterruptHandle.synchronize(messageId, (MiniportSynchronizeInterrupt<Object>) synchronizeFunction,
+                synchronizeContext);
+    }
+
+
 
     // ==== OID requests ====================================================================
     // (section reserved for OID requests; keep additions between this marker and the next)

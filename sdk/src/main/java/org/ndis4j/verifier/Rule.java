@@ -52,6 +52,22 @@ public enum Rule {
             "a handle passed to NDIS is of the kind the function takes, and still valid"),
 
     // ==== interrupts (ids 0x00092100..) ====
+    Irql_Interrupt_Function(0x00092100, Origin.SDV,
+            "NdisMRegisterInterruptEx and NdisMDeregisterInterruptEx at PASSIVE_LEVEL; ndis4j also checks "
+                    + "NdisMQueueDpcEx and NdisMSynchronizeWithInterruptEx at IRQL <= DIRQL"),
+    Interrupt_LeakAtHalt(0x00092101, Origin.NDIS4J,
+            "an interrupt registered with NdisMRegisterInterruptEx is deregistered by the end of "
+                    + "MiniportHaltEx (or of a failed MiniportInitializeEx)"),
+    Interrupt_RegisterState(0x00092102, Origin.NDIS4J,
+            "NdisMRegisterInterruptEx only from MiniportInitializeEx, after the registration attributes, "
+                    + "once per adapter"),
+    Interrupt_UseAfterDeregister(0x00092103, Origin.NDIS4J,
+            "no NdisMQueueDpcEx, NdisMSynchronizeWithInterruptEx or NdisMDeregisterInterruptEx on an "
+                    + "interrupt that was deregistered"),
+    Interrupt_InvalidParameter(0x00092104, Origin.NDIS4J,
+            "interrupt handlers are present; MiniportInterrupt returns a result; message id 0 for a "
+                    + "line-based interrupt; target processors exist; a synchronize function is present "
+                    + "and is not called from the interrupt's own MiniportInterrupt"),
 
     // ==== OID requests (ids 0x00092200..) ====
     DoubleComplete(0x00092200, Origin.SDV,

@@ -9,8 +9,10 @@ import org.ndis4j.kernel.Kernel;
  * The DPC watchdog. It looks at every processor a few times per limit: a single ISR or DPC that has
  * run longer than the DPC time-out is DPC_WATCHDOG_VIOLATION with parameter 1 = 0; a processor that
  * has stayed at DISPATCH_LEVEL or above (DPC after DPC, never idle) longer than the cumulative limit
- * is DPC_WATCHDOG_VIOLATION with parameter 1 = 1. Parameters 2 and 3 are the time spent and the
- * limit, in clock ticks of 1 ms (Windows counts clock ticks too).
+ * is DPC_WATCHDOG_VIOLATION with parameter 1 = 1. The other parameters are laid out as Windows lays
+ * them out, in clock ticks of 1 ms (Windows counts clock ticks too): for parameter 1 = 0, parameter 2
+ * is the time the routine ran and parameter 3 the limit; for parameter 1 = 1, parameter 2 is the
+ * watchdog period (the limit) and parameter 3 is 0 (Windows puts its triage block there).
  */
 public final class DpcWatchdog {
 
@@ -52,14 +54,14 @@ public final class DpcWatchdog {
         for (Processor p : processors) {
             long start = p.routineStart();
             if (start != 0 && now - start > singleLimitNanos) {
-                report(p, 0, now - start, singleLimitNanos,
+                report(p, 0, (now - start) / 1_000_000, singleLimitNanos / 1_000_000,
                         "a single DPC or ISR ran for " + (now - start) / 1_000_000 + " ms (limit "
                                 + singleLimitNanos / 1_000_000 + " ms)");
                 return;
             }
             long elevated = p.elevatedSince();
             if (elevated != 0 && now - elevated > cumulativeLimitNanos) {
-                report(p, 1, now - elevated, cumulativeLimitNanos,
+                report(p, 1, cumulativeLimitNanos / 1_000_000, 0,
                         "processor " + p.number() + " stayed at DISPATCH_LEVEL or above for "
                                 + (now - elevated) / 1_000_000 + " ms (limit "
                                 + cumulativeLimitNanos / 1_000_000 + " ms)");
@@ -69,10 +71,10 @@ public final class DpcWatchdog {
         next = scheduler.schedule(periodNanos, this::check);
     }
 
-    private void report(Processor p, long kind, long spentNanos, long limitNanos, String message) {
-        kernel.bugCheckFor(p.thread(), p.number(), Irql.DISPATCH_LEVEL, p.routineDriver(),
-                BugCheckCode.DPC_WATCHDOG_VIOLATION, kind, spentNanos / 1_000_000,
-                limitNanos / 1_000_000, 0, null, message);
+    private void report(Processor p, long kind, long parameter2, long parameter3, String message) {
+        Irql irql = p.routineIrql();
+        kernel.bugCheckFor(p.thread(), p.number(), irql == null ? Irql.DISPATCH_LEVEL : irql, p.routineDriver(),
+                BugCheckCode.DPC_WATCHDOG_VIOLATION, kind, parameter2, parameter3, 0, null, message);
         // The running routine cannot be stopped from outside; interrupting its thread ends any wait
         // or stall it makes, and every kernel call it makes from now on throws.
         p.thread().interrupt();

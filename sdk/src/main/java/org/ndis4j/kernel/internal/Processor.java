@@ -25,6 +25,8 @@ public final class Processor {
     private volatile long elevatedSince;
     /** What runs now, for the watchdog's report. */
     private volatile String routineDriver;
+    /** The IRQL of what runs now (DIRQL for an ISR), for the watchdog's report; null when idle. */
+    private volatile Irql routineIrql;
 
     public Processor(Kernel kernel, int number, Scheduler scheduler) {
         this.kernel = kernel;
@@ -72,6 +74,11 @@ public final class Processor {
         return routineDriver;
     }
 
+    /** The IRQL the current ISR or DPC was called at, or null when idle. */
+    public Irql routineIrql() {
+        return routineIrql;
+    }
+
     public void stop() {
         stopping = true;
         if (thread != null) {
@@ -104,6 +111,7 @@ public final class Processor {
         context.setIrql(irql);
         String previous = context.enterDriver(driver);
         routineDriver = driver;
+        routineIrql = irql;
         routineStart = kernel.nanoTime();
         try {
             routine.run();
@@ -120,6 +128,7 @@ public final class Processor {
         } finally {
             routineStart = 0;
             routineDriver = null;
+            routineIrql = null;
             context.leaveDriver(previous);
             context.setIrql(Irql.PASSIVE_LEVEL);
         }

@@ -1,0 +1,153 @@
+package org.ndis4j.benchmarks;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.hw.HostMemory;
+import org.ndis4j.hw.InterruptLine;
+import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelConfig;
+import org.ndis4j.ndis.DriverObject;
+import org.ndis4j.ndis.InterruptHandlers;
+import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.MiniportDriver;
+import org.ndis4j.ndis.MiniportInitParameters;
+import org.ndis4j.ndis.MiniportInterruptResult;
+import org.ndis4j.ndis.NdisHaltAction;
+import org.ndis4j.ndis.NdisInterrupt;
+import org.ndis4j.ndis.NdisLinkState;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.NdisReceiveThrottleParameters;
+import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.PnpManager;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Interrupt-to-DPC latency: from the device raising its interrupt line (on the benchmark thread,
+ * as a Netty I/O thread would) until MiniportInterruptDPC starts on a processor.
+ *
+ * <pre>
+ *   benchmark thread: line.raise() ─► kernel queues the ISR on a processor (DIRQL)
+ *   processor:        MiniportInterrupt: read-to-clear cause, RECOGNIZED_QUEUE_DEFAULT_DPC
+ *                     MiniportInterruptDPC starts ─► dpcStarted++   ◄─ the benchmark thread spins on it
+ * </pre>
+ *
+ * One invocation is one raise; the time includes the wake-up of an idle processor thread and the
+ * benchmark thread's spin. Run: {@code java -jar benchmarks/target/benchmarks.jar InterruptLatency}.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Benchmark)
+public class InterruptLatencyBenchmark {
+
+    private Kernel kernel;
+    private InterruptLine line;
+    private LatencyMiniport miniport;
+
+    @Setup(Level.Trial)
+    public void boot() {
+        kernel = Kernel.boot(KernelConfig.defaults().withName("irq-bench"));
+        line = new InterruptLine("bench0");
+        miniport = new LatencyMiniport();
+        DriverObject driver = PnpManager.of(kernel).loadDriver("latency", (driverObject, registryPath) -> {
+            NdisM.registerMiniportDriver(driverObject, registryPath, null, miniport);
+            return NdisStatus.SUCCESS;
+        });
+        PnpManager.of(kernel).addDevice(driver,
+                new DeviceResources("bench0", miniport.cause, new HostMemory(1 << 20), line));
+    }
+
+    @TearDown(Level.Trial)
+    public void shutDown() {
+        kernel.close(); // halts the adapter, which deregisters the interrupt
+    }
+
+    @Benchmark
+    public long raiseToDpcStart() {
+        LatencyMiniport m = miniport;
+        long before = m.dpcStarted;
+        while (m.dpcFinished != before) {
+            Thread.onSpinWait(); // the previous DPC's last instructions; normally already done
+        }
+        m.cause.assertCause();
+        line.raise();
+        long now;
+        while ((now = m.dpcStarted) == before) {
+            Thread.onSpinWait();
+        }
+        return now;
+    }
+
+    /** A cause register: reading it returns and clears what the device asserted. */
+    static final class CauseRegister implements RegisterSpace {
+        private volatile int cause;
+
+        void assertCause() {
+            cause = 1;
+        }
+
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public int read32(int offset) {
+            int c = cause;
+            cause = 0;
+            return c;
+        }
+
+        @Override
+        public void write32(int offset, int value) {
+        }
+    }
+
+    /** The smallest interrupt-driven miniport: ISR reads the cause, DPC counts. */
+    static final class LatencyMiniport implements MiniportDriver<LatencyMiniport>, InterruptHandlers<LatencyMiniport> {
+        final CauseRegister cause = new CauseRegister();
+        volatile long dpcStarted;
+        volatile long dpcFinished;
+        private NdisInterrupt interrupt;
+
+        @Override
+        public NdisStatus initializeEx(NdisMiniportAdapterHandle handle, MiniportInitParameters initParameters) {
+            NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(this));
+            NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
+                    NdisLinkState.disconnected(), 1500, new byte[] {2, 0, 0, 0, 0, 9}, new byte[] {2, 0, 0, 0, 0, 9},
+                    0, 32, List.of()));
+            interrupt = NdisM.registerInterruptEx(handle, this, this);
+            return NdisStatus.SUCCESS;
+        }
+
+        @Override
+        public void haltEx(LatencyMiniport adapterContext, NdisHaltAction haltAction) {
+            NdisM.deregisterInterruptEx(interrupt);
+        }
+
+        @Override
+        public MiniportInterruptResult interrupt(LatencyMiniport context) {
+            return context.cause.read32(0) == 0 ? MiniportInterruptResult.NOT_RECOGNIZED
+                    : MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        }
+
+        @Override
+        public void interruptDpc(LatencyMiniport context, Object miniportDpcContext,
+                                 NdisReceiveThrottleParameters receiveThrottleParameters) {
+            long n = dpcStarted + 1; // only DPCs write these; one DPC at a time (one raise in flight)
+            dpcStarted = n;
+            dpcFinished = n;
+        }
+    }
+}
