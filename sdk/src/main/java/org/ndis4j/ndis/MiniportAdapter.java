@@ -397,8 +397,7 @@ final class MiniportAdapter {
         }
     }
 
-    // ==== interrupts ====================================================================
-    // (section reserved for interrupts; keep additions between this marker and the next)
+    // ---- interrupts ----------------------------------------------------------------------------
 
     /** Guarded by lock: the interrupt registered with NdisMRegisterInterruptEx, or null. */
     private NdisInterrupt interrupt;
@@ -454,10 +453,7 @@ final class MiniportAdapter {
         }
     }
 
-
-
-    // ==== OID requests ====================================================================
-    // (section reserved for OID requests; keep additions between this marker and the next)
+    // ---- OID requests --------------------------------------------------------------------------
 
     /** Queues OID requests for this adapter and hands them to the miniport one at a time. */
     private final OidBroker oidBroker = new OidBroker(this);
@@ -474,10 +470,7 @@ final class MiniportAdapter {
         return kernel;
     }
 
-
-
-    // ==== data path ====================================================================
-    // (section reserved for data path; keep additions between this marker and the next)
+    // ---- data path -----------------------------------------------------------------------------
 
     /** Sends, receives and their accounting for this adapter (see MiniportDataPath). */
     private final MiniportDataPath dataPath = new MiniportDataPath(this);
@@ -505,9 +498,7 @@ final class MiniportAdapter {
         dataPath.halted();
     }
 
-
-    // ==== upper edges ====================================================================
-    // (section reserved for upper edges; keep additions between this marker and the next)
+    // ---- upper edges ---------------------------------------------------------------------------
 
     /** The filters and protocol bindings above this adapter. */
     private final AdapterStack stack = new AdapterStack(this);

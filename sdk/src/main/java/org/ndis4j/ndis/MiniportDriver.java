@@ -43,12 +43,9 @@ public interface MiniportDriver<A> {
     default void unload(DriverObject driverObject) {
     }
 
-    // ==== interrupts ====================================================================
-    // (section reserved for interrupts; keep additions between this marker and the next)
+    // ---- interrupts ----------------------------------------------------------------------------
 
-
-    // ==== OID requests ====================================================================
-    // (section reserved for OID requests; keep additions between this marker and the next)
+    // ---- OID requests --------------------------------------------------------------------------
 
     /**
      * MiniportOidRequest. Runs at PASSIVE_LEVEL on a system worker thread, one request at a time per
@@ -72,10 +69,7 @@ public interface MiniportDriver<A> {
     default void cancelOidRequest(A adapterContext, Object requestId) {
     }
 
-
-
-    // ==== data path ====================================================================
-    // (section reserved for data path; keep additions between this marker and the next)
+    // ---- data path -----------------------------------------------------------------------------
 
     /**
      * MiniportSendNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL (NDIS_SEND_FLAGS_DISPATCH_LEVEL in
@@ -104,9 +98,4 @@ public interface MiniportDriver<A> {
      */
     default void cancelSend(A adapterContext, long cancelId) {
     }
-
-
-    // ==== upper edges ====================================================================
-    // (section reserved for upper edges; keep additions between this marker and the next)
-
 }

@@ -292,16 +292,11 @@ public final class Ndis {
         return Verifier.violation(kernel, rule, ctx.irql().level(), required.level(), message);
     }
 
-    // ==== interrupts ====================================================================
-    // (section reserved for interrupts; keep additions between this marker and the next)
+    // ---- interrupts ----------------------------------------------------------------------------
 
+    // ---- OID requests --------------------------------------------------------------------------
 
-    // ==== OID requests ====================================================================
-    // (section reserved for OID requests; keep additions between this marker and the next)
-
-
-    // ==== data path ====================================================================
-    // (section reserved for data path; keep additions between this marker and the next)
+    // ---- data path -----------------------------------------------------------------------------
 
     /**
      * NdisAllocateNetBufferListPool. IRQL &lt;= DISPATCH_LEVEL (rule Irql_NetBuffer_Function).
@@ -422,9 +417,7 @@ public final class Ndis {
         }
     }
 
-
-    // ==== upper edges ====================================================================
-    // (section reserved for upper edges; keep additions between this marker and the next)
+    // ---- upper edges ---------------------------------------------------------------------------
 
     /**
      * NdisRegisterProtocolDriver. IRQL = PASSIVE_LEVEL. NDIS then calls ProtocolBindAdapterEx for every

@@ -94,8 +94,7 @@ public final class NdisM {
         assert ctx.irql() == Irql.PASSIVE_LEVEL;
     }
 
-    // ==== interrupts ====================================================================
-    // (section reserved for interrupts; keep additions between this marker and the next)
+    // ---- interrupts ----------------------------------------------------------------------------
 
     /**
      * NdisMRegisterInterruptEx. Runs at IRQL = PASSIVE_LEVEL (rule Irql_Interrupt_Function), from
@@ -180,10 +179,7 @@ public final class NdisM {
                 synchronizeContext);
     }
 
-
-
-    // ==== OID requests ====================================================================
-    // (section reserved for OID requests; keep additions between this marker and the next)
+    // ---- OID requests --------------------------------------------------------------------------
 
     /**
      * NdisMOidRequestComplete: completes an OID request whose MiniportOidRequest returned PENDING.
@@ -198,10 +194,7 @@ public final class NdisM {
         miniportAdapterHandle.adapter().oidBroker().complete(oidRequest, status);
     }
 
-
-
-    // ==== data path ====================================================================
-    // (section reserved for data path; keep additions between this marker and the next)
+    // ---- data path -----------------------------------------------------------------------------
 
     /**
      * NdisMSendNetBufferListsComplete. IRQL &lt;= DISPATCH_LEVEL (rule Irql_SendRcv_Function;
@@ -229,9 +222,4 @@ public final class NdisM {
         miniportAdapterHandle.adapter().dataPath().indicate(netBufferList, portNumber, numberOfNetBufferLists,
                 receiveFlags);
     }
-
-
-    // ==== upper edges ====================================================================
-    // (section reserved for upper edges; keep additions between this marker and the next)
-
 }

@@ -51,7 +51,7 @@ public enum Rule {
     Handle_Invalid(0x00092010, Origin.NDIS4J,
             "a handle passed to NDIS is of the kind the function takes, and still valid"),
 
-    // ==== interrupts (ids 0x00092100..) ====
+    // ---- interrupts (0x921xx) ----
     Irql_Interrupt_Function(0x00092100, Origin.SDV,
             "NdisMRegisterInterruptEx and NdisMDeregisterInterruptEx at PASSIVE_LEVEL; ndis4j also checks "
                     + "NdisMQueueDpcEx and NdisMSynchronizeWithInterruptEx at IRQL <= DIRQL"),
@@ -69,7 +69,7 @@ public enum Rule {
                     + "line-based interrupt; target processors exist; a synchronize function is present "
                     + "and is not called from the interrupt's own MiniportInterrupt"),
 
-    // ==== OID requests (ids 0x00092200..) ====
+    // ---- OID requests (0x922xx) ----
     DoubleComplete(0x00092200, Origin.SDV,
             "NdisMOidRequestComplete is called once for a request whose MiniportOidRequest returned "
                     + "NDIS_STATUS_PENDING, and never for one that returned another status"),
@@ -89,7 +89,7 @@ public enum Rule {
                     + "NDIS_STATUS_PENDING; BytesWritten/BytesRead stay within the buffer; BUFFER_TOO_SHORT comes "
                     + "with BytesNeeded larger than the buffer"),
 
-    // ==== data path (ids 0x00092300..) ====
+    // ---- data path (0x923xx) ----
     Irql_SendRcv_Function(0x00092300, Origin.SDV,
             "NdisSendNetBufferLists, NdisMSendNetBufferListsComplete, NdisMIndicateReceiveNetBufferLists, "
                     + "NdisReturnNetBufferLists, NdisCancelSendNetBufferLists at IRQL <= DISPATCH_LEVEL; "
@@ -119,19 +119,16 @@ public enum Rule {
     NblPool_Leak(0x0009230A, Origin.NDIS4J,
             "every NBL pool allocated with the adapter handle is freed by the end of MiniportHaltEx"),
 
-    // ==== upper edges (ids 0x00092400..) ====
+    // ---- upper edges (0x924xx) ----
     Irql_Filter_Driver_Function(0x00092400, Origin.SDV,
             "NdisFRegisterFilterDriver, NdisFDeregisterFilterDriver, NdisFSetAttributes at PASSIVE_LEVEL; "
                     + "NdisFIndicateStatus and the filter data path at IRQL <= DISPATCH_LEVEL"),
-    Send_SourceHandle(0x00092402, Origin.NDIS4J,
-            "a protocol stamps every NBL it sends with its binding handle as SourceHandle; a send completion "
-                    + "that reaches the top of the stack belongs to a protocol binding"),
     Irql_Protocol_Driver_Function(0x00092401, Origin.SDV,
             "NdisRegisterProtocolDriver, NdisDeregisterProtocolDriver, NdisOpenAdapterEx, NdisCloseAdapterEx "
-                    + "at PASSIVE_LEVEL; the protocol data path at IRQL <= DISPATCH_LEVEL"),
-
-    /** Not a rule: ends the list so that every section above can end its constants with a comma. */
-    Reserved_End(0x000920FF, Origin.NDIS4J, "placeholder that keeps the enum list open for additions");
+                    + "at PASSIVE_LEVEL,
+    Send_SourceHandle(0x00092402, Origin.NDIS4J,
+            "a protocol stamps every NBL it sends with its binding handle as SourceHandle; a send completion "
+                    + "that reaches the top of the stack belongs to a protocol binding"); the protocol data path at IRQL <= DISPATCH_LEVEL");
 
     /** Where a rule's name comes from. */
     public enum Origin {
