@@ -125,10 +125,10 @@ public enum Rule {
                     + "NdisFIndicateStatus and the filter data path at IRQL <= DISPATCH_LEVEL"),
     Irql_Protocol_Driver_Function(0x00092401, Origin.SDV,
             "NdisRegisterProtocolDriver, NdisDeregisterProtocolDriver, NdisOpenAdapterEx, NdisCloseAdapterEx "
-                    + "at PASSIVE_LEVEL,
+                    + "at PASSIVE_LEVEL; the protocol data path at IRQL <= DISPATCH_LEVEL"),
     Send_SourceHandle(0x00092402, Origin.NDIS4J,
             "a protocol stamps every NBL it sends with its binding handle as SourceHandle; a send completion "
-                    + "that reaches the top of the stack belongs to a protocol binding"); the protocol data path at IRQL <= DISPATCH_LEVEL");
+                    + "that reaches the top of the stack belongs to a protocol binding");
 
     /** Where a rule's name comes from. */
     public enum Origin {
