@@ -3,9 +3,7 @@ package org.ndis4j.benchmarks;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ndis4j.hw.DeviceResources;
-import org.ndis4j.hw.HostMemory;
-import org.ndis4j.hw.InterruptLine;
-import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.testing.NullDevice;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.ndis.DataPathTestEdge;
@@ -152,21 +150,6 @@ public class ReceiveRoundTripBenchmark {
     }
 
     private static DeviceResources device(String name) {
-        RegisterSpace registers = new RegisterSpace() {
-            @Override
-            public int length() {
-                return 0;
-            }
-
-            @Override
-            public int read32(int offset) {
-                return 0;
-            }
-
-            @Override
-            public void write32(int offset, int value) {
-            }
-        };
-        return new DeviceResources(name, registers, new HostMemory(1 << 16), new InterruptLine(name));
+        return NullDevice.resources(name);
     }
 }

@@ -5,9 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ndis4j.hw.DeviceResources;
-import org.ndis4j.hw.HostMemory;
-import org.ndis4j.hw.InterruptLine;
-import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.testing.NullDevice;
 import org.ndis4j.kernel.Kernel;
 
 /**
@@ -78,21 +76,6 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
 
     /** A device with nothing behind its registers: enough for lifecycle tests. */
     static DeviceResources trivialDevice(String name) {
-        RegisterSpace registers = new RegisterSpace() {
-            @Override
-            public int length() {
-                return 0;
-            }
-
-            @Override
-            public int read32(int offset) {
-                return 0;
-            }
-
-            @Override
-            public void write32(int offset, int value) {
-            }
-        };
-        return new DeviceResources(name, registers, new HostMemory(1 << 20), new InterruptLine(name));
+        return NullDevice.resources(name);
     }
 }
