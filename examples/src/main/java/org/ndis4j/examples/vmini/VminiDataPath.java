@@ -1,0 +1,519 @@
+package org.ndis4j.examples.vmini;
+
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_DEFAULT_PORT_NUMBER;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_RESOURCES;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_FLAGS_DISPATCH_LEVEL;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.ndis.Ndis;
+import org.ndis4j.ndis.NdisEvent;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.NdisSpinLock;
+import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.nbl.NetBuffer;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.nbl.NetBufferListPool;
+import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.nic.ReceiveDescriptor;
+import org.ndis4j.nic.Registers;
+import org.ndis4j.nic.TransmitDescriptor;
+
+/**
+ * The data path (netvmini's datapath.c): MiniportSendNetBufferLists, transmit completion,
+ * receive indication and MiniportReturnNetBufferLists, over the rings of {@link VminiRings}.
+ *
+ * <pre>
+ *  send (≤ DISPATCH)                                      DPC (DISPATCH), after TX_DONE
+ *  NBL ─► one copy per NET_BUFFER into transmit buffer ─► device sends at the TAIL write ─►
+ *         slot = tail; descriptor; tail++                 reap HEAD: status ─► NBL status ─►
+ *         ring full: wait list (bounded), else RESOURCES   NdisMSendNetBufferListsComplete
+ *         TX_TAIL written once per call                    then move waiting sends into the ring
+ *
+ *  receive: device DMAs straight into an RCB's buffer, which is the MDL of that RCB's NBL
+ *  DPC ─► reap up to MaxNblsToIndicate descriptors ─► NB.DataLength = frame length ─►
+ *         NdisMIndicateReceiveNetBufferLists (RESOURCES when few buffers are left posted)
+ *  MiniportReturnNetBufferLists ─► repost each RCB's buffer at the receive tail, RX_TAIL once
+ * </pre>
+ *
+ * <p>Ring full: sends wait in software (in order, up to {@link VminiHardware#SEND_WAIT_LIMIT} NBLs)
+ * and move into the ring as transmit completions free slots; beyond the limit an NBL completes at
+ * once with NDIS_STATUS_RESOURCES. MiniportPause completes waiting sends with NDIS_STATUS_PAUSED.
+ *
+ * <p>No allocation per frame: the NBLs of the receive path are allocated once per RCB at
+ * initialize, the transmit path reuses the sender's NBLs and preallocated buffers.
+ */
+final class VminiDataPath {
+
+    /** A receive control block: one receive buffer in shared memory and the NBL whose MDL it is. */
+    static final class Rcb {
+        final int index;
+        NetBufferList nbl;
+
+        Rcb(int index) {
+            this.index = index;
+        }
+    }
+
+    /** What the driver counts itself on transmit (the device does not split by destination). */
+    record TransmitCounters(long directedFrames, long multicastFrames, long broadcastFrames,
+                            long directedOctets, long multicastOctets, long broadcastOctets,
+                            long errors, long discards) {
+    }
+
+    private static final int TX_MASK = VminiHardware.TX_RING_SIZE - 1;
+    private static final int RX_MASK = VminiHardware.RX_RING_SIZE - 1;
+    private static final int TX_ERRORS = TransmitDescriptor.STATUS_ERR_LENGTH | TransmitDescriptor.STATUS_ERR_DMA
+            | TransmitDescriptor.STATUS_ERR_NO_CARRIER | TransmitDescriptor.STATUS_ERR_FAULT;
+    private static final int RX_ERRORS = ReceiveDescriptor.STATUS_ERR_TOO_SMALL | ReceiveDescriptor.STATUS_ERR_DMA;
+
+    private final NdisMiniportAdapterHandle handle;
+    private final RegisterSpace registers;
+    private final VminiRings rings;
+
+    /**
+     * Guards the transmit side: the ring indexes, the control blocks, the wait list, sendPaused and
+     * the transmit counters.
+     */
+    private final NdisSpinLock sendLock = Ndis.allocateSpinLock();
+    /** Per transmit slot: the NBL whose NET_BUFFER the slot carries (null once completed). */
+    private final NetBufferList[] tcbNbl = new NetBufferList[VminiHardware.TX_RING_SIZE];
+    /** Per transmit slot: the slot carries the NBL's last NET_BUFFER (complete the NBL when it is done). */
+    private final boolean[] tcbLast = new boolean[VminiHardware.TX_RING_SIZE];
+    private final int[] tcbLength = new int[VminiHardware.TX_RING_SIZE];
+    private int txTail;
+    private int txNextToReap;
+    private int txInUse;
+    private final ArrayDeque<NetBufferList> sendWaitList = new ArrayDeque<>();
+    private boolean sendPaused = true;
+    private long txDirectedFrames;
+    private long txMulticastFrames;
+    private long txBroadcastFrames;
+    private long txDirectedOctets;
+    private long txMulticastOctets;
+    private long txBroadcastOctets;
+    private long txErrors;
+    private long txDiscards;
+
+    /**
+     * Guards the receive side: the ring indexes, which RCB sits in which slot, receivePaused and
+     * indicationsInFlight.
+     */
+    private final NdisSpinLock receiveLock = Ndis.allocateSpinLock();
+    private final Rcb[] rcbs = new Rcb[VminiHardware.RCB_COUNT];
+    private final Rcb[] rxSlotRcb = new Rcb[VminiHardware.RX_RING_SIZE];
+    private int rxTail;
+    private int rxNextToReap;
+    private int rxPosted;
+    private boolean receivePaused = true;
+    private int indicationsInFlight;
+    /** Signalled when the last indication in flight returns while receives are paused. */
+    private final NdisEvent indicationsDrained;
+    private final NetBufferListPool receivePool;
+
+    private VminiDataPath(NdisMiniportAdapterHandle handle, RegisterSpace registers, VminiRings rings,
+                          NetBufferListPool receivePool) {
+        this.handle = handle;
+        this.registers = registers;
+        this.rings = rings;
+        this.receivePool = receivePool;
+        this.indicationsDrained = Ndis.initializeEvent();
+    }
+
+    /**
+     * Allocates the receive NBL pool (with the adapter handle) and one NBL per RCB, whose NET_BUFFER
+     * describes the RCB's buffer in shared memory. Runs at PASSIVE_LEVEL. Returns null, having
+     * freed what it allocated, on failure.
+     */
+    static VminiDataPath create(NdisMiniportAdapterHandle handle, RegisterSpace registers, VminiRings rings) {
+        NetBufferListPool pool = Ndis.allocateNetBufferListPool(handle,
+                NetBufferListPoolParameters.withNetBuffer(VminiHardware.RECEIVE_POOL_TAG, 0));
+        if (pool == null) {
+            return null;
+        }
+        VminiDataPath dataPath = new VminiDataPath(handle, registers, rings, pool);
+        ByteBuf buffers = rings.receiveBuffers.virtualAddress();
+        for (int i = 0; i < VminiHardware.RCB_COUNT; i++) {
+            Rcb rcb = new Rcb(i);
+            ByteBuf mdl = buffers.retainedSlice(VminiRings.receiveBufferOffset(i), VminiHardware.BUFFER_SIZE);
+            rcb.nbl = Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, mdl, 0, VminiHardware.BUFFER_SIZE);
+            if (rcb.nbl == null) {
+                mdl.release();
+                dataPath.free();
+                return null;
+            }
+            rcb.nbl.setMiniportReserved(rcb);
+            dataPath.rcbs[i] = rcb;
+        }
+        return dataPath;
+    }
+
+    /** Frees the RCBs' NBLs (releasing their MDLs), the pool and the locks. Runs at PASSIVE_LEVEL. */
+    void free() {
+        for (int i = rcbs.length - 1; i >= 0; i--) {
+            if (rcbs[i] != null) {
+                Ndis.freeNetBufferList(rcbs[i].nbl);
+                rcbs[i] = null;
+            }
+        }
+        Ndis.freeNetBufferListPool(receivePool);
+        Ndis.freeSpinLock(receiveLock);
+        Ndis.freeSpinLock(sendLock);
+    }
+
+    /**
+     * Programs both rings and posts every RCB (device units disabled). Runs at PASSIVE_LEVEL, in
+     * MiniportInitializeEx before the interrupt is registered: nothing else touches the rings yet.
+     */
+    void programRings() {
+        VminiHardware.programRing(registers, Registers.TX_BASE_LO, rings.transmitRing.physicalAddress(),
+                VminiHardware.TX_RING_SIZE);
+        VminiHardware.programRing(registers, Registers.RX_BASE_LO, rings.receiveRing.physicalAddress(),
+                VminiHardware.RX_RING_SIZE);
+        Ndis.acquireSpinLock(receiveLock);
+        for (Rcb rcb : rcbs) {
+            postReceiveLocked(rcb);
+        }
+        registers.write32(Registers.RX_TAIL, rxTail);
+        Ndis.releaseSpinLock(receiveLock);
+    }
+
+    // ---- send ----------------------------------------------------------------------------------
+
+    /**
+     * MiniportSendNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL (NDIS_SEND_FLAGS_DISPATCH_LEVEL
+     * says which). Each NBL goes into the ring (one descriptor per NET_BUFFER, one copy each), or
+     * the wait list, or completes now with a failure status. TX_TAIL is written once.
+     */
+    void sendNetBufferLists(NetBufferList netBufferLists, int sendFlags) {
+        boolean atDispatch = (sendFlags & NDIS_SEND_FLAGS_DISPATCH_LEVEL) != 0;
+        NetBufferList failedHead = null;
+        NetBufferList failedTail = null;
+        acquire(sendLock, atDispatch);
+        int placed = 0;
+        NetBufferList nbl = netBufferLists;
+        while (nbl != null) {
+            NetBufferList next = nbl.next();
+            nbl.setNext(null);
+            NdisStatus reject = sendPaused ? NdisStatus.PAUSED : validate(nbl);
+            if (reject == null) {
+                if (sendWaitList.isEmpty() && placeLocked(nbl)) {
+                    placed++;
+                } else if (sendWaitList.size() < VminiHardware.SEND_WAIT_LIMIT) {
+                    sendWaitList.addLast(nbl);
+                } else {
+                    reject = NdisStatus.RESOURCES;
+                }
+            }
+            if (reject != null) {
+                txDiscards++;
+                nbl.setStatus(reject);
+                if (failedHead == null) {
+                    failedHead = nbl;
+                } else {
+                    failedTail.setNext(nbl);
+                }
+                failedTail = nbl;
+            }
+            nbl = next;
+        }
+        if (placed > 0) {
+            registers.write32(Registers.TX_TAIL, txTail);
+        }
+        release(sendLock, atDispatch);
+        if (failedHead != null) {
+            NdisM.sendNetBufferListsComplete(handle, failedHead,
+                    atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
+        }
+    }
+
+    /**
+     * Reaps finished transmit descriptors, completes their NBLs and moves waiting sends into the
+     * freed slots. Runs at DISPATCH_LEVEL (the interrupt DPC, on TX_DONE).
+     */
+    void completeTransmits() {
+        Ndis.dprAcquireSpinLock(sendLock);
+        NetBufferList done = reapTransmitsLocked(false);
+        int placed = 0;
+        while (!sendPaused && !sendWaitList.isEmpty() && placeLocked(sendWaitList.peekFirst())) {
+            sendWaitList.pollFirst();
+            placed++;
+        }
+        if (placed > 0) {
+            registers.write32(Registers.TX_TAIL, txTail);
+        }
+        Ndis.dprReleaseSpinLock(sendLock);
+        if (done != null) {
+            NdisM.sendNetBufferListsComplete(handle, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+        }
+    }
+
+    /** Null when the NBL can be sent, else the status to complete it with. */
+    private static NdisStatus validate(NetBufferList nbl) {
+        int count = 0;
+        for (NetBuffer nb = nbl.firstNetBuffer(); nb != null; nb = nb.next()) {
+            if (nb.dataLength() < VminiHardware.MIN_FRAME_LENGTH || nb.dataLength() > VminiHardware.MAX_FRAME_LENGTH) {
+                return NdisStatus.INVALID_LENGTH;
+            }
+            count++;
+        }
+        return count == 0 || count >= VminiHardware.TX_RING_SIZE ? NdisStatus.INVALID_PARAMETER : null;
+    }
+
+    /** Puts every NET_BUFFER of {@code nbl} into the ring, or nothing if it does not fit. */
+    private boolean placeLocked(NetBufferList nbl) {
+        int needed = 0;
+        for (NetBuffer nb = nbl.firstNetBuffer(); nb != null; nb = nb.next()) {
+            needed++;
+        }
+        if (needed > VminiHardware.TX_RING_SIZE - 1 - txInUse) {
+            return false;
+        }
+        nbl.setStatus(NdisStatus.SUCCESS); // until a descriptor of it fails
+        for (NetBuffer nb = nbl.firstNetBuffer(); nb != null; nb = nb.next()) {
+            int slot = txTail;
+            int length = nb.dataLength();
+            rings.copyToTransmitBuffer(slot, nb.data(), nb.dataOffset(), length);
+            boolean last = nb.next() == null;
+            rings.writeTransmitDescriptor(slot, length, last ? TransmitDescriptor.CMD_REPORT_STATUS : 0);
+            tcbNbl[slot] = nbl;
+            tcbLast[slot] = last;
+            tcbLength[slot] = length;
+            txTail = (slot + 1) & TX_MASK;
+            txInUse++;
+        }
+        return true;
+    }
+
+    /**
+     * Reaps descriptors up to TX_HEAD (reading it is the barrier that makes write-backs visible);
+     * with {@code all}, also the ones the device still owns. Returns the NBLs to complete.
+     */
+    private NetBufferList reapTransmitsLocked(boolean all) {
+        int head = all ? txTail : registers.read32(Registers.TX_HEAD);
+        NetBufferList doneHead = null;
+        NetBufferList doneTail = null;
+        while (txNextToReap != head) {
+            int slot = txNextToReap;
+            NetBufferList nbl = tcbNbl[slot];
+            tcbNbl[slot] = null;
+            txNextToReap = (slot + 1) & TX_MASK;
+            txInUse--;
+            int status = rings.transmitStatus(slot);
+            if ((status & TransmitDescriptor.STATUS_DONE) == 0) {
+                nbl.setStatus(NdisStatus.PAUSED); // never sent; the frame was a copy, the NBL can go
+            } else if ((status & TX_ERRORS) != 0) {
+                txErrors++;
+                if (nbl.status() == NdisStatus.SUCCESS) {
+                    nbl.setStatus((status & TransmitDescriptor.STATUS_ERR_NO_CARRIER) != 0
+                            ? NdisStatus.MEDIA_DISCONNECTED
+                            : (status & TransmitDescriptor.STATUS_ERR_LENGTH) != 0 ? NdisStatus.INVALID_LENGTH
+                            : NdisStatus.FAILURE);
+                }
+            } else {
+                countTransmitted(slot);
+            }
+            if (tcbLast[slot]) {
+                if (doneHead == null) {
+                    doneHead = nbl;
+                } else {
+                    doneTail.setNext(nbl);
+                }
+                doneTail = nbl;
+            }
+        }
+        return doneHead;
+    }
+
+    private void countTransmitted(int slot) {
+        ByteBuf buffer = rings.transmitBuffers.virtualAddress();
+        int at = slot * VminiHardware.BUFFER_SIZE;
+        int length = tcbLength[slot];
+        if ((buffer.getByte(at) & 1) == 0) {
+            txDirectedFrames++;
+            txDirectedOctets += length;
+        } else if (buffer.getInt(at) == -1 && buffer.getShort(at + 4) == -1) {
+            txBroadcastFrames++;
+            txBroadcastOctets += length;
+        } else {
+            txMulticastFrames++;
+            txMulticastOctets += length;
+        }
+    }
+
+    /** The transmit counters, read under the lock. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    TransmitCounters transmitCounters() {
+        Ndis.acquireSpinLock(sendLock);
+        TransmitCounters counters = new TransmitCounters(txDirectedFrames, txMulticastFrames, txBroadcastFrames,
+                txDirectedOctets, txMulticastOctets, txBroadcastOctets, txErrors, txDiscards);
+        Ndis.releaseSpinLock(sendLock);
+        return counters;
+    }
+
+    // ---- receive -------------------------------------------------------------------------------
+
+    /**
+     * Indicates up to {@code maxNbls} received frames. Runs at DISPATCH_LEVEL (the interrupt DPC, on
+     * RX or RX_OVERRUN). Returns true when finished descriptors are left over (MoreNblsPending).
+     */
+    boolean indicateReceives(int maxNbls) {
+        NetBufferList head = null;
+        NetBufferList tail = null;
+        int count = 0;
+        boolean reposted = false;
+        Ndis.dprAcquireSpinLock(receiveLock);
+        int hardwareHead = registers.read32(Registers.RX_HEAD);
+        while (rxNextToReap != hardwareHead && count < maxNbls) {
+            int slot = rxNextToReap;
+            Rcb rcb = rxSlotRcb[slot];
+            rxSlotRcb[slot] = null;
+            rxNextToReap = (slot + 1) & RX_MASK;
+            rxPosted--;
+            int status = rings.receiveStatus(slot);
+            if (receivePaused || (status & RX_ERRORS) != 0 || (status & ReceiveDescriptor.STATUS_DONE) == 0) {
+                postReceiveLocked(rcb); // an error, or paused: recycle the buffer at once
+                reposted = true;
+                continue;
+            }
+            NetBufferList nbl = rcb.nbl;
+            nbl.firstNetBuffer().setDataLength(rings.receiveFrameLength(slot));
+            if (head == null) {
+                head = nbl;
+            } else {
+                tail.setNext(nbl);
+            }
+            tail = nbl;
+            count++;
+        }
+        boolean more = rxNextToReap != hardwareHead;
+        boolean lowOnBuffers = rxPosted < VminiHardware.RX_LOW_WATER;
+        if (count > 0) {
+            indicationsInFlight++;
+        }
+        if (reposted) {
+            registers.write32(Registers.RX_TAIL, rxTail);
+        }
+        Ndis.dprReleaseSpinLock(receiveLock);
+        if (count > 0) {
+            NdisM.indicateReceiveNetBufferLists(handle, head, NDIS_DEFAULT_PORT_NUMBER, count,
+                    NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | (lowOnBuffers ? NDIS_RECEIVE_FLAGS_RESOURCES : 0));
+            Ndis.dprAcquireSpinLock(receiveLock);
+            if (lowOnBuffers) { // with RESOURCES the NBLs are ours again as soon as the call returns
+                repostChainLocked(head);
+            }
+            boolean drained = --indicationsInFlight == 0 && receivePaused;
+            Ndis.dprReleaseSpinLock(receiveLock);
+            if (drained) {
+                Ndis.setEvent(indicationsDrained);
+            }
+        }
+        return more;
+    }
+
+    /**
+     * MiniportReturnNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL
+     * (NDIS_RETURN_FLAGS_DISPATCH_LEVEL says which). Reposts each RCB's buffer; RX_TAIL once.
+     */
+    void returnNetBufferLists(NetBufferList netBufferLists, int returnFlags) {
+        boolean atDispatch = (returnFlags & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) != 0;
+        acquire(receiveLock, atDispatch);
+        repostChainLocked(netBufferLists);
+        release(receiveLock, atDispatch);
+    }
+
+    private void repostChainLocked(NetBufferList chain) {
+        NetBufferList nbl = chain;
+        while (nbl != null) {
+            NetBufferList next = nbl.next();
+            nbl.setNext(null);
+            postReceiveLocked((Rcb) nbl.miniportReserved());
+            nbl = next;
+        }
+        registers.write32(Registers.RX_TAIL, rxTail);
+    }
+
+    private void postReceiveLocked(Rcb rcb) {
+        int slot = rxTail;
+        rings.writeReceiveDescriptor(slot, rcb.index);
+        rxSlotRcb[slot] = rcb;
+        rxTail = (slot + 1) & RX_MASK;
+        rxPosted++;
+    }
+
+    // ---- pause and restart ---------------------------------------------------------------------
+
+    /**
+     * The data-path half of MiniportRestart: sends and indications may flow. Runs at PASSIVE_LEVEL.
+     */
+    void restart() {
+        Ndis.acquireSpinLock(receiveLock);
+        receivePaused = false;
+        Ndis.releaseSpinLock(receiveLock);
+        Ndis.acquireSpinLock(sendLock);
+        sendPaused = false;
+        Ndis.releaseSpinLock(sendLock);
+    }
+
+    /**
+     * The data-path half of MiniportPause (the receive unit is already disabled): no more
+     * indications, wait for the one in flight; complete waiting sends with NDIS_STATUS_PAUSED and
+     * finished ones with their status. Runs at PASSIVE_LEVEL.
+     */
+    void pause() {
+        Ndis.resetEvent(indicationsDrained);
+        Ndis.acquireSpinLock(receiveLock);
+        receivePaused = true;
+        boolean wait = indicationsInFlight > 0;
+        Ndis.releaseSpinLock(receiveLock);
+        if (wait) {
+            Ndis.waitEvent(indicationsDrained, 0);
+        }
+
+        Ndis.acquireSpinLock(sendLock);
+        sendPaused = true;
+        // The transmit unit finishes every descriptor inside the TAIL write, so this reaps them all;
+        // a descriptor it still owned would carry a copy, and its NBL completes with PAUSED.
+        NetBufferList done = reapTransmitsLocked(true);
+        NetBufferList waiting = null;
+        NetBufferList waitingTail = null;
+        NetBufferList nbl;
+        while ((nbl = sendWaitList.pollFirst()) != null) {
+            nbl.setStatus(NdisStatus.PAUSED);
+            txDiscards++;
+            if (waiting == null) {
+                waiting = nbl;
+            } else {
+                waitingTail.setNext(nbl);
+            }
+            waitingTail = nbl;
+        }
+        Ndis.releaseSpinLock(sendLock);
+        if (done != null) {
+            NdisM.sendNetBufferListsComplete(handle, done, 0);
+        }
+        if (waiting != null) {
+            NdisM.sendNetBufferListsComplete(handle, waiting, 0);
+        }
+    }
+
+    private static void acquire(NdisSpinLock lock, boolean atDispatch) {
+        if (atDispatch) {
+            Ndis.dprAcquireSpinLock(lock);
+        } else {
+            Ndis.acquireSpinLock(lock);
+        }
+    }
+
+    private static void release(NdisSpinLock lock, boolean atDispatch) {
+        if (atDispatch) {
+            Ndis.dprReleaseSpinLock(lock);
+        } else {
+            Ndis.releaseSpinLock(lock);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.ndis4j.examples.vmini;
+
+import org.ndis4j.ndis.DriverObject;
+import org.ndis4j.ndis.MiniportDriver;
+import org.ndis4j.ndis.MiniportInitParameters;
+import org.ndis4j.ndis.NdisHaltAction;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.oid.NdisOidRequest;
+
+/**
+ * Driver entry and the handlers NDIS calls (netvmini's miniport.c). Each handler hands over to the
+ * file that owns its concern: {@link VminiAdapter} (life cycle), {@link VminiControlPath} (OIDs),
+ * {@link VminiDataPath} (sends and returns); the interrupt handlers are {@link VminiInterrupt}.
+ */
+public final class VminiDriver implements MiniportDriver<VminiAdapter> {
+
+    /** DriverEntry. Runs at PASSIVE_LEVEL. Registers the miniport driver's handlers with NDIS. */
+    public static NdisStatus driverEntry(DriverObject driverObject, String registryPath) {
+        NdisM.registerMiniportDriver(driverObject, registryPath, null, new VminiDriver());
+        return NdisStatus.SUCCESS;
+    }
+
+    /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. */
+    @Override
+    public NdisStatus initializeEx(NdisMiniportAdapterHandle miniportAdapterHandle, MiniportInitParameters initParameters) {
+        return VminiAdapter.initialize(miniportAdapterHandle, initParameters.allocatedResources());
+    }
+
+    /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
+    @Override
+    public void haltEx(VminiAdapter adapter, NdisHaltAction haltAction) {
+        adapter.halt();
+    }
+
+    /** MiniportPause. Runs at PASSIVE_LEVEL. */
+    @Override
+    public NdisStatus pause(VminiAdapter adapter) {
+        return adapter.pause();
+    }
+
+    /** MiniportRestart. Runs at PASSIVE_LEVEL. */
+    @Override
+    public NdisStatus restart(VminiAdapter adapter) {
+        return adapter.restart();
+    }
+
+    /** MiniportOidRequest. Runs at PASSIVE_LEVEL. */
+    @Override
+    public NdisStatus oidRequest(VminiAdapter adapter, NdisOidRequest oidRequest) {
+        return VminiControlPath.oidRequest(adapter, oidRequest);
+    }
+
+    /** MiniportSendNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    @Override
+    public void sendNetBufferLists(VminiAdapter adapter, NetBufferList netBufferLists, int portNumber, int sendFlags) {
+        adapter.dataPath.sendNetBufferLists(netBufferLists, sendFlags);
+    }
+
+    /** MiniportReturnNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    @Override
+    public void returnNetBufferLists(VminiAdapter adapter, NetBufferList netBufferLists, int returnFlags) {
+        adapter.dataPath.returnNetBufferLists(netBufferLists, returnFlags);
+    }
+}
