@@ -40,6 +40,12 @@ final class MiniportAdapter {
     private boolean haltWaiting;
     private final Set<NdisIoWorkItem> workItems = new LinkedHashSet<>();
     private final Set<NdisTimer> timers = new LinkedHashSet<>();
+    /**
+     * Shared memory allocated with the adapter handle and not freed yet. By identity: a record's
+     * equality would follow the bytes in its buffer.
+     */
+    private final Set<org.ndis4j.hw.SharedMemory> sharedMemory =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Work items queued or running: each holds the adapter alive. */
     private int workItemReferences;
     /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
@@ -57,6 +63,10 @@ final class MiniportAdapter {
 
     NdisMiniportDriverHandle driver() {
         return driver;
+    }
+
+    DeviceResources resources() {
+        return resources;
     }
 
     int ifIndex() {
@@ -348,13 +358,45 @@ final class MiniportAdapter {
         }
     }
 
+    /** NdisMAllocateSharedMemory: from the device's bus memory, accounted to this adapter. */
+    org.ndis4j.hw.SharedMemory allocateSharedMemory(int length) {
+        org.ndis4j.hw.SharedMemory block = resources.memory().allocate(length);
+        if (block != null) {
+            synchronized (lock) {
+                sharedMemory.add(block);
+            }
+        }
+        return block;
+    }
+
+    /** NdisMFreeSharedMemory: only a block this adapter allocated, with its length. */
+    void freeSharedMemory(int length, org.ndis4j.hw.SharedMemory block) {
+        synchronized (lock) {
+            if (block == null || !sharedMemory.contains(block) || block.length() != length) {
+                throw Verifier.violation(kernel, Rule.Handle_Invalid, 5, length,
+                        handle.name() + ": NdisMFreeSharedMemory of " + block + " with length " + length
+                                + ", which this adapter did not allocate with that length (or freed already)");
+            }
+            sharedMemory.remove(block);
+        }
+        resources.memory().free(block);
+    }
+
     private void checkLeaks(String where) {
         checkInterruptLeak(where);
         List<NdisIoWorkItem> leakedItems;
         List<NdisTimer> leakedTimers;
+        List<org.ndis4j.hw.SharedMemory> leakedMemory;
         synchronized (lock) {
             leakedItems = new ArrayList<>(workItems);
             leakedTimers = new ArrayList<>(timers);
+            leakedMemory = new ArrayList<>(sharedMemory);
+        }
+        if (!leakedMemory.isEmpty()) {
+            long bytes = leakedMemory.stream().mapToLong(org.ndis4j.hw.SharedMemory::length).sum();
+            throw Verifier.violation(kernel, Rule.SharedMemory_Leak, leakedMemory.size(), bytes,
+                    handle.name() + ": " + leakedMemory.size() + " shared memory block(s), " + bytes + " bytes, "
+                            + "allocated with the adapter handle were not freed by the end of " + where);
         }
         if (!leakedItems.isEmpty()) {
             throw Verifier.violation(kernel, Rule.Init_NdisAllocateIoWorkItem, leakedItems.size(), 0,

@@ -78,6 +78,34 @@ public final class NdisM {
     }
 
     /**
+     * NdisMAllocateSharedMemory: memory both the miniport (through {@code virtualAddress()}) and its
+     * bus-master device (through {@code physicalAddress()}) reach. IRQL = PASSIVE_LEVEL. Returns null
+     * when the allocation fails. {@code cached} is accepted and has no effect in the simulation.
+     * Everything allocated must be freed by the end of MiniportHaltEx (rule SharedMemory_Leak).
+     */
+    public static org.ndis4j.hw.SharedMemory allocateSharedMemory(NdisMiniportAdapterHandle miniportAdapterHandle,
+                                                                 int length, boolean cached) {
+        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMAllocateSharedMemory");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMAllocateSharedMemory");
+        if (length <= 0) {
+            throw Verifier.violation(kernel, Rule.Handle_Invalid, 6, length,
+                    "NdisMAllocateSharedMemory with length " + length);
+        }
+        if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.SHARED_MEMORY)) {
+            return null;
+        }
+        return miniportAdapterHandle.adapter().allocateSharedMemory(length);
+    }
+
+    /** NdisMFreeSharedMemory. IRQL = PASSIVE_LEVEL. Length and block are those of the allocation. */
+    public static void freeSharedMemory(NdisMiniportAdapterHandle miniportAdapterHandle, int length, boolean cached,
+                                        org.ndis4j.hw.SharedMemory sharedMemory) {
+        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMFreeSharedMemory");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMFreeSharedMemory");
+        miniportAdapterHandle.adapter().freeSharedMemory(length, sharedMemory);
+    }
+
+    /**
      * NdisMSleep: blocks the calling thread for {@code microsecondsToSleep}. IRQL = PASSIVE_LEVEL
      * (rule Irql_MiniportDriver_Function): at DISPATCH_LEVEL it would stop the processor.
      */

@@ -2,7 +2,6 @@ package org.ndis4j.examples.vmini;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ndis4j.hw.BusMemory;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
@@ -42,7 +41,6 @@ final class VminiAdapter {
 
     final NdisMiniportAdapterHandle handle;
     final RegisterSpace registers;
-    private final BusMemory memory;
     private final VminiRings rings;
     final VminiDataPath dataPath;
     final byte[] permanentAddress;
@@ -68,7 +66,6 @@ final class VminiAdapter {
                          VminiDataPath dataPath, NdisIoWorkItem linkWorkItem, byte[] permanentAddress) {
         this.handle = handle;
         this.registers = resources.registers();
-        this.memory = resources.memory();
         this.rings = rings;
         this.dataPath = dataPath;
         this.linkWorkItem = linkWorkItem;
@@ -85,19 +82,19 @@ final class VminiAdapter {
         VminiHardware.reset(registers);
         byte[] address = VminiHardware.readStationAddress(registers);
 
-        VminiRings rings = VminiRings.allocate(resources.memory());
+        VminiRings rings = VminiRings.allocate(handle);
         if (rings == null) {
             return NdisStatus.RESOURCES;
         }
         VminiDataPath dataPath = VminiDataPath.create(handle, registers, rings);
         if (dataPath == null) {
-            rings.free(resources.memory());
+            rings.free(handle);
             return NdisStatus.RESOURCES;
         }
         NdisIoWorkItem workItem = Ndis.allocateIoWorkItem(handle);
         if (workItem == null) {
             dataPath.free();
-            rings.free(resources.memory());
+            rings.free(handle);
             return NdisStatus.RESOURCES;
         }
         VminiAdapter adapter = new VminiAdapter(handle, resources, rings, dataPath, workItem, address);
@@ -151,7 +148,7 @@ final class VminiAdapter {
         waitForLinkChecks();
         Ndis.freeIoWorkItem(linkWorkItem);
         dataPath.free();
-        rings.free(memory);
+        rings.free(handle);
     }
 
     /** Waits until no link work item is queued or running. Runs at PASSIVE_LEVEL. */

@@ -1,8 +1,9 @@
 package org.ndis4j.examples.vmini;
 
 import io.netty.buffer.ByteBuf;
-import org.ndis4j.hw.BusMemory;
 import org.ndis4j.hw.SharedMemory;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.NdisMiniportAdapterHandle;
 import org.ndis4j.nic.HardwareLimits;
 import org.ndis4j.nic.ReceiveDescriptor;
 import org.ndis4j.nic.TransmitDescriptor;
@@ -25,9 +26,8 @@ import org.ndis4j.nic.TransmitDescriptor;
  * buffers belong to the receive control blocks, not to slots: a buffer is posted wherever the tail
  * is when its NBL comes back. The ring memory is touched only under the data path's locks.
  *
- * <p>NDIS has NdisMAllocateSharedMemory for this; the ndis4j SDK has no such call yet, so vmini
- * allocates from the {@link BusMemory} in its resources directly and frees the blocks in
- * MiniportHaltEx, which is what NdisMFreeSharedMemory would do.
+ * <p>All four blocks come from NdisMAllocateSharedMemory in MiniportInitializeEx and go back with
+ * NdisMFreeSharedMemory in MiniportHaltEx; the verifier reports any block still allocated then.
  */
 final class VminiRings {
 
@@ -48,7 +48,7 @@ final class VminiRings {
      * Allocates the four blocks. Runs at PASSIVE_LEVEL (MiniportInitializeEx). Returns null, having
      * freed whatever it got, when the bus has no memory left.
      */
-    static VminiRings allocate(BusMemory memory) {
+    static VminiRings allocate(NdisMiniportAdapterHandle handle) {
         SharedMemory[] blocks = new SharedMemory[4];
         int[] lengths = {
                 VminiHardware.TX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
@@ -56,10 +56,10 @@ final class VminiRings {
                 VminiHardware.RX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
                 VminiHardware.RCB_COUNT * VminiHardware.BUFFER_SIZE};
         for (int i = 0; i < blocks.length; i++) {
-            blocks[i] = memory.allocate(lengths[i]);
+            blocks[i] = NdisM.allocateSharedMemory(handle, lengths[i], true);
             if (blocks[i] == null) {
                 for (int j = i - 1; j >= 0; j--) {
-                    memory.free(blocks[j]);
+                    NdisM.freeSharedMemory(handle, blocks[j].length(), true, blocks[j]);
                 }
                 return null;
             }
@@ -68,11 +68,10 @@ final class VminiRings {
     }
 
     /** Frees the blocks in reverse order of allocation. Runs at PASSIVE_LEVEL (MiniportHaltEx). */
-    void free(BusMemory memory) {
-        memory.free(receiveBuffers);
-        memory.free(receiveRing);
-        memory.free(transmitBuffers);
-        memory.free(transmitRing);
+    void free(NdisMiniportAdapterHandle handle) {
+        for (SharedMemory block : new SharedMemory[] {receiveBuffers, receiveRing, transmitBuffers, transmitRing}) {
+            NdisM.freeSharedMemory(handle, block.length(), true, block);
+        }
     }
 
     // ---- transmit ----------------------------------------------------------------------------
