@@ -76,8 +76,4 @@ public final class DataPathTestEdge {
         return dataPath.receivesOutstanding();
     }
 
-    /** True while a pause has finished MiniportPause and waits for indicated NBLs to come back. */
-    public boolean isPauseWaitingForReceives() {
-        return dataPath.isPauseWaitingForReceives();
-    }
 }

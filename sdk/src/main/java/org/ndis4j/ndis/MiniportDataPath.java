@@ -55,7 +55,6 @@ final class MiniportDataPath {
     private int indicatedOutstanding;
     /** Set when a pause has drained its receives: from then on until the next pause, no indication. */
     private boolean receivesDrained;
-    private boolean pauseWaitingForReceives;
     private final Set<NetBufferListPool> pools = new LinkedHashSet<>();
 
     MiniportDataPath(MiniportAdapter adapter) {
@@ -232,16 +231,24 @@ final class MiniportDataPath {
         }
     }
 
-    /** MiniportPause completed: wait for every indicated NBL to come back, then close receives. */
+    /**
+     * MiniportPause completed. The WDK requires the miniport to have completed every send and to have
+     * got back every NBL it indicated first (rule Nbl_OutstandingAtPause); from here on receives are
+     * closed.
+     */
     void paused() {
+        int sent;
+        int indicated;
         synchronized (lock) {
-            pauseWaitingForReceives = indicatedOutstanding > 0;
-            try {
-                waitWhile(() -> indicatedOutstanding > 0, "indicated NBLs to be returned before Paused");
-            } finally {
-                pauseWaitingForReceives = false;
-            }
+            sent = sentOutstanding;
+            indicated = indicatedOutstanding;
             receivesDrained = true;
+        }
+        if (sent > 0 || indicated > 0) {
+            throw Verifier.violation(kernel(), Rule.Nbl_OutstandingAtPause, sent, indicated, handle().name()
+                    + ": the pause completed with " + sent + " sent NBL(s) not completed and " + indicated
+                    + " indicated NBL(s) not returned; MiniportPause must complete sends and wait for its "
+                    + "receives to come back before it completes");
         }
     }
 
@@ -279,12 +286,6 @@ final class MiniportDataPath {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(handle().name() + ": interrupted while waiting for " + what, e);
             }
-        }
-    }
-
-    boolean isPauseWaitingForReceives() {
-        synchronized (lock) {
-            return pauseWaitingForReceives;
         }
     }
 

@@ -118,6 +118,9 @@ public enum Rule {
                     + "the chain length, data inside the MDL chain, a final status on completed sends"),
     NblPool_Leak(0x0009230A, Origin.NDIS4J,
             "every NBL pool allocated with the adapter handle is freed by the end of MiniportHaltEx"),
+    Nbl_OutstandingAtPause(0x0009230B, Origin.NDIS4J,
+            "a miniport completes its pause only after it has completed every send and got back every NBL "
+                    + "it indicated (NdisMPauseComplete / MiniportPause returning SUCCESS)"),
 
     // ---- upper edges (0x924xx) ----
     Irql_Filter_Driver_Function(0x00092400, Origin.SDV,

@@ -2,6 +2,7 @@ package org.ndis4j.ndis;
 
 import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_DEFAULT_PORT_NUMBER;
 import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_RESOURCES;
 import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL;
 
 import java.util.ArrayList;
@@ -46,6 +47,15 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
     /** MiniportPause completes held sends with NDIS_STATUS_PAUSED (what a correct miniport does). */
     volatile boolean completeHeldSendsOnPause = true;
     volatile boolean freePoolAtHalt = true;
+    /**
+     * MiniportPause pends until every indicated NBL is back, then calls NdisMPauseComplete (what a
+     * correct miniport does); false: it completes at once, whatever is still out.
+     */
+    volatile boolean pauseWaitsForReturns = true;
+    /** NBLs indicated (without RESOURCES) and not returned yet. */
+    final AtomicInteger receivesHeld = new AtomicInteger();
+    /** Set while a pause pends on receivesHeld. */
+    volatile boolean pausePending;
     /** MiniportReturnNetBufferLists frees what comes back (else the test keeps it). */
     volatile boolean freeReturned = true;
 
@@ -82,6 +92,14 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         if (completeHeldSendsOnPause) {
             completeHeld(adapter, NdisStatus.PAUSED);
         }
+        if (pauseWaitsForReturns) {
+            synchronized (receivesHeld) {
+                if (receivesHeld.get() > 0) {
+                    pausePending = true;
+                    return NdisStatus.PENDING; // completed by the last MiniportReturnNetBufferLists
+                }
+            }
+        }
         return NdisStatus.SUCCESS;
     }
 
@@ -107,6 +125,13 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
     @Override
     public void returnNetBufferLists(Adapter adapter, NetBufferList nbls, int returnFlags) {
         returnFlagsSeen.add(returnFlags);
+        boolean completePause;
+        synchronized (receivesHeld) {
+            completePause = receivesHeld.addAndGet(-NetBufferList.count(nbls)) == 0 && pausePending;
+            if (completePause) {
+                pausePending = false;
+            }
+        }
         NetBufferList nbl = nbls;
         while (nbl != null) {
             NetBufferList next = nbl.next();
@@ -118,6 +143,9 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
                 returnedKept.add(nbl);
             }
             nbl = next;
+        }
+        if (completePause) {
+            NdisM.pauseComplete(adapter.handle);
         }
     }
 
@@ -161,6 +189,13 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
     }
 
     /** Indicates {@code chain} from the caller's thread with the DISPATCH_LEVEL flag matching its IRQL. */
+    void indicateHeld(Adapter adapter, NetBufferList chain, int extraFlags) {
+        if ((extraFlags & NDIS_RECEIVE_FLAGS_RESOURCES) == 0) {
+            receivesHeld.addAndGet(NetBufferList.count(chain));
+        }
+        indicate(adapter, chain, extraFlags);
+    }
+
     static void indicate(Adapter adapter, NetBufferList chain, int extraFlags) {
         int flags = extraFlags | (Ke.getCurrentIrql() == Irql.DISPATCH_LEVEL ? NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL : 0);
         NdisM.indicateReceiveNetBufferLists(adapter.handle, chain, NDIS_DEFAULT_PORT_NUMBER,

@@ -190,10 +190,11 @@ class DataPathTest {
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         RecordingUpperEdge upper = new RecordingUpperEdge();
         DataPathTestEdge edge = DataPathTestEdge.attach(adapter, upper);
-        DataPathMiniport.indicate(miniport.last, DataPathMiniport.receiveChain(miniport.last, 1), 0);
+        miniport.indicateHeld(miniport.last, DataPathMiniport.receiveChain(miniport.last, 1), 0);
 
+        // The miniport's MiniportPause pends until its receive comes back (as the WDK requires).
         CompletableFuture<Void> pause = CompletableFuture.runAsync(() -> PnpManager.of(kernel).pause(adapter));
-        waitUntil(edge::isPauseWaitingForReceives);
+        waitUntil(() -> miniport.pausePending);
         assertThat(adapter.state()).isEqualTo(AdapterState.Pausing);
         assertThat(pause).isNotDone();
 
@@ -201,6 +202,18 @@ class DataPathTest {
         pause.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(adapter.state()).isEqualTo(AdapterState.Paused);
         assertThat(miniport.returnedNbls).hasValue(1);
+    }
+
+    @Test
+    void aPauseThatCompletesWithReceivesOutstandingIsAViolation(Kernel kernel) {
+        DataPathMiniport miniport = new DataPathMiniport();
+        miniport.pauseWaitsForReturns = false;
+        NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
+        DataPathTestEdge.attach(adapter, new RecordingUpperEdge());
+        miniport.indicateHeld(miniport.last, DataPathMiniport.receiveChain(miniport.last, 1), 0);
+        var report = org.ndis4j.testing.BugCheckAssertions.assertViolation(kernel,
+                org.ndis4j.verifier.Rule.Nbl_OutstandingAtPause, () -> PnpManager.of(kernel).pause(adapter));
+        assertThat(report.message()).contains("1 indicated NBL(s) not returned");
     }
 
     @Test

@@ -74,7 +74,7 @@ class DataPathViolationsTest {
     }
 
     @Test
-    void sendsStillHeldWhenHaltReturnsAreOutstandingAtHalt(Kernel kernel) {
+    void sendsStillHeldWhenThePauseCompletesAreAViolation(Kernel kernel) {
         DataPathMiniport miniport = new DataPathMiniport();
         miniport.completeSendsInline = false;
         miniport.completeHeldSendsOnPause = false;
@@ -82,7 +82,8 @@ class DataPathViolationsTest {
         DataPathTestEdge edge = DataPathTestEdge.attach(a.handle, new RecordingUpperEdge());
         edge.sendNetBufferLists(new DataPathTest.Sender(kernel).chain("x", "y"), NDIS_DEFAULT_PORT_NUMBER, 0);
 
-        CrashReport report = assertViolation(kernel, Rule.Nbl_OutstandingAtHalt,
+        // Removal pauses first: a pause that completes with sends held is the bug (before halt is reached).
+        CrashReport report = assertViolation(kernel, Rule.Nbl_OutstandingAtPause,
                 () -> PnpManager.of(kernel).removeDevice(a.handle));
         assertThat(report.parameters().get(1)).isEqualTo(2L);
         assertThat(report.message()).contains("2 sent NBL(s) not completed");

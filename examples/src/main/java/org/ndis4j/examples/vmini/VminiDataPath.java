@@ -112,6 +112,8 @@ final class VminiDataPath {
     private int rxPosted;
     private boolean receivePaused = true;
     private int indicationsInFlight;
+    /** Guarded by receiveLock: NBLs indicated without RESOURCES that the stack has not returned. */
+    private int receivesHeld;
     /** Signalled when the last indication in flight returns while receives are paused. */
     private final NdisEvent indicationsDrained;
     private final NetBufferListPool receivePool;
@@ -394,6 +396,9 @@ final class VminiDataPath {
         boolean lowOnBuffers = rxPosted < VminiHardware.RX_LOW_WATER;
         if (count > 0) {
             indicationsInFlight++;
+            if (!lowOnBuffers) {
+                receivesHeld += count; // before the call: the stack may return them inside it
+            }
         }
         if (reposted) {
             registers.write32(Registers.RX_TAIL, rxTail);
@@ -406,7 +411,7 @@ final class VminiDataPath {
             if (lowOnBuffers) { // with RESOURCES the NBLs are ours again as soon as the call returns
                 repostChainLocked(head);
             }
-            boolean drained = --indicationsInFlight == 0 && receivePaused;
+            boolean drained = --indicationsInFlight == 0 && receivesHeld == 0 && receivePaused;
             Ndis.dprReleaseSpinLock(receiveLock);
             if (drained) {
                 Ndis.setEvent(indicationsDrained);
@@ -422,8 +427,13 @@ final class VminiDataPath {
     void returnNetBufferLists(NetBufferList netBufferLists, int returnFlags) {
         boolean atDispatch = (returnFlags & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) != 0;
         acquire(receiveLock, atDispatch);
+        receivesHeld -= NetBufferList.count(netBufferLists);
         repostChainLocked(netBufferLists);
+        boolean drained = receivePaused && receivesHeld == 0 && indicationsInFlight == 0;
         release(receiveLock, atDispatch);
+        if (drained) {
+            Ndis.setEvent(indicationsDrained); // a pause waits for its receives to come back
+        }
     }
 
     private void repostChainLocked(NetBufferList chain) {
@@ -461,14 +471,15 @@ final class VminiDataPath {
 
     /**
      * The data-path half of MiniportPause (the receive unit is already disabled): no more
-     * indications, wait for the one in flight; complete waiting sends with NDIS_STATUS_PAUSED and
+     * indications; wait for the one in flight and for every indicated NBL to come back (NDIS requires
+     * both before the pause completes); complete waiting sends with NDIS_STATUS_PAUSED and
      * finished ones with their status. Runs at PASSIVE_LEVEL.
      */
     void pause() {
         Ndis.resetEvent(indicationsDrained);
         Ndis.acquireSpinLock(receiveLock);
         receivePaused = true;
-        boolean wait = indicationsInFlight > 0;
+        boolean wait = indicationsInFlight > 0 || receivesHeld > 0;
         Ndis.releaseSpinLock(receiveLock);
         if (wait) {
             Ndis.waitEvent(indicationsDrained, 0);
