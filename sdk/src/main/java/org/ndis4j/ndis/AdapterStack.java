@@ -77,6 +77,9 @@ final class AdapterStack {
 
     /** FilterAttach for a filter driver on top of the modules already here; the module starts Paused. */
     void attach(NdisFilterDriverHandle driver) {
+        if (filters.stream().anyMatch(m -> m.filterDriver() == driver)) {
+            return; // attached here already (the filter registered while this device was being added)
+        }
         NdisFilterModuleHandle module = new NdisFilterModuleHandle(driver, this);
         module.setState(FilterModuleState.Attaching);
         NdisStatus status = call(driver.driverName(), () -> driver.characteristics().attach(module,

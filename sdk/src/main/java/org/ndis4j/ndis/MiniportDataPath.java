@@ -202,13 +202,13 @@ final class MiniportDataPath {
         int n = NblOwnership.returnIndicated(kernel, chain, handle(), "NdisReturnNetBufferLists");
         int flags = ctx.irql() == Irql.DISPATCH_LEVEL ? returnFlags | NDIS_RETURN_FLAGS_DISPATCH_LEVEL
                 : returnFlags & ~NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
+        released(n); // the NBLs are the miniport's again the moment NDIS hands them back
         Object context = adapter.context();
         String previous = ctx.enterDriver(adapter.driver().driverName());
         try {
             characteristics().returnNetBufferLists(context, chain, flags);
         } finally {
             ctx.leaveDriver(previous);
-            released(n);
         }
     }
 

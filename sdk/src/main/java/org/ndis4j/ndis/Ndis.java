@@ -123,9 +123,9 @@ public final class Ndis {
 
     // ---- spin locks -------------------------------------------------------------------------
 
-    /** NdisAllocateSpinLock. Any IRQL. */
+    /** NdisAllocateSpinLock. Any IRQL. The lock belongs to the calling thread's kernel, if it has one. */
     public static NdisSpinLock allocateSpinLock() {
-        return new NdisSpinLock();
+        return new NdisSpinLock(ThreadContext.current().kernel());
     }
 
     /** NdisFreeSpinLock. The lock must not be held. */
@@ -149,6 +149,9 @@ public final class Ndis {
     /** NdisReleaseSpinLock: releases and returns to the IRQL the holder came from. */
     public static void releaseSpinLock(NdisSpinLock spinLock) {
         ThreadContext ctx = ThreadContext.current();
+        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisReleaseSpinLock");
+        }
         Irql back = spinLock.oldIrql;
         give(spinLock, "NdisReleaseSpinLock");
         ctx.setIrql(back);
@@ -178,9 +181,19 @@ public final class Ndis {
             // On a real machine the processor would spin forever on its own lock.
             throw violationHere(Rule.SpinLock, function + " on a spin lock this thread already holds (deadlock)");
         }
-        spinLock.lock.lock();
+        Kernel kernel = spinLock.kernel != null ? spinLock.kernel : ctx.kernel();
+        // Spin, but not past a crash: a deadlock the watchdog reported must not hang the machine's close.
+        for (int spins = 1; !spinLock.lock.tryLock(); spins++) {
+            if (kernel != null) {
+                kernel.checkAlive();
+            }
+            if ((spins & 63) == 0) {
+                Thread.yield(); // more simulated contexts than cores: let the holder run
+            } else {
+                Thread.onSpinWait();
+            }
+        }
         ctx.setIrql(Irql.DISPATCH_LEVEL);
-        Kernel kernel = ctx.kernel();
         if (kernel != null) {
             kernel.scheduler().switchPoint();
         }

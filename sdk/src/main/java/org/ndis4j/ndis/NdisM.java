@@ -20,7 +20,7 @@ public final class NdisM {
                                                                       Object miniportDriverContext,
                                                                       MiniportDriver<A> miniportDriverCharacteristics) {
         Kernel kernel = driverObject.kernel();
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMRegisterMiniportDriver");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMRegisterMiniportDriver");
         if (miniportDriverCharacteristics == null) {
             throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, "NdisMRegisterMiniportDriver without characteristics");
         }
@@ -43,7 +43,7 @@ public final class NdisM {
     public static NdisStatus setMiniportAttributes(NdisMiniportAdapterHandle ndisMiniportAdapterHandle,
                                                    MiniportAttributes miniportAttributes) {
         Kernel kernel = Ndis.kernelOf(ndisMiniportAdapterHandle, "NdisMSetMiniportAttributes");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMSetMiniportAttributes");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSetMiniportAttributes");
         if (miniportAttributes == null) {
             return NdisStatus.INVALID_PARAMETER;
         }
@@ -52,28 +52,28 @@ public final class NdisM {
     }
 
     /**
-     * NdisMIndicateStatusEx. IRQL &lt;= DISPATCH_LEVEL. Allowed once registration attributes are set
+     * NdisMIndicateStatusEx. IRQL &lt;= DISPATCH_LEVEL (rule Irql_StatusIndication_Function). Allowed once registration attributes are set
      * and never after MiniportHaltEx returns (rule Status_IndicationState). A link state equal to the
      * last one is suppressed, as NDIS does.
      */
     public static void indicateStatusEx(NdisMiniportAdapterHandle miniportAdapterHandle,
                                         NdisStatusIndication statusIndication) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMIndicateStatusEx");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMIndicateStatusEx");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_StatusIndication_Function, "NdisMIndicateStatusEx");
         miniportAdapterHandle.adapter().indicateStatus(statusIndication);
     }
 
     /** NdisMPauseComplete: completes a MiniportPause that returned PENDING. IRQL &lt;= DISPATCH_LEVEL. */
     public static void pauseComplete(NdisMiniportAdapterHandle miniportAdapterHandle) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMPauseComplete");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMPauseComplete");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMPauseComplete");
         miniportAdapterHandle.adapter().complete(AdapterState.Pausing, NdisStatus.SUCCESS, "NdisMPauseComplete");
     }
 
     /** NdisMRestartComplete: completes a MiniportRestart that returned PENDING. IRQL &lt;= DISPATCH_LEVEL. */
     public static void restartComplete(NdisMiniportAdapterHandle miniportAdapterHandle, NdisStatus status) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMRestartComplete");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMRestartComplete");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMRestartComplete");
         miniportAdapterHandle.adapter().complete(AdapterState.Restarting, status, "NdisMRestartComplete");
     }
 
@@ -86,7 +86,7 @@ public final class NdisM {
     public static org.ndis4j.hw.SharedMemory allocateSharedMemory(NdisMiniportAdapterHandle miniportAdapterHandle,
                                                                  int length, boolean cached) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMAllocateSharedMemory");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMAllocateSharedMemory");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMAllocateSharedMemory");
         if (length <= 0) {
             throw Verifier.violation(kernel, Rule.Handle_Invalid, 6, length,
                     "NdisMAllocateSharedMemory with length " + length);
@@ -101,26 +101,25 @@ public final class NdisM {
     public static void freeSharedMemory(NdisMiniportAdapterHandle miniportAdapterHandle, int length, boolean cached,
                                         org.ndis4j.hw.SharedMemory sharedMemory) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMFreeSharedMemory");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function, "NdisMFreeSharedMemory");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMFreeSharedMemory");
         miniportAdapterHandle.adapter().freeSharedMemory(length, sharedMemory);
     }
 
     /**
-     * NdisMSleep: blocks the calling thread for {@code microsecondsToSleep}. IRQL = PASSIVE_LEVEL
-     * (rule Irql_MiniportDriver_Function): at DISPATCH_LEVEL it would stop the processor.
+     * NdisMSleep: blocks the calling thread for {@code microsecondsToSleep}. IRQL &lt; DISPATCH_LEVEL
+     * (rule Irql_Miniport_Driver_Function): at DISPATCH_LEVEL it would stop the processor.
      */
     public static void sleep(int microsecondsToSleep) {
         Kernel kernel = Ndis.currentKernel("NdisMSleep");
-        ThreadContext ctx = Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_MiniportDriver_Function,
-                "NdisMSleep");
+        Verifier.irqlAtMost(kernel, Irql.APC_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSleep");
         try {
             kernel.scheduler().sleep(microsecondsToSleep * 1_000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         kernel.checkAlive();
-        assert ctx.irql() == Irql.PASSIVE_LEVEL;
     }
+
 
     // ---- interrupts ----------------------------------------------------------------------------
 

@@ -14,7 +14,11 @@ public final class NdisSpinLock {
     /** The holder's IRQL before it acquired; written and read only by the holder. */
     Irql oldIrql = Irql.PASSIVE_LEVEL;
 
-    NdisSpinLock() {
+    /** The kernel whose crash ends a spin on this lock; null for a lock made outside any kernel. */
+    final org.ndis4j.kernel.Kernel kernel;
+
+    NdisSpinLock(org.ndis4j.kernel.Kernel kernel) {
+        this.kernel = kernel;
     }
 
     public boolean isHeldByCurrentThread() {

@@ -124,6 +124,9 @@ public final class PnpManager {
      * adapter ends Halted.
      */
     public void removeDevice(NdisMiniportAdapterHandle handle) {
+        if (!devices.contains(handle)) {
+            throw new IllegalStateException(handle.name() + " is not present (removed already, or never added)");
+        }
         onSystemThread("remove " + handle.name(), () -> {
             MiniportAdapter adapter = handle.adapter();
             adapter.stack().unbindAll();

@@ -3,12 +3,14 @@ package org.ndis4j.testing;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.ndis4j.kernel.CrashReport;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
+import org.ndis4j.kernel.internal.ThreadContext;
 
 /**
  * Gives a test method (or constructor) a freshly booted {@link Kernel} per {@code Kernel}
@@ -25,7 +27,7 @@ import org.ndis4j.kernel.KernelConfig;
  * </pre>
  * A {@link KernelOptions} annotation on the method or class changes processors and worker counts.
  */
-public final class KernelExtension implements ParameterResolver, AfterEachCallback {
+public final class KernelExtension implements ParameterResolver, BeforeEachCallback, AfterEachCallback {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KernelExtension.class);
 
@@ -50,6 +52,12 @@ public final class KernelExtension implements ParameterResolver, AfterEachCallba
         return kernel;
     }
 
+    /** The test thread starts at PASSIVE_LEVEL with no kernel, whatever an earlier test left. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        ThreadContext.resetExternal();
+    }
+
     @Override
     public void afterEach(ExtensionContext context) {
         List<String> failures = new ArrayList<>();
@@ -65,6 +73,7 @@ public final class KernelExtension implements ParameterResolver, AfterEachCallba
             }
         }
         kernels(context).clear();
+        ThreadContext.resetExternal();
         String leak = NettyLeakCheck.checkAfterTest();
         if (leak != null) {
             failures.add(leak);

@@ -17,9 +17,9 @@ public enum Rule {
     Irql_Timer_Function(0x00092003, Origin.SDV,
             "NdisAllocateTimerObject, NdisSetTimerObject, NdisCancelTimerObject, NdisFreeTimerObject "
                     + "at the IRQL their pages give"),
-    Irql_MiniportDriver_Function(0x00092004, Origin.SDV,
-            "NdisMRegisterMiniportDriver, NdisMSetMiniportAttributes, NdisMSleep at PASSIVE_LEVEL; "
-                    + "NdisMIndicateStatusEx <= DISPATCH_LEVEL"),
+    Irql_Miniport_Driver_Function(0x00092004, Origin.SDV,
+            "NdisMRegisterMiniportDriver, NdisMSetMiniportAttributes, NdisMAllocateSharedMemory at PASSIVE_LEVEL; "
+                    + "NdisMSleep below DISPATCH_LEVEL; NdisMPauseComplete, NdisMRestartComplete <= DISPATCH_LEVEL"),
     Init_NdisAllocateIoWorkItem(0x00092005, Origin.SDV,
             "every work item allocated with the adapter handle is freed by the end of MiniportHaltEx "
                     + "(or of a failed MiniportInitializeEx)"),
@@ -50,6 +50,8 @@ public enum Rule {
             "shared memory allocated with the adapter handle is freed by the end of MiniportHaltEx"),
     Handle_Invalid(0x00092010, Origin.NDIS4J,
             "a handle passed to NDIS is of the kind the function takes, and still valid"),
+    Irql_StatusIndication_Function(0x00092011, Origin.SDV,
+            "NdisMIndicateStatusEx at IRQL <= DISPATCH_LEVEL"),
 
     // ---- interrupts (0x921xx) ----
     Irql_Interrupt_Function(0x00092100, Origin.SDV,

@@ -203,14 +203,14 @@ class AdapterLifecycleTest {
                 TestMiniport.trivialDevice("d"));
         // A timer routine runs at DISPATCH_LEVEL on a processor: sleeping there is the bug.
         NdisTimer timer = Ndis.allocateTimerObject(adapter, (Object c, NdisTimer t) -> NdisM.sleep(1000), null);
-        var report = assertViolation(kernel, Rule.Irql_MiniportDriver_Function,
+        var report = assertViolation(kernel, Rule.Irql_Miniport_Driver_Function,
                 () -> Ndis.setTimerObject(timer, -10_000, 0, null));
         assertThat(report.irql()).isEqualTo(Irql.DISPATCH_LEVEL);
         assertThat(report.processor()).isGreaterThanOrEqualTo(0);
         assertThat(report.driver()).isEqualTo("life");
         assertThat(report.message()).contains("NdisMSleep");
         assertThat(report.toText()).contains("STOP: 0x000000C4").contains("NdisMSleep");
-        assertThat(report.toJson()).contains("\"rule\" : \"Irql_MiniportDriver_Function\"");
+        assertThat(report.toJson()).contains("\"rule\" : \"Irql_Miniport_Driver_Function\"");
     }
 
     @Test

@@ -63,7 +63,7 @@ class SharedMemoryTest {
         NdisMiniportAdapterHandle adapter = adapter(kernel, new TestMiniport());
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         try {
-            assertViolation(kernel, Rule.Irql_MiniportDriver_Function,
+            assertViolation(kernel, Rule.Irql_Miniport_Driver_Function,
                     () -> NdisM.allocateSharedMemory(adapter, 64, true));
         } finally {
             Ke.lowerIrql(old);

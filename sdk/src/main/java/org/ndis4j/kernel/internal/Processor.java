@@ -92,7 +92,7 @@ public final class Processor {
             try {
                 task = queue.take();
             } catch (InterruptedException e) {
-                return;
+                continue; // only stop() ends the processor; a driver's stray interrupt does not
             }
             if (kernel.isCrashed()) {
                 continue; // the machine has stopped: drain without running driver code
@@ -101,6 +101,7 @@ public final class Processor {
                 elevatedSince = kernel.nanoTime();
             }
             task.run();
+            Thread.interrupted(); // a routine's interrupt must not leak into the next one
             if (queue.size() == 0) {
                 elevatedSince = 0;
             }

@@ -45,6 +45,16 @@ public final class ThreadContext {
         return EXTERNAL.get();
     }
 
+    /**
+     * Forgets what an external thread (a test's) carried over from earlier work: back to
+     * PASSIVE_LEVEL, no kernel, no driver. No effect on kernel threads.
+     */
+    public static void resetExternal() {
+        if (!(Thread.currentThread() instanceof KernelThread)) {
+            EXTERNAL.remove();
+        }
+    }
+
     /** The kernel this thread belongs to, or the last one an external thread called into; may be null. */
     public Kernel kernel() {
         return kernel;

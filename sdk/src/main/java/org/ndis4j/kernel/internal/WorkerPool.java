@@ -63,11 +63,12 @@ public final class WorkerPool {
             try {
                 task = queue.take();
             } catch (InterruptedException e) {
-                return;
+                continue; // only stop() ends a worker; a routine's stray interrupt does not
             }
             if (!kernel.isCrashed()) {
                 task.run();
             }
+            Thread.interrupted(); // a routine's interrupt must not leak into the next one
         }
     }
 
