@@ -29,6 +29,8 @@ final class MiniportAdapter {
     private final Kernel kernel;
     private final List<Consumer<NdisStatusIndication>> statusListeners = new CopyOnWriteArrayList<>();
 
+    /** Serialises status indications from check to delivery (held while upper layers run). */
+    private final Object indicationOrder = new Object();
     /** Guards every field below. */
     private final Object lock = new Object();
     private AdapterState state = AdapterState.Halted;
@@ -291,6 +293,14 @@ final class MiniportAdapter {
     }
 
     void indicateStatus(NdisStatusIndication indication) {
+        // One indication at a time per adapter, check to delivery: two processors indicating Up and
+        // Down must reach the protocols in the order NDIS recorded them.
+        synchronized (indicationOrder) {
+            indicateStatusInOrder(indication);
+        }
+    }
+
+    private void indicateStatusInOrder(NdisStatusIndication indication) {
         synchronized (lock) {
             if (registration == null || haltReturned || state == AdapterState.Halted
                     || state == AdapterState.Shutdown) {

@@ -46,6 +46,11 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
         if (options != null) {
             config = config.withProcessors(options.processors())
                     .withWorkers(options.criticalWorkers(), options.delayedWorkers());
+            if (options.dpcTimeoutMillis() > 0) {
+                java.time.Duration single = java.time.Duration.ofMillis(options.dpcTimeoutMillis());
+                config = config.withDpcWatchdog(single,
+                        single.compareTo(config.dpcWatchdogLimit()) > 0 ? single.multipliedBy(2) : config.dpcWatchdogLimit());
+            }
         }
         Kernel kernel = Kernel.boot(config);
         kernels(context).add(kernel);

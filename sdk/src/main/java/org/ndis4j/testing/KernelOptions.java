@@ -15,4 +15,10 @@ public @interface KernelOptions {
     int criticalWorkers() default 4;
 
     int delayedWorkers() default 2;
+
+    /**
+     * The DPC watchdog's single-routine limit in milliseconds; 0 keeps the kernel default. Tests that
+     * park a DPC or ISR on purpose (to hold a processor) raise it, so a slow machine does not trip it.
+     */
+    long dpcTimeoutMillis() default 0;
 }

@@ -34,7 +34,7 @@ class KernelTest {
     }
 
     @Test
-    @KernelOptions(processors = 1)
+    @KernelOptions(processors = 1, dpcTimeoutMillis = 60_000)
     void aQueuedDpcIsNotQueuedTwice(Kernel kernel) throws Exception {
         CountDownLatch blockerRunning = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -43,12 +43,17 @@ class KernelTest {
             awaitQuietly(release);
         }, null, "test");
         CountDownLatch counted = new CountDownLatch(2);
-        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> counted.countDown(), null, "test");
+        CountDownLatch ranOnce = new CountDownLatch(1);
+        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
+            counted.countDown();
+            ranOnce.countDown();
+        }, null, "test");
         Ke.insertQueueDpc(blocker, null, null);
         assertThat(blockerRunning.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue();
         assertThat(Ke.insertQueueDpc(dpc, null, null)).isFalse();
         release.countDown();
+        assertThat(ranOnce.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(counted.await(200, TimeUnit.MILLISECONDS)).isFalse(); // ran once, not twice
         assertThat(counted.getCount()).isEqualTo(1);
         assertThat(dpc.isInserted()).isFalse();

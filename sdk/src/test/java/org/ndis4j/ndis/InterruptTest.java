@@ -21,6 +21,7 @@ import org.ndis4j.testing.KernelOptions;
 
 /** Interrupt delivery: ISR at DIRQL, DPC at DISPATCH_LEVEL, NdisMQueueDpcEx, synchronization, deregistration. */
 @ExtendWith(KernelExtension.class)
+@KernelOptions(dpcTimeoutMillis = 60_000) // some tests park a DPC or ISR on purpose
 class InterruptTest {
 
     static final long WAIT_SECONDS = 10;
@@ -85,7 +86,7 @@ class InterruptTest {
     }
 
     @Test
-    @KernelOptions(processors = 1)
+    @KernelOptions(processors = 1, dpcTimeoutMillis = 60_000)
     void raisesWhileTheIsrWaitsAreCoalescedIntoOneIsr(Kernel kernel) throws Exception {
         InterruptMiniport miniport = new InterruptMiniport();
         InterruptTestDevice device = new InterruptTestDevice("nic0");
@@ -107,7 +108,7 @@ class InterruptTest {
     }
 
     @Test
-    @KernelOptions(processors = 2)
+    @KernelOptions(processors = 2, dpcTimeoutMillis = 60_000)
     void queueDpcExReturnsTheProcessorsWhereADpcWasQueued(Kernel kernel) throws Exception {
         InterruptMiniport miniport = new InterruptMiniport();
         PnpManager.of(kernel).addDevice(miniport.load(kernel, "irq"), new InterruptTestDevice("nic0").resources());

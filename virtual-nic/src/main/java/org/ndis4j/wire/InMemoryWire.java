@@ -107,7 +107,8 @@ public final class InMemoryWire {
                 return false;
             }
             synchronized (queue) {
-                if (queue.size() < queueLimit) {
+                // Checked again under the lock that cut() and close() drain under.
+                if (!closed && carrier() && queue.size() < queueLimit) {
                     queue.add(frame);
                     return true;
                 }

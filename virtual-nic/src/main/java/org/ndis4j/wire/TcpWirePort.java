@@ -158,13 +158,17 @@ public final class TcpWirePort implements WirePort {
             return true;
         } else {
             synchronized (pending) {
-                if (pendingBytes + length <= options.writeHighWater()) {
+                // Checked again under the lock that close() drains under: nothing is queued after it.
+                if (closed) {
+                    drop = DropReason.CARRIER_DOWN;
+                } else if (pendingBytes + length <= options.writeHighWater()) {
                     pending.add(frame);
                     pendingBytes += length;
                     return true;
+                } else {
+                    drop = DropReason.BACKPRESSURE;
                 }
             }
-            drop = DropReason.BACKPRESSURE;
         }
         frame.release();
         counters.dropped(drop);
@@ -176,7 +180,12 @@ public final class TcpWirePort implements WirePort {
         if (loop.inEventLoop()) {
             flushPending();
         } else if (flushScheduled.compareAndSet(false, true)) {
-            loop.execute(flushTask);
+            try {
+                loop.execute(flushTask);
+            } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+                flushScheduled.set(false);
+                dropPending(); // the port was closed under us: nothing will ever write these
+            }
         }
     }
 
@@ -213,6 +222,22 @@ public final class TcpWirePort implements WirePort {
         }
         if (ch != null) {
             ch.flush();
+        }
+    }
+
+    /** Releases and counts what other threads queued, when no loop will write it. */
+    private void dropPending() {
+        long lost = 0;
+        synchronized (pending) {
+            ByteBuf frame;
+            while ((frame = pending.poll()) != null) {
+                pendingBytes -= frame.readableBytes();
+                frame.release();
+                lost++;
+            }
+        }
+        if (lost != 0) {
+            counters.dropped(DropReason.CARRIER_DOWN, lost);
         }
     }
 
