@@ -12,7 +12,10 @@ import org.ndis4j.wire.SwitchOptions;
 import org.ndis4j.wire.SwitchPortStatistics;
 import org.ndis4j.wire.VirtualSwitch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ndis4j switch}: runs a virtual L2 switch until Ctrl-C or SIGTERM. */
 @Command(name = "switch", mixinStandardHelpOptions = true,
@@ -42,14 +45,28 @@ final class SwitchCommand implements Callable<Integer> {
             description = "Print port counters every so many seconds; 0 prints them only on exit (default: ${DEFAULT-VALUE}).")
     long statsSeconds;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-        SwitchOptions options = SwitchOptions.DEFAULTS
-                .withMaxFrameLength(maxFrame)
-                .withAgeing(Duration.ofSeconds(ageingSeconds))
-                .withCapture(capture);
+        SwitchOptions options;
+        try {
+            options = SwitchOptions.DEFAULTS
+                    .withMaxFrameLength(maxFrame)
+                    .withAgeing(Duration.ofSeconds(ageingSeconds))
+                    .withCapture(capture);
+        } catch (IllegalArgumentException badOption) {
+            throw new ParameterException(spec.commandLine(), badOption.getMessage(), badOption);
+        }
         PrintStream out = System.out;
-        VirtualSwitch sw = VirtualSwitch.start(listen, options);
+        VirtualSwitch sw;
+        try {
+            sw = VirtualSwitch.start(listen, options);
+        } catch (RuntimeException cannotListen) {
+            System.err.println("ndis4j switch: cannot listen on " + format(listen) + ": " + cannotListen.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch reported = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
