@@ -143,7 +143,8 @@ class LifoWakeTaskQueueTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(t.getName() + " did not park: " + t.getState());
             }
-            Thread.sleep(1);
+            Thread.onSpinWait();
+            Thread.yield();
         }
     }
 }
