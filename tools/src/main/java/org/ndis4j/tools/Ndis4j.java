@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Tools of the ndis4j miniport driver development kit.",
         subcommands = {
                 SwitchCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {
