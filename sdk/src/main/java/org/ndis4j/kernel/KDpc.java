@@ -14,8 +14,9 @@ public final class KDpc {
     private final String driver;
     private final AtomicBoolean inserted = new AtomicBoolean();
     private volatile int targetProcessor = -1;
-    private volatile Object systemArgument1;
-    private volatile Object systemArgument2;
+    private Object systemArgument1; // guarded by this
+    private Object systemArgument2; // guarded by this
+    private long insertion;          // guarded by this: the stamp of the current insertion
 
     @SuppressWarnings("unchecked")
     <C> KDpc(Kernel kernel, DpcRoutine<C> routine, C deferredContext, String driver) {
@@ -51,25 +52,41 @@ public final class KDpc {
         return inserted.get();
     }
 
-    boolean tryInsert(Object argument1, Object argument2) {
-        if (!inserted.compareAndSet(false, true)) {
-            return false;
+    /**
+     * Marks the DPC queued and returns the insertion's stamp, or -1 when it is queued already. Only
+     * the queue entry with the current stamp may run it: an entry left behind by
+     * {@code KeRemoveQueueDpc} (and a re-insert elsewhere) is dead.
+     */
+    long tryInsert(Object argument1, Object argument2) {
+        synchronized (this) {
+            if (inserted.get()) {
+                return -1;
+            }
+            systemArgument1 = argument1;
+            systemArgument2 = argument2;
+            inserted.set(true);
+            return ++insertion;
         }
-        systemArgument1 = argument1;
-        systemArgument2 = argument2;
-        return true;
     }
 
     boolean tryRemove() {
-        return inserted.compareAndSet(true, false);
+        synchronized (this) {
+            return inserted.compareAndSet(true, false);
+        }
     }
 
-    /** Called by the processor: dequeues and runs the routine. False if it was removed meanwhile. */
-    boolean dequeueAndRun() {
-        if (!inserted.compareAndSet(true, false)) {
-            return false;
+    /** Called by the processor for the entry stamped {@code stamp}: dequeues and runs the routine. */
+    boolean dequeueAndRun(long stamp) {
+        Object a1;
+        Object a2;
+        synchronized (this) {
+            if (stamp != insertion || !inserted.compareAndSet(true, false)) {
+                return false;
+            }
+            a1 = systemArgument1;
+            a2 = systemArgument2;
         }
-        routine.run(this, deferredContext, systemArgument1, systemArgument2);
+        routine.run(this, deferredContext, a1, a2);
         return true;
     }
 }

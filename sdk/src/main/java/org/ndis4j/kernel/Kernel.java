@@ -127,14 +127,15 @@ public final class Kernel implements AutoCloseable {
     /** Queues {@code dpc} on its target processor, or the current/next one. False if already queued. */
     boolean insertQueueDpc(KDpc dpc, Object argument1, Object argument2) {
         checkAlive();
-        if (!dpc.tryInsert(argument1, argument2)) {
+        long stamp = dpc.tryInsert(argument1, argument2);
+        if (stamp < 0) {
             return false;
         }
         int target = dpc.targetProcessor();
         if (target < 0) {
             target = currentOrNextProcessor();
         }
-        processors[target].queue(Irql.DISPATCH_LEVEL, dpc.driver(), dpc::dequeueAndRun);
+        processors[target].queue(Irql.DISPATCH_LEVEL, dpc.driver(), () -> dpc.dequeueAndRun(stamp));
         return true;
     }
 

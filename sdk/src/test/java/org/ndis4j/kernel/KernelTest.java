@@ -60,6 +60,42 @@ class KernelTest {
     }
 
     @Test
+    @KernelOptions(processors = 2, dpcTimeoutMillis = 60_000)
+    void aRemovedDpcQueuedAgainElsewhereRunsOnceWhereItWasQueuedLast(Kernel kernel) throws Exception {
+        CountDownLatch cpu0Busy = new CountDownLatch(1);
+        CountDownLatch releaseCpu0 = new CountDownLatch(1);
+        KDpc blocker = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
+            cpu0Busy.countDown();
+            awaitQuietly(releaseCpu0);
+        }, null, "test");
+        Ke.setTargetProcessorDpc(blocker, 0);
+        Ke.insertQueueDpc(blocker, null, null);
+        assertThat(cpu0Busy.await(10, TimeUnit.SECONDS)).isTrue();
+
+        java.util.List<Integer> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
+            ranOn.add(Ke.getCurrentProcessorNumber());
+            ran.countDown();
+        }, null, "test");
+        Ke.setTargetProcessorDpc(dpc, 0);
+        assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue();   // waits behind the blocker on cpu0
+        assertThat(Ke.removeQueueDpc(dpc)).isTrue();
+        Ke.setTargetProcessorDpc(dpc, 1);
+        assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue();   // runs on cpu1 now
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CountDownLatch cpu0Drained = new CountDownLatch(1);
+        KDpc marker = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> cpu0Drained.countDown(),
+                null, "test");
+        Ke.setTargetProcessorDpc(marker, 0);
+        Ke.insertQueueDpc(marker, null, null);
+        releaseCpu0.countDown();
+        assertThat(cpu0Drained.await(10, TimeUnit.SECONDS)).isTrue(); // cpu0 passed the stale entry
+        assertThat(ranOn).containsExactly(1);
+    }
+
+    @Test
     void raiseAndLowerIrql(Kernel kernel) {
         assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.PASSIVE_LEVEL);
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
