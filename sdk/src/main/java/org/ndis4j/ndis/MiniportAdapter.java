@@ -1,7 +1,5 @@
 package org.ndis4j.ndis;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +26,7 @@ final class MiniportAdapter {
     private final int ifIndex;
     private final Kernel kernel;
     private final List<Consumer<NdisStatusIndication>> statusListeners = new CopyOnWriteArrayList<>();
+    private final AdapterAllocations allocations;
 
     /** Serialises status indications from check to delivery (held while upper layers run). */
     private final Object indicationOrder = new Object();
@@ -40,14 +39,6 @@ final class MiniportAdapter {
     private NdisLinkState linkState = NdisLinkState.disconnected();
     private boolean haltReturned;
     private boolean haltWaiting;
-    private final Set<NdisIoWorkItem> workItems = new LinkedHashSet<>();
-    private final Set<NdisTimer> timers = new LinkedHashSet<>();
-    /**
-     * Shared memory allocated with the adapter handle and not freed yet. By identity: a record's
-     * equality would follow the bytes in its buffer.
-     */
-    private final Set<org.ndis4j.hw.SharedMemory> sharedMemory =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Work items queued or running: each holds the adapter alive. */
     private int workItemReferences;
     /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
@@ -61,6 +52,7 @@ final class MiniportAdapter {
         this.resources = resources;
         this.ifIndex = ifIndex;
         this.kernel = driver.kernel();
+        this.allocations = new AdapterAllocations(kernel, handle.name(), resources.memory());
     }
 
     NdisMiniportDriverHandle driver() {
@@ -328,18 +320,11 @@ final class MiniportAdapter {
         stack.indicateFromMiniport(indication);
     }
 
-    // ---- work items and timers --------------------------------------------------------------
+    // ---- what the miniport allocated with the adapter handle --------------------------------
 
-    void workItemAllocated(NdisIoWorkItem item) {
-        synchronized (lock) {
-            workItems.add(item);
-        }
-    }
-
-    void workItemFreed(NdisIoWorkItem item) {
-        synchronized (lock) {
-            workItems.remove(item);
-        }
+    /** Work items, timers and shared memory allocated with this adapter's handle. */
+    AdapterAllocations allocations() {
+        return allocations;
     }
 
     void referenceForWorkItem() {
@@ -356,68 +341,9 @@ final class MiniportAdapter {
         }
     }
 
-    void timerAllocated(NdisTimer timer) {
-        synchronized (lock) {
-            timers.add(timer);
-        }
-    }
-
-    void timerFreed(NdisTimer timer) {
-        synchronized (lock) {
-            timers.remove(timer);
-        }
-    }
-
-    /** NdisMAllocateSharedMemory: from the device's bus memory, accounted to this adapter. */
-    org.ndis4j.hw.SharedMemory allocateSharedMemory(int length) {
-        org.ndis4j.hw.SharedMemory block = resources.memory().allocate(length);
-        if (block != null) {
-            synchronized (lock) {
-                sharedMemory.add(block);
-            }
-        }
-        return block;
-    }
-
-    /** NdisMFreeSharedMemory: only a block this adapter allocated, with its length. */
-    void freeSharedMemory(int length, org.ndis4j.hw.SharedMemory block) {
-        synchronized (lock) {
-            if (block == null || !sharedMemory.contains(block) || block.length() != length) {
-                throw Verifier.violation(kernel, Rule.Handle_Invalid, 5, length,
-                        handle.name() + ": NdisMFreeSharedMemory of " + block + " with length " + length
-                                + ", which this adapter did not allocate with that length (or freed already)");
-            }
-            sharedMemory.remove(block);
-        }
-        resources.memory().free(block);
-    }
-
     private void checkLeaks(String where) {
         checkInterruptLeak(where);
-        List<NdisIoWorkItem> leakedItems;
-        List<NdisTimer> leakedTimers;
-        List<org.ndis4j.hw.SharedMemory> leakedMemory;
-        synchronized (lock) {
-            leakedItems = new ArrayList<>(workItems);
-            leakedTimers = new ArrayList<>(timers);
-            leakedMemory = new ArrayList<>(sharedMemory);
-        }
-        if (!leakedMemory.isEmpty()) {
-            long bytes = leakedMemory.stream().mapToLong(org.ndis4j.hw.SharedMemory::length).sum();
-            throw Verifier.violation(kernel, Rule.SharedMemory_Leak, leakedMemory.size(), bytes,
-                    handle.name() + ": " + leakedMemory.size() + " shared memory block(s), " + bytes + " bytes, "
-                            + "allocated with the adapter handle were not freed by the end of " + where);
-        }
-        if (!leakedItems.isEmpty()) {
-            throw Verifier.violation(kernel, Rule.Init_NdisAllocateIoWorkItem, leakedItems.size(), 0,
-                    handle.name() + ": " + leakedItems.size() + " work item(s) allocated with the adapter handle "
-                            + "were not freed by the end of " + where);
-        }
-        if (!leakedTimers.isEmpty()) {
-            throw Verifier.violation(kernel, Rule.TimerObject_Leak, leakedTimers.size(), 0,
-                    handle.name() + ": " + leakedTimers.size() + " timer object(s) allocated with the adapter "
-                            + "handle were not freed by the end of " + where);
-        }
+        allocations.checkNothingLeft(where);
     }
 
     // ---- calling the driver -----------------------------------------------------------------
@@ -514,13 +440,6 @@ final class MiniportAdapter {
         return oidBroker;
     }
 
-    NdisMiniportAdapterHandle handleForOid() {
-        return handle;
-    }
-
-    Kernel kernelForOid() {
-        return kernel;
-    }
 
     // ---- data path -----------------------------------------------------------------------------
 
@@ -531,8 +450,8 @@ final class MiniportAdapter {
         return dataPath;
     }
 
-    NdisMiniportAdapterHandle dataPathHandle() {
-        return handle;
+    Kernel kernel() {
+        return kernel;
     }
 
     /** Hook in pause(): just Pausing, before MiniportPause. */

@@ -62,7 +62,7 @@ final class MiniportDataPath {
     }
 
     private NdisMiniportAdapterHandle handle() {
-        return adapter.dataPathHandle();
+        return adapter.handle();
     }
 
     private Kernel kernel() {

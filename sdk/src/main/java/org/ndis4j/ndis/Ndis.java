@@ -43,7 +43,7 @@ public final class Ndis {
         }
         NdisIoWorkItem item = new NdisIoWorkItem(ndisObjectHandle, adapter);
         if (adapter != null) {
-            adapter.workItemAllocated(item);
+            adapter.allocations().workItemAllocated(item);
         }
         return item;
     }
@@ -89,7 +89,7 @@ public final class Ndis {
         MiniportAdapter adapter = ndisHandle instanceof NdisMiniportAdapterHandle a ? a.adapter() : null;
         NdisTimer timer = new NdisTimer(ndisHandle, adapter, timerFunction, functionContext);
         if (adapter != null) {
-            adapter.timerAllocated(timer);
+            adapter.allocations().timerAllocated(timer);
         }
         return timer;
     }

@@ -92,7 +92,7 @@ public final class NdisIoWorkItem extends NdisHandle {
                     "NdisFreeIoWorkItem on a work item that was already freed (" + name() + ")");
         }
         if (adapter != null) {
-            adapter.workItemFreed(this);
+            adapter.allocations().workItemFreed(this);
         }
     }
 

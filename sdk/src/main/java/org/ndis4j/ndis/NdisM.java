@@ -94,7 +94,7 @@ public final class NdisM {
         if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.SHARED_MEMORY)) {
             return null;
         }
-        return miniportAdapterHandle.adapter().allocateSharedMemory(length);
+        return miniportAdapterHandle.adapter().allocations().allocateSharedMemory(length);
     }
 
     /** NdisMFreeSharedMemory. IRQL = PASSIVE_LEVEL. Length and block are those of the allocation. */
@@ -102,7 +102,7 @@ public final class NdisM {
                                         org.ndis4j.hw.SharedMemory sharedMemory) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMFreeSharedMemory");
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMFreeSharedMemory");
-        miniportAdapterHandle.adapter().freeSharedMemory(length, sharedMemory);
+        miniportAdapterHandle.adapter().allocations().freeSharedMemory(length, sharedMemory);
     }
 
     /**

@@ -89,7 +89,7 @@ public final class NdisTimer extends NdisHandle {
             freed = true;
         }
         if (adapter != null) {
-            adapter.timerFreed(this);
+            adapter.allocations().timerFreed(this);
         }
     }
 

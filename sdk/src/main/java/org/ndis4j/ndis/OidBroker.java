@@ -81,11 +81,11 @@ final class OidBroker {
     }
 
     private Kernel kernel() {
-        return adapter.kernelForOid();
+        return adapter.kernel();
     }
 
     private String name() {
-        return adapter.handleForOid().name();
+        return adapter.handle().name();
     }
 
     /** Shortens NDIS's wait before halt (tests of the halt rule). */
@@ -113,7 +113,7 @@ final class OidBroker {
         if (already != null) {
             throw Verifier.violation(kernel, Rule.NdisOidDoubleRequest, request.oid(), 0,
                     function + "(" + request + ") on " + name() + " while the same request still pends on "
-                            + already.handleForOid().name());
+                            + already.handle().name());
         }
         NdisStatus refused = refusal();
         if (refused != null) {
@@ -210,7 +210,7 @@ final class OidBroker {
                         request == null ? 0 : request.oid(), 0, name() + ": NdisMOidRequestComplete(" + request
                                 + ") for a request " + (owner == null ? "that NDIS never gave this miniport"
                                 : owner == adapter ? "NDIS still queues (the miniport has not seen it)"
-                                : "that pends on another adapter, " + owner.handleForOid().name()));
+                                : "that pends on another adapter, " + owner.handle().name()));
             }
         }
         afterFinish(done, status);
