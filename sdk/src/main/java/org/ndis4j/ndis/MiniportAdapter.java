@@ -1,7 +1,6 @@
 package org.ndis4j.ndis;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.ndis4j.hw.DeviceResources;
