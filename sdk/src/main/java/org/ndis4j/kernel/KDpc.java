@@ -1,6 +1,7 @@
 package org.ndis4j.kernel;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.ndis4j.kernel.internal.ProcessorTask;
+import org.ndis4j.kernel.internal.ThreadContext;
 
 /**
  * A DPC object (KDPC): a routine, its context, and the processor it targets. A DPC that is already
@@ -12,11 +13,28 @@ public final class KDpc {
     private final DpcRoutine<Object> routine;
     private final Object deferredContext;
     private final String driver;
-    private final AtomicBoolean inserted = new AtomicBoolean();
     private volatile int targetProcessor = -1;
-    private Object systemArgument1; // guarded by this
-    private Object systemArgument2; // guarded by this
-    private long insertion;          // guarded by this: the stamp of the current insertion
+    /** The DPC's one queue entry, made once: queuing a DPC allocates nothing. */
+    private final ProcessorTask entry = new ProcessorTask() {
+        @Override
+        public Irql irql() {
+            return Irql.DISPATCH_LEVEL;
+        }
+
+        @Override
+        public String driver() {
+            return driver;
+        }
+
+        @Override
+        public void run() {
+            dequeueAndRun(ThreadContext.current().processorNumber());
+        }
+    };
+    private volatile boolean inserted; // written under this
+    private int queuedOn = -1;          // guarded by this: the processor of the current insertion
+    private Object systemArgument1;     // guarded by this
+    private Object systemArgument2;     // guarded by this
 
     @SuppressWarnings("unchecked")
     <C> KDpc(Kernel kernel, DpcRoutine<C> routine, C deferredContext, String driver) {
@@ -49,44 +67,50 @@ public final class KDpc {
 
     /** True while the DPC sits in a processor's queue. */
     public boolean isInserted() {
-        return inserted.get();
+        return inserted;
+    }
+
+    /** The entry a processor queues for this DPC. */
+    ProcessorTask entry() {
+        return entry;
     }
 
     /**
-     * Marks the DPC queued and returns the insertion's stamp, or -1 when it is queued already. Only
-     * the queue entry with the current stamp may run it: an entry left behind by
-     * {@code KeRemoveQueueDpc} (and a re-insert elsewhere) is dead.
+     * Marks the DPC queued on {@code processor}; false when it is queued already. A queue entry only
+     * runs the DPC on the processor of the current insertion: an entry left behind by
+     * {@code KeRemoveQueueDpc} and a re-insert elsewhere does nothing.
      */
-    long tryInsert(Object argument1, Object argument2) {
-        synchronized (this) {
-            if (inserted.get()) {
-                return -1;
-            }
-            systemArgument1 = argument1;
-            systemArgument2 = argument2;
-            inserted.set(true);
-            return ++insertion;
+    synchronized boolean tryInsert(Object argument1, Object argument2, int processor) {
+        if (inserted) {
+            return false;
         }
+        systemArgument1 = argument1;
+        systemArgument2 = argument2;
+        queuedOn = processor;
+        inserted = true;
+        return true;
     }
 
-    boolean tryRemove() {
-        synchronized (this) {
-            return inserted.compareAndSet(true, false);
+    synchronized boolean tryRemove() {
+        if (!inserted) {
+            return false;
         }
+        inserted = false;
+        return true;
     }
 
-    /** Called by the processor for the entry stamped {@code stamp}: dequeues and runs the routine. */
-    boolean dequeueAndRun(long stamp) {
+    /** On processor {@code processor}: dequeues and runs the routine if this insertion is its. */
+    private void dequeueAndRun(int processor) {
         Object a1;
         Object a2;
         synchronized (this) {
-            if (stamp != insertion || !inserted.compareAndSet(true, false)) {
-                return false;
+            if (!inserted || queuedOn != processor) {
+                return;
             }
+            inserted = false;
             a1 = systemArgument1;
             a2 = systemArgument2;
         }
         routine.run(this, deferredContext, a1, a2);
-        return true;
     }
 }

@@ -19,10 +19,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ndis4j.kernel.internal.DpcWatchdog;
 import org.ndis4j.kernel.internal.Processor;
+import org.ndis4j.kernel.internal.ProcessorTask;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.kernel.internal.ThreadedScheduler;
 import org.ndis4j.kernel.internal.WorkerPool;
+import org.ndis4j.kernel.internal.WorkerTask;
 
 /**
  * One simulated machine: processors, system worker queues, a clock, and the crash state. Many
@@ -127,15 +129,14 @@ public final class Kernel implements AutoCloseable {
     /** Queues {@code dpc} on its target processor, or the current/next one. False if already queued. */
     boolean insertQueueDpc(KDpc dpc, Object argument1, Object argument2) {
         checkAlive();
-        long stamp = dpc.tryInsert(argument1, argument2);
-        if (stamp < 0) {
-            return false;
-        }
         int target = dpc.targetProcessor();
         if (target < 0) {
             target = currentOrNextProcessor();
         }
-        processors[target].queue(Irql.DISPATCH_LEVEL, dpc.driver(), () -> dpc.dequeueAndRun(stamp));
+        if (!dpc.tryInsert(argument1, argument2, target)) {
+            return false;
+        }
+        processors[target].queue(dpc.entry()); // the DPC's own entry: nothing is allocated
         return true;
     }
 
@@ -165,6 +166,20 @@ public final class Kernel implements AutoCloseable {
     public void queueWorkItem(WorkQueueType type, String driver, Runnable routine) {
         checkAlive();
         workQueues.get(type).queue(driver, routine);
+    }
+
+    /** The same for a task that names its driver (allocates nothing). Internal: NDIS work items. */
+    public void queueWorkItem(WorkQueueType type, WorkerTask task) {
+        checkAlive();
+        workQueues.get(type).queue(task);
+    }
+
+    /** Runs a task that carries its IRQL and driver on processor {@code number}. Internal. */
+    public void runOnProcessor(int number, ProcessorTask task) {
+        if (number < 0 || number >= processors.length) {
+            throw new IllegalArgumentException("no processor " + number + " on " + name);
+        }
+        processors[number].queue(task);
     }
 
     // ---- crash ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.internal.ProcessorTask;
 import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
@@ -63,7 +64,23 @@ public final class NdisInterrupt extends NdisHandle {
     private final AtomicInteger outstanding = new AtomicInteger();
     /** Monitor deregistration waits on for {@link #outstanding} to reach 0. */
     private final Object drained = new Object();
-    private final Runnable isrRunner = this::serviceInterrupt;
+    /** The ISR's queue entry, made once: an interrupt allocates nothing. */
+    private final ProcessorTask isrRunner = new ProcessorTask() {
+        @Override
+        public Irql irql() {
+            return Irql.DIRQL;
+        }
+
+        @Override
+        public String driver() {
+            return driverName();
+        }
+
+        @Override
+        public void run() {
+            serviceInterrupt();
+        }
+    };
     private volatile int state = CONNECTED;
     private volatile boolean deregistrationWaiting;
 
@@ -257,7 +274,7 @@ public final class NdisInterrupt extends NdisHandle {
             release();
             return;
         }
-        kernel.runOnProcessor(kernel.currentOrNextProcessor(), Irql.DIRQL, driverName(), isrRunner);
+        kernel.runOnProcessor(kernel.currentOrNextProcessor(), isrRunner);
     }
 
     /** On a processor at DIRQL. */

@@ -3,6 +3,7 @@ package org.ndis4j.ndis;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.WorkQueueType;
+import org.ndis4j.kernel.internal.WorkerTask;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -31,7 +32,18 @@ public final class NdisIoWorkItem extends NdisHandle {
     /** Set by queue before the item is handed to a worker; read by that worker. */
     private IoWorkItemRoutine<Object> routine;
     private Object context;
-    private final Runnable runner = this::runRoutine;
+    /** The item's queue entry, made once: queuing a work item allocates nothing. */
+    private final WorkerTask runner = new WorkerTask() {
+        @Override
+        public String driver() {
+            return driverName();
+        }
+
+        @Override
+        public void run() {
+            runRoutine();
+        }
+    };
 
     NdisIoWorkItem(NdisHandle owner, MiniportAdapter adapter) {
         super(owner.kernel(), HandleKind.WORK_ITEM, owner.name() + "/workitem");
@@ -77,7 +89,7 @@ public final class NdisIoWorkItem extends NdisHandle {
         if (adapter != null) {
             adapter.referenceForWorkItem();
         }
-        kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, driverName(), runner);
+        kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, runner);
     }
 
     void free() {

@@ -49,7 +49,15 @@ public final class Processor {
 
     /** Queues a routine to run at {@code irql} on this processor; interrupts jump the queue. */
     public void queue(Irql irql, String driver, Runnable routine) {
-        Runnable task = () -> runAt(irql, driver, routine);
+        enqueue(irql, () -> runAt(irql, driver, routine));
+    }
+
+    /** Queues a task that carries its IRQL and driver: nothing is allocated. */
+    public void queue(ProcessorTask task) {
+        enqueue(task.irql(), task);
+    }
+
+    private void enqueue(Irql irql, Runnable task) {
         if (irql.above(Irql.DISPATCH_LEVEL)) {
             queue.addFirst(task);
         } else {
@@ -100,7 +108,11 @@ public final class Processor {
             if (elevatedSince == 0) {
                 elevatedSince = kernel.nanoTime();
             }
-            task.run();
+            if (task instanceof ProcessorTask carried) {
+                runAt(carried.irql(), carried.driver(), carried);
+            } else {
+                task.run();
+            }
             Thread.interrupted(); // a routine's interrupt must not leak into the next one
             if (queue.size() == 0) {
                 elevatedSince = 0;

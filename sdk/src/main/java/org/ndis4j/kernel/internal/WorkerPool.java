@@ -40,6 +40,11 @@ public final class WorkerPool {
         queue.add(() -> run(driver, routine));
     }
 
+    /** The same for a task that names its driver: nothing is allocated. */
+    public void queue(WorkerTask task) {
+        queue.add(task);
+    }
+
     public void stop() {
         stopping = true;
         threads.forEach(Thread::interrupt);
@@ -66,7 +71,11 @@ public final class WorkerPool {
                 continue; // only stop() ends a worker; a routine's stray interrupt does not
             }
             if (!kernel.isCrashed()) {
-                task.run();
+                if (task instanceof WorkerTask carried) {
+                    run(carried.driver(), carried);
+                } else {
+                    task.run();
+                }
             }
             Thread.interrupted(); // a routine's interrupt must not leak into the next one
         }
