@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -82,7 +81,7 @@ final class AdapterStack {
         }
         NdisFilterModuleHandle module = new NdisFilterModuleHandle(driver, this);
         module.setState(FilterModuleState.Attaching);
-        NdisStatus status = call(driver.driverName(), () -> driver.characteristics().attach(module,
+        NdisStatus status = DriverCalls.call(driver.driverName(), () -> driver.characteristics().attach(module,
                 driver.filterDriverContext(),
                 new FilterAttachParameters(adapterName(), filters.size(), adapter.linkState())));
         if (!status.isSuccess()) {
@@ -104,7 +103,8 @@ final class AdapterStack {
     void restartFilters() {
         for (NdisFilterModuleHandle module : filters) {
             module.setState(FilterModuleState.Restarting);
-            NdisStatus status = call(module.driverName(), () -> handlers(module).restart(module.filterModuleContext()));
+            NdisStatus status = DriverCalls.call(module.driverName(),
+                    () -> handlers(module).restart(module.filterModuleContext()));
             module.setState(status.isSuccess() ? FilterModuleState.Running : FilterModuleState.Paused);
             Trace.log("%s: %s", module.name(), module.state());
         }
@@ -117,7 +117,8 @@ final class AdapterStack {
                 continue;
             }
             module.setState(FilterModuleState.Pausing);
-            NdisStatus status = call(module.driverName(), () -> handlers(module).pause(module.filterModuleContext()));
+            NdisStatus status = DriverCalls.call(module.driverName(),
+                    () -> handlers(module).pause(module.filterModuleContext()));
             if (!status.isSuccess()) {
                 throw Verifier.violation(adapter.handle().kernel(), Rule.Adapter_StateTransition, status.code(), 0,
                         module.name() + ": FilterPause returned " + status + "; pause cannot fail");
@@ -136,7 +137,7 @@ final class AdapterStack {
 
     /** FilterDetach of one module (its driver is going away). */
     void detach(NdisFilterModuleHandle module) {
-        call(module.driverName(), () -> {
+        DriverCalls.call(module.driverName(), () -> {
             handlers(module).detach(module.filterModuleContext());
             return null;
         });
@@ -157,7 +158,7 @@ final class AdapterStack {
         NdisBindParameters parameters = new NdisBindParameters(adapterName(), adapter.ifIndex(),
                 adapter.generalAttributes().mtuSize(), adapter.generalAttributes().currentMacAddress(),
                 adapter.linkState());
-        NdisStatus status = call(protocol.name(), () -> handlers.bindAdapterEx(protocol.protocolDriverContext(),
+        NdisStatus status = DriverCalls.call(protocol.name(), () -> handlers.bindAdapterEx(protocol.protocolDriverContext(),
                 context, parameters));
         if (status.isSuccess() && context.opened == null) {
             throw Verifier.violation(protocol.kernel(), Rule.Handle_Invalid, 0, 0,
@@ -190,7 +191,7 @@ final class AdapterStack {
     void unbind(NdisBindingHandle binding) {
         ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
         NdisBindContext context = new NdisBindContext(binding.protocol(), this);
-        call(binding.driverName(), () -> handlers.unbindAdapterEx(context, binding.protocolBindingContext()));
+        DriverCalls.call(binding.driverName(), () -> handlers.unbindAdapterEx(context, binding.protocolBindingContext()));
         if (!binding.isClosed()) {
             throw Verifier.violation(binding.kernel(), Rule.Handle_Invalid, 1, 0,
                     binding.name() + ": ProtocolUnbindAdapterEx returned without NdisCloseAdapterEx");
@@ -229,7 +230,7 @@ final class AdapterStack {
         for (int i = layer + 1; i < filters.size(); i++) {
             NdisFilterModuleHandle module = filters.get(i);
             if (module.filterDriver().handles(FilterHandler.STATUS)) {
-                call(module.driverName(), () -> {
+                DriverCalls.call(module.driverName(), () -> {
                     handlers(module).status(module.filterModuleContext(), indication);
                     return null;
                 });
@@ -238,7 +239,7 @@ final class AdapterStack {
         }
         for (NdisBindingHandle binding : bindings) {
             ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
-            call(binding.driverName(), () -> {
+            DriverCalls.call(binding.driverName(), () -> {
                 handlers.statusEx(binding.protocolBindingContext(), indication);
                 return null;
             });
@@ -256,16 +257,5 @@ final class AdapterStack {
         List<T> copy = new ArrayList<>(bottomFirst);
         Collections.reverse(copy);
         return copy;
-    }
-
-    /** Calls into a driver with it named as the running code (for crash reports). */
-    static <T> T call(String driver, java.util.function.Supplier<T> handler) {
-        ThreadContext ctx = ThreadContext.current();
-        String previous = ctx.enterDriver(driver);
-        try {
-            return handler.get();
-        } finally {
-            ctx.leaveDriver(previous);
-        }
     }
 }

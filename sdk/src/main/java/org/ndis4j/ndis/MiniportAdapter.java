@@ -4,10 +4,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.ndis4j.hw.DeviceResources;
-import org.ndis4j.kernel.BugCheckException;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.internal.Scheduler;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -144,6 +142,7 @@ final class MiniportAdapter {
     /** Paused → Restarting → MiniportRestart → Running (or back to Paused when restart fails). */
     NdisStatus restart() {
         moveTo(AdapterState.Restarting);
+        armCompletion();
         NdisStatus status = awaitCompletion(callDriver(() -> characteristics().restart(contextOrFail())),
                 "MiniportRestart");
         moveTo(status.isSuccess() ? AdapterState.Running : AdapterState.Paused);
@@ -154,6 +153,7 @@ final class MiniportAdapter {
     void pause() {
         moveTo(AdapterState.Pausing);
         dataPathPausing();
+        armCompletion();
         NdisStatus status = awaitCompletion(callDriver(() -> characteristics().pause(contextOrFail())),
                 "MiniportPause");
         if (!status.isSuccess()) {
@@ -362,16 +362,7 @@ final class MiniportAdapter {
 
     /** Calls a driver handler with the driver named as the running code (for crash reports). */
     private <T> T callDriver(java.util.function.Supplier<T> handler) {
-        armCompletion();
-        ThreadContext ctx = ThreadContext.current();
-        String previous = ctx.enterDriver(driver.driverName());
-        try {
-            return handler.get();
-        } catch (BugCheckException e) {
-            throw e;
-        } finally {
-            ctx.leaveDriver(previous);
-        }
+        return DriverCalls.call(driver.driverName(), handler);
     }
 
     // ---- interrupts ----------------------------------------------------------------------------

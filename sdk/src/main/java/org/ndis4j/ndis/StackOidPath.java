@@ -68,7 +68,7 @@ final class StackOidPath {
                 Route route = routeOf(request);
                 route.layers().push(i);
                 FilterDriver<Object> handlers = (FilterDriver<Object>) module.filterDriver().characteristics();
-                NdisStatus status = AdapterStack.call(module.driverName(),
+                NdisStatus status = DriverCalls.call(module.driverName(),
                         () -> handlers.oidRequest(module.filterModuleContext(), request));
                 if (status != NdisStatus.PENDING) {
                     route.layers().pop(); // this filter answered: no completion will pass it
@@ -115,7 +115,7 @@ final class StackOidPath {
             NdisFilterModuleHandle module = stack.filters().get(layer);
             FilterDriver<Object> handlers = (FilterDriver<Object>) module.filterDriver().characteristics();
             if (module.filterDriver().handles(FilterHandler.OID_REQUEST_COMPLETE)) {
-                AdapterStack.call(module.driverName(), () -> {
+                DriverCalls.call(module.driverName(), () -> {
                     handlers.oidRequestComplete(module.filterModuleContext(), request, status);
                     return null;
                 });
@@ -131,7 +131,7 @@ final class StackOidPath {
         NdisBindingHandle origin = route.origin();
         if (origin != null) {
             ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) origin.protocol().characteristics();
-            AdapterStack.call(origin.driverName(), () -> {
+            DriverCalls.call(origin.driverName(), () -> {
                 handlers.oidRequestComplete(origin.protocolBindingContext(), request, status);
                 return null;
             });
