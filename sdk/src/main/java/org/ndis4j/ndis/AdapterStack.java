@@ -3,7 +3,6 @@ package org.ndis4j.ndis;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -25,9 +24,12 @@ import org.ndis4j.verifier.Verifier;
 final class AdapterStack {
 
     private final MiniportAdapter adapter;
-    /** Bottom first. Changed only on the PnP thread; read from any. */
-    private final List<NdisFilterModuleHandle> filters = new CopyOnWriteArrayList<>();
-    private final List<NdisBindingHandle> bindings = new CopyOnWriteArrayList<>();
+    /**
+     * Bottom first. Immutable lists, replaced whole on the PnP thread when the stack changes, so the
+     * data path reads a consistent snapshot with one volatile read and no copy.
+     */
+    private volatile List<NdisFilterModuleHandle> filters = List.of();
+    private volatile List<NdisBindingHandle> bindings = List.of();
 
     private final StackOidPath oids = new StackOidPath(this);
     private final StackDataPath data = new StackDataPath(this);
@@ -64,12 +66,26 @@ final class AdapterStack {
         return adapter.handle();
     }
 
+    /** The filter modules now, bottom first (an immutable snapshot). */
     List<NdisFilterModuleHandle> filters() {
-        return List.copyOf(filters);
+        return filters;
     }
 
+    /** The protocol bindings now (an immutable snapshot). */
     List<NdisBindingHandle> bindings() {
-        return List.copyOf(bindings);
+        return bindings;
+    }
+
+    private static <T> List<T> with(List<T> list, T element) {
+        List<T> copy = new ArrayList<>(list);
+        copy.add(element);
+        return List.copyOf(copy);
+    }
+
+    private static <T> List<T> without(List<T> list, T element) {
+        List<T> copy = new ArrayList<>(list);
+        boolean removed = copy.remove(element);
+        return removed ? List.copyOf(copy) : list;
     }
 
     // ---- filters ----------------------------------------------------------------------------
@@ -95,7 +111,7 @@ final class AdapterStack {
         }
         module.setState(FilterModuleState.Paused);
         attachDataPath();
-        filters.add(module);
+        filters = with(filters, module);
         Trace.log("%s: attached at layer %d", module.name(), filters.size() - 1);
     }
 
@@ -142,7 +158,7 @@ final class AdapterStack {
             return null;
         });
         module.setState(FilterModuleState.Detached);
-        filters.remove(module);
+        filters = without(filters, module);
         Trace.log("%s: detached", module.name());
     }
 
@@ -176,7 +192,7 @@ final class AdapterStack {
         NdisBindingHandle binding = new NdisBindingHandle(context.protocol, protocolBindingContext, this);
         attachDataPath();
         context.opened = binding;
-        bindings.add(binding);
+        bindings = with(bindings, binding);
         return binding;
     }
 
@@ -201,10 +217,12 @@ final class AdapterStack {
 
     /** NdisCloseAdapterEx. */
     void close(NdisBindingHandle binding) {
-        if (!bindings.remove(binding)) {
+        List<NdisBindingHandle> remaining = without(bindings, binding);
+        if (remaining == bindings) {
             throw Verifier.violation(binding.kernel(), Rule.Handle_Invalid, 2, 0,
                     "NdisCloseAdapterEx on a binding that is not open (" + binding.name() + ")");
         }
+        bindings = remaining;
         binding.markClosed();
     }
 

@@ -1,6 +1,5 @@
 package org.ndis4j.ndis;
 
-import java.lang.reflect.Method;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -19,7 +18,7 @@ public final class NdisFilterDriverHandle extends NdisHandle {
         this.characteristics = characteristics;
         this.filterDriverContext = filterDriverContext;
         for (FilterHandler h : FilterHandler.values()) {
-            if (overrides(characteristics, h.method, h.parameters)) {
+            if (OptionalHandlers.overrides(characteristics, h.method, h.parameters)) {
                 handlers.add(h);
             }
         }
@@ -45,18 +44,5 @@ public final class NdisFilterDriverHandle extends NdisHandle {
     /** True when the filter provides optional handler {@code h}. */
     boolean handles(FilterHandler h) {
         return handlers.contains(h);
-    }
-
-    /** True when the filter's class overrides an optional handler (a non-NULL entry point in C). */
-    static boolean overrides(Object handlers, String name, int parameterCount) {
-        for (Class<?> c = handlers.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().equals(name) && m.getParameterCount() == parameterCount && !m.isBridge()
-                        && !m.isSynthetic()) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

@@ -18,7 +18,7 @@ public final class NdisProtocolDriverHandle extends NdisHandle {
         this.protocolDriverContext = protocolDriverContext;
         this.characteristics = characteristics;
         this.handlesReceive = characteristics != null
-                && NdisFilterDriverHandle.overrides(characteristics, "receiveNetBufferLists", 5);
+                && OptionalHandlers.overrides(characteristics, "receiveNetBufferLists", 5);
     }
 
     /** True when the protocol has a ProtocolReceiveNetBufferLists handler. */

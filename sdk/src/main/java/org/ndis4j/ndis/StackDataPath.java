@@ -161,24 +161,24 @@ final class StackDataPath implements DataPathUpperEdge {
         }
         List<NdisBindingHandle> bindings = stack.bindings();
         boolean resources = (receiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
+        // Index loops over the immutable snapshot: no iterator per indication.
         int receivers = 0;
-        for (NdisBindingHandle binding : bindings) {
-            if (binding.protocol().handlesReceive()) {
+        NdisBindingHandle receiver = null;
+        for (int i = 0; i < bindings.size(); i++) {
+            if (bindings.get(i).protocol().handlesReceive()) {
                 receivers++;
+                receiver = bindings.get(i);
             }
         }
         if (receivers == 1) {
-            for (NdisBindingHandle binding : bindings) {
-                if (binding.protocol().handlesReceive()) {
-                    deliverReceive(binding, chain, portNumber, count, receiveFlags);
-                }
-            }
+            deliverReceive(receiver, chain, portNumber, count, receiveFlags);
             return;
         }
         // Nobody, or several: each gets a look it must copy from, and NDIS gives the NBLs back.
-        for (NdisBindingHandle binding : bindings) {
-            if (binding.protocol().handlesReceive()) {
-                deliverReceive(binding, chain, portNumber, count, receiveFlags | NDIS_RECEIVE_FLAGS_RESOURCES);
+        for (int i = 0; i < bindings.size(); i++) {
+            if (bindings.get(i).protocol().handlesReceive()) {
+                deliverReceive(bindings.get(i), chain, portNumber, count,
+                        receiveFlags | NDIS_RECEIVE_FLAGS_RESOURCES);
             }
         }
         if (!resources) {
