@@ -149,16 +149,6 @@ public final class Kernel implements AutoCloseable {
         return Math.floorMod(nextProcessor.getAndIncrement(), processors.length);
     }
 
-    /**
-     * Runs {@code routine} on processor {@code number} at {@code irql} (DISPATCH_LEVEL for a DPC,
-     * DIRQL for an interrupt, which goes before waiting DPCs). Internal: the NDIS library uses it.
-     */
-    public void runOnProcessor(int number, Irql irql, String driver, Runnable routine) {
-        if (number < 0 || number >= processors.length) {
-            throw new IllegalArgumentException("no processor " + number + " on " + name);
-        }
-        processors[number].queue(irql, driver, routine);
-    }
 
     // ---- work queues ------------------------------------------------------------------------
 

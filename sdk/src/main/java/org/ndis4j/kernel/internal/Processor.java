@@ -47,12 +47,10 @@ public final class Processor {
         return thread;
     }
 
-    /** Queues a routine to run at {@code irql} on this processor; interrupts jump the queue. */
-    public void queue(Irql irql, String driver, Runnable routine) {
-        enqueue(irql, () -> runAt(irql, driver, routine));
-    }
-
-    /** Queues a task that carries its IRQL and driver: nothing is allocated. */
+    /**
+     * Queues a task that carries its IRQL and driver (nothing is allocated); an interrupt (above
+     * DISPATCH_LEVEL) goes before the DPCs already waiting.
+     */
     public void queue(ProcessorTask task) {
         enqueue(task.irql(), task);
     }
@@ -108,11 +106,8 @@ public final class Processor {
             if (elevatedSince == 0) {
                 elevatedSince = kernel.nanoTime();
             }
-            if (task instanceof ProcessorTask carried) {
-                runAt(carried.irql(), carried.driver(), carried);
-            } else {
-                task.run();
-            }
+            ProcessorTask carried = (ProcessorTask) task; // only queue(ProcessorTask) fills the queue
+            runAt(carried.irql(), carried.driver(), carried);
             Thread.interrupted(); // a routine's interrupt must not leak into the next one
             if (queue.size() == 0) {
                 elevatedSince = 0;
