@@ -2,7 +2,6 @@ package org.ndis4j.benchmarks;
 
 import java.util.List;
 import org.ndis4j.hw.DeviceResources;
-import org.ndis4j.testing.NullDevice;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.ndis.DriverObject;
@@ -16,6 +15,7 @@ import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.NdisStatus;
 import org.ndis4j.ndis.PnpManager;
+import org.ndis4j.testing.NullDevice;
 
 /**
  * The smallest miniport that reaches Running: it sets its registration and general attributes and
@@ -28,14 +28,15 @@ final class BenchMiniport implements MiniportDriver<NdisMiniportAdapterHandle> {
     @Override
     public NdisStatus initializeEx(NdisMiniportAdapterHandle handle, MiniportInitParameters params) {
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(handle));
-        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
-                NdisLinkState.disconnected(), 1500, MAC, MAC, 0, 32, List.of()));
+        NdisM.setMiniportAttributes(
+                handle,
+                new MiniportAdapterGeneralAttributes(
+                        1500, 1_000_000_000L, NdisLinkState.disconnected(), 1500, MAC, MAC, 0, 32, List.of()));
         return NdisStatus.SUCCESS;
     }
 
     @Override
-    public void haltEx(NdisMiniportAdapterHandle adapter, NdisHaltAction action) {
-    }
+    public void haltEx(NdisMiniportAdapterHandle adapter, NdisHaltAction action) {}
 
     /** A booted kernel with this miniport loaded and one Running adapter. */
     static final class Rig implements AutoCloseable {
@@ -56,7 +57,8 @@ final class BenchMiniport implements MiniportDriver<NdisMiniportAdapterHandle> {
         Thread[] criticalWorkers() {
             String prefix = kernel.name() + "-CriticalWorkQueue-";
             return Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith(prefix)).toArray(Thread[]::new);
+                    .filter(t -> t.getName().startsWith(prefix))
+                    .toArray(Thread[]::new);
         }
 
         @Override

@@ -64,8 +64,8 @@ public class InterruptLatencyBenchmark {
             NdisM.registerMiniportDriver(driverObject, registryPath, null, miniport);
             return NdisStatus.SUCCESS;
         });
-        PnpManager.of(kernel).addDevice(driver,
-                new DeviceResources("bench0", miniport.cause, new HostMemory(1 << 20), line));
+        PnpManager.of(kernel)
+                .addDevice(driver, new DeviceResources("bench0", miniport.cause, new HostMemory(1 << 20), line));
     }
 
     @TearDown(Level.Trial)
@@ -110,8 +110,7 @@ public class InterruptLatencyBenchmark {
         }
 
         @Override
-        public void write32(int offset, int value) {
-        }
+        public void write32(int offset, int value) {}
     }
 
     /** The smallest interrupt-driven miniport: ISR reads the cause, DPC counts. */
@@ -124,9 +123,18 @@ public class InterruptLatencyBenchmark {
         @Override
         public NdisStatus initializeEx(NdisMiniportAdapterHandle handle, MiniportInitParameters initParameters) {
             NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(this));
-            NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
-                    NdisLinkState.disconnected(), 1500, new byte[] {2, 0, 0, 0, 0, 9}, new byte[] {2, 0, 0, 0, 0, 9},
-                    0, 32, List.of()));
+            NdisM.setMiniportAttributes(
+                    handle,
+                    new MiniportAdapterGeneralAttributes(
+                            1500,
+                            1_000_000_000L,
+                            NdisLinkState.disconnected(),
+                            1500,
+                            new byte[] {2, 0, 0, 0, 0, 9},
+                            new byte[] {2, 0, 0, 0, 0, 9},
+                            0,
+                            32,
+                            List.of()));
             interrupt = NdisM.registerInterruptEx(handle, this, this);
             return NdisStatus.SUCCESS;
         }
@@ -138,13 +146,16 @@ public class InterruptLatencyBenchmark {
 
         @Override
         public MiniportInterruptResult interrupt(LatencyMiniport context) {
-            return context.cause.read32(0) == 0 ? MiniportInterruptResult.NOT_RECOGNIZED
+            return context.cause.read32(0) == 0
+                    ? MiniportInterruptResult.NOT_RECOGNIZED
                     : MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
         }
 
         @Override
-        public void interruptDpc(LatencyMiniport context, Object miniportDpcContext,
-                                 NdisReceiveThrottleParameters receiveThrottleParameters) {
+        public void interruptDpc(
+                LatencyMiniport context,
+                Object miniportDpcContext,
+                NdisReceiveThrottleParameters receiveThrottleParameters) {
             long n = dpcStarted + 1; // only DPCs write these; one DPC at a time (one raise in flight)
             dpcStarted = n;
             dpcFinished = n;

@@ -3,7 +3,6 @@ package org.ndis4j.benchmarks;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ndis4j.hw.DeviceResources;
-import org.ndis4j.testing.NullDevice;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.ndis.DataPathTestEdge;
@@ -24,6 +23,7 @@ import org.ndis4j.ndis.nbl.DataPathFlags;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.testing.NullDevice;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -73,9 +73,18 @@ public class ReceiveRoundTripBenchmark {
         public NdisStatus initializeEx(NdisMiniportAdapterHandle h, MiniportInitParameters p) {
             handle = h;
             NdisM.setMiniportAttributes(h, MiniportAdapterRegistrationAttributes.of(this));
-            NdisM.setMiniportAttributes(h, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
-                    NdisLinkState.disconnected(), 1500, new byte[] {2, 0, 0, 0, 0, 9}, new byte[] {2, 0, 0, 0, 0, 9},
-                    0, 32, List.of()));
+            NdisM.setMiniportAttributes(
+                    h,
+                    new MiniportAdapterGeneralAttributes(
+                            1500,
+                            1_000_000_000L,
+                            NdisLinkState.disconnected(),
+                            1500,
+                            new byte[] {2, 0, 0, 0, 0, 9},
+                            new byte[] {2, 0, 0, 0, 0, 9},
+                            0,
+                            32,
+                            List.of()));
             pool = Ndis.allocateNetBufferListPool(h, NetBufferListPoolParameters.withNetBuffer(0, 1514));
             NetBufferList previous = null;
             for (int i = 0; i < batch; i++) {
@@ -119,8 +128,7 @@ public class ReceiveRoundTripBenchmark {
         }
 
         @Override
-        public void sendNetBufferListsComplete(NetBufferList nbls, int flags) {
-        }
+        public void sendNetBufferListsComplete(NetBufferList nbls, int flags) {}
     }
 
     @Setup(Level.Trial)
@@ -144,8 +152,8 @@ public class ReceiveRoundTripBenchmark {
 
     @Benchmark
     public long indicateAndReturn() {
-        NdisM.indicateReceiveNetBufferLists(miniport.handle, miniport.chain, DataPathFlags.NDIS_DEFAULT_PORT_NUMBER,
-                batch, 0);
+        NdisM.indicateReceiveNetBufferLists(
+                miniport.handle, miniport.chain, DataPathFlags.NDIS_DEFAULT_PORT_NUMBER, batch, 0);
         return miniport.returned;
     }
 

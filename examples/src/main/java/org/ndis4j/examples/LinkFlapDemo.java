@@ -19,8 +19,7 @@ import org.ndis4j.ndis.PnpManager;
  */
 public final class LinkFlapDemo {
 
-    private LinkFlapDemo() {
-    }
+    private LinkFlapDemo() {}
 
     public static void main(String[] args) throws Exception {
         int flaps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -40,8 +39,9 @@ public final class LinkFlapDemo {
 
             LinkedBlockingQueue<NdisLinkState> indications = new LinkedBlockingQueue<>();
             adapter.addStatusListener((NdisStatusIndication s) -> {
-                Console.say("protocol edge received NDIS_STATUS_LINK_STATE (%s): %s", s.statusCode().hex(),
-                        s.statusBuffer());
+                Console.say(
+                        "protocol edge received NDIS_STATUS_LINK_STATE (%s): %s",
+                        s.statusCode().hex(), s.statusBuffer());
                 if (s.statusBuffer() instanceof NdisLinkState link) {
                     indications.add(link);
                 }

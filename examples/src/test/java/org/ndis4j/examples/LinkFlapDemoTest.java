@@ -26,8 +26,8 @@ class LinkFlapDemoTest {
     void everyCableChangeBecomesOneLinkIndication(Kernel kernel) {
         PnpManager pnp = PnpManager.of(kernel);
         LinkDevice device = new LinkDevice("dev0");
-        NdisMiniportAdapterHandle adapter = pnp.addDevice(pnp.loadDriver("linkflap", LinkFlapDriver::driverEntry),
-                device.resources());
+        NdisMiniportAdapterHandle adapter =
+                pnp.addDevice(pnp.loadDriver("linkflap", LinkFlapDriver::driverEntry), device.resources());
         List<Boolean> links = new CopyOnWriteArrayList<>();
         adapter.addStatusListener(s -> links.add(((NdisLinkState) s.statusBuffer()).isConnected()));
         device.setCable(true);

@@ -10,8 +10,7 @@ package org.ndis4j.hw;
  * @param memory     bus memory that shared memory is allocated from
  * @param interrupt  the interrupt line; {@code NdisM.registerInterruptEx} connects it
  */
-public record DeviceResources(String deviceName, RegisterSpace registers, BusMemory memory,
-                              InterruptLine interrupt) {
+public record DeviceResources(String deviceName, RegisterSpace registers, BusMemory memory, InterruptLine interrupt) {
 
     public DeviceResources {
         if (deviceName == null || registers == null || memory == null || interrupt == null) {

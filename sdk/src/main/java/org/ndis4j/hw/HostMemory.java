@@ -19,8 +19,7 @@ public final class HostMemory implements BusMemory {
     private static final long FIRST_ADDRESS = 0x1_0000_0000L; // above 4 GiB: catches 32-bit truncation
 
     /** The blocks, sorted by address; replaced whole under {@code this}. */
-    private record Snapshot(long[] addresses, SharedMemory[] blocks) {
-    }
+    private record Snapshot(long[] addresses, SharedMemory[] blocks) {}
 
     private final long capacity;
     private final AtomicLong allocated = new AtomicLong();
@@ -117,10 +116,9 @@ public final class HostMemory implements BusMemory {
         if (i < 0) {
             i = -i - 2; // the block that starts before the address
         }
-        if (i < 0 || length < 0
-                || physicalAddress + length > s.addresses()[i] + s.blocks()[i].length()) {
-            throw new IllegalArgumentException("DMA outside allocated memory: 0x"
-                    + Long.toHexString(physicalAddress) + " length " + length);
+        if (i < 0 || length < 0 || physicalAddress + length > s.addresses()[i] + s.blocks()[i].length()) {
+            throw new IllegalArgumentException(
+                    "DMA outside allocated memory: 0x" + Long.toHexString(physicalAddress) + " length " + length);
         }
         return s.blocks()[i];
     }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the simulated machine says when it stops: the bug check code and its four parameters, the
@@ -23,16 +23,25 @@ import tools.jackson.databind.SerializationFeature;
  * @param stack      the faulting thread's stack, innermost first
  * @param time       wall-clock time of the crash (for the report only)
  */
-public record CrashReport(BugCheckCode code, List<Long> parameters, String rule, String message,
-                          String driver, int processor, Irql irql, String thread,
-                          List<String> stack, Instant time) {
+public record CrashReport(
+        BugCheckCode code,
+        List<Long> parameters,
+        String rule,
+        String message,
+        String driver,
+        int processor,
+        Irql irql,
+        String thread,
+        List<String> stack,
+        Instant time) {
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** "DRIVER_VERIFIER_DETECTED_VIOLATION (0x000000C4) rule Irql_Miscellaneous_Function: ...". */
     public String headline() {
-        StringBuilder b = new StringBuilder().append(code).append(" (").append(code.hex()).append(')');
+        StringBuilder b =
+                new StringBuilder().append(code).append(" (").append(code.hex()).append(')');
         if (rule != null) {
             b.append(" rule ").append(rule);
         }
@@ -52,7 +61,9 @@ public record CrashReport(BugCheckCode code, List<Long> parameters, String rule,
         }
         b.append("What:      ").append(message).append('\n');
         b.append("Driver:    ").append(driver == null ? "(none)" : driver).append('\n');
-        b.append("Processor: ").append(processor < 0 ? "(not a processor)" : processor).append('\n');
+        b.append("Processor: ")
+                .append(processor < 0 ? "(not a processor)" : processor)
+                .append('\n');
         b.append("IRQL:      ").append(irql).append(" (").append(irql.level()).append(")\n");
         b.append("Thread:    ").append(thread).append('\n');
         b.append("Stack:\n");
@@ -67,7 +78,9 @@ public record CrashReport(BugCheckCode code, List<Long> parameters, String rule,
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bugCheck", code.name());
         m.put("code", code.hex());
-        m.put("parameters", parameters.stream().map(p -> String.format("0x%016X", p)).toList());
+        m.put(
+                "parameters",
+                parameters.stream().map(p -> String.format("0x%016X", p)).toList());
         m.put("rule", rule);
         m.put("message", message);
         m.put("driver", driver);

@@ -31,10 +31,11 @@ public final class KDpc {
             dequeueAndRun(ThreadContext.current().processorNumber());
         }
     };
+
     private volatile boolean inserted; // written under this
-    private int queuedOn = -1;          // guarded by this: the processor of the current insertion
-    private Object systemArgument1;     // guarded by this
-    private Object systemArgument2;     // guarded by this
+    private int queuedOn = -1; // guarded by this: the processor of the current insertion
+    private Object systemArgument1; // guarded by this
+    private Object systemArgument2; // guarded by this
 
     @SuppressWarnings("unchecked")
     <C> KDpc(Kernel kernel, DpcRoutine<C> routine, C deferredContext, String driver) {

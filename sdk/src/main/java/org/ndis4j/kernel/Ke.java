@@ -8,8 +8,7 @@ import org.ndis4j.kernel.internal.ThreadContext;
  */
 public final class Ke {
 
-    private Ke() {
-    }
+    private Ke() {}
 
     /** KeGetCurrentIrql. Any IRQL. */
     public static Irql getCurrentIrql() {
@@ -25,7 +24,11 @@ public final class Ke {
         ThreadContext ctx = ThreadContext.current();
         Irql old = ctx.irql();
         if (old.above(newIrql)) {
-            throw fail(ctx, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL, newIrql, old,
+            throw fail(
+                    ctx,
+                    BugCheckCode.IRQL_NOT_LESS_OR_EQUAL,
+                    newIrql,
+                    old,
                     "KeRaiseIrql to " + newIrql + " from the higher " + old);
         }
         ctx.setIrql(newIrql);
@@ -37,7 +40,11 @@ public final class Ke {
         ThreadContext ctx = ThreadContext.current();
         Irql old = ctx.irql();
         if (newIrql.above(old)) {
-            throw fail(ctx, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL, newIrql, old,
+            throw fail(
+                    ctx,
+                    BugCheckCode.IRQL_NOT_LESS_OR_EQUAL,
+                    newIrql,
+                    old,
                     "KeLowerIrql to " + newIrql + " from the lower " + old);
         }
         ctx.setIrql(newIrql);
@@ -70,12 +77,18 @@ public final class Ke {
 
     /** KeBugCheckEx, from a driver. */
     public static BugCheckException bugCheckEx(Kernel kernel, long code, long p1, long p2, long p3, long p4) {
-        return kernel.bugCheck(BugCheckCode.MANUALLY_INITIATED_CRASH, p1, p2, p3, p4, null,
+        return kernel.bugCheck(
+                BugCheckCode.MANUALLY_INITIATED_CRASH,
+                p1,
+                p2,
+                p3,
+                p4,
+                null,
                 String.format("KeBugCheckEx(0x%X) called by the driver", code));
     }
 
-    private static BugCheckException fail(ThreadContext ctx, BugCheckCode code, Irql requested,
-                                          Irql current, String message) {
+    private static BugCheckException fail(
+            ThreadContext ctx, BugCheckCode code, Irql requested, Irql current, String message) {
         Kernel kernel = ctx.kernel();
         if (kernel != null) {
             return kernel.bugCheck(code, requested.level(), current.level(), 0, 0, null, message);

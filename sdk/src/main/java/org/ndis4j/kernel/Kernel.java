@@ -55,6 +55,7 @@ public final class Kernel implements AutoCloseable {
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
     /** Guarded by itself: shutdown steps, run last-registered first. */
     private final Deque<Runnable> shutdownSteps = new ArrayDeque<>();
+
     private final AtomicInteger nextProcessor = new AtomicInteger();
     private volatile boolean closed;
     private volatile boolean crashExpected;
@@ -70,9 +71,11 @@ public final class Kernel implements AutoCloseable {
         for (Processor p : processors) {
             p.start(scheduler);
         }
-        workQueues.put(WorkQueueType.CriticalWorkQueue,
+        workQueues.put(
+                WorkQueueType.CriticalWorkQueue,
                 new WorkerPool(this, WorkQueueType.CriticalWorkQueue, config.criticalWorkers(), scheduler));
-        workQueues.put(WorkQueueType.DelayedWorkQueue,
+        workQueues.put(
+                WorkQueueType.DelayedWorkQueue,
                 new WorkerPool(this, WorkQueueType.DelayedWorkQueue, config.delayedWorkers(), scheduler));
         watchdog = new DpcWatchdog(this, Arrays.asList(processors), scheduler);
         watchdog.start();
@@ -149,7 +152,6 @@ public final class Kernel implements AutoCloseable {
         return Math.floorMod(nextProcessor.getAndIncrement(), processors.length);
     }
 
-
     // ---- work queues ------------------------------------------------------------------------
 
     /** ExQueueWorkItem: runs {@code routine} at PASSIVE_LEVEL on a thread of queue {@code type}. */
@@ -178,34 +180,83 @@ public final class Kernel implements AutoCloseable {
      * KeBugCheckEx: stops the machine. Records the first crash (later ones are ignored), and returns
      * the exception the caller throws to unwind the faulting code.
      */
-    public BugCheckException bugCheck(BugCheckCode code, long p1, long p2, long p3, long p4,
-                                      String rule, String message) {
+    public BugCheckException bugCheck(
+            BugCheckCode code, long p1, long p2, long p3, long p4, String rule, String message) {
         ThreadContext ctx = ThreadContext.current();
-        return recordCrash(code, p1, p2, p3, p4, rule, message, ctx.driver(), ctx.processorNumber(),
-                ctx.irql(), Thread.currentThread(), Thread.currentThread().getStackTrace());
+        return recordCrash(
+                code,
+                p1,
+                p2,
+                p3,
+                p4,
+                rule,
+                message,
+                ctx.driver(),
+                ctx.processorNumber(),
+                ctx.irql(),
+                Thread.currentThread(),
+                Thread.currentThread().getStackTrace());
     }
 
     /** A bug check raised on behalf of another thread (the DPC watchdog reports the processor). */
-    public BugCheckException bugCheckFor(Thread culprit, int processor, Irql irql, String driver,
-                                         BugCheckCode code, long p1, long p2, long p3, long p4,
-                                         String rule, String message) {
-        return recordCrash(code, p1, p2, p3, p4, rule, message, driver, processor, irql, culprit,
-                culprit.getStackTrace());
+    public BugCheckException bugCheckFor(
+            Thread culprit,
+            int processor,
+            Irql irql,
+            String driver,
+            BugCheckCode code,
+            long p1,
+            long p2,
+            long p3,
+            long p4,
+            String rule,
+            String message) {
+        return recordCrash(
+                code, p1, p2, p3, p4, rule, message, driver, processor, irql, culprit, culprit.getStackTrace());
     }
 
     /** A driver routine threw: the matching "exception not handled" bug check. */
     public void unhandledException(BugCheckCode code, Throwable t) {
         ThreadContext ctx = ThreadContext.current();
-        recordCrash(code, 0xC0000005L, 0, 0, 0, null,
-                "unhandled " + t, ctx.driver(), ctx.processorNumber(), ctx.irql(), Thread.currentThread(),
+        recordCrash(
+                code,
+                0xC0000005L,
+                0,
+                0,
+                0,
+                null,
+                "unhandled " + t,
+                ctx.driver(),
+                ctx.processorNumber(),
+                ctx.irql(),
+                Thread.currentThread(),
                 t.getStackTrace());
     }
 
-    private BugCheckException recordCrash(BugCheckCode code, long p1, long p2, long p3, long p4,
-                                          String rule, String message, String driver, int processor,
-                                          Irql irql, Thread thread, StackTraceElement[] stack) {
-        CrashReport report = new CrashReport(code, List.of(p1, p2, p3, p4), rule, message, driver,
-                processor, irql, thread.getName(), trimStack(stack), Instant.now());
+    private BugCheckException recordCrash(
+            BugCheckCode code,
+            long p1,
+            long p2,
+            long p3,
+            long p4,
+            String rule,
+            String message,
+            String driver,
+            int processor,
+            Irql irql,
+            Thread thread,
+            StackTraceElement[] stack) {
+        CrashReport report = new CrashReport(
+                code,
+                List.of(p1, p2, p3, p4),
+                rule,
+                message,
+                driver,
+                processor,
+                irql,
+                thread.getName(),
+                trimStack(stack),
+                Instant.now());
         if (crash.compareAndSet(null, report)) {
             crashed.countDown();
             crashListeners.forEach(l -> l.accept(report));
@@ -313,7 +364,7 @@ public final class Kernel implements AutoCloseable {
             return;
         }
         RuntimeException failure = null;
-        for (;;) {
+        for (; ; ) {
             Runnable step;
             synchronized (shutdownSteps) {
                 step = shutdownSteps.poll();
@@ -353,7 +404,7 @@ public final class Kernel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Kernel[" + name + ", " + processors.length + " processors"
-                + (isCrashed() ? ", crashed" : "") + (closed ? ", closed" : "") + "]";
+        return "Kernel[" + name + ", " + processors.length + " processors" + (isCrashed() ? ", crashed" : "")
+                + (closed ? ", closed" : "") + "]";
     }
 }

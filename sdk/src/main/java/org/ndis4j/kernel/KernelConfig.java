@@ -12,11 +12,17 @@ import java.time.Duration;
  * @param dpcTimeout       DPC watchdog: the longest a single DPC or ISR may run
  * @param dpcWatchdogLimit DPC watchdog: the longest a processor may stay at DISPATCH_LEVEL or above
  */
-public record KernelConfig(String name, int processors, int criticalWorkers, int delayedWorkers,
-                           Duration dpcTimeout, Duration dpcWatchdogLimit) {
+public record KernelConfig(
+        String name,
+        int processors,
+        int criticalWorkers,
+        int delayedWorkers,
+        Duration dpcTimeout,
+        Duration dpcWatchdogLimit) {
 
     /** Simulated defaults; see docs/kernel.md for the Windows values they stand for. */
     public static final Duration DEFAULT_DPC_TIMEOUT = Duration.ofMillis(500);
+
     public static final Duration DEFAULT_DPC_WATCHDOG_LIMIT = Duration.ofSeconds(10);
 
     public KernelConfig {
@@ -29,8 +35,10 @@ public record KernelConfig(String name, int processors, int criticalWorkers, int
         if (criticalWorkers < 1 || delayedWorkers < 1) {
             throw new IllegalArgumentException("each work queue needs at least one worker thread");
         }
-        if (dpcTimeout.isNegative() || dpcTimeout.isZero()
-                || dpcWatchdogLimit.isNegative() || dpcWatchdogLimit.isZero()) {
+        if (dpcTimeout.isNegative()
+                || dpcTimeout.isZero()
+                || dpcWatchdogLimit.isNegative()
+                || dpcWatchdogLimit.isZero()) {
             throw new IllegalArgumentException("DPC watchdog limits must be positive");
         }
     }
@@ -41,8 +49,7 @@ public record KernelConfig(String name, int processors, int criticalWorkers, int
     }
 
     public KernelConfig withName(String newName) {
-        return new KernelConfig(newName, processors, criticalWorkers, delayedWorkers, dpcTimeout,
-                dpcWatchdogLimit);
+        return new KernelConfig(newName, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit);
     }
 
     public KernelConfig withProcessors(int count) {

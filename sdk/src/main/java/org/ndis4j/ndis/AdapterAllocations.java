@@ -24,6 +24,7 @@ final class AdapterAllocations {
     private final BusMemory memory;
     /** Guards the three sets. */
     private final Object lock = new Object();
+
     private final Set<NdisIoWorkItem> workItems = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<NdisTimer> timers = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<SharedMemory> sharedMemory = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -73,7 +74,11 @@ final class AdapterAllocations {
     void freeSharedMemory(int length, SharedMemory block) {
         synchronized (lock) {
             if (block == null || !sharedMemory.contains(block) || block.length() != length) {
-                throw Verifier.violation(kernel, Rule.Handle_Invalid, 5, length,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Handle_Invalid,
+                        5,
+                        length,
                         adapterName + ": NdisMFreeSharedMemory of " + block + " with length " + length
                                 + ", which this adapter did not allocate with that length (or freed already)");
             }
@@ -94,17 +99,29 @@ final class AdapterAllocations {
         }
         if (!leakedMemory.isEmpty()) {
             long bytes = leakedMemory.stream().mapToLong(SharedMemory::length).sum();
-            throw Verifier.violation(kernel, Rule.SharedMemory_Leak, leakedMemory.size(), bytes,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.SharedMemory_Leak,
+                    leakedMemory.size(),
+                    bytes,
                     adapterName + ": " + leakedMemory.size() + " shared memory block(s), " + bytes + " bytes, "
                             + "allocated with the adapter handle were not freed by the end of " + where);
         }
         if (!leakedItems.isEmpty()) {
-            throw Verifier.violation(kernel, Rule.Init_NdisAllocateIoWorkItem, leakedItems.size(), 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Init_NdisAllocateIoWorkItem,
+                    leakedItems.size(),
+                    0,
                     adapterName + ": " + leakedItems.size() + " work item(s) allocated with the adapter handle "
                             + "were not freed by the end of " + where);
         }
         if (!leakedTimers.isEmpty()) {
-            throw Verifier.violation(kernel, Rule.TimerObject_Leak, leakedTimers.size(), 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.TimerObject_Leak,
+                    leakedTimers.size(),
+                    0,
                     adapterName + ": " + leakedTimers.size() + " timer object(s) allocated with the adapter "
                             + "handle were not freed by the end of " + where);
         }

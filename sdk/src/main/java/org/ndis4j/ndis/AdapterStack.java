@@ -29,6 +29,7 @@ final class AdapterStack {
      * data path reads a consistent snapshot with one volatile read and no copy.
      */
     private volatile List<NdisFilterModuleHandle> filters = List.of();
+
     private volatile List<NdisBindingHandle> bindings = List.of();
 
     private final StackOidPath oids = new StackOidPath(this);
@@ -97,16 +98,24 @@ final class AdapterStack {
         }
         NdisFilterModuleHandle module = new NdisFilterModuleHandle(driver, this);
         module.setState(FilterModuleState.Attaching);
-        NdisStatus status = DriverCalls.call(driver.driverName(), () -> driver.characteristics().attach(module,
-                driver.filterDriverContext(),
-                new FilterAttachParameters(adapterName(), filters.size(), adapter.linkState())));
+        NdisStatus status = DriverCalls.call(
+                driver.driverName(),
+                () -> driver.characteristics()
+                        .attach(
+                                module,
+                                driver.filterDriverContext(),
+                                new FilterAttachParameters(adapterName(), filters.size(), adapter.linkState())));
         if (!status.isSuccess()) {
             module.setState(FilterModuleState.Detached);
             Trace.log("%s: FilterAttach failed with %s; the filter is not in the stack", module.name(), status);
             return;
         }
         if (module.filterModuleContext() == null) {
-            throw Verifier.violation(adapter.handle().kernel(), Rule.Init_SetAttributes, 2, 0,
+            throw Verifier.violation(
+                    adapter.handle().kernel(),
+                    Rule.Init_SetAttributes,
+                    2,
+                    0,
                     module.name() + ": FilterAttach succeeded without NdisFSetAttributes");
         }
         module.setState(FilterModuleState.Paused);
@@ -119,8 +128,8 @@ final class AdapterStack {
     void restartFilters() {
         for (NdisFilterModuleHandle module : filters) {
             module.setState(FilterModuleState.Restarting);
-            NdisStatus status = DriverCalls.call(module.driverName(),
-                    () -> handlers(module).restart(module.filterModuleContext()));
+            NdisStatus status =
+                    DriverCalls.call(module.driverName(), () -> handlers(module).restart(module.filterModuleContext()));
             module.setState(status.isSuccess() ? FilterModuleState.Running : FilterModuleState.Paused);
             Trace.log("%s: %s", module.name(), module.state());
         }
@@ -133,10 +142,14 @@ final class AdapterStack {
                 continue;
             }
             module.setState(FilterModuleState.Pausing);
-            NdisStatus status = DriverCalls.call(module.driverName(),
-                    () -> handlers(module).pause(module.filterModuleContext()));
+            NdisStatus status =
+                    DriverCalls.call(module.driverName(), () -> handlers(module).pause(module.filterModuleContext()));
             if (!status.isSuccess()) {
-                throw Verifier.violation(adapter.handle().kernel(), Rule.Adapter_StateTransition, status.code(), 0,
+                throw Verifier.violation(
+                        adapter.handle().kernel(),
+                        Rule.Adapter_StateTransition,
+                        status.code(),
+                        0,
                         module.name() + ": FilterPause returned " + status + "; pause cannot fail");
             }
             module.setState(FilterModuleState.Paused);
@@ -171,13 +184,20 @@ final class AdapterStack {
             return; // binds nothing, or is bound here already
         }
         NdisBindContext context = new NdisBindContext(protocol, this);
-        NdisBindParameters parameters = new NdisBindParameters(adapterName(), adapter.ifIndex(),
-                adapter.generalAttributes().mtuSize(), adapter.generalAttributes().currentMacAddress(),
+        NdisBindParameters parameters = new NdisBindParameters(
+                adapterName(),
+                adapter.ifIndex(),
+                adapter.generalAttributes().mtuSize(),
+                adapter.generalAttributes().currentMacAddress(),
                 adapter.linkState());
-        NdisStatus status = DriverCalls.call(protocol.name(), () -> handlers.bindAdapterEx(protocol.protocolDriverContext(),
-                context, parameters));
+        NdisStatus status = DriverCalls.call(
+                protocol.name(), () -> handlers.bindAdapterEx(protocol.protocolDriverContext(), context, parameters));
         if (status.isSuccess() && context.opened == null) {
-            throw Verifier.violation(protocol.kernel(), Rule.Handle_Invalid, 0, 0,
+            throw Verifier.violation(
+                    protocol.kernel(),
+                    Rule.Handle_Invalid,
+                    0,
+                    0,
                     protocol.name() + ": ProtocolBindAdapterEx returned SUCCESS without NdisOpenAdapterEx");
         }
         Trace.log("%s: ProtocolBindAdapterEx -> %s", protocol.name(), status);
@@ -186,7 +206,11 @@ final class AdapterStack {
     /** NdisOpenAdapterEx, from inside ProtocolBindAdapterEx. */
     NdisBindingHandle open(NdisBindContext context, Object protocolBindingContext) {
         if (context.stack != this || context.opened != null) {
-            throw Verifier.violation(context.protocol.kernel(), Rule.Handle_Invalid, 0, 0,
+            throw Verifier.violation(
+                    context.protocol.kernel(),
+                    Rule.Handle_Invalid,
+                    0,
+                    0,
                     "NdisOpenAdapterEx with a bind context that is not pending (" + context + ")");
         }
         NdisBindingHandle binding = new NdisBindingHandle(context.protocol, protocolBindingContext, this);
@@ -205,11 +229,17 @@ final class AdapterStack {
 
     @SuppressWarnings("unchecked")
     void unbind(NdisBindingHandle binding) {
-        ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
+        ProtocolDriver<Object> handlers =
+                (ProtocolDriver<Object>) binding.protocol().characteristics();
         NdisBindContext context = new NdisBindContext(binding.protocol(), this);
-        DriverCalls.call(binding.driverName(), () -> handlers.unbindAdapterEx(context, binding.protocolBindingContext()));
+        DriverCalls.call(
+                binding.driverName(), () -> handlers.unbindAdapterEx(context, binding.protocolBindingContext()));
         if (!binding.isClosed()) {
-            throw Verifier.violation(binding.kernel(), Rule.Handle_Invalid, 1, 0,
+            throw Verifier.violation(
+                    binding.kernel(),
+                    Rule.Handle_Invalid,
+                    1,
+                    0,
                     binding.name() + ": ProtocolUnbindAdapterEx returned without NdisCloseAdapterEx");
         }
         Trace.log("%s: unbound", binding.name());
@@ -219,7 +249,11 @@ final class AdapterStack {
     void close(NdisBindingHandle binding) {
         List<NdisBindingHandle> remaining = without(bindings, binding);
         if (remaining == bindings) {
-            throw Verifier.violation(binding.kernel(), Rule.Handle_Invalid, 2, 0,
+            throw Verifier.violation(
+                    binding.kernel(),
+                    Rule.Handle_Invalid,
+                    2,
+                    0,
                     "NdisCloseAdapterEx on a binding that is not open (" + binding.name() + ")");
         }
         bindings = remaining;
@@ -237,7 +271,11 @@ final class AdapterStack {
     void indicateFromFilter(NdisFilterModuleHandle module, NdisStatusIndication indication) {
         int layer = filters.indexOf(module);
         if (layer < 0) {
-            throw Verifier.violation(module.kernel(), Rule.Handle_Invalid, 3, 0,
+            throw Verifier.violation(
+                    module.kernel(),
+                    Rule.Handle_Invalid,
+                    3,
+                    0,
                     "NdisFIndicateStatus from a module that is not attached (" + module.name() + ")");
         }
         deliverAbove(layer, indication);
@@ -256,7 +294,8 @@ final class AdapterStack {
             }
         }
         for (NdisBindingHandle binding : bindings) {
-            ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
+            ProtocolDriver<Object> handlers =
+                    (ProtocolDriver<Object>) binding.protocol().characteristics();
             DriverCalls.call(binding.driverName(), () -> {
                 handlers.statusEx(binding.protocolBindingContext(), indication);
                 return null;

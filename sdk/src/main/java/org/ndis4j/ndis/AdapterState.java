@@ -16,10 +16,10 @@ public enum AdapterState {
             case Halted -> next == Initializing;
             case Initializing -> next == Paused || next == Halted; // Halted: initialize failed
             case Paused -> next == Restarting || next == Halted || next == Shutdown;
-            case Restarting -> next == Running || next == Paused;    // Paused: restart failed
+            case Restarting -> next == Running || next == Paused; // Paused: restart failed
             case Running -> next == Pausing || next == Shutdown;
-            case Pausing -> next == Paused;                         // pause cannot fail
-            case Shutdown -> false;                                 // nothing returns from it
+            case Pausing -> next == Paused; // pause cannot fail
+            case Shutdown -> false; // nothing returns from it
         };
     }
 }

@@ -75,5 +75,4 @@ public final class DataPathTestEdge {
     public int receivesOutstanding() {
         return dataPath.receivesOutstanding();
     }
-
 }

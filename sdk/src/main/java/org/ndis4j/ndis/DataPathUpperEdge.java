@@ -15,8 +15,8 @@ public interface DataPathUpperEdge {
      * give them back with {@code returnNetBufferLists} (now or later); with RESOURCES it must be done
      * with them (copy what it keeps) before it returns.
      */
-    void receiveNetBufferLists(NetBufferList netBufferLists, int portNumber, int numberOfNetBufferLists,
-                               int receiveFlags);
+    void receiveNetBufferLists(
+            NetBufferList netBufferLists, int portNumber, int numberOfNetBufferLists, int receiveFlags);
 
     /**
      * ProtocolSendNetBufferListsComplete. Runs at IRQL &lt;= DISPATCH_LEVEL. Each NBL carries its

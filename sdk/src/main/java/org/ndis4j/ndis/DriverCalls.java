@@ -6,8 +6,7 @@ import org.ndis4j.kernel.internal.ThreadContext;
 /** How NDIS calls into a driver: with the driver named as the running code, for crash reports. */
 final class DriverCalls {
 
-    private DriverCalls() {
-    }
+    private DriverCalls() {}
 
     static <T> T call(String driver, Supplier<T> handler) {
         ThreadContext ctx = ThreadContext.current();

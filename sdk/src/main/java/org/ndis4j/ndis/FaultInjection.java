@@ -20,8 +20,7 @@ public final class FaultInjection {
     /** Guarded by itself: how many of the next allocations of each kind fail. */
     private final Map<Allocation, Integer> failures = new EnumMap<>(Allocation.class);
 
-    FaultInjection() {
-    }
+    FaultInjection() {}
 
     /** The knobs of {@code kernel}. */
     public static FaultInjection of(Kernel kernel) {

@@ -7,5 +7,4 @@ package org.ndis4j.ndis;
  * @param layer        0 for the module just above the miniport, counting up
  * @param linkState    the link state now
  */
-public record FilterAttachParameters(String miniportName, int layer, NdisLinkState linkState) {
-}
+public record FilterAttachParameters(String miniportName, int layer, NdisLinkState linkState) {}

@@ -16,8 +16,10 @@ public interface FilterDriver<F> {
      * FilterAttach. Runs at PASSIVE_LEVEL. Calls {@code NdisF.setAttributes(ndisFilterHandle, context)}
      * and returns SUCCESS to sit on the adapter; the module starts Paused.
      */
-    NdisStatus attach(NdisFilterModuleHandle ndisFilterHandle, Object filterDriverContext,
-                      FilterAttachParameters attachParameters);
+    NdisStatus attach(
+            NdisFilterModuleHandle ndisFilterHandle,
+            Object filterDriverContext,
+            FilterAttachParameters attachParameters);
 
     /** FilterDetach. Runs at PASSIVE_LEVEL, with the module paused. Frees what attach allocated. */
     void detach(F filterModuleContext);
@@ -45,8 +47,8 @@ public interface FilterDriver<F> {
      * {@code NdisF.sendNetBufferLists}, or set a status and complete it with
      * {@code NdisF.sendNetBufferListsComplete} (a drop).
      */
-    default void sendNetBufferLists(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-                                    int portNumber, int sendFlags) {
+    default void sendNetBufferLists(
+            F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int portNumber, int sendFlags) {
         throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
     }
 
@@ -54,8 +56,8 @@ public interface FilterDriver<F> {
      * FilterSendNetBufferListsComplete (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Keep the NBLs this
      * filter sent (SourceHandle = its module); pass the rest up with {@code NdisF.sendNetBufferListsComplete}.
      */
-    default void sendNetBufferListsComplete(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-                                            int sendCompleteFlags) {
+    default void sendNetBufferListsComplete(
+            F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int sendCompleteFlags) {
         throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
     }
 
@@ -64,8 +66,12 @@ public interface FilterDriver<F> {
      * {@code NdisF.indicateReceiveNetBufferLists}, or drop it: return it with
      * {@code NdisF.returnNetBufferLists} (unless NDIS_RECEIVE_FLAGS_RESOURCES is set).
      */
-    default void receiveNetBufferLists(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-                                       int portNumber, int numberOfNetBufferLists, int receiveFlags) {
+    default void receiveNetBufferLists(
+            F filterModuleContext,
+            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+            int portNumber,
+            int numberOfNetBufferLists,
+            int receiveFlags) {
         throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
     }
 
@@ -73,8 +79,8 @@ public interface FilterDriver<F> {
      * FilterReturnNetBufferLists (optional). Runs at IRQL &lt;= DISPATCH_LEVEL. Keep the NBLs this filter
      * indicated; pass the rest down with {@code NdisF.returnNetBufferLists}.
      */
-    default void returnNetBufferLists(F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-                                      int returnFlags) {
+    default void returnNetBufferLists(
+            F filterModuleContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
         throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
     }
 
@@ -91,8 +97,8 @@ public interface FilterDriver<F> {
      * passed down and that pended has completed; pass the completion up with
      * {@code NdisF.oidRequestComplete}.
      */
-    default void oidRequestComplete(F filterModuleContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest,
-                                    NdisStatus status) {
+    default void oidRequestComplete(
+            F filterModuleContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest, NdisStatus status) {
         throw new UnsupportedOperationException("not overridden: NDIS bypasses this filter");
     }
 }

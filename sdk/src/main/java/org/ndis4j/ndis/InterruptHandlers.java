@@ -40,20 +40,20 @@ public interface InterruptHandlers<C> {
      * or the context given to {@link NdisM#queueDpcEx}. {@code receiveThrottleParameters} carries
      * MaxNblsToIndicate in and MoreNblsPending out; it is valid only during this call.
      */
-    void interruptDpc(C miniportInterruptContext, Object miniportDpcContext,
-                      NdisReceiveThrottleParameters receiveThrottleParameters);
+    void interruptDpc(
+            C miniportInterruptContext,
+            Object miniportDpcContext,
+            NdisReceiveThrottleParameters receiveThrottleParameters);
 
     /**
      * MiniportDisableInterruptEx. Runs at IRQL = DIRQL. Windows calls it only for diagnostics;
      * ndis4j's NDIS does not call it. Default: nothing.
      */
-    default void disableInterruptEx(C miniportInterruptContext) {
-    }
+    default void disableInterruptEx(C miniportInterruptContext) {}
 
     /**
      * MiniportEnableInterruptEx. Runs at IRQL = DIRQL. Windows calls it only for diagnostics;
      * ndis4j's NDIS does not call it. Default: nothing.
      */
-    default void enableInterruptEx(C miniportInterruptContext) {
-    }
+    default void enableInterruptEx(C miniportInterruptContext) {}
 }

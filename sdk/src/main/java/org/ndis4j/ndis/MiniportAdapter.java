@@ -29,6 +29,7 @@ final class MiniportAdapter {
     private final Object indicationOrder = new Object();
     /** Guards every field below. */
     private final Object lock = new Object();
+
     private AdapterState state = AdapterState.Halted;
     private Object context;
     private MiniportAdapterRegistrationAttributes registration;
@@ -40,10 +41,11 @@ final class MiniportAdapter {
     private int workItemReferences;
     /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
     private Scheduler.Waitable pendingCompletion;
+
     private NdisStatus completionStatus;
 
-    MiniportAdapter(NdisMiniportAdapterHandle handle, NdisMiniportDriverHandle driver,
-                    DeviceResources resources, int ifIndex) {
+    MiniportAdapter(
+            NdisMiniportAdapterHandle handle, NdisMiniportDriverHandle driver, DeviceResources resources, int ifIndex) {
         this.handle = handle;
         this.driver = driver;
         this.resources = resources;
@@ -105,7 +107,11 @@ final class MiniportAdapter {
         synchronized (lock) {
             from = state;
             if (!from.canMoveTo(next)) {
-                throw Verifier.violation(kernel, Rule.Adapter_StateTransition, from.ordinal(), next.ordinal(),
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Adapter_StateTransition,
+                        from.ordinal(),
+                        next.ordinal(),
                         handle.name() + ": illegal adapter state transition " + from + " -> " + next);
             }
             state = next;
@@ -116,11 +122,16 @@ final class MiniportAdapter {
     /** MiniportInitializeEx, then Paused; on failure back to Halted and the status is returned. */
     NdisStatus initialize() {
         moveTo(AdapterState.Initializing);
-        NdisStatus status = callDriver(() -> characteristics().initializeEx(handle,
-                new MiniportInitParameters(resources, ifIndex)));
+        NdisStatus status = callDriver(
+                () -> characteristics().initializeEx(handle, new MiniportInitParameters(resources, ifIndex)));
         if (status == null || status == NdisStatus.PENDING) {
-            throw Verifier.violation(kernel, Rule.Init_SetAttributes, 0, 0,
-                    handle.name() + ": MiniportInitializeEx returned " + status + "; it must return success or a failure");
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Init_SetAttributes,
+                    0,
+                    0,
+                    handle.name() + ": MiniportInitializeEx returned " + status
+                            + "; it must return success or a failure");
         }
         if (!status.isSuccess()) {
             Trace.log("%s: MiniportInitializeEx failed with %s", handle.name(), status);
@@ -130,7 +141,11 @@ final class MiniportAdapter {
         }
         synchronized (lock) {
             if (registration == null || general == null) {
-                throw Verifier.violation(kernel, Rule.Init_SetAttributes, registration == null ? 0 : 1, 0,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Init_SetAttributes,
+                        registration == null ? 0 : 1,
+                        0,
                         handle.name() + ": MiniportInitializeEx succeeded without setting "
                                 + (registration == null ? "registration" : "general") + " attributes");
             }
@@ -143,8 +158,8 @@ final class MiniportAdapter {
     NdisStatus restart() {
         moveTo(AdapterState.Restarting);
         armCompletion();
-        NdisStatus status = awaitCompletion(callDriver(() -> characteristics().restart(contextOrFail())),
-                "MiniportRestart");
+        NdisStatus status =
+                awaitCompletion(callDriver(() -> characteristics().restart(contextOrFail())), "MiniportRestart");
         moveTo(status.isSuccess() ? AdapterState.Running : AdapterState.Paused);
         return status;
     }
@@ -154,10 +169,14 @@ final class MiniportAdapter {
         moveTo(AdapterState.Pausing);
         dataPathPausing();
         armCompletion();
-        NdisStatus status = awaitCompletion(callDriver(() -> characteristics().pause(contextOrFail())),
-                "MiniportPause");
+        NdisStatus status =
+                awaitCompletion(callDriver(() -> characteristics().pause(contextOrFail())), "MiniportPause");
         if (!status.isSuccess()) {
-            throw Verifier.violation(kernel, Rule.Adapter_StateTransition, status.code(), 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Adapter_StateTransition,
+                    status.code(),
+                    0,
                     handle.name() + ": MiniportPause returned " + status + "; pause cannot fail");
         }
         dataPathPaused();
@@ -207,7 +226,11 @@ final class MiniportAdapter {
             synchronized (lock) {
                 pendingCompletion = null;
                 if (completionStatus != null) {
-                    throw Verifier.violation(kernel, Rule.Adapter_StateTransition, returned.code(), 0,
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.Adapter_StateTransition,
+                            returned.code(),
+                            0,
                             handle.name() + ": " + handler + " returned " + returned
                                     + " but also called its completion; completion is only for PENDING");
                 }
@@ -246,7 +269,11 @@ final class MiniportAdapter {
         synchronized (lock) {
             done = pendingCompletion;
             if (state != expected || done == null || completionStatus != null) {
-                throw Verifier.violation(kernel, Rule.Adapter_StateTransition, state.ordinal(), expected.ordinal(),
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Adapter_StateTransition,
+                        state.ordinal(),
+                        expected.ordinal(),
                         handle.name() + ": " + function + " called while the adapter is " + state
                                 + (completionStatus != null ? " and already completed" : ""));
             }
@@ -260,27 +287,41 @@ final class MiniportAdapter {
     void setAttributes(MiniportAttributes attributes) {
         synchronized (lock) {
             if (state != AdapterState.Initializing) {
-                throw Verifier.violation(kernel, Rule.Init_SetAttributes, state.ordinal(), 0,
-                        handle.name() + ": NdisMSetMiniportAttributes outside MiniportInitializeEx (adapter is "
-                                + state + ")");
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Init_SetAttributes,
+                        state.ordinal(),
+                        0,
+                        handle.name() + ": NdisMSetMiniportAttributes outside MiniportInitializeEx (adapter is " + state
+                                + ")");
             }
             if (attributes instanceof MiniportAdapterRegistrationAttributes r) {
                 if (registration != null) {
-                    throw Verifier.violation(kernel, Rule.Init_SetAttributes, 0, 0,
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.Init_SetAttributes,
+                            0,
+                            0,
                             handle.name() + ": registration attributes set twice");
                 }
                 registration = r;
                 context = r.miniportAdapterContext();
             } else if (attributes instanceof MiniportAdapterGeneralAttributes g) {
                 if (registration == null) {
-                    throw Verifier.violation(kernel, Rule.Init_SetAttributes, 1, 0,
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.Init_SetAttributes,
+                            1,
+                            0,
                             handle.name() + ": general attributes before registration attributes");
                 }
                 general = g;
                 linkState = g.initialLinkState();
             }
         }
-        Trace.log("%s: NdisMSetMiniportAttributes(%s)", handle.name(), attributes.getClass().getSimpleName());
+        Trace.log(
+                "%s: NdisMSetMiniportAttributes(%s)",
+                handle.name(), attributes.getClass().getSimpleName());
     }
 
     void indicateStatus(NdisStatusIndication indication) {
@@ -293,16 +334,26 @@ final class MiniportAdapter {
 
     private void indicateStatusInOrder(NdisStatusIndication indication) {
         synchronized (lock) {
-            if (registration == null || haltReturned || state == AdapterState.Halted
+            if (registration == null
+                    || haltReturned
+                    || state == AdapterState.Halted
                     || state == AdapterState.Shutdown) {
-                throw Verifier.violation(kernel, Rule.Status_IndicationState, state.ordinal(), haltReturned ? 1 : 0,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Status_IndicationState,
+                        state.ordinal(),
+                        haltReturned ? 1 : 0,
                         handle.name() + ": NdisMIndicateStatusEx(" + indication.statusCode() + ") while the adapter is "
                                 + state + (haltReturned ? " (MiniportHaltEx has returned)" : "")
                                 + (registration == null ? " (no registration attributes yet)" : ""));
             }
             if (indication.statusCode() == NdisStatus.LINK_STATE) {
                 if (!(indication.statusBuffer() instanceof NdisLinkState newState)) {
-                    throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0,
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.Handle_Invalid,
+                            0,
+                            0,
                             "NDIS_STATUS_LINK_STATE needs an NDIS_LINK_STATE buffer, got " + indication.statusBuffer());
                 }
                 if (newState.equals(linkState)) {
@@ -380,11 +431,15 @@ final class MiniportAdapter {
         synchronized (lock) {
             String why = state != AdapterState.Initializing
                     ? "outside MiniportInitializeEx (adapter is " + state + ")"
-                    : registration == null ? "before NdisMSetMiniportAttributes set the registration attributes"
-                    : interrupt != null ? "a second time; the adapter already has " + interrupt.name()
-                    : null;
+                    : registration == null
+                            ? "before NdisMSetMiniportAttributes set the registration attributes"
+                            : interrupt != null ? "a second time; the adapter already has " + interrupt.name() : null;
             if (why != null) {
-                throw Verifier.violation(kernel, Rule.Interrupt_RegisterState, state.ordinal(), interrupt == null ? 0 : 1,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Interrupt_RegisterState,
+                        state.ordinal(),
+                        interrupt == null ? 0 : 1,
                         handle.name() + ": NdisMRegisterInterruptEx " + why);
             }
             interrupt = registered;
@@ -415,7 +470,11 @@ final class MiniportAdapter {
         }
         if (leaked != null) {
             leaked.disconnectLeaked();
-            throw Verifier.violation(kernel, Rule.Interrupt_LeakAtHalt, 1, 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Interrupt_LeakAtHalt,
+                    1,
+                    0,
                     handle.name() + ": interrupt " + leaked.name() + " registered with NdisMRegisterInterruptEx "
                             + "was not deregistered by the end of " + where);
         }
@@ -429,7 +488,6 @@ final class MiniportAdapter {
     OidBroker oidBroker() {
         return oidBroker;
     }
-
 
     // ---- data path -----------------------------------------------------------------------------
 
@@ -471,5 +529,4 @@ final class MiniportAdapter {
     NdisMiniportAdapterHandle handle() {
         return handle;
     }
-
 }

@@ -17,20 +17,40 @@ import java.util.List;
  * @param macOptions             NDIS_MAC_OPTION_* bits (OID_GEN_MAC_OPTIONS); the 9-argument constructor
  *                               uses {@code NdisMacOption.DEFAULT}
  */
-public record MiniportAdapterGeneralAttributes(int mtuSize, long maxLinkSpeed, NdisLinkState initialLinkState,
-                                               int lookaheadSize, byte[] permanentMacAddress,
-                                               byte[] currentMacAddress, int supportedPacketFilters,
-                                               int maxMulticastListSize, List<Integer> supportedOidList,
-                                               int macOptions)
+public record MiniportAdapterGeneralAttributes(
+        int mtuSize,
+        long maxLinkSpeed,
+        NdisLinkState initialLinkState,
+        int lookaheadSize,
+        byte[] permanentMacAddress,
+        byte[] currentMacAddress,
+        int supportedPacketFilters,
+        int maxMulticastListSize,
+        List<Integer> supportedOidList,
+        int macOptions)
         implements MiniportAttributes {
 
     /** The attributes without MacOptions, which default to {@code NdisMacOption.DEFAULT}. */
-    public MiniportAdapterGeneralAttributes(int mtuSize, long maxLinkSpeed, NdisLinkState initialLinkState,
-                                            int lookaheadSize, byte[] permanentMacAddress, byte[] currentMacAddress,
-                                            int supportedPacketFilters, int maxMulticastListSize,
-                                            List<Integer> supportedOidList) {
-        this(mtuSize, maxLinkSpeed, initialLinkState, lookaheadSize, permanentMacAddress, currentMacAddress,
-                supportedPacketFilters, maxMulticastListSize, supportedOidList,
+    public MiniportAdapterGeneralAttributes(
+            int mtuSize,
+            long maxLinkSpeed,
+            NdisLinkState initialLinkState,
+            int lookaheadSize,
+            byte[] permanentMacAddress,
+            byte[] currentMacAddress,
+            int supportedPacketFilters,
+            int maxMulticastListSize,
+            List<Integer> supportedOidList) {
+        this(
+                mtuSize,
+                maxLinkSpeed,
+                initialLinkState,
+                lookaheadSize,
+                permanentMacAddress,
+                currentMacAddress,
+                supportedPacketFilters,
+                maxMulticastListSize,
+                supportedOidList,
                 org.ndis4j.ndis.oid.NdisMacOption.DEFAULT);
     }
 
@@ -38,8 +58,10 @@ public record MiniportAdapterGeneralAttributes(int mtuSize, long maxLinkSpeed, N
         if (initialLinkState == null) {
             throw new IllegalArgumentException("the initial link state is required");
         }
-        if (permanentMacAddress == null || permanentMacAddress.length != 6
-                || currentMacAddress == null || currentMacAddress.length != 6) {
+        if (permanentMacAddress == null
+                || permanentMacAddress.length != 6
+                || currentMacAddress == null
+                || currentMacAddress.length != 6) {
             throw new IllegalArgumentException("MAC addresses are 6 bytes");
         }
         permanentMacAddress = permanentMacAddress.clone();

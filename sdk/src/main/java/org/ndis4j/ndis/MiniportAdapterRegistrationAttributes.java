@@ -8,8 +8,8 @@ package org.ndis4j.ndis;
  * @param checkForHangTimeInSeconds how often NDIS calls MiniportCheckForHangEx (0: default)
  * @param interfaceType            NDIS_INTERFACE_TYPE of the bus
  */
-public record MiniportAdapterRegistrationAttributes(Object miniportAdapterContext, int attributeFlags,
-                                                    int checkForHangTimeInSeconds, InterfaceType interfaceType)
+public record MiniportAdapterRegistrationAttributes(
+        Object miniportAdapterContext, int attributeFlags, int checkForHangTimeInSeconds, InterfaceType interfaceType)
         implements MiniportAttributes {
 
     public static final int NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE = 0x00000001;
@@ -29,8 +29,10 @@ public record MiniportAdapterRegistrationAttributes(Object miniportAdapterContex
 
     /** A bus-master hardware device on PCI with this context. */
     public static MiniportAdapterRegistrationAttributes of(Object context) {
-        return new MiniportAdapterRegistrationAttributes(context,
-                NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE | NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER, 0,
+        return new MiniportAdapterRegistrationAttributes(
+                context,
+                NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE | NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER,
+                0,
                 InterfaceType.NdisInterfacePci);
     }
 }

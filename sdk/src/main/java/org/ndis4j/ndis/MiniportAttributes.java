@@ -5,5 +5,4 @@ package org.ndis4j.ndis;
  * attributes come first (they carry the adapter context), general attributes next.
  */
 public sealed interface MiniportAttributes
-        permits MiniportAdapterRegistrationAttributes, MiniportAdapterGeneralAttributes {
-}
+        permits MiniportAdapterRegistrationAttributes, MiniportAdapterGeneralAttributes {}

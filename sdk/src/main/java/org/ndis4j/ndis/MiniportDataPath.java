@@ -46,6 +46,7 @@ final class MiniportDataPath {
 
     /** Guards every field below; waiters (pause, halt) wait on it. */
     private final Object lock = new Object();
+
     private DataPathUpperEdge upper;
     /** Threads inside MiniportSendNetBufferLists now. */
     private int sendCallsInFlight;
@@ -55,6 +56,7 @@ final class MiniportDataPath {
     private int indicatedOutstanding;
     /** Set when a pause has drained its receives: from then on until the next pause, no indication. */
     private boolean receivesDrained;
+
     private final Set<NetBufferListPool> pools = new LinkedHashSet<>();
 
     MiniportDataPath(MiniportAdapter adapter) {
@@ -83,8 +85,8 @@ final class MiniportDataPath {
     /** NdisSendNetBufferLists from the upper edge. IRQL &lt;= DISPATCH_LEVEL. */
     void sendFromAbove(NetBufferList chain, int portNumber, int sendFlags) {
         Kernel kernel = kernel();
-        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function,
-                "NdisSendNetBufferLists");
+        ThreadContext ctx =
+                Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisSendNetBufferLists");
         NdisMiniportAdapterHandle handle = handle();
         int n = NblOwnership.beginSend(kernel, chain, handle, "NdisSendNetBufferLists");
         AdapterState state;
@@ -100,8 +102,11 @@ final class MiniportDataPath {
         boolean dispatch = ctx.irql() == Irql.DISPATCH_LEVEL;
         if (state != AdapterState.Running) {
             // Paused (or on its way): NDIS completes the sends itself, the miniport never sees them.
-            NblOwnership.completeByNdis(chain, state == AdapterState.Pausing || state == AdapterState.Paused
-                    || state == AdapterState.Restarting ? NdisStatus.PAUSED : NdisStatus.ADAPTER_NOT_READY);
+            NblOwnership.completeByNdis(
+                    chain,
+                    state == AdapterState.Pausing || state == AdapterState.Paused || state == AdapterState.Restarting
+                            ? NdisStatus.PAUSED
+                            : NdisStatus.ADAPTER_NOT_READY);
             if (up != null) {
                 up.sendNetBufferListsComplete(chain, dispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
             }
@@ -125,10 +130,14 @@ final class MiniportDataPath {
     /** NdisMSendNetBufferListsComplete. IRQL &lt;= DISPATCH_LEVEL. */
     void sendComplete(NetBufferList chain, int sendCompleteFlags) {
         Kernel kernel = kernel();
-        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function,
-                "NdisMSendNetBufferListsComplete");
-        checkDispatchFlag(kernel, ctx, sendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL,
-                "NdisMSendNetBufferListsComplete", "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL");
+        ThreadContext ctx = Verifier.irqlAtMost(
+                kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisMSendNetBufferListsComplete");
+        checkDispatchFlag(
+                kernel,
+                ctx,
+                sendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL,
+                "NdisMSendNetBufferListsComplete",
+                "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL");
         int n = NblOwnership.completeSend(kernel, chain, handle(), "NdisMSendNetBufferListsComplete");
         DataPathUpperEdge up;
         synchronized (lock) {
@@ -162,14 +171,22 @@ final class MiniportDataPath {
         Kernel kernel = kernel();
         String function = "NdisMIndicateReceiveNetBufferLists";
         ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
-        checkDispatchFlag(kernel, ctx, receiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL, function,
+        checkDispatchFlag(
+                kernel,
+                ctx,
+                receiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
+                function,
                 "NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL");
         NdisMiniportAdapterHandle handle = handle();
         DataPathUpperEdge up;
         synchronized (lock) {
             AdapterState state = adapter.state();
             if (state != AdapterState.Running && (state != AdapterState.Pausing || receivesDrained)) {
-                throw Verifier.violation(kernel, Rule.Receive_IndicationState, state.ordinal(), 0,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Receive_IndicationState,
+                        state.ordinal(),
+                        0,
                         handle.name() + ": " + function + " while the adapter is " + state
                                 + (state == AdapterState.Pausing ? " and its pause has completed" : "")
                                 + "; a miniport indicates receives only while Running (or Pausing)");
@@ -197,10 +214,11 @@ final class MiniportDataPath {
     /** NdisReturnNetBufferLists from the upper edge: MiniportReturnNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. */
     void returnFromAbove(NetBufferList chain, int returnFlags) {
         Kernel kernel = kernel();
-        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function,
-                "NdisReturnNetBufferLists");
+        ThreadContext ctx = Verifier.irqlAtMost(
+                kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisReturnNetBufferLists");
         int n = NblOwnership.returnIndicated(kernel, chain, handle(), "NdisReturnNetBufferLists");
-        int flags = ctx.irql() == Irql.DISPATCH_LEVEL ? returnFlags | NDIS_RETURN_FLAGS_DISPATCH_LEVEL
+        int flags = ctx.irql() == Irql.DISPATCH_LEVEL
+                ? returnFlags | NDIS_RETURN_FLAGS_DISPATCH_LEVEL
                 : returnFlags & ~NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
         released(n); // the NBLs are the miniport's again the moment NDIS hands them back
         Object context = adapter.context();
@@ -245,10 +263,15 @@ final class MiniportDataPath {
             receivesDrained = true;
         }
         if (sent > 0 || indicated > 0) {
-            throw Verifier.violation(kernel(), Rule.Nbl_OutstandingAtPause, sent, indicated, handle().name()
-                    + ": the pause completed with " + sent + " sent NBL(s) not completed and " + indicated
-                    + " indicated NBL(s) not returned; MiniportPause must complete sends and wait for its "
-                    + "receives to come back before it completes");
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.Nbl_OutstandingAtPause,
+                    sent,
+                    indicated,
+                    handle().name()
+                            + ": the pause completed with " + sent + " sent NBL(s) not completed and " + indicated
+                            + " indicated NBL(s) not returned; MiniportPause must complete sends and wait for its "
+                            + "receives to come back before it completes");
         }
     }
 
@@ -265,14 +288,25 @@ final class MiniportDataPath {
             leaked = new ArrayList<>(pools);
         }
         if (sent > 0 || indicated > 0) {
-            throw Verifier.violation(kernel, Rule.Nbl_OutstandingAtHalt, sent, indicated, handle.name()
-                    + ": MiniportHaltEx returned with " + sent + " sent NBL(s) not completed and " + indicated
-                    + " indicated NBL(s) not returned");
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Nbl_OutstandingAtHalt,
+                    sent,
+                    indicated,
+                    handle.name()
+                            + ": MiniportHaltEx returned with " + sent + " sent NBL(s) not completed and " + indicated
+                            + " indicated NBL(s) not returned");
         }
         if (!leaked.isEmpty()) {
-            throw Verifier.violation(kernel, Rule.NblPool_Leak, leaked.size(), 0, handle.name() + ": "
-                    + leaked.size() + " NBL pool(s) allocated with the adapter handle were not freed by the end of "
-                    + "MiniportHaltEx: " + leaked);
+            throw Verifier.violation(
+                    kernel,
+                    Rule.NblPool_Leak,
+                    leaked.size(),
+                    0,
+                    handle.name() + ": "
+                            + leaked.size()
+                            + " NBL pool(s) allocated with the adapter handle were not freed by the end of "
+                            + "MiniportHaltEx: " + leaked);
         }
     }
 
@@ -320,8 +354,12 @@ final class MiniportDataPath {
     /** A *_DISPATCH_LEVEL flag says the caller runs at DISPATCH_LEVEL; it must be true. */
     static void checkDispatchFlag(Kernel kernel, ThreadContext ctx, int flag, String function, String flagName) {
         if (flag != 0 && ctx.irql() != Irql.DISPATCH_LEVEL) {
-            throw Verifier.violation(kernel, Rule.Irql_SendRcv_Function, ctx.irql().level(),
-                    Irql.DISPATCH_LEVEL.level(), function + " with " + flagName + " called at " + ctx.irql()
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Irql_SendRcv_Function,
+                    ctx.irql().level(),
+                    Irql.DISPATCH_LEVEL.level(),
+                    function + " with " + flagName + " called at " + ctx.irql()
                             + "; the flag says the caller runs at DISPATCH_LEVEL");
         }
     }

@@ -36,12 +36,10 @@ public interface MiniportDriver<A> {
     }
 
     /** MiniportShutdownEx. Runs at PASSIVE_LEVEL (or HIGH_LEVEL on a bug check in Windows). */
-    default void shutdownEx(A adapterContext) {
-    }
+    default void shutdownEx(A adapterContext) {}
 
     /** MiniportDriverUnload. Runs at PASSIVE_LEVEL after every adapter was halted. */
-    default void unload(DriverObject driverObject) {
-    }
+    default void unload(DriverObject driverObject) {}
 
     // ---- interrupts ----------------------------------------------------------------------------
 
@@ -66,8 +64,7 @@ public interface MiniportDriver<A> {
      * NDIS_STATUS_REQUEST_ABORTED ({@code NdisM.oidRequestComplete}); if it already completed, nothing.
      * Default: nothing (the request completes normally).
      */
-    default void cancelOidRequest(A adapterContext, Object requestId) {
-    }
+    default void cancelOidRequest(A adapterContext, Object requestId) {}
 
     // ---- data path -----------------------------------------------------------------------------
 
@@ -78,8 +75,10 @@ public interface MiniportDriver<A> {
      * calls it only while the adapter is Running. The default refuses: a miniport that is sent to
      * must implement it.
      */
-    default void sendNetBufferLists(A adapterContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int portNumber, int sendFlags) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not implement MiniportSendNetBufferLists");
+    default void sendNetBufferLists(
+            A adapterContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int portNumber, int sendFlags) {
+        throw new UnsupportedOperationException(
+                getClass().getName() + " does not implement MiniportSendNetBufferLists");
     }
 
     /**
@@ -87,8 +86,10 @@ public interface MiniportDriver<A> {
      * NDIS gives back NBLs the miniport indicated without NDIS_RECEIVE_FLAGS_RESOURCES; the miniport
      * owns them again (to re-indicate or free). A miniport that indicates must implement it.
      */
-    default void returnNetBufferLists(A adapterContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not implement MiniportReturnNetBufferLists");
+    default void returnNetBufferLists(
+            A adapterContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
+        throw new UnsupportedOperationException(
+                getClass().getName() + " does not implement MiniportReturnNetBufferLists");
     }
 
     /**
@@ -96,6 +97,5 @@ public interface MiniportDriver<A> {
      * NDIS_STATUS_REQUEST_ABORTED) the sends it still queues whose cancel id matches
      * {@code cancelId}. The default does nothing (nothing queued).
      */
-    default void cancelSend(A adapterContext, long cancelId) {
-    }
+    default void cancelSend(A adapterContext, long cancelId) {}
 }

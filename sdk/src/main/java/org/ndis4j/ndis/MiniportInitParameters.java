@@ -8,5 +8,4 @@ import org.ndis4j.hw.DeviceResources;
  * @param allocatedResources the device's translated resources: registers, bus memory, interrupt line
  * @param ifIndex            the interface index NDIS assigned
  */
-public record MiniportInitParameters(DeviceResources allocatedResources, int ifIndex) {
-}
+public record MiniportInitParameters(DeviceResources allocatedResources, int ifIndex) {}

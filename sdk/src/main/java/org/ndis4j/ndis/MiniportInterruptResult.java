@@ -13,8 +13,8 @@ package org.ndis4j.ndis;
  * @param targetProcessors         KAFFINITY of processors to queue the DPC on when
  *                                 {@code queueDefaultInterruptDpc} is false
  */
-public record MiniportInterruptResult(boolean interruptRecognized, boolean queueDefaultInterruptDpc,
-                                      long targetProcessors) {
+public record MiniportInterruptResult(
+        boolean interruptRecognized, boolean queueDefaultInterruptDpc, long targetProcessors) {
 
     /** Not this device's interrupt (a shared line, or a spurious raise); no DPC. */
     public static final MiniportInterruptResult NOT_RECOGNIZED = new MiniportInterruptResult(false, false, 0);

@@ -13,8 +13,7 @@ import org.ndis4j.verifier.Verifier;
  */
 public final class Ndis {
 
-    private Ndis() {
-    }
+    private Ndis() {}
 
     // ---- I/O work items ---------------------------------------------------------------------
 
@@ -29,13 +28,23 @@ public final class Ndis {
         MiniportAdapter adapter = null;
         switch (ndisObjectHandle.kind()) {
             case MINIPORT_ADAPTER -> adapter = ((NdisMiniportAdapterHandle) ndisObjectHandle).adapter();
-            case MINIPORT_DRIVER, FILTER_MODULE, DEVICE -> { }
-            case PROTOCOL_DRIVER, PROTOCOL_BINDING -> throw Verifier.violation(kernel, Rule.IoWorkItem_HandleKind,
-                    ndisObjectHandle.kind().ordinal(), 0, "NdisAllocateIoWorkItem with a protocol handle ("
-                            + ndisObjectHandle + "): a protocol driver has no device object to hold alive");
-            default -> throw Verifier.violation(kernel, Rule.IoWorkItem_HandleKind, ndisObjectHandle.kind().ordinal(),
-                    0, "NdisAllocateIoWorkItem with a " + ndisObjectHandle.kind() + " handle (" + ndisObjectHandle
-                            + "); it takes a miniport adapter, miniport driver, filter module or device handle");
+            case MINIPORT_DRIVER, FILTER_MODULE, DEVICE -> {}
+            case PROTOCOL_DRIVER, PROTOCOL_BINDING ->
+                throw Verifier.violation(
+                        kernel,
+                        Rule.IoWorkItem_HandleKind,
+                        ndisObjectHandle.kind().ordinal(),
+                        0,
+                        "NdisAllocateIoWorkItem with a protocol handle (" + ndisObjectHandle
+                                + "): a protocol driver has no device object to hold alive");
+            default ->
+                throw Verifier.violation(
+                        kernel,
+                        Rule.IoWorkItem_HandleKind,
+                        ndisObjectHandle.kind().ordinal(),
+                        0,
+                        "NdisAllocateIoWorkItem with a " + ndisObjectHandle.kind() + " handle (" + ndisObjectHandle
+                                + "); it takes a miniport adapter, miniport driver, filter module or device handle");
         }
         if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.IO_WORK_ITEM)) {
             Trace.log("NdisAllocateIoWorkItem(%s) -> NULL (fault injection)", ndisObjectHandle.name());
@@ -53,8 +62,8 @@ public final class Ndis {
      * CriticalWorkQueue worker thread as {@code routine.run(workItemContext, item)}. Queuing an item
      * that is queued and has not started is rule IoWorkItem_DoubleQueue.
      */
-    public static <C> void queueIoWorkItem(NdisIoWorkItem ndisIoWorkItemHandle, IoWorkItemRoutine<C> routine,
-                                           C workItemContext) {
+    public static <C> void queueIoWorkItem(
+            NdisIoWorkItem ndisIoWorkItemHandle, IoWorkItemRoutine<C> routine, C workItemContext) {
         Kernel kernel = kernelOf(ndisIoWorkItemHandle, "NdisQueueIoWorkItem");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisQueueIoWorkItem");
         ndisIoWorkItemHandle.queue(routine, workItemContext);
@@ -76,8 +85,8 @@ public final class Ndis {
      * NdisAllocateTimerObject. IRQL = PASSIVE_LEVEL. The timer function runs at DISPATCH_LEVEL with
      * {@code functionContext} (or the context given to {@link #setTimerObject}). Null on failure.
      */
-    public static <C> NdisTimer allocateTimerObject(NdisHandle ndisHandle, NdisTimerFunction<C> timerFunction,
-                                                    C functionContext) {
+    public static <C> NdisTimer allocateTimerObject(
+            NdisHandle ndisHandle, NdisTimerFunction<C> timerFunction, C functionContext) {
         Kernel kernel = kernelOf(ndisHandle, "NdisAllocateTimerObject");
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Timer_Function, "NdisAllocateTimerObject");
         if (timerFunction == null) {
@@ -100,8 +109,8 @@ public final class Ndis {
      * {@code functionContext} replaces the allocation context when not null. Returns true when the
      * timer was already set.
      */
-    public static boolean setTimerObject(NdisTimer timerObject, long dueTime, int millisecondsPeriod,
-                                         Object functionContext) {
+    public static boolean setTimerObject(
+            NdisTimer timerObject, long dueTime, int millisecondsPeriod, Object functionContext) {
         Kernel kernel = kernelOf(timerObject, "NdisSetTimerObject");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisSetTimerObject");
         return timerObject.set(dueTime, millisecondsPeriod, functionContext);
@@ -317,22 +326,37 @@ public final class Ndis {
      * allocated with the adapter handle must be freed by the end of MiniportHaltEx (NblPool_Leak).
      * Returns null when the parameters are unusable (as NDIS does).
      */
-    public static org.ndis4j.ndis.nbl.NetBufferListPool allocateNetBufferListPool(NdisHandle ndisHandle,
-                                                             org.ndis4j.ndis.nbl.NetBufferListPoolParameters parameters) {
+    public static org.ndis4j.ndis.nbl.NetBufferListPool allocateNetBufferListPool(
+            NdisHandle ndisHandle, org.ndis4j.ndis.nbl.NetBufferListPoolParameters parameters) {
         Kernel kernel = kernelOf(ndisHandle, "NdisAllocateNetBufferListPool");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisAllocateNetBufferListPool");
         switch (ndisHandle.kind()) {
-            case MINIPORT_ADAPTER, MINIPORT_DRIVER, FILTER_DRIVER, FILTER_MODULE, PROTOCOL_DRIVER, PROTOCOL_BINDING -> { }
-            default -> throw Verifier.violation(kernel, Rule.Handle_Invalid, ndisHandle.kind().ordinal(), 0,
-                    "NdisAllocateNetBufferListPool with a " + ndisHandle.kind() + " handle (" + ndisHandle
-                            + "); it takes a miniport, filter or protocol handle");
+            case MINIPORT_ADAPTER,
+                    MINIPORT_DRIVER,
+                    FILTER_DRIVER,
+                    FILTER_MODULE,
+                    PROTOCOL_DRIVER,
+                    PROTOCOL_BINDING -> {}
+            default ->
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Handle_Invalid,
+                        ndisHandle.kind().ordinal(),
+                        0,
+                        "NdisAllocateNetBufferListPool with a " + ndisHandle.kind() + " handle (" + ndisHandle
+                                + "); it takes a miniport, filter or protocol handle");
         }
-        if (parameters == null || parameters.contextSize() < 0 || parameters.dataSize() < 0
+        if (parameters == null
+                || parameters.contextSize() < 0
+                || parameters.dataSize() < 0
                 || (parameters.dataSize() > 0 && !parameters.allocateNetBuffer())) {
-            Trace.log("NdisAllocateNetBufferListPool(%s, %s) -> NULL (invalid parameters)", ndisHandle.name(), parameters);
+            Trace.log(
+                    "NdisAllocateNetBufferListPool(%s, %s) -> NULL (invalid parameters)",
+                    ndisHandle.name(), parameters);
             return null;
         }
-        org.ndis4j.ndis.nbl.NetBufferListPool pool = org.ndis4j.ndis.nbl.NetBufferListPool.create(ndisHandle, parameters);
+        org.ndis4j.ndis.nbl.NetBufferListPool pool =
+                org.ndis4j.ndis.nbl.NetBufferListPool.create(ndisHandle, parameters);
         if (ndisHandle instanceof NdisMiniportAdapterHandle a) {
             a.adapter().dataPath().poolAllocated(pool);
         }
@@ -358,8 +382,8 @@ public final class Ndis {
      * NBL has one NET_BUFFER spanning the pool's DataSize buffer (length DataSize); otherwise none.
      * {@code contextSize} and {@code contextBackFill} are checked and recorded only.
      */
-    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferList(org.ndis4j.ndis.nbl.NetBufferListPool poolHandle, int contextSize,
-                                                      int contextBackFill) {
+    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferList(
+            org.ndis4j.ndis.nbl.NetBufferListPool poolHandle, int contextSize, int contextBackFill) {
         Kernel kernel = kernelOf(poolHandle, "NdisAllocateNetBufferList");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisAllocateNetBufferList");
         checkContext(kernel, contextSize, contextBackFill, "NdisAllocateNetBufferList");
@@ -372,24 +396,40 @@ public final class Ndis {
      * offset and length); its reference passes to the NET_BUFFER, and NdisFreeNetBufferList releases
      * it. The frame is {@code dataLength} bytes at absolute index {@code dataOffset}.
      */
-    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferAndNetBufferList(org.ndis4j.ndis.nbl.NetBufferListPool poolHandle, int contextSize,
-                                                                  int contextBackFill, io.netty.buffer.ByteBuf mdlChain,
-                                                                  int dataOffset, int dataLength) {
+    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferAndNetBufferList(
+            org.ndis4j.ndis.nbl.NetBufferListPool poolHandle,
+            int contextSize,
+            int contextBackFill,
+            io.netty.buffer.ByteBuf mdlChain,
+            int dataOffset,
+            int dataLength) {
         String function = "NdisAllocateNetBufferAndNetBufferList";
         Kernel kernel = kernelOf(poolHandle, function);
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, function);
         checkContext(kernel, contextSize, contextBackFill, function);
         if (!poolHandle.parameters().allocateNetBuffer()) {
-            throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, 0, 0, function + " on " + poolHandle.name()
-                    + ", which was allocated without fAllocateNetBuffer");
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Nbl_InvalidParameter,
+                    0,
+                    0,
+                    function + " on " + poolHandle.name() + ", which was allocated without fAllocateNetBuffer");
         }
         int capacity = mdlChain == null ? 0 : mdlChain.capacity();
-        if (dataOffset < 0 || dataLength < 0 || (long) dataOffset + dataLength > capacity
+        if (dataOffset < 0
+                || dataLength < 0
+                || (long) dataOffset + dataLength > capacity
                 || (mdlChain != null && mdlChain.refCnt() == 0)) {
-            throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, dataOffset, dataLength, function
-                    + ": DataOffset " + dataOffset + " and DataLength " + dataLength + " do not fit the "
-                    + (mdlChain == null ? "NULL MDL chain" : mdlChain.refCnt() == 0 ? "released ByteBuf"
-                    : capacity + "-byte MDL chain"));
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Nbl_InvalidParameter,
+                    dataOffset,
+                    dataLength,
+                    function
+                            + ": DataOffset " + dataOffset + " and DataLength " + dataLength + " do not fit the "
+                            + (mdlChain == null
+                                    ? "NULL MDL chain"
+                                    : mdlChain.refCnt() == 0 ? "released ByteBuf" : capacity + "-byte MDL chain"));
         }
         return poolHandle.allocate(true, mdlChain, dataOffset, dataLength, function);
     }
@@ -410,7 +450,8 @@ public final class Ndis {
     }
 
     /** NdisGetPoolFromNetBufferList. Any IRQL. */
-    public static org.ndis4j.ndis.nbl.NetBufferListPool getPoolFromNetBufferList(org.ndis4j.ndis.nbl.NetBufferList netBufferList) {
+    public static org.ndis4j.ndis.nbl.NetBufferListPool getPoolFromNetBufferList(
+            org.ndis4j.ndis.nbl.NetBufferList netBufferList) {
         return netBufferList.pool();
     }
 
@@ -419,14 +460,20 @@ public final class Ndis {
      * cancel ids it sets with {@link NetBufferList#setCancelId(long)}.
      */
     public static int generatePartialCancelId() {
-        return org.ndis4j.ndis.nbl.NblRegistry.of(currentKernel("NdisGeneratePartialCancelId")).generatePartialCancelId();
+        return org.ndis4j.ndis.nbl.NblRegistry.of(currentKernel("NdisGeneratePartialCancelId"))
+                .generatePartialCancelId();
     }
 
     private static void checkContext(Kernel kernel, int contextSize, int contextBackFill, String function) {
         if (contextSize < 0 || contextBackFill < 0 || contextBackFill > contextSize) {
-            throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, contextSize, contextBackFill, function
-                    + ": ContextSize " + contextSize + " and ContextBackFill " + contextBackFill
-                    + " must be non-negative with ContextBackFill <= ContextSize");
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Nbl_InvalidParameter,
+                    contextSize,
+                    contextBackFill,
+                    function
+                            + ": ContextSize " + contextSize + " and ContextBackFill " + contextBackFill
+                            + " must be non-negative with ContextBackFill <= ContextSize");
         }
     }
 
@@ -437,12 +484,12 @@ public final class Ndis {
      * running adapter, and for every adapter added later. The kernel argument stands for the driver
      * image the protocol lives in (C needs none: there is one kernel).
      */
-    public static <P> NdisProtocolDriverHandle registerProtocolDriver(Kernel kernel, Object protocolDriverContext,
-                                                                      String name,
-                                                                      ProtocolDriver<P> protocolCharacteristics) {
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisRegisterProtocolDriver");
-        NdisProtocolDriverHandle handle = new NdisProtocolDriverHandle(kernel, name, protocolDriverContext,
-                protocolCharacteristics);
+    public static <P> NdisProtocolDriverHandle registerProtocolDriver(
+            Kernel kernel, Object protocolDriverContext, String name, ProtocolDriver<P> protocolCharacteristics) {
+        Verifier.irqlEquals(
+                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisRegisterProtocolDriver");
+        NdisProtocolDriverHandle handle =
+                new NdisProtocolDriverHandle(kernel, name, protocolDriverContext, protocolCharacteristics);
         NdisLibrary.of(kernel).registered(handle);
         if (protocolCharacteristics != null) {
             PnpManager.of(kernel).protocolRegistered(handle);
@@ -453,7 +500,8 @@ public final class Ndis {
     /** NdisDeregisterProtocolDriver. IRQL = PASSIVE_LEVEL. Unbinds the protocol from every adapter first. */
     public static void deregisterProtocolDriver(NdisProtocolDriverHandle ndisProtocolHandle) {
         Kernel kernel = kernelOf(ndisProtocolHandle, "NdisDeregisterProtocolDriver");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisDeregisterProtocolDriver");
+        Verifier.irqlEquals(
+                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisDeregisterProtocolDriver");
         PnpManager.of(kernel).protocolDeregistered(ndisProtocolHandle);
         NdisLibrary.of(kernel).deregistered(ndisProtocolHandle);
     }
@@ -463,13 +511,13 @@ public final class Ndis {
      * {@code bindContext} for the protocol and returns the binding handle (the open completes
      * synchronously in ndis4j).
      */
-    public static NdisBindingHandle openAdapterEx(NdisProtocolDriverHandle ndisProtocolHandle,
-                                                  Object protocolBindingContext, NdisBindContext bindContext) {
+    public static NdisBindingHandle openAdapterEx(
+            NdisProtocolDriverHandle ndisProtocolHandle, Object protocolBindingContext, NdisBindContext bindContext) {
         Kernel kernel = kernelOf(ndisProtocolHandle, "NdisOpenAdapterEx");
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisOpenAdapterEx");
         if (bindContext == null || bindContext.protocol != ndisProtocolHandle) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0,
-                    "NdisOpenAdapterEx with a bind context of another protocol");
+            throw Verifier.violation(
+                    kernel, Rule.Handle_Invalid, 0, 0, "NdisOpenAdapterEx with a bind context of another protocol");
         }
         return bindContext.stack.open(bindContext, protocolBindingContext);
     }
@@ -479,11 +527,16 @@ public final class Ndis {
      * filters' FilterOidRequest handlers to the miniport (or NDIS answers it). Returns the final
      * status, or PENDING and later calls ProtocolOidRequestComplete.
      */
-    public static NdisStatus oidRequest(NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
+    public static NdisStatus oidRequest(
+            NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
         Kernel kernel = kernelOf(ndisBindingHandle, "NdisOidRequest");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisOidRequest");
         if (ndisBindingHandle.isClosed()) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, 4, 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Handle_Invalid,
+                    4,
+                    0,
                     "NdisOidRequest on a closed binding (" + ndisBindingHandle.name() + ")");
         }
         return ndisBindingHandle.stack.oids().fromProtocol(ndisBindingHandle, oidRequest);
@@ -495,14 +548,22 @@ public final class Ndis {
      * down through the filters to the miniport; each NBL comes back once through
      * ProtocolSendNetBufferListsComplete with its final status.
      */
-    public static void sendNetBufferLists(NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-                                          int portNumber, int sendFlags) {
+    public static void sendNetBufferLists(
+            NdisBindingHandle ndisBindingHandle,
+            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+            int portNumber,
+            int sendFlags) {
         Kernel kernel = openBinding(ndisBindingHandle, "NdisSendNetBufferLists");
         for (org.ndis4j.ndis.nbl.NetBufferList nbl = netBufferLists; nbl != null; nbl = nbl.next()) {
             if (nbl.sourceHandle() != ndisBindingHandle) {
-                throw Verifier.violation(kernel, Rule.Send_SourceHandle, 0, 0, ndisBindingHandle.name()
-                        + ": NdisSendNetBufferLists with an NBL whose SourceHandle is " + nbl.sourceHandle()
-                        + ", not the binding handle");
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Send_SourceHandle,
+                        0,
+                        0,
+                        ndisBindingHandle.name()
+                                + ": NdisSendNetBufferLists with an NBL whose SourceHandle is " + nbl.sourceHandle()
+                                + ", not the binding handle");
             }
         }
         AdapterStack stack = ndisBindingHandle.stack;
@@ -510,8 +571,8 @@ public final class Ndis {
     }
 
     /** NdisReturnNetBufferLists: gives indicated NBLs back. IRQL &lt;= DISPATCH_LEVEL. */
-    public static void returnNetBufferLists(NdisBindingHandle ndisBindingHandle,
-                                            org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
+    public static void returnNetBufferLists(
+            NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
         openBinding(ndisBindingHandle, "NdisReturnNetBufferLists");
         AdapterStack stack = ndisBindingHandle.stack;
         stack.data().returnBelow(stack.filters().size(), netBufferLists, returnFlags);
@@ -527,8 +588,8 @@ public final class Ndis {
         Kernel kernel = kernelOf(binding, function);
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
         if (binding.isClosed()) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, 4, 0,
-                    function + " on a closed binding (" + binding.name() + ")");
+            throw Verifier.violation(
+                    kernel, Rule.Handle_Invalid, 4, 0, function + " on a closed binding (" + binding.name() + ")");
         }
         return kernel;
     }
@@ -540,5 +601,4 @@ public final class Ndis {
         ndisBindingHandle.stack.close(ndisBindingHandle);
         return NdisStatus.SUCCESS;
     }
-
 }

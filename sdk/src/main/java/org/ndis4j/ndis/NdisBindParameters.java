@@ -9,8 +9,8 @@ package org.ndis4j.ndis;
  * @param currentMacAddress its MAC address
  * @param linkState         the link state now
  */
-public record NdisBindParameters(String adapterName, int ifIndex, int mtuSize, byte[] currentMacAddress,
-                                 NdisLinkState linkState) {
+public record NdisBindParameters(
+        String adapterName, int ifIndex, int mtuSize, byte[] currentMacAddress, NdisLinkState linkState) {
 
     public NdisBindParameters {
         currentMacAddress = currentMacAddress.clone();

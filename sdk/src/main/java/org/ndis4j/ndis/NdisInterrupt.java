@@ -81,6 +81,7 @@ public final class NdisInterrupt extends NdisHandle {
             serviceInterrupt();
         }
     };
+
     private volatile int state = CONNECTED;
     private volatile boolean deregistrationWaiting;
 
@@ -90,8 +91,11 @@ public final class NdisInterrupt extends NdisHandle {
     private final AtomicLong dpcRuns = new AtomicLong();
 
     @SuppressWarnings("unchecked")
-    <C> NdisInterrupt(NdisMiniportAdapterHandle adapterHandle, InterruptLine line, C interruptContext,
-                      InterruptHandlers<C> handlers) {
+    <C> NdisInterrupt(
+            NdisMiniportAdapterHandle adapterHandle,
+            InterruptLine line,
+            C interruptContext,
+            InterruptHandlers<C> handlers) {
         super(adapterHandle.kernel(), HandleKind.INTERRUPT, adapterHandle.name() + "/interrupt");
         this.adapterHandle = adapterHandle;
         this.line = line;
@@ -104,7 +108,9 @@ public final class NdisInterrupt extends NdisHandle {
         for (int cpu = 0; cpu < processors; cpu++) {
             dpcs[cpu] = kernel.initializeDpc(
                     (KDpc dpc, Integer target, Object miniportDpcContext, Object unused) ->
-                            runDpc(target, miniportDpcContext), cpu, adapterHandle.driverName());
+                            runDpc(target, miniportDpcContext),
+                    cpu,
+                    adapterHandle.driverName());
             dpcs[cpu].setTargetProcessor(cpu);
             throttles[cpu] = new NdisReceiveThrottleParameters();
         }
@@ -171,7 +177,11 @@ public final class NdisInterrupt extends NdisHandle {
         Kernel kernel = kernel();
         synchronized (drained) {
             if (state != CONNECTED) {
-                throw Verifier.violation(kernel, Rule.Interrupt_UseAfterDeregister, state, CONNECTED,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Interrupt_UseAfterDeregister,
+                        state,
+                        CONNECTED,
                         "NdisMDeregisterInterruptEx on an interrupt that was already deregistered (" + name() + ")");
             }
             state = DEREGISTERING;
@@ -186,8 +196,8 @@ public final class NdisInterrupt extends NdisHandle {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while NdisMDeregisterInterruptEx waits for "
-                        + name() + "'s ISRs and DPCs", e);
+                throw new IllegalStateException(
+                        "interrupted while NdisMDeregisterInterruptEx waits for " + name() + "'s ISRs and DPCs", e);
             } finally {
                 deregistrationWaiting = false;
             }
@@ -208,8 +218,13 @@ public final class NdisInterrupt extends NdisHandle {
         checkUsable("NdisMQueueDpcEx", messageId);
         int processors = dpcs.length;
         if (processors < 64 && (targetProcessors >>> processors) != 0) {
-            throw Verifier.violation(kernel, Rule.Interrupt_InvalidParameter, targetProcessors, processors,
-                    String.format("NdisMQueueDpcEx with TargetProcessors 0x%X: the machine has only %d processor(s)",
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Interrupt_InvalidParameter,
+                    targetProcessors,
+                    processors,
+                    String.format(
+                            "NdisMQueueDpcEx with TargetProcessors 0x%X: the machine has only %d processor(s)",
                             targetProcessors, processors));
         }
         long queued = 0;
@@ -226,11 +241,19 @@ public final class NdisInterrupt extends NdisHandle {
         Kernel kernel = kernel();
         checkUsable("NdisMSynchronizeWithInterruptEx", messageId);
         if (function == null) {
-            throw Verifier.violation(kernel, Rule.Interrupt_InvalidParameter, 0, 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Interrupt_InvalidParameter,
+                    0,
+                    0,
                     "NdisMSynchronizeWithInterruptEx without a synchronize function (" + name() + ")");
         }
         if (interruptLock.isHeldByCurrentThread()) {
-            throw Verifier.violation(kernel, Rule.Interrupt_InvalidParameter, 1, 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Interrupt_InvalidParameter,
+                    1,
+                    0,
                     "NdisMSynchronizeWithInterruptEx from inside " + name() + "'s own MiniportInterrupt or "
                             + "synchronize function: it already holds the interrupt lock (a real processor deadlocks)");
         }
@@ -249,13 +272,21 @@ public final class NdisInterrupt extends NdisHandle {
 
     private void checkUsable(String function, int messageId) {
         if (state == DEREGISTERED) {
-            throw Verifier.violation(kernel(), Rule.Interrupt_UseAfterDeregister, state, CONNECTED,
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.Interrupt_UseAfterDeregister,
+                    state,
+                    CONNECTED,
                     function + " on an interrupt that was deregistered (" + name() + ")");
         }
         if (messageId != 0) {
-            throw Verifier.violation(kernel(), Rule.Interrupt_InvalidParameter, messageId, 0,
-                    function + " with MessageId " + messageId + " on a line-based interrupt; it must be 0 ("
-                            + name() + ")");
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.Interrupt_InvalidParameter,
+                    messageId,
+                    0,
+                    function + " with MessageId " + messageId + " on a line-based interrupt; it must be 0 (" + name()
+                            + ")");
         }
     }
 
@@ -290,7 +321,11 @@ public final class NdisInterrupt extends NdisHandle {
                 interruptLock.unlock();
             }
             if (result == null) {
-                throw Verifier.violation(kernel(), Rule.Interrupt_InvalidParameter, 2, 0,
+                throw Verifier.violation(
+                        kernel(),
+                        Rule.Interrupt_InvalidParameter,
+                        2,
+                        0,
                         "MiniportInterrupt of " + name() + " returned null; return a MiniportInterruptResult "
                                 + "(e.g. NOT_RECOGNIZED)");
             }

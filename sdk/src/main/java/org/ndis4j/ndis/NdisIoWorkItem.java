@@ -31,6 +31,7 @@ public final class NdisIoWorkItem extends NdisHandle {
     private final AtomicInteger state = new AtomicInteger(IDLE);
     /** Set by queue before the item is handed to a worker; read by that worker. */
     private IoWorkItemRoutine<Object> routine;
+
     private Object context;
     /** The item's queue entry, made once: queuing a work item allocates nothing. */
     private final WorkerTask runner = new WorkerTask() {
@@ -77,11 +78,19 @@ public final class NdisIoWorkItem extends NdisHandle {
         }
         int seen = state.get();
         if (seen == FREED) {
-            throw Verifier.violation(kernel, Rule.IoWorkItem_UseAfterFree, seen, IDLE,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.IoWorkItem_UseAfterFree,
+                    seen,
+                    IDLE,
                     "NdisQueueIoWorkItem on a work item that was freed (" + name() + ")");
         }
         if (seen == QUEUED || !state.compareAndSet(IDLE, QUEUED)) {
-            throw Verifier.violation(kernel, Rule.IoWorkItem_DoubleQueue, state.get(), IDLE,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.IoWorkItem_DoubleQueue,
+                    state.get(),
+                    IDLE,
                     "NdisQueueIoWorkItem on a work item that is already queued (" + name() + ")");
         }
         routine = (IoWorkItemRoutine<Object>) newRoutine;
@@ -96,11 +105,19 @@ public final class NdisIoWorkItem extends NdisHandle {
         Kernel kernel = kernel();
         int seen = state.get();
         if (seen == QUEUED) {
-            throw Verifier.violation(kernel, Rule.IoWorkItem_FreeWhileQueued, seen, IDLE,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.IoWorkItem_FreeWhileQueued,
+                    seen,
+                    IDLE,
                     "NdisFreeIoWorkItem on a work item that is queued and has not run (" + name() + ")");
         }
         if (seen == FREED || !state.compareAndSet(IDLE, FREED)) {
-            throw Verifier.violation(kernel, Rule.IoWorkItem_UseAfterFree, state.get(), IDLE,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.IoWorkItem_UseAfterFree,
+                    state.get(),
+                    IDLE,
                     "NdisFreeIoWorkItem on a work item that was already freed (" + name() + ")");
         }
         if (adapter != null) {

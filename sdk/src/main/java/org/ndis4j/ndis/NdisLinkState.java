@@ -8,8 +8,8 @@ package org.ndis4j.ndis;
  * @param xmitLinkSpeed     bits per second, or {@link #UNKNOWN_SPEED}
  * @param rcvLinkSpeed      bits per second, or {@link #UNKNOWN_SPEED}
  */
-public record NdisLinkState(MediaConnectState mediaConnectState, MediaDuplexState mediaDuplexState,
-                            long xmitLinkSpeed, long rcvLinkSpeed) {
+public record NdisLinkState(
+        MediaConnectState mediaConnectState, MediaDuplexState mediaDuplexState, long xmitLinkSpeed, long rcvLinkSpeed) {
 
     /** NDIS_LINK_SPEED_UNKNOWN. */
     public static final long UNKNOWN_SPEED = -1L;
@@ -22,14 +22,20 @@ public record NdisLinkState(MediaConnectState mediaConnectState, MediaDuplexStat
 
     /** Connected, full duplex, at {@code bitsPerSecond} both ways. */
     public static NdisLinkState connected(long bitsPerSecond) {
-        return new NdisLinkState(MediaConnectState.MediaConnectStateConnected,
-                MediaDuplexState.MediaDuplexStateFull, bitsPerSecond, bitsPerSecond);
+        return new NdisLinkState(
+                MediaConnectState.MediaConnectStateConnected,
+                MediaDuplexState.MediaDuplexStateFull,
+                bitsPerSecond,
+                bitsPerSecond);
     }
 
     /** Disconnected, speeds unknown. */
     public static NdisLinkState disconnected() {
-        return new NdisLinkState(MediaConnectState.MediaConnectStateDisconnected,
-                MediaDuplexState.MediaDuplexStateUnknown, UNKNOWN_SPEED, UNKNOWN_SPEED);
+        return new NdisLinkState(
+                MediaConnectState.MediaConnectStateDisconnected,
+                MediaDuplexState.MediaDuplexStateUnknown,
+                UNKNOWN_SPEED,
+                UNKNOWN_SPEED);
     }
 
     public boolean isConnected() {

@@ -2,34 +2,40 @@ package org.ndis4j.ndis;
 
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
 /** The NdisMXxx functions a miniport calls ({@code NdisMRegisterMiniportDriver} → {@code NdisM.registerMiniportDriver}). */
 public final class NdisM {
 
-    private NdisM() {
-    }
+    private NdisM() {}
 
     /**
      * NdisMRegisterMiniportDriver, from DriverEntry. IRQL = PASSIVE_LEVEL. Returns the driver
      * handle; the characteristics are the driver's handlers.
      */
-    public static <A> NdisMiniportDriverHandle registerMiniportDriver(DriverObject driverObject, String registryPath,
-                                                                      Object miniportDriverContext,
-                                                                      MiniportDriver<A> miniportDriverCharacteristics) {
+    public static <A> NdisMiniportDriverHandle registerMiniportDriver(
+            DriverObject driverObject,
+            String registryPath,
+            Object miniportDriverContext,
+            MiniportDriver<A> miniportDriverCharacteristics) {
         Kernel kernel = driverObject.kernel();
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMRegisterMiniportDriver");
+        Verifier.irqlEquals(
+                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMRegisterMiniportDriver");
         if (miniportDriverCharacteristics == null) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, "NdisMRegisterMiniportDriver without characteristics");
+            throw Verifier.violation(
+                    kernel, Rule.Handle_Invalid, 0, 0, "NdisMRegisterMiniportDriver without characteristics");
         }
         if (driverObject.miniportDriver() != null) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, 1, 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Handle_Invalid,
+                    1,
+                    0,
                     driverObject.driverName() + " registered a miniport driver twice");
         }
-        NdisMiniportDriverHandle handle = new NdisMiniportDriverHandle(driverObject, miniportDriverCharacteristics,
-                miniportDriverContext);
+        NdisMiniportDriverHandle handle =
+                new NdisMiniportDriverHandle(driverObject, miniportDriverCharacteristics, miniportDriverContext);
         driverObject.setMiniport(handle);
         NdisLibrary.of(kernel).registered(handle);
         Trace.log("NdisMRegisterMiniportDriver(%s)", driverObject.driverName());
@@ -40,10 +46,11 @@ public final class NdisM {
      * NdisMSetMiniportAttributes, from MiniportInitializeEx. IRQL = PASSIVE_LEVEL. Registration
      * attributes first (they carry the adapter context), then general attributes.
      */
-    public static NdisStatus setMiniportAttributes(NdisMiniportAdapterHandle ndisMiniportAdapterHandle,
-                                                   MiniportAttributes miniportAttributes) {
+    public static NdisStatus setMiniportAttributes(
+            NdisMiniportAdapterHandle ndisMiniportAdapterHandle, MiniportAttributes miniportAttributes) {
         Kernel kernel = Ndis.kernelOf(ndisMiniportAdapterHandle, "NdisMSetMiniportAttributes");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSetMiniportAttributes");
+        Verifier.irqlEquals(
+                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSetMiniportAttributes");
         if (miniportAttributes == null) {
             return NdisStatus.INVALID_PARAMETER;
         }
@@ -56,8 +63,8 @@ public final class NdisM {
      * and never after MiniportHaltEx returns (rule Status_IndicationState). A link state equal to the
      * last one is suppressed, as NDIS does.
      */
-    public static void indicateStatusEx(NdisMiniportAdapterHandle miniportAdapterHandle,
-                                        NdisStatusIndication statusIndication) {
+    public static void indicateStatusEx(
+            NdisMiniportAdapterHandle miniportAdapterHandle, NdisStatusIndication statusIndication) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMIndicateStatusEx");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_StatusIndication_Function, "NdisMIndicateStatusEx");
         miniportAdapterHandle.adapter().indicateStatus(statusIndication);
@@ -83,13 +90,14 @@ public final class NdisM {
      * when the allocation fails. {@code cached} is accepted and has no effect in the simulation.
      * Everything allocated must be freed by the end of MiniportHaltEx (rule SharedMemory_Leak).
      */
-    public static org.ndis4j.hw.SharedMemory allocateSharedMemory(NdisMiniportAdapterHandle miniportAdapterHandle,
-                                                                 int length, boolean cached) {
+    public static org.ndis4j.hw.SharedMemory allocateSharedMemory(
+            NdisMiniportAdapterHandle miniportAdapterHandle, int length, boolean cached) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMAllocateSharedMemory");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMAllocateSharedMemory");
+        Verifier.irqlEquals(
+                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMAllocateSharedMemory");
         if (length <= 0) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, 6, length,
-                    "NdisMAllocateSharedMemory with length " + length);
+            throw Verifier.violation(
+                    kernel, Rule.Handle_Invalid, 6, length, "NdisMAllocateSharedMemory with length " + length);
         }
         if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.SHARED_MEMORY)) {
             return null;
@@ -98,8 +106,11 @@ public final class NdisM {
     }
 
     /** NdisMFreeSharedMemory. IRQL = PASSIVE_LEVEL. Length and block are those of the allocation. */
-    public static void freeSharedMemory(NdisMiniportAdapterHandle miniportAdapterHandle, int length, boolean cached,
-                                        org.ndis4j.hw.SharedMemory sharedMemory) {
+    public static void freeSharedMemory(
+            NdisMiniportAdapterHandle miniportAdapterHandle,
+            int length,
+            boolean cached,
+            org.ndis4j.hw.SharedMemory sharedMemory) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMFreeSharedMemory");
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMFreeSharedMemory");
         miniportAdapterHandle.adapter().allocations().freeSharedMemory(length, sharedMemory);
@@ -120,7 +131,6 @@ public final class NdisM {
         kernel.checkAlive();
     }
 
-
     // ---- interrupts ----------------------------------------------------------------------------
 
     /**
@@ -137,18 +147,26 @@ public final class NdisM {
      * @param miniportInterruptContext passed to every handler (MiniportInterruptContext)
      * @return the interrupt handle (NdisInterruptHandle); deregister it by the end of MiniportHaltEx
      */
-    public static <C> NdisInterrupt registerInterruptEx(NdisMiniportAdapterHandle miniportAdapterHandle,
-                                                        C miniportInterruptContext,
-                                                        InterruptHandlers<C> miniportInterruptCharacteristics) {
+    public static <C> NdisInterrupt registerInterruptEx(
+            NdisMiniportAdapterHandle miniportAdapterHandle,
+            C miniportInterruptContext,
+            InterruptHandlers<C> miniportInterruptCharacteristics) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMRegisterInterruptEx");
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Interrupt_Function, "NdisMRegisterInterruptEx");
         if (miniportInterruptCharacteristics == null) {
-            throw Verifier.violation(kernel, Rule.Interrupt_InvalidParameter, 0, 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Interrupt_InvalidParameter,
+                    0,
+                    0,
                     "NdisMRegisterInterruptEx without interrupt characteristics (MiniportInterrupt, MiniportInterruptDPC)");
         }
         MiniportAdapter adapter = miniportAdapterHandle.adapter();
-        NdisInterrupt interrupt = new NdisInterrupt(miniportAdapterHandle, adapter.interruptLine(),
-                miniportInterruptContext, miniportInterruptCharacteristics);
+        NdisInterrupt interrupt = new NdisInterrupt(
+                miniportAdapterHandle,
+                adapter.interruptLine(),
+                miniportInterruptContext,
+                miniportInterruptCharacteristics);
         adapter.interruptRegistered(interrupt);
         interrupt.connect();
         Trace.log("NdisMRegisterInterruptEx(%s) on %s", miniportAdapterHandle.name(), interrupt.line());
@@ -180,8 +198,8 @@ public final class NdisM {
      *         already queued is left out (its DPC keeps its first context), and so is every processor
      *         once deregistration has started
      */
-    public static long queueDpcEx(NdisInterrupt ndisInterruptHandle, int messageId, long targetProcessors,
-                                  Object miniportDpcContext) {
+    public static long queueDpcEx(
+            NdisInterrupt ndisInterruptHandle, int messageId, long targetProcessors, Object miniportDpcContext) {
         Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMQueueDpcEx");
         Verifier.irqlAtMost(kernel, Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMQueueDpcEx");
         return ndisInterruptHandle.queueDpcEx(messageId, targetProcessors, miniportDpcContext);
@@ -197,13 +215,15 @@ public final class NdisM {
      * @return what the synchronize function returned
      */
     @SuppressWarnings("unchecked")
-    public static <C> boolean synchronizeWithInterruptEx(NdisInterrupt ndisInterruptHandle, int messageId,
-                                                         MiniportSynchronizeInterrupt<C> synchronizeFunction,
-                                                         C synchronizeContext) {
+    public static <C> boolean synchronizeWithInterruptEx(
+            NdisInterrupt ndisInterruptHandle,
+            int messageId,
+            MiniportSynchronizeInterrupt<C> synchronizeFunction,
+            C synchronizeContext) {
         Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMSynchronizeWithInterruptEx");
         Verifier.irqlAtMost(kernel, Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMSynchronizeWithInterruptEx");
-        return ndisInterruptHandle.synchronize(messageId, (MiniportSynchronizeInterrupt<Object>) synchronizeFunction,
-                synchronizeContext);
+        return ndisInterruptHandle.synchronize(
+                messageId, (MiniportSynchronizeInterrupt<Object>) synchronizeFunction, synchronizeContext);
     }
 
     // ---- OID requests --------------------------------------------------------------------------
@@ -214,8 +234,10 @@ public final class NdisM {
      * for a request NDIS gave this adapter (OidRequest_CompleteNotPending), never with PENDING
      * (OidRequest_Result). NDIS then hands the adapter its next queued request.
      */
-    public static void oidRequestComplete(NdisMiniportAdapterHandle miniportAdapterHandle,
-                                          org.ndis4j.ndis.oid.NdisOidRequest oidRequest, NdisStatus status) {
+    public static void oidRequestComplete(
+            NdisMiniportAdapterHandle miniportAdapterHandle,
+            org.ndis4j.ndis.oid.NdisOidRequest oidRequest,
+            NdisStatus status) {
         Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMOidRequestComplete");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisMOidRequestComplete");
         miniportAdapterHandle.adapter().oidBroker().complete(oidRequest, status);
@@ -229,8 +251,10 @@ public final class NdisM {
      * to this adapter (Nbl_CompleteNotSent), is completed once (Nbl_DoubleComplete) and carries its
      * final status (Nbl_InvalidParameter). The chain goes up to the sender.
      */
-    public static void sendNetBufferListsComplete(NdisMiniportAdapterHandle miniportAdapterHandle,
-                                                  org.ndis4j.ndis.nbl.NetBufferList netBufferList, int sendCompleteFlags) {
+    public static void sendNetBufferListsComplete(
+            NdisMiniportAdapterHandle miniportAdapterHandle,
+            org.ndis4j.ndis.nbl.NetBufferList netBufferList,
+            int sendCompleteFlags) {
         Ndis.kernelOf(miniportAdapterHandle, "NdisMSendNetBufferListsComplete");
         miniportAdapterHandle.adapter().dataPath().sendComplete(netBufferList, sendCompleteFlags);
     }
@@ -242,11 +266,16 @@ public final class NdisM {
      * NBL's SourceHandle to the adapter handle. With NDIS_RECEIVE_FLAGS_RESOURCES the miniport owns
      * the NBLs again when this returns; otherwise they come back through MiniportReturnNetBufferLists.
      */
-    public static void indicateReceiveNetBufferLists(NdisMiniportAdapterHandle miniportAdapterHandle,
-                                                     org.ndis4j.ndis.nbl.NetBufferList netBufferList, int portNumber,
-                                                     int numberOfNetBufferLists, int receiveFlags) {
+    public static void indicateReceiveNetBufferLists(
+            NdisMiniportAdapterHandle miniportAdapterHandle,
+            org.ndis4j.ndis.nbl.NetBufferList netBufferList,
+            int portNumber,
+            int numberOfNetBufferLists,
+            int receiveFlags) {
         Ndis.kernelOf(miniportAdapterHandle, "NdisMIndicateReceiveNetBufferLists");
-        miniportAdapterHandle.adapter().dataPath().indicate(netBufferList, portNumber, numberOfNetBufferLists,
-                receiveFlags);
+        miniportAdapterHandle
+                .adapter()
+                .dataPath()
+                .indicate(netBufferList, portNumber, numberOfNetBufferLists, receiveFlags);
     }
 }

@@ -28,13 +28,14 @@ import org.ndis4j.ndis.oid.NdisOidRequest;
  */
 final class NdisOidAnswers {
 
-    private NdisOidAnswers() {
-    }
+    private NdisOidAnswers() {}
 
     /** What NDIS remembers about an adapter to answer with. */
-    record Known(MiniportAdapterGeneralAttributes general, NdisLinkState linkState, int packetFilter,
-                 int currentLookahead) {
-    }
+    record Known(
+            MiniportAdapterGeneralAttributes general,
+            NdisLinkState linkState,
+            int packetFilter,
+            int currentLookahead) {}
 
     /**
      * The status when NDIS answers (or refuses) {@code request} itself, its buffer and BytesWritten /
@@ -65,8 +66,11 @@ final class NdisOidAnswers {
             case OID_GEN_SUPPORTED_LIST -> ulongs(g.supportedOidList());
             case OID_GEN_MAXIMUM_FRAME_SIZE -> ulong(g.mtuSize());
             case OID_GEN_LINK_STATE -> NdisLinkStatePayload.encode(known.linkState());
-            case OID_GEN_MEDIA_CONNECT_STATUS -> ulong(known.linkState().isConnected()
-                    ? NdisMediaState.NdisMediaStateConnected : NdisMediaState.NdisMediaStateDisconnected);
+            case OID_GEN_MEDIA_CONNECT_STATUS ->
+                ulong(
+                        known.linkState().isConnected()
+                                ? NdisMediaState.NdisMediaStateConnected
+                                : NdisMediaState.NdisMediaStateDisconnected);
             case OID_GEN_MAX_LINK_SPEED -> new NdisLinkSpeed(g.maxLinkSpeed(), g.maxLinkSpeed()).encode();
             case OID_GEN_CURRENT_LOOKAHEAD -> ulong(known.currentLookahead());
             case OID_GEN_CURRENT_PACKET_FILTER -> ulong(known.packetFilter());
@@ -79,7 +83,10 @@ final class NdisOidAnswers {
     }
 
     private static byte[] ulong(int value) {
-        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array();
+        return ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(value)
+                .array();
     }
 
     private static byte[] ulongs(List<Integer> values) {

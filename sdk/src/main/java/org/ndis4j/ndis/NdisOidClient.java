@@ -70,7 +70,7 @@ public final class NdisOidClient {
             return status;
         }
         long deadline = System.nanoTime() + WAIT_TIMEOUT.toNanos();
-        for (;;) {
+        for (; ; ) {
             try {
                 return done.get(50, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {

@@ -12,13 +12,13 @@ public final class NdisProtocolDriverHandle extends NdisHandle {
     private final ProtocolDriver<?> characteristics;
     private final boolean handlesReceive;
 
-    NdisProtocolDriverHandle(Kernel kernel, String name, Object protocolDriverContext,
-                             ProtocolDriver<?> characteristics) {
+    NdisProtocolDriverHandle(
+            Kernel kernel, String name, Object protocolDriverContext, ProtocolDriver<?> characteristics) {
         super(kernel, HandleKind.PROTOCOL_DRIVER, name);
         this.protocolDriverContext = protocolDriverContext;
         this.characteristics = characteristics;
-        this.handlesReceive = characteristics != null
-                && OptionalHandlers.overrides(characteristics, "receiveNetBufferLists", 5);
+        this.handlesReceive =
+                characteristics != null && OptionalHandlers.overrides(characteristics, "receiveNetBufferLists", 5);
     }
 
     /** True when the protocol has a ProtocolReceiveNetBufferLists handler. */

@@ -17,8 +17,7 @@ public final class NdisReceiveThrottleParameters {
     private int maxNblsToIndicate;
     private boolean moreNblsPending;
 
-    NdisReceiveThrottleParameters() {
-    }
+    NdisReceiveThrottleParameters() {}
 
     /** Resets for the next DPC. */
     void reset(int max) {

@@ -19,6 +19,7 @@ public final class NdisTimer extends NdisHandle {
     private final KDpc dpc;
     /** Guards the fields below. */
     private final Object lock = new Object();
+
     private Scheduler.ScheduledTask armed;
     private long generation;
     private int periodMillis;
@@ -54,11 +55,10 @@ public final class NdisTimer extends NdisHandle {
     boolean set(long dueTime100ns, int millisecondsPeriod, Object context) {
         Kernel kernel = kernel();
         if (millisecondsPeriod < 0) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, millisecondsPeriod, 0,
-                    "NdisSetTimerObject with a negative period");
+            throw Verifier.violation(
+                    kernel, Rule.Handle_Invalid, millisecondsPeriod, 0, "NdisSetTimerObject with a negative period");
         }
-        long delayNanos = dueTime100ns < 0 ? -dueTime100ns * 100
-                : Math.max(0, dueTime100ns * 100 - kernel.nanoTime());
+        long delayNanos = dueTime100ns < 0 ? -dueTime100ns * 100 : Math.max(0, dueTime100ns * 100 - kernel.nanoTime());
         synchronized (lock) {
             checkNotFreed("NdisSetTimerObject");
             boolean wasSet = cancelLocked();
@@ -83,7 +83,11 @@ public final class NdisTimer extends NdisHandle {
         synchronized (lock) {
             checkNotFreed("NdisFreeTimerObject");
             if (armed != null) {
-                throw Verifier.violation(kernel(), Rule.TimerObject_Leak, 1, 0,
+                throw Verifier.violation(
+                        kernel(),
+                        Rule.TimerObject_Leak,
+                        1,
+                        0,
                         "NdisFreeTimerObject on a timer that is still set; cancel it first (" + name() + ")");
             }
             freed = true;
@@ -105,7 +109,8 @@ public final class NdisTimer extends NdisHandle {
 
     private void checkNotFreed(String function) {
         if (freed) {
-            throw Verifier.violation(kernel(), Rule.Handle_Invalid, 0, 0, function + " on a freed timer (" + name() + ")");
+            throw Verifier.violation(
+                    kernel(), Rule.Handle_Invalid, 0, 0, function + " on a freed timer (" + name() + ")");
         }
     }
 

@@ -44,7 +44,13 @@ final class OidBroker {
     /** How many completed requests are remembered to tell a double completion from a stray one. */
     private static final int FINISHED_MEMORY = 64;
 
-    private enum Stage { QUEUED, DELIVERING, COMPLETED_EARLY, PENDING, DONE }
+    private enum Stage {
+        QUEUED,
+        DELIVERING,
+        COMPLETED_EARLY,
+        PENDING,
+        DONE
+    }
 
     /** One issued request and NDIS's bookkeeping for it (what NdisReserved holds in C). */
     private static final class Entry {
@@ -65,6 +71,7 @@ final class OidBroker {
 
     /** Guards every field below. */
     private final Object lock = new Object();
+
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final ArrayDeque<Entry> finished = new ArrayDeque<>();
     private Entry inFlight;
@@ -111,7 +118,11 @@ final class OidBroker {
         Objects.requireNonNull(completion, "completion");
         MiniportAdapter already = PendingOidRequests.of(kernel).owner(request);
         if (already != null) {
-            throw Verifier.violation(kernel, Rule.NdisOidDoubleRequest, request.oid(), 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.NdisOidDoubleRequest,
+                    request.oid(),
+                    0,
                     function + "(" + request + ") on " + name() + " while the same request still pends on "
                             + already.handle().name());
         }
@@ -131,7 +142,11 @@ final class OidBroker {
                 return NdisStatus.ADAPTER_REMOVED;
             }
             if (PendingOidRequests.of(kernel).add(request, adapter) != null) {
-                throw Verifier.violation(kernel, Rule.NdisOidDoubleRequest, request.oid(), 0,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.NdisOidDoubleRequest,
+                        request.oid(),
+                        0,
                         function + "(" + request + ") on " + name() + " while the same request still pends");
             }
             queue.addLast(entry);
@@ -159,7 +174,8 @@ final class OidBroker {
                     aborted.add(e);
                 }
             }
-            inMiniport = inFlight != null && inFlight.stage != Stage.DONE
+            inMiniport = inFlight != null
+                    && inFlight.stage != Stage.DONE
                     && Objects.equals(inFlight.request.requestId(), requestId);
         }
         for (Entry e : aborted) {
@@ -181,7 +197,11 @@ final class OidBroker {
     void complete(NdisOidRequest request, NdisStatus status) {
         Kernel kernel = kernel();
         if (status == null || status == NdisStatus.PENDING) {
-            throw Verifier.violation(kernel, Rule.OidRequest_Result, status == null ? 0 : status.code(), 0,
+            throw Verifier.violation(
+                    kernel,
+                    Rule.OidRequest_Result,
+                    status == null ? 0 : status.code(),
+                    0,
                     name() + ": NdisMOidRequestComplete(" + request + ") with status " + status
                             + "; a completion carries the final status");
         }
@@ -206,11 +226,19 @@ final class OidBroker {
                     }
                 }
                 MiniportAdapter owner = PendingOidRequests.of(kernel).owner(request);
-                throw Verifier.violation(kernel, Rule.OidRequest_CompleteNotPending,
-                        request == null ? 0 : request.oid(), 0, name() + ": NdisMOidRequestComplete(" + request
-                                + ") for a request " + (owner == null ? "that NDIS never gave this miniport"
-                                : owner == adapter ? "NDIS still queues (the miniport has not seen it)"
-                                : "that pends on another adapter, " + owner.handle().name()));
+                throw Verifier.violation(
+                        kernel,
+                        Rule.OidRequest_CompleteNotPending,
+                        request == null ? 0 : request.oid(),
+                        0,
+                        name() + ": NdisMOidRequestComplete(" + request
+                                + ") for a request "
+                                + (owner == null
+                                        ? "that NDIS never gave this miniport"
+                                        : owner == adapter
+                                                ? "NDIS still queues (the miniport has not seen it)"
+                                                : "that pends on another adapter, "
+                                                        + owner.handle().name()));
             }
         }
         afterFinish(done, status);
@@ -220,7 +248,11 @@ final class OidBroker {
         String how = e.returnedSynchronously
                 ? "whose MiniportOidRequest returned a final status (completion is only for PENDING)"
                 : "that was already completed";
-        return Verifier.violation(kernel(), Rule.DoubleComplete, e.request.oid(), status.code(),
+        return Verifier.violation(
+                kernel(),
+                Rule.DoubleComplete,
+                e.request.oid(),
+                status.code(),
                 name() + ": NdisMOidRequestComplete(" + e.request + ", " + status + ") for a request " + how);
     }
 
@@ -243,8 +275,12 @@ final class OidBroker {
         NdisStatus status;
         synchronized (lock) {
             if (returned == null) {
-                throw Verifier.violation(kernel(), Rule.OidRequest_Result, 0, 0, name() + ": MiniportOidRequest("
-                        + e.request + ") returned null; it returns an NDIS_STATUS");
+                throw Verifier.violation(
+                        kernel(),
+                        Rule.OidRequest_Result,
+                        0,
+                        0,
+                        name() + ": MiniportOidRequest(" + e.request + ") returned null; it returns an NDIS_STATUS");
             }
             if (returned == NdisStatus.PENDING) {
                 if (e.stage == Stage.COMPLETED_EARLY) {
@@ -279,7 +315,8 @@ final class OidBroker {
             finished.removeFirst();
         }
         NdisOidRequest r = e.request;
-        if (status.isSuccess() && r.requestType() == NdisRequestType.NdisRequestSetInformation
+        if (status.isSuccess()
+                && r.requestType() == NdisRequestType.NdisRequestSetInformation
                 && r.inputBufferLength() >= 4) {
             if (r.oid() == Oid.OID_GEN_CURRENT_PACKET_FILTER) {
                 packetFilter = r.readUlong(0);
@@ -292,8 +329,9 @@ final class OidBroker {
     }
 
     private void afterFinish(Entry e, NdisStatus status) {
-        Trace.log("%s: %s completed: %s, written %d, read %d, needed %d", name(), e.request, status,
-                e.request.bytesWritten(), e.request.bytesRead(), e.request.bytesNeeded());
+        Trace.log(
+                "%s: %s completed: %s, written %d, read %d, needed %d",
+                name(), e.request, status, e.request.bytesWritten(), e.request.bytesRead(), e.request.bytesNeeded());
         deliverCompletion(e, status);
         schedulePump();
     }
@@ -310,11 +348,15 @@ final class OidBroker {
         } else if (r.bytesRead() < 0 || r.bytesRead() > r.inputBufferLength()) {
             problem = "BytesRead " + r.bytesRead() + " but the input is " + r.inputBufferLength() + " bytes";
         } else if (status == NdisStatus.BUFFER_TOO_SHORT && r.bytesNeeded() <= r.informationBufferLength()) {
-            problem = "BUFFER_TOO_SHORT with BytesNeeded " + r.bytesNeeded() + " for a "
-                    + r.informationBufferLength() + "-byte buffer; BytesNeeded says how much it takes";
+            problem = "BUFFER_TOO_SHORT with BytesNeeded " + r.bytesNeeded() + " for a " + r.informationBufferLength()
+                    + "-byte buffer; BytesNeeded says how much it takes";
         }
         if (problem != null) {
-            throw Verifier.violation(kernel(), Rule.OidRequest_Result, r.oid(), status.code(),
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.OidRequest_Result,
+                    r.oid(),
+                    status.code(),
                     name() + ": " + r + " -> " + status + ": " + problem);
         }
     }
@@ -348,7 +390,10 @@ final class OidBroker {
     private NdisOidAnswers.Known known() {
         MiniportAdapterGeneralAttributes general = adapter.generalAttributes();
         synchronized (lock) {
-            return new NdisOidAnswers.Known(general, adapter.linkState(), packetFilter,
+            return new NdisOidAnswers.Known(
+                    general,
+                    adapter.linkState(),
+                    packetFilter,
                     currentLookahead != null ? currentLookahead : general.lookaheadSize());
         }
     }
@@ -393,8 +438,12 @@ final class OidBroker {
                     if (held == null) {
                         break;
                     }
-                    throw Verifier.violation(kernel, Rule.OidRequest_PendingAtHalt, held.request.oid(),
-                            grace.toMillis(), name() + ": " + held.request + " still pends in the miniport "
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.OidRequest_PendingAtHalt,
+                            held.request.oid(),
+                            grace.toMillis(),
+                            name() + ": " + held.request + " still pends in the miniport "
                                     + grace.toMillis() + " ms after NDIS began to halt the adapter; NDIS does not "
                                     + "call MiniportHaltEx while an OID request is outstanding");
                 }

@@ -9,14 +9,15 @@ import java.lang.reflect.Method;
  */
 final class OptionalHandlers {
 
-    private OptionalHandlers() {
-    }
+    private OptionalHandlers() {}
 
     /** True when the class of {@code handlers} overrides the method {@code name} with that many parameters. */
     static boolean overrides(Object handlers, String name, int parameterCount) {
         for (Class<?> c = handlers.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().equals(name) && m.getParameterCount() == parameterCount && !m.isBridge()
+                if (m.getName().equals(name)
+                        && m.getParameterCount() == parameterCount
+                        && !m.isBridge()
                         && !m.isSynthetic()) {
                     return true;
                 }

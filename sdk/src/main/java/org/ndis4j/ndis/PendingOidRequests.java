@@ -15,8 +15,7 @@ final class PendingOidRequests {
     /** Guarded by itself: request → the adapter it pends on. */
     private final Map<NdisOidRequest, MiniportAdapter> pending = new IdentityHashMap<>();
 
-    private PendingOidRequests(Kernel kernel) {
-    }
+    private PendingOidRequests(Kernel kernel) {}
 
     static PendingOidRequests of(Kernel kernel) {
         return kernel.extension(PendingOidRequests.class, PendingOidRequests::new);

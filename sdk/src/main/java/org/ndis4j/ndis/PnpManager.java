@@ -83,8 +83,8 @@ public final class PnpManager {
         if (miniport == null) {
             throw new IllegalStateException(driver.driverName() + " registered no miniport driver in DriverEntry");
         }
-        NdisMiniportAdapterHandle handle = new NdisMiniportAdapterHandle(miniport, resources.deviceName(),
-                h -> new MiniportAdapter(h, miniport, resources, ndis.nextIfIndex()));
+        NdisMiniportAdapterHandle handle = new NdisMiniportAdapterHandle(
+                miniport, resources.deviceName(), h -> new MiniportAdapter(h, miniport, resources, ndis.nextIfIndex()));
         MiniportAdapter adapter = handle.adapter();
         NdisStatus init = onSystemThread("initialize " + handle.name(), adapter::initialize);
         if (!init.isSuccess()) {
@@ -171,7 +171,9 @@ public final class PnpManager {
         onSystemThread("detach " + filter.name(), () -> {
             for (NdisMiniportAdapterHandle device : devices) {
                 AdapterStack stack = device.adapter().stack();
-                stack.filters().stream().filter(m -> m.filterDriver() == filter).findFirst()
+                stack.filters().stream()
+                        .filter(m -> m.filterDriver() == filter)
+                        .findFirst()
                         .ifPresent(module -> rebuild(device.adapter(), s -> s.detach(module)));
             }
             return null;
@@ -183,14 +185,18 @@ public final class PnpManager {
      * NdisRegisterProtocolDriver has returned (so the protocol has its handle when it opens).
      */
     void protocolRegistered(NdisProtocolDriverHandle protocol) {
-        kernel.queueWorkItem(WorkQueueType.DelayedWorkQueue, null, () -> runSerialized(() -> {
-            for (NdisMiniportAdapterHandle device : devices) {
-                if (device.state() == AdapterState.Running && ndis.protocolDrivers().contains(protocol)) {
-                    device.adapter().stack().bind(protocol);
-                }
-            }
-            return null;
-        }));
+        kernel.queueWorkItem(
+                WorkQueueType.DelayedWorkQueue,
+                null,
+                () -> runSerialized(() -> {
+                    for (NdisMiniportAdapterHandle device : devices) {
+                        if (device.state() == AdapterState.Running
+                                && ndis.protocolDrivers().contains(protocol)) {
+                            device.adapter().stack().bind(protocol);
+                        }
+                    }
+                    return null;
+                }));
     }
 
     /** A protocol deregistering: NDIS unbinds it everywhere. */
@@ -283,15 +289,15 @@ public final class PnpManager {
             }
         });
         long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
-        for (;;) {
+        for (; ; ) {
             try {
                 return result.get(50, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 // A crash elsewhere (a worker, a DPC) ends the wait: the machine has stopped.
                 kernel.checkAlive();
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("PnP operation '" + what + "' did not finish in "
-                            + OPERATION_TIMEOUT.toSeconds() + " s");
+                    throw new IllegalStateException(
+                            "PnP operation '" + what + "' did not finish in " + OPERATION_TIMEOUT.toSeconds() + " s");
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException re) {

@@ -12,8 +12,8 @@ public interface ProtocolDriver<P> {
      * ProtocolBindAdapterEx. Runs at PASSIVE_LEVEL. The protocol decides whether to bind; to bind it
      * calls {@code Ndis.openAdapterEx(..., bindContext)} and returns SUCCESS.
      */
-    NdisStatus bindAdapterEx(Object protocolDriverContext, NdisBindContext bindContext,
-                             NdisBindParameters bindParameters);
+    NdisStatus bindAdapterEx(
+            Object protocolDriverContext, NdisBindContext bindContext, NdisBindParameters bindParameters);
 
     /**
      * ProtocolUnbindAdapterEx. Runs at PASSIVE_LEVEL, with the binding paused. The protocol calls
@@ -22,8 +22,7 @@ public interface ProtocolDriver<P> {
     NdisStatus unbindAdapterEx(NdisBindContext unbindContext, P protocolBindingContext);
 
     /** ProtocolStatusEx: a status indication from below. Runs at IRQL &lt;= DISPATCH_LEVEL. */
-    default void statusEx(P protocolBindingContext, NdisStatusIndication statusIndication) {
-    }
+    default void statusEx(P protocolBindingContext, NdisStatusIndication statusIndication) {}
 
     /**
      * ProtocolReceiveNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL. Unless {@code receiveFlags} has
@@ -31,8 +30,12 @@ public interface ProtocolDriver<P> {
      * {@code Ndis.returnNetBufferLists} (now or later); with it, it copies what it keeps before
      * returning. A protocol that does not override this receives nothing.
      */
-    default void receiveNetBufferLists(P protocolBindingContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-                                       int portNumber, int numberOfNetBufferLists, int receiveFlags) {
+    default void receiveNetBufferLists(
+            P protocolBindingContext,
+            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+            int portNumber,
+            int numberOfNetBufferLists,
+            int receiveFlags) {
         throw new UnsupportedOperationException("not overridden: NDIS indicates nothing to this protocol");
     }
 
@@ -41,8 +44,8 @@ public interface ProtocolDriver<P> {
      * back, each with its final status. Runs at IRQL &lt;= DISPATCH_LEVEL. A protocol that sends must
      * override it.
      */
-    default void sendNetBufferListsComplete(P protocolBindingContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-                                            int sendCompleteFlags) {
+    default void sendNetBufferListsComplete(
+            P protocolBindingContext, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int sendCompleteFlags) {
         throw new UnsupportedOperationException("a protocol that sends must handle ProtocolSendNetBufferListsComplete");
     }
 
@@ -50,7 +53,6 @@ public interface ProtocolDriver<P> {
      * ProtocolOidRequestComplete: an OID request that {@code Ndis.oidRequest} returned PENDING for has
      * completed. Runs at IRQL &lt;= DISPATCH_LEVEL.
      */
-    default void oidRequestComplete(P protocolBindingContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest,
-                                    NdisStatus status) {
-    }
+    default void oidRequestComplete(
+            P protocolBindingContext, org.ndis4j.ndis.oid.NdisOidRequest oidRequest, NdisStatus status) {}
 }

@@ -120,12 +120,17 @@ final class StackDataPath implements DataPathUpperEdge {
     @SuppressWarnings("unchecked")
     private void deliverCompletion(NdisHandle source, NetBufferList run, int sendCompleteFlags) {
         if (!(source instanceof NdisBindingHandle binding)) {
-            throw Verifier.violation(stack.adapterHandle().kernel(), Rule.Send_SourceHandle, 0, 0,
+            throw Verifier.violation(
+                    stack.adapterHandle().kernel(),
+                    Rule.Send_SourceHandle,
+                    0,
+                    0,
                     stack.adapterName() + ": a send completion reached the top of the stack for SourceHandle "
                             + source + ", which is no protocol binding (a filter that sends its own NBLs must "
                             + "have a FilterSendNetBufferListsComplete handler)");
         }
-        ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
+        ProtocolDriver<Object> handlers =
+                (ProtocolDriver<Object>) binding.protocol().characteristics();
         ThreadContext ctx = ThreadContext.current();
         String previous = ctx.enterDriver(binding.driverName());
         try {
@@ -136,8 +141,8 @@ final class StackDataPath implements DataPathUpperEdge {
     }
 
     @Override
-    public void receiveNetBufferLists(NetBufferList chain, int portNumber, int numberOfNetBufferLists,
-                                      int receiveFlags) {
+    public void receiveNetBufferLists(
+            NetBufferList chain, int portNumber, int numberOfNetBufferLists, int receiveFlags) {
         receiveAbove(-1, chain, portNumber, numberOfNetBufferLists, receiveFlags);
     }
 
@@ -151,8 +156,9 @@ final class StackDataPath implements DataPathUpperEdge {
                 ThreadContext ctx = ThreadContext.current();
                 String previous = ctx.enterDriver(module.driverName());
                 try {
-                    handlers(module).receiveNetBufferLists(module.filterModuleContext(), chain, portNumber, count,
-                            receiveFlags);
+                    handlers(module)
+                            .receiveNetBufferLists(
+                                    module.filterModuleContext(), chain, portNumber, count, receiveFlags);
                 } finally {
                     ctx.leaveDriver(previous);
                 }
@@ -177,8 +183,7 @@ final class StackDataPath implements DataPathUpperEdge {
         // Nobody, or several: each gets a look it must copy from, and NDIS gives the NBLs back.
         for (int i = 0; i < bindings.size(); i++) {
             if (bindings.get(i).protocol().handlesReceive()) {
-                deliverReceive(bindings.get(i), chain, portNumber, count,
-                        receiveFlags | NDIS_RECEIVE_FLAGS_RESOURCES);
+                deliverReceive(bindings.get(i), chain, portNumber, count, receiveFlags | NDIS_RECEIVE_FLAGS_RESOURCES);
             }
         }
         if (!resources) {
@@ -187,9 +192,10 @@ final class StackDataPath implements DataPathUpperEdge {
     }
 
     @SuppressWarnings("unchecked")
-    private static void deliverReceive(NdisBindingHandle binding, NetBufferList chain, int portNumber, int count,
-                                       int receiveFlags) {
-        ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) binding.protocol().characteristics();
+    private static void deliverReceive(
+            NdisBindingHandle binding, NetBufferList chain, int portNumber, int count, int receiveFlags) {
+        ProtocolDriver<Object> handlers =
+                (ProtocolDriver<Object>) binding.protocol().characteristics();
         ThreadContext ctx = ThreadContext.current();
         String previous = ctx.enterDriver(binding.driverName());
         try {

@@ -24,8 +24,7 @@ import org.ndis4j.verifier.Verifier;
 final class StackOidPath {
 
     /** Where a pending request came from and which filter layers took it, innermost last. */
-    private record Route(NdisBindingHandle origin, Deque<Integer> layers) {
-    }
+    private record Route(NdisBindingHandle origin, Deque<Integer> layers) {}
 
     private final AdapterStack stack;
     /** Guarded by itself: requests on their way through this stack. */
@@ -39,7 +38,11 @@ final class StackOidPath {
     NdisStatus fromProtocol(NdisBindingHandle binding, NdisOidRequest request) {
         synchronized (routes) {
             if (routes.containsKey(request)) {
-                throw Verifier.violation(binding.kernel(), Rule.NdisOidDoubleRequest, 0, 0,
+                throw Verifier.violation(
+                        binding.kernel(),
+                        Rule.NdisOidDoubleRequest,
+                        0,
+                        0,
                         binding.name() + ": NdisOidRequest with a request that is still pending");
             }
             routes.put(request, new Route(binding, new ArrayDeque<>()));
@@ -51,7 +54,11 @@ final class StackOidPath {
     NdisStatus fromFilter(NdisFilterModuleHandle module, NdisOidRequest request) {
         int layer = stack.filters().indexOf(module);
         if (layer < 0) {
-            throw Verifier.violation(module.kernel(), Rule.Handle_Invalid, 3, 0,
+            throw Verifier.violation(
+                    module.kernel(),
+                    Rule.Handle_Invalid,
+                    3,
+                    0,
                     "NdisFOidRequest from a module that is not attached (" + module.name() + ")");
         }
         synchronized (routes) {
@@ -67,9 +74,10 @@ final class StackOidPath {
             if (module.filterDriver().handles(FilterHandler.OID_REQUEST)) {
                 Route route = routeOf(request);
                 route.layers().push(i);
-                FilterDriver<Object> handlers = (FilterDriver<Object>) module.filterDriver().characteristics();
-                NdisStatus status = DriverCalls.call(module.driverName(),
-                        () -> handlers.oidRequest(module.filterModuleContext(), request));
+                FilterDriver<Object> handlers =
+                        (FilterDriver<Object>) module.filterDriver().characteristics();
+                NdisStatus status = DriverCalls.call(
+                        module.driverName(), () -> handlers.oidRequest(module.filterModuleContext(), request));
                 if (status != NdisStatus.PENDING) {
                     route.layers().pop(); // this filter answered: no completion will pass it
                     forgetIfDone(request, route);
@@ -77,7 +85,9 @@ final class StackOidPath {
                 return status;
             }
         }
-        NdisStatus status = stack.adapterHandle().adapter().oidBroker()
+        NdisStatus status = stack.adapterHandle()
+                .adapter()
+                .oidBroker()
                 .request(request, s -> completeAbove(request, s), "NdisOidRequest");
         if (status != NdisStatus.PENDING) {
             forgetIfDone(request, routeOf(request));
@@ -99,7 +109,11 @@ final class StackOidPath {
         Route route = routeOf(request);
         Integer top = route.layers().peek();
         if (top == null || stack.filters().indexOf(module) != top) {
-            throw Verifier.violation(module.kernel(), Rule.OidRequest_CompleteNotPending, 0, 0,
+            throw Verifier.violation(
+                    module.kernel(),
+                    Rule.OidRequest_CompleteNotPending,
+                    0,
+                    0,
                     module.name() + ": NdisFOidRequestComplete for a request it does not hold");
         }
         route.layers().pop();
@@ -113,7 +127,8 @@ final class StackOidPath {
         Integer layer = route.layers().peek();
         if (layer != null) {
             NdisFilterModuleHandle module = stack.filters().get(layer);
-            FilterDriver<Object> handlers = (FilterDriver<Object>) module.filterDriver().characteristics();
+            FilterDriver<Object> handlers =
+                    (FilterDriver<Object>) module.filterDriver().characteristics();
             if (module.filterDriver().handles(FilterHandler.OID_REQUEST_COMPLETE)) {
                 DriverCalls.call(module.driverName(), () -> {
                     handlers.oidRequestComplete(module.filterModuleContext(), request, status);
@@ -130,7 +145,8 @@ final class StackOidPath {
         }
         NdisBindingHandle origin = route.origin();
         if (origin != null) {
-            ProtocolDriver<Object> handlers = (ProtocolDriver<Object>) origin.protocol().characteristics();
+            ProtocolDriver<Object> handlers =
+                    (ProtocolDriver<Object>) origin.protocol().characteristics();
             DriverCalls.call(origin.driverName(), () -> {
                 handlers.oidRequestComplete(origin.protocolBindingContext(), request, status);
                 return null;

@@ -13,8 +13,7 @@ final class Trace {
 
     private static final Logger LOG = LoggerFactory.getLogger("org.ndis4j.trace");
 
-    private Trace() {
-    }
+    private Trace() {}
 
     static boolean enabled() {
         return LOG.isDebugEnabled();

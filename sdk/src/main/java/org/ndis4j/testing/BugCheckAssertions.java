@@ -19,8 +19,7 @@ public final class BugCheckAssertions {
         void run() throws Exception;
     }
 
-    private BugCheckAssertions() {
-    }
+    private BugCheckAssertions() {}
 
     /**
      * Runs {@code action} and asserts that the machine bug-checks with 0xC4 and {@code rule} — thrown
@@ -48,14 +47,16 @@ public final class BugCheckAssertions {
         }
         CrashReport report;
         try {
-            report = kernel.awaitCrash(ASYNC_TIMEOUT).orElseThrow(() -> new AssertionError(
-                    "expected bug check " + code + " but the machine did not stop within " + ASYNC_TIMEOUT));
+            report = kernel.awaitCrash(ASYNC_TIMEOUT)
+                    .orElseThrow(() -> new AssertionError(
+                            "expected bug check " + code + " but the machine did not stop within " + ASYNC_TIMEOUT));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for " + code, e);
         }
         if (report.code() != code) {
-            throw new AssertionError("expected bug check " + code + " but the machine stopped with:\n" + report.toText());
+            throw new AssertionError(
+                    "expected bug check " + code + " but the machine stopped with:\n" + report.toText());
         }
         kernel.acknowledgeCrash();
         return report;

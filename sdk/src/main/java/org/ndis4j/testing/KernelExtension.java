@@ -38,7 +38,8 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        KernelConfig config = KernelConfig.defaults().withName(context.getRequiredTestMethod().getName());
+        KernelConfig config =
+                KernelConfig.defaults().withName(context.getRequiredTestMethod().getName());
         KernelOptions options = context.getRequiredTestMethod().getAnnotation(KernelOptions.class);
         if (options == null) {
             options = context.getRequiredTestClass().getAnnotation(KernelOptions.class);
@@ -48,8 +49,11 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
                     .withWorkers(options.criticalWorkers(), options.delayedWorkers());
             if (options.dpcTimeoutMillis() > 0) {
                 java.time.Duration single = java.time.Duration.ofMillis(options.dpcTimeoutMillis());
-                config = config.withDpcWatchdog(single,
-                        single.compareTo(config.dpcWatchdogLimit()) > 0 ? single.multipliedBy(2) : config.dpcWatchdogLimit());
+                config = config.withDpcWatchdog(
+                        single,
+                        single.compareTo(config.dpcWatchdogLimit()) > 0
+                                ? single.multipliedBy(2)
+                                : config.dpcWatchdogLimit());
             }
         }
         Kernel kernel = Kernel.boot(config);

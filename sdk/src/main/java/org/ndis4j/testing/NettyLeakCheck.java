@@ -20,8 +20,7 @@ public final class NettyLeakCheck {
 
     private static volatile Boolean active;
 
-    private NettyLeakCheck() {
-    }
+    private NettyLeakCheck() {}
 
     /** True when Netty's leak presence detector is the one in use. */
     public static boolean isActive() {
@@ -31,8 +30,9 @@ public final class NettyLeakCheck {
                     instanceof LeakPresenceDetector;
             active = a;
             if (!a) {
-                System.err.println("ndis4j: Netty's LeakPresenceDetector is not in use; leaked ByteBufs will not "
-                        + "fail tests (run with -Dio.netty.customResourceLeakDetector=io.netty.util.LeakPresenceDetector)");
+                System.err.println(
+                        "ndis4j: Netty's LeakPresenceDetector is not in use; leaked ByteBufs will not "
+                                + "fail tests (run with -Dio.netty.customResourceLeakDetector=io.netty.util.LeakPresenceDetector)");
             }
         }
         return a;

@@ -12,8 +12,7 @@ import org.ndis4j.hw.RegisterSpace;
  */
 public final class NullDevice implements RegisterSpace {
 
-    private NullDevice() {
-    }
+    private NullDevice() {}
 
     /** The resources of a fresh null device named {@code name}. */
     public static DeviceResources resources(String name) {
@@ -31,6 +30,5 @@ public final class NullDevice implements RegisterSpace {
     }
 
     @Override
-    public void write32(int offset, int value) {
-    }
+    public void write32(int offset, int value) {}
 }

@@ -8,130 +8,199 @@ package org.ndis4j.verifier;
  * ndis4j's, stable, and listed in docs/verifier-rules.md.
  */
 public enum Rule {
-    Irql_Miscellaneous_Function(0x00092001, Origin.SDV,
+    Irql_Miscellaneous_Function(
+            0x00092001,
+            Origin.SDV,
             "NdisAllocateIoWorkItem, NdisQueueIoWorkItem, NdisFreeIoWorkItem at IRQL <= DISPATCH_LEVEL; "
                     + "NdisWaitEvent at PASSIVE_LEVEL"),
-    Irql_Synch_Function(0x00092002, Origin.SDV,
+    Irql_Synch_Function(
+            0x00092002,
+            Origin.SDV,
             "NdisAcquireSpinLock at IRQL <= DISPATCH_LEVEL; NdisDprAcquireSpinLock and "
                     + "NdisDprReleaseSpinLock at DISPATCH_LEVEL; NdisSetEvent/NdisResetEvent <= DISPATCH_LEVEL"),
-    Irql_Timer_Function(0x00092003, Origin.SDV,
+    Irql_Timer_Function(
+            0x00092003,
+            Origin.SDV,
             "NdisAllocateTimerObject, NdisSetTimerObject, NdisCancelTimerObject, NdisFreeTimerObject "
                     + "at the IRQL their pages give"),
-    Irql_Miniport_Driver_Function(0x00092004, Origin.SDV,
+    Irql_Miniport_Driver_Function(
+            0x00092004,
+            Origin.SDV,
             "NdisMRegisterMiniportDriver, NdisMSetMiniportAttributes, NdisMAllocateSharedMemory at PASSIVE_LEVEL; "
                     + "NdisMSleep below DISPATCH_LEVEL; NdisMPauseComplete, NdisMRestartComplete <= DISPATCH_LEVEL"),
-    Init_NdisAllocateIoWorkItem(0x00092005, Origin.SDV,
+    Init_NdisAllocateIoWorkItem(
+            0x00092005,
+            Origin.SDV,
             "every work item allocated with the adapter handle is freed by the end of MiniportHaltEx "
                     + "(or of a failed MiniportInitializeEx)"),
-    IoWorkItem_HandleKind(0x00092006, Origin.NDIS4J,
+    IoWorkItem_HandleKind(
+            0x00092006,
+            Origin.NDIS4J,
             "NdisAllocateIoWorkItem takes a miniport adapter, miniport driver, filter module or device "
                     + "handle; a protocol handle has no device object and is refused"),
-    IoWorkItem_DoubleQueue(0x00092007, Origin.NDIS4J,
-            "a work item that is queued and has not started is not queued again"),
-    IoWorkItem_FreeWhileQueued(0x00092008, Origin.NDIS4J,
-            "a queued work item is not freed before its routine starts"),
-    IoWorkItem_UseAfterFree(0x00092009, Origin.NDIS4J,
-            "a freed work item is not queued or freed again"),
-    Adapter_StateTransition(0x0009200A, Origin.NDIS4J,
+    IoWorkItem_DoubleQueue(
+            0x00092007, Origin.NDIS4J, "a work item that is queued and has not started is not queued again"),
+    IoWorkItem_FreeWhileQueued(0x00092008, Origin.NDIS4J, "a queued work item is not freed before its routine starts"),
+    IoWorkItem_UseAfterFree(0x00092009, Origin.NDIS4J, "a freed work item is not queued or freed again"),
+    Adapter_StateTransition(
+            0x0009200A,
+            Origin.NDIS4J,
             "the adapter moves only along the NDIS 6 state machine; pause cannot fail; "
                     + "completions come only for a pending pause or restart"),
-    Status_IndicationState(0x0009200B, Origin.NDIS4J,
+    Status_IndicationState(
+            0x0009200B,
+            Origin.NDIS4J,
             "NdisMIndicateStatusEx only after registration attributes are set and never after "
                     + "MiniportHaltEx returns"),
-    Init_SetAttributes(0x0009200C, Origin.NDIS4J,
+    Init_SetAttributes(
+            0x0009200C,
+            Origin.NDIS4J,
             "MiniportInitializeEx sets registration attributes first, then general attributes, once each, "
                     + "before it returns success"),
-    SpinLock(0x0009200D, Origin.SDV,
-            "a spin lock is not acquired twice by its holder, and only its holder releases it"),
-    TimerObject_Leak(0x0009200E, Origin.NDIS4J,
+    SpinLock(
+            0x0009200D, Origin.SDV, "a spin lock is not acquired twice by its holder, and only its holder releases it"),
+    TimerObject_Leak(
+            0x0009200E,
+            Origin.NDIS4J,
             "every timer object allocated with the adapter handle is freed by the end of MiniportHaltEx, "
                     + "and none is freed while set"),
-    SharedMemory_Leak(0x0009200F, Origin.NDIS4J,
+    SharedMemory_Leak(
+            0x0009200F,
+            Origin.NDIS4J,
             "shared memory allocated with the adapter handle is freed by the end of MiniportHaltEx"),
-    Handle_Invalid(0x00092010, Origin.NDIS4J,
-            "a handle passed to NDIS is of the kind the function takes, and still valid"),
-    Irql_StatusIndication_Function(0x00092011, Origin.SDV,
-            "NdisMIndicateStatusEx at IRQL <= DISPATCH_LEVEL"),
+    Handle_Invalid(
+            0x00092010, Origin.NDIS4J, "a handle passed to NDIS is of the kind the function takes, and still valid"),
+    Irql_StatusIndication_Function(0x00092011, Origin.SDV, "NdisMIndicateStatusEx at IRQL <= DISPATCH_LEVEL"),
 
     // ---- interrupts (0x921xx) ----
-    Irql_Interrupt_Function(0x00092100, Origin.SDV,
+    Irql_Interrupt_Function(
+            0x00092100,
+            Origin.SDV,
             "NdisMRegisterInterruptEx and NdisMDeregisterInterruptEx at PASSIVE_LEVEL; ndis4j also checks "
                     + "NdisMQueueDpcEx and NdisMSynchronizeWithInterruptEx at IRQL <= DIRQL"),
-    Interrupt_LeakAtHalt(0x00092101, Origin.NDIS4J,
+    Interrupt_LeakAtHalt(
+            0x00092101,
+            Origin.NDIS4J,
             "an interrupt registered with NdisMRegisterInterruptEx is deregistered by the end of "
                     + "MiniportHaltEx (or of a failed MiniportInitializeEx)"),
-    Interrupt_RegisterState(0x00092102, Origin.NDIS4J,
+    Interrupt_RegisterState(
+            0x00092102,
+            Origin.NDIS4J,
             "NdisMRegisterInterruptEx only from MiniportInitializeEx, after the registration attributes, "
                     + "once per adapter"),
-    Interrupt_UseAfterDeregister(0x00092103, Origin.NDIS4J,
+    Interrupt_UseAfterDeregister(
+            0x00092103,
+            Origin.NDIS4J,
             "no NdisMQueueDpcEx, NdisMSynchronizeWithInterruptEx or NdisMDeregisterInterruptEx on an "
                     + "interrupt that was deregistered"),
-    Interrupt_InvalidParameter(0x00092104, Origin.NDIS4J,
+    Interrupt_InvalidParameter(
+            0x00092104,
+            Origin.NDIS4J,
             "interrupt handlers are present; MiniportInterrupt returns a result; message id 0 for a "
                     + "line-based interrupt; target processors exist; a synchronize function is present "
                     + "and is not called from the interrupt's own MiniportInterrupt"),
 
     // ---- OID requests (0x922xx) ----
-    DoubleComplete(0x00092200, Origin.SDV,
+    DoubleComplete(
+            0x00092200,
+            Origin.SDV,
             "NdisMOidRequestComplete is called once for a request whose MiniportOidRequest returned "
                     + "NDIS_STATUS_PENDING, and never for one that returned another status"),
-    OidRequest_CompleteNotPending(0x00092201, Origin.NDIS4J,
+    OidRequest_CompleteNotPending(
+            0x00092201,
+            Origin.NDIS4J,
             "NdisMOidRequestComplete only for a request NDIS handed to this miniport adapter and that still "
                     + "pends there (not one NDIS still queues, one of another adapter, or one never issued)"),
-    NdisOidDoubleRequest(0x00092202, Origin.SDV,
+    NdisOidDoubleRequest(
+            0x00092202,
+            Origin.SDV,
             "an NDIS_OID_REQUEST is not issued again while it is pending (Driver Verifier reports the same "
                     + "rule as 0xC4 / 0x0009100E)"),
-    Irql_OID_Function(0x00092203, Origin.SDV,
+    Irql_OID_Function(
+            0x00092203,
+            Origin.SDV,
             "NdisMOidRequestComplete, issuing an OID request and cancelling one at IRQL <= DISPATCH_LEVEL"),
-    OidRequest_PendingAtHalt(0x00092204, Origin.NDIS4J,
+    OidRequest_PendingAtHalt(
+            0x00092204,
+            Origin.NDIS4J,
             "no OID request still pends in the miniport when NDIS is to halt the adapter (NDIS does not call "
                     + "MiniportHaltEx while an OID request is outstanding; it waits a grace period, then stops)"),
-    OidRequest_Result(0x00092205, Origin.NDIS4J,
+    OidRequest_Result(
+            0x00092205,
+            Origin.NDIS4J,
             "MiniportOidRequest returns a status (not null); NdisMOidRequestComplete never passes "
                     + "NDIS_STATUS_PENDING; BytesWritten/BytesRead stay within the buffer; BUFFER_TOO_SHORT comes "
                     + "with BytesNeeded larger than the buffer"),
 
     // ---- data path (0x923xx) ----
-    Irql_SendRcv_Function(0x00092300, Origin.SDV,
+    Irql_SendRcv_Function(
+            0x00092300,
+            Origin.SDV,
             "NdisSendNetBufferLists, NdisMSendNetBufferListsComplete, NdisMIndicateReceiveNetBufferLists, "
                     + "NdisReturnNetBufferLists, NdisCancelSendNetBufferLists at IRQL <= DISPATCH_LEVEL; "
                     + "a *_DISPATCH_LEVEL flag only at DISPATCH_LEVEL"),
-    Irql_NetBuffer_Function(0x00092301, Origin.SDV,
+    Irql_NetBuffer_Function(
+            0x00092301,
+            Origin.SDV,
             "NdisAllocate/FreeNetBufferListPool, NdisAllocateNetBufferList, "
                     + "NdisAllocateNetBufferAndNetBufferList, NdisFreeNetBufferList at IRQL <= DISPATCH_LEVEL"),
-    Nbl_DoubleComplete(0x00092302, Origin.NDIS4J,
-            "NdisMSendNetBufferListsComplete completes each NBL it was sent exactly once"),
-    Nbl_CompleteNotSent(0x00092303, Origin.NDIS4J,
+    Nbl_DoubleComplete(
+            0x00092302, Origin.NDIS4J, "NdisMSendNetBufferListsComplete completes each NBL it was sent exactly once"),
+    Nbl_CompleteNotSent(
+            0x00092303,
+            Origin.NDIS4J,
             "NdisMSendNetBufferListsComplete only completes NBLs NDIS sent to that miniport adapter"),
-    Receive_IndicationState(0x00092304, Origin.NDIS4J,
+    Receive_IndicationState(
+            0x00092304,
+            Origin.NDIS4J,
             "NdisMIndicateReceiveNetBufferLists only while the adapter is Running, or Pausing until its "
                     + "pause has completed; never Paused, Restarting, Initializing or Halted"),
-    Nbl_OutstandingAtHalt(0x00092305, Origin.NDIS4J,
+    Nbl_OutstandingAtHalt(
+            0x00092305,
+            Origin.NDIS4J,
             "when MiniportHaltEx returns, no NBL sent to the miniport is uncompleted and no NBL it "
                     + "indicated is unreturned"),
-    NblPool_FreeWithOutstanding(0x00092306, Origin.NDIS4J,
+    NblPool_FreeWithOutstanding(
+            0x00092306,
+            Origin.NDIS4J,
             "NdisFreeNetBufferListPool only when every NBL allocated from the pool has been freed"),
-    Nbl_UseAfterFree(0x00092307, Origin.NDIS4J,
+    Nbl_UseAfterFree(
+            0x00092307,
+            Origin.NDIS4J,
             "a freed NBL (or pool) is not freed again, sent, indicated, completed or returned"),
-    Nbl_NotOwned(0x00092308, Origin.NDIS4J,
+    Nbl_NotOwned(
+            0x00092308,
+            Origin.NDIS4J,
             "an NBL is sent, indicated, returned or freed only by the driver that owns it at that moment"),
-    Nbl_InvalidParameter(0x00092309, Origin.NDIS4J,
+    Nbl_InvalidParameter(
+            0x00092309,
+            Origin.NDIS4J,
             "data-path arguments are well formed: non-null chains that do not loop, NumberOfNbls equal to "
                     + "the chain length, data inside the MDL chain, a final status on completed sends"),
-    NblPool_Leak(0x0009230A, Origin.NDIS4J,
+    NblPool_Leak(
+            0x0009230A,
+            Origin.NDIS4J,
             "every NBL pool allocated with the adapter handle is freed by the end of MiniportHaltEx"),
-    Nbl_OutstandingAtPause(0x0009230B, Origin.NDIS4J,
+    Nbl_OutstandingAtPause(
+            0x0009230B,
+            Origin.NDIS4J,
             "a miniport completes its pause only after it has completed every send and got back every NBL "
                     + "it indicated (NdisMPauseComplete / MiniportPause returning SUCCESS)"),
 
     // ---- upper edges (0x924xx) ----
-    Irql_Filter_Driver_Function(0x00092400, Origin.SDV,
+    Irql_Filter_Driver_Function(
+            0x00092400,
+            Origin.SDV,
             "NdisFRegisterFilterDriver, NdisFDeregisterFilterDriver, NdisFSetAttributes at PASSIVE_LEVEL; "
                     + "NdisFIndicateStatus and the filter data path at IRQL <= DISPATCH_LEVEL"),
-    Irql_Protocol_Driver_Function(0x00092401, Origin.SDV,
+    Irql_Protocol_Driver_Function(
+            0x00092401,
+            Origin.SDV,
             "NdisRegisterProtocolDriver, NdisDeregisterProtocolDriver, NdisOpenAdapterEx, NdisCloseAdapterEx "
                     + "at PASSIVE_LEVEL; the protocol data path at IRQL <= DISPATCH_LEVEL"),
-    Send_SourceHandle(0x00092402, Origin.NDIS4J,
+    Send_SourceHandle(
+            0x00092402,
+            Origin.NDIS4J,
             "a protocol stamps every NBL it sends with its binding handle as SourceHandle; a send completion "
                     + "that reaches the top of the stack belongs to a protocol binding");
 

@@ -14,8 +14,7 @@ import org.ndis4j.kernel.internal.ThreadContext;
  */
 public final class Verifier {
 
-    private Verifier() {
-    }
+    private Verifier() {}
 
     /**
      * Enters the kernel from an NDIS entry point: the machine must be running, and an external thread
@@ -32,7 +31,11 @@ public final class Verifier {
     public static ThreadContext irqlAtMost(Kernel kernel, Irql max, Rule rule, String function) {
         ThreadContext ctx = enter(kernel);
         if (ctx.irql().above(max)) {
-            throw violation(kernel, rule, ctx.irql().level(), max.level(),
+            throw violation(
+                    kernel,
+                    rule,
+                    ctx.irql().level(),
+                    max.level(),
                     function + " called at " + ctx.irql() + "; it requires IRQL <= " + max);
         }
         return ctx;
@@ -42,7 +45,11 @@ public final class Verifier {
     public static ThreadContext irqlEquals(Kernel kernel, Irql required, Rule rule, String function) {
         ThreadContext ctx = enter(kernel);
         if (ctx.irql() != required) {
-            throw violation(kernel, rule, ctx.irql().level(), required.level(),
+            throw violation(
+                    kernel,
+                    rule,
+                    ctx.irql().level(),
+                    required.level(),
                     function + " called at " + ctx.irql() + "; it requires IRQL = " + required);
         }
         return ctx;
@@ -50,7 +57,7 @@ public final class Verifier {
 
     /** Records a violation of {@code rule} and returns the exception the caller throws. */
     public static BugCheckException violation(Kernel kernel, Rule rule, long p2, long p3, String message) {
-        return kernel.bugCheck(BugCheckCode.DRIVER_VERIFIER_DETECTED_VIOLATION, rule.id(), p2, p3, 0,
-                rule.name(), message);
+        return kernel.bugCheck(
+                BugCheckCode.DRIVER_VERIFIER_DETECTED_VIOLATION, rule.id(), p2, p3, 0, rule.name(), message);
     }
 }

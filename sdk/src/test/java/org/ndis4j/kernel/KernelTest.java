@@ -22,11 +22,14 @@ class KernelTest {
     void dpcRunsAtDispatchOnTheTargetProcessor(Kernel kernel) throws Exception {
         AtomicReference<String> seen = new AtomicReference<>();
         CountDownLatch ran = new CountDownLatch(1);
-        KDpc dpc = kernel.initializeDpc((KDpc d, String ctx, Object a1, Object a2) -> {
-            seen.set(ctx + " " + a1 + " " + Ke.getCurrentIrql() + " cpu" + Ke.getCurrentProcessorNumber()
-                    + " " + ThreadContext.current().kind());
-            ran.countDown();
-        }, "ctx", "test");
+        KDpc dpc = kernel.initializeDpc(
+                (KDpc d, String ctx, Object a1, Object a2) -> {
+                    seen.set(ctx + " " + a1 + " " + Ke.getCurrentIrql() + " cpu" + Ke.getCurrentProcessorNumber() + " "
+                            + ThreadContext.current().kind());
+                    ran.countDown();
+                },
+                "ctx",
+                "test");
         Ke.setTargetProcessorDpc(dpc, 1);
         assertThat(Ke.insertQueueDpc(dpc, "arg", null)).isTrue();
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
@@ -38,16 +41,22 @@ class KernelTest {
     void aQueuedDpcIsNotQueuedTwice(Kernel kernel) throws Exception {
         CountDownLatch blockerRunning = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        KDpc blocker = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
-            blockerRunning.countDown();
-            awaitQuietly(release);
-        }, null, "test");
+        KDpc blocker = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> {
+                    blockerRunning.countDown();
+                    awaitQuietly(release);
+                },
+                null,
+                "test");
         CountDownLatch counted = new CountDownLatch(2);
         CountDownLatch ranOnce = new CountDownLatch(1);
-        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
-            counted.countDown();
-            ranOnce.countDown();
-        }, null, "test");
+        KDpc dpc = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> {
+                    counted.countDown();
+                    ranOnce.countDown();
+                },
+                null,
+                "test");
         Ke.insertQueueDpc(blocker, null, null);
         assertThat(blockerRunning.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue();
@@ -64,30 +73,36 @@ class KernelTest {
     void aRemovedDpcQueuedAgainElsewhereRunsOnceWhereItWasQueuedLast(Kernel kernel) throws Exception {
         CountDownLatch cpu0Busy = new CountDownLatch(1);
         CountDownLatch releaseCpu0 = new CountDownLatch(1);
-        KDpc blocker = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
-            cpu0Busy.countDown();
-            awaitQuietly(releaseCpu0);
-        }, null, "test");
+        KDpc blocker = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> {
+                    cpu0Busy.countDown();
+                    awaitQuietly(releaseCpu0);
+                },
+                null,
+                "test");
         Ke.setTargetProcessorDpc(blocker, 0);
         Ke.insertQueueDpc(blocker, null, null);
         assertThat(cpu0Busy.await(10, TimeUnit.SECONDS)).isTrue();
 
         java.util.List<Integer> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch ran = new CountDownLatch(1);
-        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
-            ranOn.add(Ke.getCurrentProcessorNumber());
-            ran.countDown();
-        }, null, "test");
+        KDpc dpc = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> {
+                    ranOn.add(Ke.getCurrentProcessorNumber());
+                    ran.countDown();
+                },
+                null,
+                "test");
         Ke.setTargetProcessorDpc(dpc, 0);
-        assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue();   // waits behind the blocker on cpu0
+        assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue(); // waits behind the blocker on cpu0
         assertThat(Ke.removeQueueDpc(dpc)).isTrue();
         Ke.setTargetProcessorDpc(dpc, 1);
-        assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue();   // runs on cpu1 now
+        assertThat(Ke.insertQueueDpc(dpc, null, null)).isTrue(); // runs on cpu1 now
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
 
         CountDownLatch cpu0Drained = new CountDownLatch(1);
-        KDpc marker = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> cpu0Drained.countDown(),
-                null, "test");
+        KDpc marker =
+                kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> cpu0Drained.countDown(), null, "test");
         Ke.setTargetProcessorDpc(marker, 0);
         Ke.insertQueueDpc(marker, null, null);
         releaseCpu0.countDown();
@@ -110,8 +125,8 @@ class KernelTest {
         ThreadContext.current().enter(kernel);
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         try {
-            BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL,
-                    () -> Ke.raiseIrql(Irql.PASSIVE_LEVEL));
+            BugCheckAssertions.assertBugCheck(
+                    kernel, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL, () -> Ke.raiseIrql(Irql.PASSIVE_LEVEL));
         } finally {
             Ke.lowerIrql(old);
         }
@@ -119,11 +134,14 @@ class KernelTest {
 
     @Test
     void aDpcThatThrowsIsKmodeExceptionNotHandled(Kernel kernel) {
-        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
-            throw new IllegalStateException("driver bug");
-        }, null, "buggy");
-        CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED,
-                () -> Ke.insertQueueDpc(dpc, null, null));
+        KDpc dpc = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> {
+                    throw new IllegalStateException("driver bug");
+                },
+                null,
+                "buggy");
+        CrashReport report = BugCheckAssertions.assertBugCheck(
+                kernel, BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED, () -> Ke.insertQueueDpc(dpc, null, null));
         assertThat(report.driver()).isEqualTo("buggy");
         assertThat(report.irql()).isEqualTo(Irql.DISPATCH_LEVEL);
         assertThat(report.message()).contains("driver bug");
@@ -131,38 +149,47 @@ class KernelTest {
 
     @Test
     void aDpcThatReturnsAtAnotherIrqlIsIrqlUnexpectedValue(Kernel kernel) {
-        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> Ke.lowerIrql(Irql.PASSIVE_LEVEL),
-                null, "buggy");
-        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.IRQL_UNEXPECTED_VALUE, () -> Ke.insertQueueDpc(dpc, null, null));
+        KDpc dpc = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> Ke.lowerIrql(Irql.PASSIVE_LEVEL), null, "buggy");
+        BugCheckAssertions.assertBugCheck(
+                kernel, BugCheckCode.IRQL_UNEXPECTED_VALUE, () -> Ke.insertQueueDpc(dpc, null, null));
     }
 
     @Test
     void aWorkerRoutineThatReturnsAtDispatchIsABugCheck(Kernel kernel) {
-        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.WORKER_THREAD_RETURNED_AT_BAD_IRQL,
-                () -> kernel.queueWorkItem(WorkQueueType.DelayedWorkQueue, "buggy", () -> Ke.raiseIrql(Irql.DISPATCH_LEVEL)));
+        BugCheckAssertions.assertBugCheck(
+                kernel,
+                BugCheckCode.WORKER_THREAD_RETURNED_AT_BAD_IRQL,
+                () -> kernel.queueWorkItem(
+                        WorkQueueType.DelayedWorkQueue, "buggy", () -> Ke.raiseIrql(Irql.DISPATCH_LEVEL)));
     }
 
     @Test
     void afterABugCheckTheKernelRunsNoDriverCode(Kernel kernel) {
-        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH,
-                () -> { throw Ke.bugCheckEx(kernel, 0xDEAD, 1, 2, 3, 4); });
-        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> { }, null, "late");
+        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH, () -> {
+            throw Ke.bugCheckEx(kernel, 0xDEAD, 1, 2, 3, 4);
+        });
+        KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {}, null, "late");
         assertThatThrownBy(() -> Ke.insertQueueDpc(dpc, null, null)).isInstanceOf(BugCheckException.class);
-        assertThatThrownBy(() -> kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, "late", () -> { }))
+        assertThatThrownBy(() -> kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, "late", () -> {}))
                 .isInstanceOf(BugCheckException.class);
     }
 
     @Test
     void dpcWatchdogCatchesASpinningDpc() throws Exception {
-        try (Kernel kernel = Kernel.boot(KernelConfig.defaults().withName("watchdog")
+        try (Kernel kernel = Kernel.boot(KernelConfig.defaults()
+                .withName("watchdog")
                 .withDpcWatchdog(java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(5)))) {
-            KDpc spinner = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
-                for (;;) {
-                    org.ndis4j.ndis.Ndis.stallExecution(10); // ends with the crash
-                }
-            }, null, "spinner");
-            CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.DPC_WATCHDOG_VIOLATION,
-                    () -> Ke.insertQueueDpc(spinner, null, null));
+            KDpc spinner = kernel.initializeDpc(
+                    (KDpc d, Object c, Object a1, Object a2) -> {
+                        for (; ; ) {
+                            org.ndis4j.ndis.Ndis.stallExecution(10); // ends with the crash
+                        }
+                    },
+                    null,
+                    "spinner");
+            CrashReport report = BugCheckAssertions.assertBugCheck(
+                    kernel, BugCheckCode.DPC_WATCHDOG_VIOLATION, () -> Ke.insertQueueDpc(spinner, null, null));
             assertThat(report.parameters().get(0)).isEqualTo(0L);
             assertThat(report.driver()).isEqualTo("spinner");
             assertThat(report.thread()).contains("cpu");
@@ -171,11 +198,15 @@ class KernelTest {
 
     @Test
     void crashReportIsReadableTextAndJson(Kernel kernel) {
-        CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH,
-                () -> { throw Ke.bugCheckEx(kernel, 0x1, 0xA, 0xB, 0xC, 0xD); });
-        assertThat(report.toText()).contains("*** STOP: 0x000000E2 (0x000000000000000A, 0x000000000000000B")
-                .contains("IRQL:      PASSIVE_LEVEL (0)").contains("Stack:");
-        assertThat(report.toJson()).contains("\"bugCheck\" : \"MANUALLY_INITIATED_CRASH\"")
+        CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH, () -> {
+            throw Ke.bugCheckEx(kernel, 0x1, 0xA, 0xB, 0xC, 0xD);
+        });
+        assertThat(report.toText())
+                .contains("*** STOP: 0x000000E2 (0x000000000000000A, 0x000000000000000B")
+                .contains("IRQL:      PASSIVE_LEVEL (0)")
+                .contains("Stack:");
+        assertThat(report.toJson())
+                .contains("\"bugCheck\" : \"MANUALLY_INITIATED_CRASH\"")
                 .contains("\"code\" : \"0x000000E2\"");
     }
 
@@ -192,14 +223,16 @@ class KernelTest {
             ran.countDown();
         });
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(names).anyMatch(n -> n.contains("CriticalWorkQueue") && n.endsWith("@PASSIVE_LEVEL"))
+        assertThat(names)
+                .anyMatch(n -> n.contains("CriticalWorkQueue") && n.endsWith("@PASSIVE_LEVEL"))
                 .anyMatch(n -> n.contains("DelayedWorkQueue") && n.endsWith("@PASSIVE_LEVEL"));
     }
 
     @Test
     void configIsValidated() {
         assertThatThrownBy(() -> KernelConfig.defaults().withProcessors(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processors");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("processors");
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

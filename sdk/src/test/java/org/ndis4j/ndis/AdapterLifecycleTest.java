@@ -42,8 +42,8 @@ class AdapterLifecycleTest {
         pnp.removeDevice(adapter);
         pnp.unloadDriver(driver);
         assertThat(adapter.state()).isEqualTo(AdapterState.Halted);
-        assertThat(miniport.calls).containsExactly("initialize", "restart", "pause", "restart", "pause", "halt",
-                "unload");
+        assertThat(miniport.calls)
+                .containsExactly("initialize", "restart", "pause", "restart", "pause", "halt", "unload");
     }
 
     @Test
@@ -52,7 +52,8 @@ class AdapterLifecycleTest {
         miniport.onInitialize = a -> NdisStatus.RESOURCES;
         DriverObject driver = miniport.load(kernel, "life");
         assertThatThrownBy(() -> PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("dev0")))
-                .isInstanceOf(NdisException.class).hasMessageContaining("RESOURCES");
+                .isInstanceOf(NdisException.class)
+                .hasMessageContaining("RESOURCES");
         assertThat(miniport.last.handle.state()).isEqualTo(AdapterState.Halted);
         assertThat(miniport.calls).containsExactly("initialize");
     }
@@ -71,25 +72,29 @@ class AdapterLifecycleTest {
 
     private static NdisStatus completeLater(TestMiniport.Adapter a, Runnable completion) {
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(a.handle.adapter().driver());
-        Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem self) -> {
-            Ndis.freeIoWorkItem(self);
-            completion.run();
-        }, null);
+        Ndis.queueIoWorkItem(
+                item,
+                (Object c, NdisIoWorkItem self) -> {
+                    Ndis.freeIoWorkItem(self);
+                    completion.run();
+                },
+                null);
         return NdisStatus.PENDING;
     }
 
     @Test
     void linkStateIndicationsReachListenersWithDuplicatesSuppressed(Kernel kernel) {
         TestMiniport miniport = new TestMiniport();
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"),
-                TestMiniport.trivialDevice("dev0"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("dev0"));
         List<NdisStatusIndication> seen = new CopyOnWriteArrayList<>();
         adapter.addStatusListener(seen::add);
         NdisLinkState up = NdisLinkState.connected(1_000_000_000L);
         NdisM.indicateStatusEx(adapter, NdisStatusIndication.linkState(adapter, up));
         NdisM.indicateStatusEx(adapter, NdisStatusIndication.linkState(adapter, up)); // duplicate
         NdisM.indicateStatusEx(adapter, NdisStatusIndication.linkState(adapter, NdisLinkState.disconnected()));
-        assertThat(seen).extracting(NdisStatusIndication::statusBuffer)
+        assertThat(seen)
+                .extracting(NdisStatusIndication::statusBuffer)
                 .containsExactly(up, NdisLinkState.disconnected());
         assertThat(seen.get(0).statusCode().code()).isEqualTo(0x40010017);
         assertThat(adapter.linkState()).isEqualTo(NdisLinkState.disconnected());
@@ -99,10 +104,14 @@ class AdapterLifecycleTest {
     void statusIndicationAfterHaltIsAViolation(Kernel kernel) {
         TestMiniport miniport = new TestMiniport();
         PnpManager pnp = PnpManager.of(kernel);
-        NdisMiniportAdapterHandle adapter = pnp.addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                pnp.addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("d"));
         pnp.removeDevice(adapter);
-        assertViolation(kernel, Rule.Status_IndicationState, () -> NdisM.indicateStatusEx(adapter,
-                NdisStatusIndication.linkState(adapter, NdisLinkState.connected(10_000_000L))));
+        assertViolation(
+                kernel,
+                Rule.Status_IndicationState,
+                () -> NdisM.indicateStatusEx(
+                        adapter, NdisStatusIndication.linkState(adapter, NdisLinkState.connected(10_000_000L))));
     }
 
     @Test
@@ -115,14 +124,15 @@ class AdapterLifecycleTest {
             }
 
             @Override
-            public void haltEx(Object adapterContext, NdisHaltAction haltAction) {
-            }
+            public void haltEx(Object adapterContext, NdisHaltAction haltAction) {}
         };
         DriverObject driver = PnpManager.of(kernel).loadDriver("early", (d, r) -> {
             NdisM.registerMiniportDriver(d, r, null, early);
             return NdisStatus.SUCCESS;
         });
-        var report = assertViolation(kernel, Rule.Status_IndicationState,
+        var report = assertViolation(
+                kernel,
+                Rule.Status_IndicationState,
                 () -> PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("d")));
         assertThat(report.driver()).isEqualTo("early");
         assertThat(report.thread()).contains("DelayedWorkQueue");
@@ -137,22 +147,23 @@ class AdapterLifecycleTest {
             }
 
             @Override
-            public void haltEx(Object adapterContext, NdisHaltAction haltAction) {
-            }
+            public void haltEx(Object adapterContext, NdisHaltAction haltAction) {}
         };
         DriverObject driver = PnpManager.of(kernel).loadDriver("lazy", (d, r) -> {
             NdisM.registerMiniportDriver(d, r, null, lazy);
             return NdisStatus.SUCCESS;
         });
-        assertViolation(kernel, Rule.Init_SetAttributes,
+        assertViolation(
+                kernel,
+                Rule.Init_SetAttributes,
                 () -> PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("d")));
     }
 
     @Test
     void pauseCompleteWhileRunningIsAnIllegalTransition(Kernel kernel) {
         TestMiniport miniport = new TestMiniport();
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("d"));
         assertViolation(kernel, Rule.Adapter_StateTransition, () -> NdisM.pauseComplete(adapter));
     }
 
@@ -160,18 +171,24 @@ class AdapterLifecycleTest {
     void pauseThatFailsIsAViolation(Kernel kernel) {
         TestMiniport miniport = new TestMiniport();
         miniport.onPause = a -> NdisStatus.FAILURE;
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"),
-                TestMiniport.trivialDevice("d"));
-        var report = assertViolation(kernel, Rule.Adapter_StateTransition, () -> PnpManager.of(kernel).pause(adapter));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("d"));
+        var report = assertViolation(
+                kernel,
+                Rule.Adapter_StateTransition,
+                () -> PnpManager.of(kernel).pause(adapter));
         assertThat(report.message()).contains("pause cannot fail");
     }
 
     @Test
     void restartingARunningAdapterIsAnIllegalTransition(Kernel kernel) {
         TestMiniport miniport = new TestMiniport();
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"),
-                TestMiniport.trivialDevice("d"));
-        var report = assertViolation(kernel, Rule.Adapter_StateTransition, () -> PnpManager.of(kernel).restart(adapter));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("d"));
+        var report = assertViolation(
+                kernel,
+                Rule.Adapter_StateTransition,
+                () -> PnpManager.of(kernel).restart(adapter));
         assertThat(report.message()).contains("Running -> Restarting");
     }
 
@@ -199,12 +216,12 @@ class AdapterLifecycleTest {
     @Test
     void sleepAtDispatchIsAViolation(Kernel kernel) {
         TestMiniport miniport = new TestMiniport();
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("d"));
         // A timer routine runs at DISPATCH_LEVEL on a processor: sleeping there is the bug.
         NdisTimer timer = Ndis.allocateTimerObject(adapter, (Object c, NdisTimer t) -> NdisM.sleep(1000), null);
-        var report = assertViolation(kernel, Rule.Irql_Miniport_Driver_Function,
-                () -> Ndis.setTimerObject(timer, -10_000, 0, null));
+        var report = assertViolation(
+                kernel, Rule.Irql_Miniport_Driver_Function, () -> Ndis.setTimerObject(timer, -10_000, 0, null));
         assertThat(report.irql()).isEqualTo(Irql.DISPATCH_LEVEL);
         assertThat(report.processor()).isGreaterThanOrEqualTo(0);
         assertThat(report.driver()).isEqualTo("life");
@@ -234,15 +251,18 @@ class AdapterLifecycleTest {
                         TestMiniport miniport = new TestMiniport();
                         DriverObject driver = miniport.load(k, "multi");
                         for (int i = 0; i < 4; i++) {
-                            NdisMiniportAdapterHandle a = PnpManager.of(k).addDevice(driver,
-                                    TestMiniport.trivialDevice("dev" + i));
+                            NdisMiniportAdapterHandle a =
+                                    PnpManager.of(k).addDevice(driver, TestMiniport.trivialDevice("dev" + i));
                             NdisIoWorkItem item = Ndis.allocateIoWorkItem(a);
-                            Ndis.queueIoWorkItem(item, (Kernel expected, NdisIoWorkItem self) -> {
-                                if (self.kernel() == expected) {
-                                    workItemsRan.countDown();
-                                }
-                                Ndis.freeIoWorkItem(self);
-                            }, k);
+                            Ndis.queueIoWorkItem(
+                                    item,
+                                    (Kernel expected, NdisIoWorkItem self) -> {
+                                        if (self.kernel() == expected) {
+                                            workItemsRan.countDown();
+                                        }
+                                        Ndis.freeIoWorkItem(self);
+                                    },
+                                    k);
                         }
                     } catch (Throwable e) {
                         failures.add(e);
@@ -257,7 +277,8 @@ class AdapterLifecycleTest {
             assertThat(failures).isEmpty();
             assertThat(workItemsRan.await(10, TimeUnit.SECONDS)).isTrue();
             for (Kernel k : kernels) {
-                assertThat(PnpManager.of(k).devices()).hasSize(4)
+                assertThat(PnpManager.of(k).devices())
+                        .hasSize(4)
                         .allSatisfy(a -> assertThat(a.state()).isEqualTo(AdapterState.Running));
                 waitUntil(() -> PnpManager.of(k).devices().stream().noneMatch(a -> a.isHaltWaitingForWorkItems()));
             }

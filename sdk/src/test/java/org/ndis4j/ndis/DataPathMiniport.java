@@ -43,9 +43,11 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
     volatile Adapter last;
     /** true: complete every send before returning from MiniportSendNetBufferLists. */
     volatile boolean completeSendsInline = true;
+
     volatile NdisStatus sendStatus = NdisStatus.SUCCESS;
     /** MiniportPause completes held sends with NDIS_STATUS_PAUSED (what a correct miniport does). */
     volatile boolean completeHeldSendsOnPause = true;
+
     volatile boolean freePoolAtHalt = true;
     /**
      * MiniportPause pends until every indicated NBL is back, then calls NdisMPauseComplete (what a
@@ -72,11 +74,20 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         Adapter adapter = new Adapter(handle);
         last = adapter;
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
-        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
-                NdisLinkState.disconnected(), 1500, new byte[] {2, 0, 0, 0, 0, 2}, new byte[] {2, 0, 0, 0, 0, 2},
-                0, 32, List.of()));
-        adapter.receivePool = Ndis.allocateNetBufferListPool(handle,
-                NetBufferListPoolParameters.withNetBuffer(POOL_TAG, FRAME_SIZE));
+        NdisM.setMiniportAttributes(
+                handle,
+                new MiniportAdapterGeneralAttributes(
+                        1500,
+                        1_000_000_000L,
+                        NdisLinkState.disconnected(),
+                        1500,
+                        new byte[] {2, 0, 0, 0, 0, 2},
+                        new byte[] {2, 0, 0, 0, 0, 2},
+                        0,
+                        32,
+                        List.of()));
+        adapter.receivePool =
+                Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.withNetBuffer(POOL_TAG, FRAME_SIZE));
         return adapter.receivePool == null ? NdisStatus.RESOURCES : NdisStatus.SUCCESS;
     }
 
@@ -109,13 +120,16 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         sendFlagsSeen.add(sendFlags);
         for (NetBufferList nbl = nbls; nbl != null; nbl = nbl.next()) {
             NetBuffer nb = nbl.firstNetBuffer();
-            framesSent.add(nb.data().toString(nb.dataOffset(), nb.dataLength(), java.nio.charset.StandardCharsets.US_ASCII));
+            framesSent.add(
+                    nb.data().toString(nb.dataOffset(), nb.dataLength(), java.nio.charset.StandardCharsets.US_ASCII));
         }
         if (completeSendsInline) {
             for (NetBufferList nbl = nbls; nbl != null; nbl = nbl.next()) {
                 nbl.setStatus(sendStatus);
             }
-            NdisM.sendNetBufferListsComplete(adapter.handle, nbls,
+            NdisM.sendNetBufferListsComplete(
+                    adapter.handle,
+                    nbls,
                     Ke.getCurrentIrql() == Irql.DISPATCH_LEVEL ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
         } else {
             adapter.heldSends.add(nbls);
@@ -161,7 +175,9 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
             for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next()) {
                 nbl.setStatus(status);
             }
-            NdisM.sendNetBufferListsComplete(adapter.handle, chain,
+            NdisM.sendNetBufferListsComplete(
+                    adapter.handle,
+                    chain,
                     Ke.getCurrentIrql() == Irql.DISPATCH_LEVEL ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
         }
     }
@@ -198,8 +214,8 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
 
     static void indicate(Adapter adapter, NetBufferList chain, int extraFlags) {
         int flags = extraFlags | (Ke.getCurrentIrql() == Irql.DISPATCH_LEVEL ? NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL : 0);
-        NdisM.indicateReceiveNetBufferLists(adapter.handle, chain, NDIS_DEFAULT_PORT_NUMBER,
-                NetBufferList.count(chain), flags);
+        NdisM.indicateReceiveNetBufferLists(
+                adapter.handle, chain, NDIS_DEFAULT_PORT_NUMBER, NetBufferList.count(chain), flags);
     }
 
     /** Frees each NBL of a chain the miniport owns. */

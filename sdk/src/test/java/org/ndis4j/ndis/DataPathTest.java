@@ -109,10 +109,11 @@ class DataPathTest {
         } finally {
             Ke.lowerIrql(old);
         }
-        assertThat(upper.completed).extracting(RecordingUpperEdge.Completed::status)
+        assertThat(upper.completed)
+                .extracting(RecordingUpperEdge.Completed::status)
                 .containsExactly(NdisStatus.SUCCESS, NdisStatus.SUCCESS, NdisStatus.SUCCESS);
-        assertThat(upper.completed).allSatisfy(c ->
-                assertThat(c.flags()).isEqualTo(NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL));
+        assertThat(upper.completed)
+                .allSatisfy(c -> assertThat(c.flags()).isEqualTo(NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL));
         assertThat(edge.sendsOutstanding()).isZero();
         sender.free(upper);
     }
@@ -126,10 +127,13 @@ class DataPathTest {
         DataPathMiniport.Adapter a = miniport.last;
 
         CountDownLatch indicated = new CountDownLatch(1);
-        KDpc dpc = kernel.initializeDpc((KDpc d, DataPathMiniport.Adapter ctx, Object x, Object y) -> {
-            DataPathMiniport.indicate(ctx, DataPathMiniport.receiveChain(ctx, 2), 0);
-            indicated.countDown();
-        }, a, "dp");
+        KDpc dpc = kernel.initializeDpc(
+                (KDpc d, DataPathMiniport.Adapter ctx, Object x, Object y) -> {
+                    DataPathMiniport.indicate(ctx, DataPathMiniport.receiveChain(ctx, 2), 0);
+                    indicated.countDown();
+                },
+                a,
+                "dp");
         Ke.insertQueueDpc(dpc, null, null);
         assertThat(indicated.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
@@ -167,7 +171,8 @@ class DataPathTest {
         DataPathMiniport.indicate(a, chain, NDIS_RECEIVE_FLAGS_RESOURCES);
 
         assertThat(upper.indications).hasSize(1);
-        assertThat(upper.indications.get(0).flags() & NDIS_RECEIVE_FLAGS_RESOURCES).isNotZero();
+        assertThat(upper.indications.get(0).flags() & NDIS_RECEIVE_FLAGS_RESOURCES)
+                .isNotZero();
         assertThat(miniport.returnedNbls).hasValue(0); // no MiniportReturnNetBufferLists
         assertThat(upper.edge.receivesOutstanding()).isZero();
         // The miniport owns them: it may indicate them again at once, then free them.
@@ -193,7 +198,8 @@ class DataPathTest {
         miniport.indicateHeld(miniport.last, DataPathMiniport.receiveChain(miniport.last, 1), 0);
 
         // The miniport's MiniportPause pends until its receive comes back (as the WDK requires).
-        CompletableFuture<Void> pause = CompletableFuture.runAsync(() -> PnpManager.of(kernel).pause(adapter));
+        CompletableFuture<Void> pause =
+                CompletableFuture.runAsync(() -> PnpManager.of(kernel).pause(adapter));
         waitUntil(() -> miniport.pausePending);
         assertThat(adapter.state()).isEqualTo(AdapterState.Pausing);
         assertThat(pause).isNotDone();
@@ -211,8 +217,10 @@ class DataPathTest {
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         DataPathTestEdge.attach(adapter, new RecordingUpperEdge());
         miniport.indicateHeld(miniport.last, DataPathMiniport.receiveChain(miniport.last, 1), 0);
-        var report = org.ndis4j.testing.BugCheckAssertions.assertViolation(kernel,
-                org.ndis4j.verifier.Rule.Nbl_OutstandingAtPause, () -> PnpManager.of(kernel).pause(adapter));
+        var report = org.ndis4j.testing.BugCheckAssertions.assertViolation(
+                kernel,
+                org.ndis4j.verifier.Rule.Nbl_OutstandingAtPause,
+                () -> PnpManager.of(kernel).pause(adapter));
         assertThat(report.message()).contains("1 indicated NBL(s) not returned");
     }
 
@@ -227,12 +235,14 @@ class DataPathTest {
         edge.sendNetBufferLists(sender.chain("held"), NDIS_DEFAULT_PORT_NUMBER, 0);
 
         PnpManager.of(kernel).pause(adapter); // MiniportPause completes the held send with PAUSED
-        assertThat(upper.completed).extracting(RecordingUpperEdge.Completed::status)
+        assertThat(upper.completed)
+                .extracting(RecordingUpperEdge.Completed::status)
                 .containsExactly(NdisStatus.PAUSED);
         edge.sendNetBufferLists(sender.chain("late1", "late2"), NDIS_DEFAULT_PORT_NUMBER, 0);
 
         assertThat(miniport.sendCalls).hasValue(1);
-        assertThat(upper.completed).extracting(RecordingUpperEdge.Completed::status)
+        assertThat(upper.completed)
+                .extracting(RecordingUpperEdge.Completed::status)
                 .containsExactly(NdisStatus.PAUSED, NdisStatus.PAUSED, NdisStatus.PAUSED);
         assertThat(PnpManager.of(kernel).restart(adapter)).isEqualTo(NdisStatus.SUCCESS);
         sender.free(upper);

@@ -35,8 +35,8 @@ class DataPathViolationsTest {
         edge.sendNetBufferLists(chain, NDIS_DEFAULT_PORT_NUMBER, 0);
         DataPathMiniport.completeHeld(a, NdisStatus.SUCCESS);
 
-        CrashReport report = assertViolation(kernel, Rule.Nbl_DoubleComplete,
-                () -> NdisM.sendNetBufferListsComplete(a.handle, chain, 0));
+        CrashReport report = assertViolation(
+                kernel, Rule.Nbl_DoubleComplete, () -> NdisM.sendNetBufferListsComplete(a.handle, chain, 0));
         assertThat(report.message()).contains("already completed by dp/nic0");
     }
 
@@ -45,8 +45,8 @@ class DataPathViolationsTest {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         NetBufferList own = DataPathMiniport.receiveChain(a, 1);
         own.setStatus(NdisStatus.SUCCESS);
-        CrashReport report = assertViolation(kernel, Rule.Nbl_CompleteNotSent,
-                () -> NdisM.sendNetBufferListsComplete(a.handle, own, 0));
+        CrashReport report = assertViolation(
+                kernel, Rule.Nbl_CompleteNotSent, () -> NdisM.sendNetBufferListsComplete(a.handle, own, 0));
         assertThat(report.message()).contains("NDIS never sent it to dp/nic0");
     }
 
@@ -58,8 +58,8 @@ class DataPathViolationsTest {
         DataPathTestEdge edge = DataPathTestEdge.attach(a.handle, new RecordingUpperEdge());
         edge.sendNetBufferLists(new DataPathTest.Sender(kernel).chain("x"), NDIS_DEFAULT_PORT_NUMBER, 0);
         NetBufferList held = a.heldSends.poll();
-        CrashReport report = assertViolation(kernel, Rule.Nbl_InvalidParameter,
-                () -> NdisM.sendNetBufferListsComplete(a.handle, held, 0));
+        CrashReport report = assertViolation(
+                kernel, Rule.Nbl_InvalidParameter, () -> NdisM.sendNetBufferListsComplete(a.handle, held, 0));
         assertThat(report.message()).contains("NET_BUFFER_LIST_STATUS PENDING");
     }
 
@@ -68,8 +68,8 @@ class DataPathViolationsTest {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         PnpManager.of(kernel).pause(a.handle);
         NetBufferList chain = DataPathMiniport.receiveChain(a, 1);
-        CrashReport report = assertViolation(kernel, Rule.Receive_IndicationState,
-                () -> DataPathMiniport.indicate(a, chain, 0));
+        CrashReport report =
+                assertViolation(kernel, Rule.Receive_IndicationState, () -> DataPathMiniport.indicate(a, chain, 0));
         assertThat(report.message()).contains("while the adapter is Paused");
     }
 
@@ -83,8 +83,8 @@ class DataPathViolationsTest {
         edge.sendNetBufferLists(new DataPathTest.Sender(kernel).chain("x", "y"), NDIS_DEFAULT_PORT_NUMBER, 0);
 
         // Removal pauses first: a pause that completes with sends held is the bug (before halt is reached).
-        CrashReport report = assertViolation(kernel, Rule.Nbl_OutstandingAtPause,
-                () -> PnpManager.of(kernel).removeDevice(a.handle));
+        CrashReport report = assertViolation(
+                kernel, Rule.Nbl_OutstandingAtPause, () -> PnpManager.of(kernel).removeDevice(a.handle));
         assertThat(report.parameters().get(1)).isEqualTo(2L);
         assertThat(report.message()).contains("2 sent NBL(s) not completed");
     }
@@ -93,8 +93,8 @@ class DataPathViolationsTest {
     void freeingAPoolWithNblsAllocatedIsAViolation(Kernel kernel) {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         DataPathMiniport.receiveChain(a, 1);
-        CrashReport report = assertViolation(kernel, Rule.NblPool_FreeWithOutstanding,
-                () -> Ndis.freeNetBufferListPool(a.receivePool));
+        CrashReport report = assertViolation(
+                kernel, Rule.NblPool_FreeWithOutstanding, () -> Ndis.freeNetBufferListPool(a.receivePool));
         assertThat(report.message()).contains("1 NBL(s) allocated from it are not freed");
     }
 
@@ -161,7 +161,9 @@ class DataPathViolationsTest {
     void aCountThatDiffersFromTheChainIsInvalid(Kernel kernel) {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         NetBufferList chain = DataPathMiniport.receiveChain(a, 2);
-        CrashReport report = assertViolation(kernel, Rule.Nbl_InvalidParameter,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Nbl_InvalidParameter,
                 () -> NdisM.indicateReceiveNetBufferLists(a.handle, chain, NDIS_DEFAULT_PORT_NUMBER, 3, 0));
         assertThat(report.message()).contains("NumberOfNetBufferLists is 3 but the chain holds 2");
     }
@@ -171,7 +173,9 @@ class DataPathViolationsTest {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         NetBufferList chain = DataPathMiniport.receiveChain(a, 3);
         chain.next().next().setNext(chain);
-        CrashReport report = assertViolation(kernel, Rule.Nbl_InvalidParameter,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Nbl_InvalidParameter,
                 () -> NdisM.indicateReceiveNetBufferLists(a.handle, chain, NDIS_DEFAULT_PORT_NUMBER, 3, 0));
         assertThat(report.message()).contains("loops back on itself");
     }
@@ -180,8 +184,11 @@ class DataPathViolationsTest {
     void theDispatchLevelFlagAtPassiveLevelIsAnIrqlViolation(Kernel kernel) {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         NetBufferList chain = DataPathMiniport.receiveChain(a, 1);
-        assertViolation(kernel, Rule.Irql_SendRcv_Function, () -> NdisM.indicateReceiveNetBufferLists(a.handle,
-                chain, NDIS_DEFAULT_PORT_NUMBER, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL));
+        assertViolation(
+                kernel,
+                Rule.Irql_SendRcv_Function,
+                () -> NdisM.indicateReceiveNetBufferLists(
+                        a.handle, chain, NDIS_DEFAULT_PORT_NUMBER, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL));
     }
 
     @Test
@@ -190,8 +197,8 @@ class DataPathViolationsTest {
         NetBufferList chain = DataPathMiniport.receiveChain(a, 1);
         Irql old = Ke.raiseIrql(Irql.DIRQL);
         try {
-            CrashReport report = assertViolation(kernel, Rule.Irql_SendRcv_Function,
-                    () -> DataPathMiniport.indicate(a, chain, 0));
+            CrashReport report =
+                    assertViolation(kernel, Rule.Irql_SendRcv_Function, () -> DataPathMiniport.indicate(a, chain, 0));
             assertThat(report.parameters().get(1)).isEqualTo((long) Irql.DIRQL.level());
         } finally {
             Ke.lowerIrql(old);
@@ -203,8 +210,8 @@ class DataPathViolationsTest {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         Irql old = Ke.raiseIrql(Irql.DIRQL);
         try {
-            assertViolation(kernel, Rule.Irql_NetBuffer_Function,
-                    () -> Ndis.allocateNetBufferList(a.receivePool, 0, 0));
+            assertViolation(
+                    kernel, Rule.Irql_NetBuffer_Function, () -> Ndis.allocateNetBufferList(a.receivePool, 0, 0));
         } finally {
             Ke.lowerIrql(old);
         }

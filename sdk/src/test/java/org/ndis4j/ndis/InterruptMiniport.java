@@ -15,8 +15,8 @@ import org.ndis4j.kernel.internal.ThreadContext;
  * {@link InterruptTestDevice}'s cause register. Tests plug in what the ISR and DPC do, and read
  * what each saw ("IRQL kind cpuN").
  */
-final class InterruptMiniport implements MiniportDriver<InterruptMiniport.Adapter>,
-        InterruptHandlers<InterruptMiniport.Adapter> {
+final class InterruptMiniport
+        implements MiniportDriver<InterruptMiniport.Adapter>, InterruptHandlers<InterruptMiniport.Adapter> {
 
     /** The adapter context, also the interrupt context. */
     static final class Adapter {
@@ -24,6 +24,7 @@ final class InterruptMiniport implements MiniportDriver<InterruptMiniport.Adapte
         final RegisterSpace registers;
         /** Causes the ISR read and the DPC has not handled yet. */
         final AtomicInteger pendingCauses = new AtomicInteger();
+
         volatile NdisInterrupt interrupt;
 
         Adapter(NdisMiniportAdapterHandle handle, RegisterSpace registers) {
@@ -51,9 +52,10 @@ final class InterruptMiniport implements MiniportDriver<InterruptMiniport.Adapte
     volatile boolean registerInInitialize = true;
     volatile boolean deregisterInHalt = true;
     /** Runs at the end of MiniportInitializeEx, after the interrupt is registered (if it is). */
-    volatile java.util.function.Consumer<Adapter> onInitialize = a -> { };
+    volatile java.util.function.Consumer<Adapter> onInitialize = a -> {};
     /** What MiniportInitializeEx returns. */
     volatile NdisStatus initializeStatus = NdisStatus.SUCCESS;
+
     volatile Function<Adapter, MiniportInterruptResult> onIsr = READ_CAUSE;
     volatile DpcHook onDpc = (a, ctx, t) -> a.pendingCauses.set(0);
     volatile Adapter last;
@@ -65,9 +67,18 @@ final class InterruptMiniport implements MiniportDriver<InterruptMiniport.Adapte
         Adapter adapter = new Adapter(handle, params.allocatedResources().registers());
         last = adapter;
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
-        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
-                NdisLinkState.disconnected(), 1500, new byte[] {2, 0, 0, 0, 0, 2}, new byte[] {2, 0, 0, 0, 0, 2},
-                0, 32, List.of()));
+        NdisM.setMiniportAttributes(
+                handle,
+                new MiniportAdapterGeneralAttributes(
+                        1500,
+                        1_000_000_000L,
+                        NdisLinkState.disconnected(),
+                        1500,
+                        new byte[] {2, 0, 0, 0, 0, 2},
+                        new byte[] {2, 0, 0, 0, 0, 2},
+                        0,
+                        32,
+                        List.of()));
         if (registerInInitialize) {
             adapter.interrupt = NdisM.registerInterruptEx(handle, adapter, this);
         }
@@ -90,8 +101,8 @@ final class InterruptMiniport implements MiniportDriver<InterruptMiniport.Adapte
 
     @Override
     public void interruptDpc(Adapter adapter, Object dpcContext, NdisReceiveThrottleParameters throttle) {
-        dpcSeen.add(where() + " ctx=" + dpcContext + " max=" + throttle.maxNblsToIndicate()
-                + " more=" + throttle.moreNblsPending());
+        dpcSeen.add(where() + " ctx=" + dpcContext + " max=" + throttle.maxNblsToIndicate() + " more="
+                + throttle.moreNblsPending());
         onDpc.run(adapter, dpcContext, throttle);
     }
 

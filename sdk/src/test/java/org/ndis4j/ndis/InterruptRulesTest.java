@@ -17,7 +17,8 @@ import org.ndis4j.verifier.Rule;
 @ExtendWith(KernelExtension.class)
 class InterruptRulesTest {
 
-    private static NdisMiniportAdapterHandle add(Kernel kernel, InterruptMiniport miniport, InterruptTestDevice device) {
+    private static NdisMiniportAdapterHandle add(
+            Kernel kernel, InterruptMiniport miniport, InterruptTestDevice device) {
         return PnpManager.of(kernel).addDevice(miniport.load(kernel, "irq"), device.resources());
     }
 
@@ -27,10 +28,16 @@ class InterruptRulesTest {
         miniport.registerInInitialize = false;
         miniport.onInitialize = a -> at(Irql.DISPATCH_LEVEL, () -> NdisM.registerInterruptEx(a.handle, a, miniport));
         DriverObject driver = miniport.load(kernel, "irq");
-        CrashReport report = assertViolation(kernel, Rule.Irql_Interrupt_Function,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Irql_Interrupt_Function,
                 () -> PnpManager.of(kernel).addDevice(driver, new InterruptTestDevice("nic0").resources()));
-        assertThat(report.parameters()).containsExactly((long) Rule.Irql_Interrupt_Function.id(),
-                (long) Irql.DISPATCH_LEVEL.level(), (long) Irql.PASSIVE_LEVEL.level(), 0L);
+        assertThat(report.parameters())
+                .containsExactly(
+                        (long) Rule.Irql_Interrupt_Function.id(),
+                        (long) Irql.DISPATCH_LEVEL.level(),
+                        (long) Irql.PASSIVE_LEVEL.level(),
+                        0L);
         assertThat(report.message()).contains("NdisMRegisterInterruptEx called at DISPATCH_LEVEL");
     }
 
@@ -39,8 +46,10 @@ class InterruptRulesTest {
         InterruptMiniport miniport = new InterruptMiniport();
         add(kernel, miniport, new InterruptTestDevice("nic0"));
         NdisInterrupt interrupt = miniport.last.interrupt;
-        CrashReport report = assertViolation(kernel, Rule.Irql_Interrupt_Function, () -> at(Irql.DISPATCH_LEVEL,
-                () -> NdisM.deregisterInterruptEx(interrupt)));
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Irql_Interrupt_Function,
+                () -> at(Irql.DISPATCH_LEVEL, () -> NdisM.deregisterInterruptEx(interrupt)));
         assertThat(report.message()).contains("NdisMDeregisterInterruptEx called at DISPATCH_LEVEL");
     }
 
@@ -49,8 +58,10 @@ class InterruptRulesTest {
         InterruptMiniport miniport = new InterruptMiniport();
         add(kernel, miniport, new InterruptTestDevice("nic0"));
         NdisInterrupt interrupt = miniport.last.interrupt;
-        CrashReport report = assertViolation(kernel, Rule.Irql_Interrupt_Function, () -> at(Irql.HIGH_LEVEL,
-                () -> NdisM.queueDpcEx(interrupt, 0, 1, null)));
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Irql_Interrupt_Function,
+                () -> at(Irql.HIGH_LEVEL, () -> NdisM.queueDpcEx(interrupt, 0, 1, null)));
         assertThat(report.parameters().get(2)).isEqualTo((long) Irql.DIRQL.level());
     }
 
@@ -59,8 +70,12 @@ class InterruptRulesTest {
         InterruptMiniport miniport = new InterruptMiniport();
         add(kernel, miniport, new InterruptTestDevice("nic0"));
         NdisInterrupt interrupt = miniport.last.interrupt;
-        assertViolation(kernel, Rule.Irql_Interrupt_Function, () -> at(Irql.HIGH_LEVEL,
-                () -> NdisM.synchronizeWithInterruptEx(interrupt, 0, (Object c) -> true, null)));
+        assertViolation(
+                kernel,
+                Rule.Irql_Interrupt_Function,
+                () -> at(
+                        Irql.HIGH_LEVEL,
+                        () -> NdisM.synchronizeWithInterruptEx(interrupt, 0, (Object c) -> true, null)));
     }
 
     @Test
@@ -70,8 +85,9 @@ class InterruptRulesTest {
         NdisInterrupt interrupt = miniport.last.interrupt;
         at(Irql.DIRQL, () -> {
             assertThat(NdisM.queueDpcEx(interrupt, 0, 1, "x")).isEqualTo(1);
-            assertThat(NdisM.synchronizeWithInterruptEx(interrupt, 0, (Object c) -> Ke.getCurrentIrql() == Irql.DIRQL,
-                    null)).isTrue();
+            assertThat(NdisM.synchronizeWithInterruptEx(
+                            interrupt, 0, (Object c) -> Ke.getCurrentIrql() == Irql.DIRQL, null))
+                    .isTrue();
             assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.DIRQL);
         });
         waitUntil(() -> interrupt.dpcsRun() == 1);
@@ -83,8 +99,8 @@ class InterruptRulesTest {
         miniport.deregisterInHalt = false;
         InterruptTestDevice device = new InterruptTestDevice("nic0");
         NdisMiniportAdapterHandle adapter = add(kernel, miniport, device);
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_LeakAtHalt,
-                () -> PnpManager.of(kernel).removeDevice(adapter));
+        CrashReport report = assertViolation(
+                kernel, Rule.Interrupt_LeakAtHalt, () -> PnpManager.of(kernel).removeDevice(adapter));
         assertThat(report.message()).contains("was not deregistered by the end of MiniportHaltEx");
         assertThat(device.line.isConnected()).isFalse();
     }
@@ -94,7 +110,9 @@ class InterruptRulesTest {
         InterruptMiniport miniport = new InterruptMiniport();
         miniport.initializeStatus = NdisStatus.RESOURCES;
         DriverObject driver = miniport.load(kernel, "irq");
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_LeakAtHalt,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Interrupt_LeakAtHalt,
                 () -> PnpManager.of(kernel).addDevice(driver, new InterruptTestDevice("nic0").resources()));
         assertThat(report.message()).contains("by the end of a failed MiniportInitializeEx");
     }
@@ -104,7 +122,9 @@ class InterruptRulesTest {
         InterruptMiniport miniport = new InterruptMiniport();
         miniport.registerInInitialize = false;
         NdisMiniportAdapterHandle adapter = add(kernel, miniport, new InterruptTestDevice("nic0"));
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_RegisterState,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Interrupt_RegisterState,
                 () -> NdisM.registerInterruptEx(adapter, miniport.last, miniport));
         assertThat(report.message()).contains("outside MiniportInitializeEx (adapter is Running)");
     }
@@ -114,7 +134,9 @@ class InterruptRulesTest {
         InterruptMiniport miniport = new InterruptMiniport();
         miniport.onInitialize = a -> NdisM.registerInterruptEx(a.handle, a, miniport);
         DriverObject driver = miniport.load(kernel, "irq");
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_RegisterState,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Interrupt_RegisterState,
                 () -> PnpManager.of(kernel).addDevice(driver, new InterruptTestDevice("nic0").resources()));
         assertThat(report.message()).contains("a second time");
     }
@@ -125,8 +147,8 @@ class InterruptRulesTest {
         NdisMiniportAdapterHandle adapter = add(kernel, miniport, new InterruptTestDevice("nic0"));
         NdisInterrupt interrupt = miniport.last.interrupt;
         PnpManager.of(kernel).removeDevice(adapter);
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_UseAfterDeregister,
-                () -> NdisM.queueDpcEx(interrupt, 0, 1, null));
+        CrashReport report = assertViolation(
+                kernel, Rule.Interrupt_UseAfterDeregister, () -> NdisM.queueDpcEx(interrupt, 0, 1, null));
         assertThat(report.message()).contains("NdisMQueueDpcEx on an interrupt that was deregistered");
     }
 
@@ -143,7 +165,9 @@ class InterruptRulesTest {
     void targetProcessorsThatDoNotExistAreRefused(Kernel kernel) {
         InterruptMiniport miniport = new InterruptMiniport();
         add(kernel, miniport, new InterruptTestDevice("nic0"));
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_InvalidParameter,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Interrupt_InvalidParameter,
                 () -> NdisM.queueDpcEx(miniport.last.interrupt, 0, 0b100, null));
         assertThat(report.message()).contains("TargetProcessors 0x4").contains("only 2 processor(s)");
     }
@@ -152,7 +176,9 @@ class InterruptRulesTest {
     void aMessageIdOnALineBasedInterruptIsRefused(Kernel kernel) {
         InterruptMiniport miniport = new InterruptMiniport();
         add(kernel, miniport, new InterruptTestDevice("nic0"));
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_InvalidParameter,
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.Interrupt_InvalidParameter,
                 () -> NdisM.synchronizeWithInterruptEx(miniport.last.interrupt, 3, (Object c) -> true, null));
         assertThat(report.message()).contains("MessageId 3 on a line-based interrupt");
     }
@@ -166,8 +192,8 @@ class InterruptRulesTest {
             NdisM.synchronizeWithInterruptEx(a.interrupt, 0, (Object c) -> true, null);
             return MiniportInterruptResult.RECOGNIZED_NO_DPC;
         };
-        CrashReport report = assertViolation(kernel, Rule.Interrupt_InvalidParameter,
-                () -> device.assertCause(InterruptTestDevice.CAUSE_RX));
+        CrashReport report = assertViolation(
+                kernel, Rule.Interrupt_InvalidParameter, () -> device.assertCause(InterruptTestDevice.CAUSE_RX));
         assertThat(report.irql()).isEqualTo(Irql.DIRQL);
         assertThat(report.driver()).isEqualTo("irq");
         assertThat(report.message()).contains("already holds the interrupt lock");
@@ -179,7 +205,8 @@ class InterruptRulesTest {
         InterruptTestDevice device = new InterruptTestDevice("nic0");
         add(kernel, miniport, device);
         miniport.onIsr = a -> null;
-        assertViolation(kernel, Rule.Interrupt_InvalidParameter, () -> device.assertCause(InterruptTestDevice.CAUSE_RX));
+        assertViolation(
+                kernel, Rule.Interrupt_InvalidParameter, () -> device.assertCause(InterruptTestDevice.CAUSE_RX));
     }
 
     private static void at(Irql irql, Runnable r) {

@@ -30,8 +30,8 @@ class InterruptTest {
     void isrRunsAtDirqlOnAProcessorThenItsDpcAtDispatchWithThrottleParameters(Kernel kernel) {
         InterruptMiniport miniport = new InterruptMiniport();
         InterruptTestDevice device = new InterruptTestDevice("nic0");
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "irq"),
-                device.resources());
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "irq"), device.resources());
         AtomicInteger handled = new AtomicInteger();
         miniport.onDpc = (a, ctx, throttle) -> handled.set(a.pendingCauses.getAndSet(0));
 
@@ -40,10 +40,12 @@ class InterruptTest {
         NdisInterrupt interrupt = miniport.last.interrupt;
         waitUntil(() -> interrupt.dpcsRun() == 1);
         assertThat(miniport.isrSeen).singleElement().asString().startsWith("DIRQL PROCESSOR cpu");
-        String isrCpu = miniport.isrSeen.get(0).substring(miniport.isrSeen.get(0).lastIndexOf(' '));
+        String isrCpu =
+                miniport.isrSeen.get(0).substring(miniport.isrSeen.get(0).lastIndexOf(' '));
         // The default DPC runs on the ISR's processor, with MaxNblsToIndicate in and MoreNblsPending clear.
-        assertThat(miniport.dpcSeen).containsExactly("DISPATCH_LEVEL PROCESSOR" + isrCpu + " ctx=null max="
-                + NdisInterrupt.MAX_NBLS_TO_INDICATE + " more=false");
+        assertThat(miniport.dpcSeen)
+                .containsExactly("DISPATCH_LEVEL PROCESSOR" + isrCpu + " ctx=null max="
+                        + NdisInterrupt.MAX_NBLS_TO_INDICATE + " more=false");
         assertThat(handled.get()).isEqualTo(InterruptTestDevice.CAUSE_RX | InterruptTestDevice.CAUSE_TX);
         assertThat(interrupt.interruptsServiced()).isEqualTo(1);
         assertThat(interrupt.interruptsNotRecognized()).isZero();
@@ -149,7 +151,10 @@ class InterruptTest {
         // The DPC on processor 1 may finish before the ISR on processor 0 records what it saw.
         waitUntil(() -> miniport.last.interrupt.dpcsRun() == 1 && queued.get() != null);
         assertThat(queued.get()).isEqualTo("DIRQL 2");
-        assertThat(miniport.dpcSeen).singleElement().asString().startsWith("DISPATCH_LEVEL PROCESSOR cpu1 ctx=from-isr");
+        assertThat(miniport.dpcSeen)
+                .singleElement()
+                .asString()
+                .startsWith("DISPATCH_LEVEL PROCESSOR cpu1 ctx=from-isr");
     }
 
     @Test
@@ -163,7 +168,8 @@ class InterruptTest {
         };
         device.assertCause(InterruptTestDevice.CAUSE_RX);
         waitUntil(() -> miniport.last.interrupt.dpcsRun() == 2);
-        assertThat(miniport.dpcSeen).extracting(s -> s.substring(0, s.indexOf(" ctx")))
+        assertThat(miniport.dpcSeen)
+                .extracting(s -> s.substring(0, s.indexOf(" ctx")))
                 .containsExactlyInAnyOrder("DISPATCH_LEVEL PROCESSOR cpu0", "DISPATCH_LEVEL PROCESSOR cpu1");
     }
 
@@ -192,28 +198,33 @@ class InterruptTest {
         NdisInterrupt interrupt = miniport.last.interrupt;
         AtomicReference<String> inside = new AtomicReference<>();
 
-        boolean result = NdisM.synchronizeWithInterruptEx(interrupt, 0, (String ctx) -> {
-            device.assertCause(InterruptTestDevice.CAUSE_RX);
-            // The ISR started on a processor and now waits for the interrupt lock this function holds.
-            waitUntil(interrupt::isIsrWaitingForLock);
-            inside.set(ctx + " " + Ke.getCurrentIrql() + " isrs=" + interrupt.interruptsServiced()
-                    + " isrSeen=" + miniport.isrSeen.size());
-            return true;
-        }, "sync");
+        boolean result = NdisM.synchronizeWithInterruptEx(
+                interrupt,
+                0,
+                (String ctx) -> {
+                    device.assertCause(InterruptTestDevice.CAUSE_RX);
+                    // The ISR started on a processor and now waits for the interrupt lock this function holds.
+                    waitUntil(interrupt::isIsrWaitingForLock);
+                    inside.set(ctx + " " + Ke.getCurrentIrql() + " isrs=" + interrupt.interruptsServiced() + " isrSeen="
+                            + miniport.isrSeen.size());
+                    return true;
+                },
+                "sync");
 
         assertThat(result).isTrue();
         assertThat(inside.get()).isEqualTo("sync DIRQL isrs=0 isrSeen=0");
         assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.PASSIVE_LEVEL); // restored
         waitUntil(() -> interrupt.dpcsRun() == 1);
-        assertThat(NdisM.synchronizeWithInterruptEx(interrupt, 0, (Object c) -> false, null)).isFalse();
+        assertThat(NdisM.synchronizeWithInterruptEx(interrupt, 0, (Object c) -> false, null))
+                .isFalse();
     }
 
     @Test
     void deregistrationWaitsForARunningDpc(Kernel kernel) throws Exception {
         InterruptMiniport miniport = new InterruptMiniport();
         InterruptTestDevice device = new InterruptTestDevice("nic0");
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "irq"),
-                device.resources());
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "irq"), device.resources());
         NdisInterrupt interrupt = miniport.last.interrupt;
         CountDownLatch dpcStarted = new CountDownLatch(1);
         CountDownLatch letDpcFinish = new CountDownLatch(1);
@@ -248,10 +259,13 @@ class InterruptTest {
     static CountDownLatch occupyProcessor(Kernel kernel, int cpu) throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
-        KDpc blocker = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {
-            busy.countDown();
-            await(release);
-        }, null, "test");
+        KDpc blocker = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> {
+                    busy.countDown();
+                    await(release);
+                },
+                null,
+                "test");
         Ke.setTargetProcessorDpc(blocker, cpu);
         Ke.insertQueueDpc(blocker, null, null);
         assertThat(busy.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();

@@ -29,15 +29,17 @@ class InterruptWatchdogTest {
             InterruptTestDevice device = new InterruptTestDevice("nic0");
             PnpManager.of(kernel).addDevice(miniport.load(kernel, "spinner"), device.resources());
             miniport.onDpc = (a, ctx, throttle) -> {
-                for (;;) {
+                for (; ; ) {
                     Ndis.stallExecution(10); // ends with the crash
                 }
             };
-            CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.DPC_WATCHDOG_VIOLATION,
+            CrashReport report = BugCheckAssertions.assertBugCheck(
+                    kernel,
+                    BugCheckCode.DPC_WATCHDOG_VIOLATION,
                     () -> device.assertCause(InterruptTestDevice.CAUSE_RX));
             assertThat(report.parameters().get(0)).isEqualTo(0L);
             assertThat(report.parameters().get(1)).isGreaterThanOrEqualTo(100L); // ran past the limit, in ms ticks
-            assertThat(report.parameters().get(2)).isEqualTo(100L);    // the limit
+            assertThat(report.parameters().get(2)).isEqualTo(100L); // the limit
             assertThat(report.driver()).isEqualTo("spinner");
             assertThat(report.irql()).isEqualTo(Irql.DISPATCH_LEVEL);
             assertThat(report.stack()).anyMatch(frame -> frame.contains("InterruptWatchdogTest"));
@@ -51,11 +53,13 @@ class InterruptWatchdogTest {
             InterruptTestDevice device = new InterruptTestDevice("nic0");
             PnpManager.of(kernel).addDevice(miniport.load(kernel, "spinner"), device.resources());
             miniport.onIsr = a -> {
-                for (;;) {
+                for (; ; ) {
                     Ndis.stallExecution(10);
                 }
             };
-            CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.DPC_WATCHDOG_VIOLATION,
+            CrashReport report = BugCheckAssertions.assertBugCheck(
+                    kernel,
+                    BugCheckCode.DPC_WATCHDOG_VIOLATION,
                     () -> device.assertCause(InterruptTestDevice.CAUSE_RX));
             assertThat(report.parameters().get(0)).isEqualTo(0L);
             assertThat(report.irql()).isEqualTo(Irql.DIRQL);
@@ -74,7 +78,9 @@ class InterruptWatchdogTest {
                 Ndis.stallExecution(2_000);
                 throttle.setMoreNblsPending(true);
             };
-            CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.DPC_WATCHDOG_VIOLATION,
+            CrashReport report = BugCheckAssertions.assertBugCheck(
+                    kernel,
+                    BugCheckCode.DPC_WATCHDOG_VIOLATION,
                     () -> device.assertCause(InterruptTestDevice.CAUSE_RX));
             assertThat(report.parameters()).containsExactly(1L, 300L, 0L, 0L); // Windows: 1, watchdog period, ...
             assertThat(report.message()).contains("stayed at DISPATCH_LEVEL or above");

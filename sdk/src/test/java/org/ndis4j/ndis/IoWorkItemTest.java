@@ -34,13 +34,19 @@ class IoWorkItemTest {
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter);
         AtomicReference<String> seen = new AtomicReference<>();
         CountDownLatch ran = new CountDownLatch(1);
-        Ndis.queueIoWorkItem(item, (String ctx, NdisIoWorkItem self) -> {
-            seen.set(ctx + " " + Ke.getCurrentIrql() + " " + Thread.currentThread().getName()
-                    + " " + ThreadContext.current().kind() + " " + (self == item));
-            ran.countDown();
-        }, "ctx");
+        Ndis.queueIoWorkItem(
+                item,
+                (String ctx, NdisIoWorkItem self) -> {
+                    seen.set(ctx + " " + Ke.getCurrentIrql() + " "
+                            + Thread.currentThread().getName() + " "
+                            + ThreadContext.current().kind() + " " + (self == item));
+                    ran.countDown();
+                },
+                "ctx");
         assertThat(ran.await(WAIT, TimeUnit.SECONDS)).isTrue();
-        assertThat(seen.get()).startsWith("ctx PASSIVE_LEVEL ").contains("CriticalWorkQueue")
+        assertThat(seen.get())
+                .startsWith("ctx PASSIVE_LEVEL ")
+                .contains("CriticalWorkQueue")
                 .endsWith("WORKER true");
         Ndis.freeIoWorkItem(item);
     }
@@ -50,10 +56,13 @@ class IoWorkItemTest {
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, new TestMiniport());
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter);
         CountDownLatch freed = new CountDownLatch(1);
-        Ndis.queueIoWorkItem(item, (Object ctx, NdisIoWorkItem self) -> {
-            Ndis.freeIoWorkItem(self);
-            freed.countDown();
-        }, null);
+        Ndis.queueIoWorkItem(
+                item,
+                (Object ctx, NdisIoWorkItem self) -> {
+                    Ndis.freeIoWorkItem(self);
+                    freed.countDown();
+                },
+                null);
         assertThat(freed.await(WAIT, TimeUnit.SECONDS)).isTrue();
         assertThat(item.isFreed()).isTrue();
         // Removing the device runs the halt-time accounting: nothing is reported as leaked.
@@ -79,7 +88,7 @@ class IoWorkItemTest {
         };
         Ndis.queueIoWorkItem(item, again, null);
         waitUntil(() -> runs.get() == 2 && !item.isQueued());
-        Ndis.queueIoWorkItem(item, again, null);          // and again after it ran
+        Ndis.queueIoWorkItem(item, again, null); // and again after it ran
         assertThat(threeRuns.await(WAIT, TimeUnit.SECONDS)).isTrue();
         waitUntil(() -> !item.isQueued());
         Ndis.freeIoWorkItem(item);
@@ -120,19 +129,25 @@ class IoWorkItemTest {
     @Test
     void allocateAboveDispatchIsAnIrqlViolation(Kernel kernel) {
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, new TestMiniport());
-        var report = assertViolation(kernel, Rule.Irql_Miscellaneous_Function, () -> atDirql(
-                () -> Ndis.allocateIoWorkItem(adapter)));
+        var report = assertViolation(
+                kernel, Rule.Irql_Miscellaneous_Function, () -> atDirql(() -> Ndis.allocateIoWorkItem(adapter)));
         assertThat(report.irql()).isEqualTo(Irql.DIRQL);
-        assertThat(report.parameters()).containsExactly((long) Rule.Irql_Miscellaneous_Function.id(),
-                (long) Irql.DIRQL.level(), (long) Irql.DISPATCH_LEVEL.level(), 0L);
+        assertThat(report.parameters())
+                .containsExactly(
+                        (long) Rule.Irql_Miscellaneous_Function.id(),
+                        (long) Irql.DIRQL.level(),
+                        (long) Irql.DISPATCH_LEVEL.level(),
+                        0L);
     }
 
     @Test
     void queueAboveDispatchIsAnIrqlViolation(Kernel kernel) {
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, new TestMiniport());
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter);
-        assertViolation(kernel, Rule.Irql_Miscellaneous_Function,
-                () -> atDirql(() -> Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> { }, null)));
+        assertViolation(
+                kernel,
+                Rule.Irql_Miscellaneous_Function,
+                () -> atDirql(() -> Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> {}, null)));
     }
 
     @Test
@@ -170,9 +185,11 @@ class IoWorkItemTest {
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, new TestMiniport());
         CountDownLatch release = occupyTheOnlyWorker(adapter);
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter);
-        Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> { }, null);
-        assertViolation(kernel, Rule.IoWorkItem_DoubleQueue,
-                () -> Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> { }, null));
+        Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> {}, null);
+        assertViolation(
+                kernel,
+                Rule.IoWorkItem_DoubleQueue,
+                () -> Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> {}, null));
         release.countDown();
     }
 
@@ -182,7 +199,7 @@ class IoWorkItemTest {
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, new TestMiniport());
         CountDownLatch release = occupyTheOnlyWorker(adapter);
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter);
-        Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> { }, null);
+        Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> {}, null);
         assertViolation(kernel, Rule.IoWorkItem_FreeWhileQueued, () -> Ndis.freeIoWorkItem(item));
         release.countDown();
     }
@@ -192,8 +209,10 @@ class IoWorkItemTest {
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, new TestMiniport());
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter);
         Ndis.freeIoWorkItem(item);
-        assertViolation(kernel, Rule.IoWorkItem_UseAfterFree,
-                () -> Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> { }, null));
+        assertViolation(
+                kernel,
+                Rule.IoWorkItem_UseAfterFree,
+                () -> Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> {}, null));
     }
 
     @Test
@@ -212,7 +231,9 @@ class IoWorkItemTest {
             return NdisStatus.SUCCESS;
         };
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, miniport);
-        var report = assertViolation(kernel, Rule.Init_NdisAllocateIoWorkItem,
+        var report = assertViolation(
+                kernel,
+                Rule.Init_NdisAllocateIoWorkItem,
                 () -> PnpManager.of(kernel).removeDevice(adapter));
         assertThat(report.message()).contains("1 work item(s)").contains("MiniportHaltEx");
         assertThat(report.driver()).isNull(); // NDIS found it after the driver returned
@@ -226,7 +247,9 @@ class IoWorkItemTest {
             return NdisStatus.RESOURCES;
         };
         DriverObject driver = miniport.load(kernel, "wi");
-        assertViolation(kernel, Rule.Init_NdisAllocateIoWorkItem,
+        assertViolation(
+                kernel,
+                Rule.Init_NdisAllocateIoWorkItem,
                 () -> PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("dev0")));
     }
 
@@ -235,14 +258,17 @@ class IoWorkItemTest {
         TestMiniport miniport = new TestMiniport();
         CountDownLatch routineStarted = new CountDownLatch(1);
         CountDownLatch letRoutineFinish = new CountDownLatch(1);
-        miniport.onHalt = a -> { }; // the routine frees the item itself
+        miniport.onHalt = a -> {}; // the routine frees the item itself
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, miniport);
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter);
-        Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem self) -> {
-            routineStarted.countDown();
-            await(letRoutineFinish);
-            Ndis.freeIoWorkItem(self);
-        }, null);
+        Ndis.queueIoWorkItem(
+                item,
+                (Object c, NdisIoWorkItem self) -> {
+                    routineStarted.countDown();
+                    await(letRoutineFinish);
+                    Ndis.freeIoWorkItem(self);
+                },
+                null);
         assertThat(routineStarted.await(WAIT, TimeUnit.SECONDS)).isTrue();
 
         Thread remover = new Thread(() -> PnpManager.of(kernel).removeDevice(adapter), "remover");
@@ -264,10 +290,13 @@ class IoWorkItemTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
         NdisIoWorkItem blocker = Ndis.allocateIoWorkItem(adapter.adapter().driver());
-        Ndis.queueIoWorkItem(blocker, (Object c, NdisIoWorkItem self) -> {
-            busy.countDown();
-            await(release);
-        }, null);
+        Ndis.queueIoWorkItem(
+                blocker,
+                (Object c, NdisIoWorkItem self) -> {
+                    busy.countDown();
+                    await(release);
+                },
+                null);
         assertThat(busy.await(WAIT, TimeUnit.SECONDS)).isTrue();
         return release;
     }

@@ -84,8 +84,8 @@ class NblPoolTest {
     void unusablePoolParametersGiveNull(Kernel kernel) {
         NdisProtocolDriverHandle protocol = Ndis.registerProtocolDriver(kernel, "proto");
         assertThat(Ndis.allocateNetBufferListPool(protocol, null)).isNull();
-        assertThat(Ndis.allocateNetBufferListPool(protocol,
-                new NetBufferListPoolParameters(0, 0, false, 0, 1514))).isNull(); // DataSize without NBs
+        assertThat(Ndis.allocateNetBufferListPool(protocol, new NetBufferListPoolParameters(0, 0, false, 0, 1514)))
+                .isNull(); // DataSize without NBs
     }
 
     @Test
@@ -93,7 +93,9 @@ class NblPoolTest {
         NetBufferListPool pool = pool(kernel, NetBufferListPoolParameters.withNetBuffer(0, 0));
         ByteBuf data = PooledByteBufAllocator.DEFAULT.directBuffer(64, 64);
         try {
-            assertViolation(kernel, Rule.Nbl_InvalidParameter,
+            assertViolation(
+                    kernel,
+                    Rule.Nbl_InvalidParameter,
                     () -> Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, data, 10, 60));
         } finally {
             data.release();

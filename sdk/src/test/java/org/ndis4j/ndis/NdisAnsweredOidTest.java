@@ -47,26 +47,34 @@ class NdisAnsweredOidTest {
         OidMiniport miniport = new OidMiniport();
         NdisOidClient client = start(kernel, miniport);
 
-        assertAnswer(client, OID_GEN_SUPPORTED_LIST, 64, le(
-                0x00020106, 0x00010111, 0x0001010E, 0x0001010F, 0x01010103));
+        assertAnswer(
+                client, OID_GEN_SUPPORTED_LIST, 64, le(0x00020106, 0x00010111, 0x0001010E, 0x0001010F, 0x01010103));
         assertAnswer(client, OID_GEN_MAXIMUM_FRAME_SIZE, 4, le(1500));
-        assertAnswer(client, OID_GEN_MEDIA_CONNECT_STATUS, 4, le(0));         // NdisMediaStateConnected
-        assertAnswer(client, OID_GEN_MAC_OPTIONS, 4, le(0x48));               // NO_LOOPBACK | 8021P_PRIORITY
+        assertAnswer(client, OID_GEN_MEDIA_CONNECT_STATUS, 4, le(0)); // NdisMediaStateConnected
+        assertAnswer(client, OID_GEN_MAC_OPTIONS, 4, le(0x48)); // NO_LOOPBACK | 8021P_PRIORITY
         assertAnswer(client, OID_GEN_CURRENT_LOOKAHEAD, 4, le(256));
         assertAnswer(client, OID_802_3_MAXIMUM_LIST_SIZE, 4, le(32));
         assertAnswer(client, OID_802_3_PERMANENT_ADDRESS, 6, OidMiniport.PERMANENT_MAC);
         assertAnswer(client, OID_802_3_CURRENT_ADDRESS, 8, OidMiniport.CURRENT_MAC);
-        assertAnswer(client, OID_GEN_MAX_LINK_SPEED, 16, bytes(
-                0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00,                 // 10^10 (OidMiniport.SPEED), LE
-                0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00));
-        assertAnswer(client, OID_GEN_LINK_STATE, 40, bytes(
-                0x80, 0x01, 0x28, 0x00,                                         // header: DEFAULT, rev 1, 40
-                0x01, 0x00, 0x00, 0x00,                                         // MediaConnectStateConnected
-                0x02, 0x00, 0x00, 0x00,                                         // MediaDuplexStateFull
-                0x00, 0x00, 0x00, 0x00,                                         // padding
-                0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00,                 // XmitLinkSpeed
-                0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00,                 // RcvLinkSpeed
-                0, 0, 0, 0, 0, 0, 0, 0));                                       // PauseFunctions, AutoNeg
+        assertAnswer(
+                client,
+                OID_GEN_MAX_LINK_SPEED,
+                16,
+                bytes(
+                        0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00, // 10^10 (OidMiniport.SPEED), LE
+                        0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00));
+        assertAnswer(
+                client,
+                OID_GEN_LINK_STATE,
+                40,
+                bytes(
+                        0x80, 0x01, 0x28, 0x00, // header: DEFAULT, rev 1, 40
+                        0x01, 0x00, 0x00, 0x00, // MediaConnectStateConnected
+                        0x02, 0x00, 0x00, 0x00, // MediaDuplexStateFull
+                        0x00, 0x00, 0x00, 0x00, // padding
+                        0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00, // XmitLinkSpeed
+                        0x00, 0xE4, 0x0B, 0x54, 0x02, 0x00, 0x00, 0x00, // RcvLinkSpeed
+                        0, 0, 0, 0, 0, 0, 0, 0)); // PauseFunctions, AutoNeg
         assertThat(miniport.arrivals).isEmpty();
     }
 
@@ -83,7 +91,7 @@ class NdisAnsweredOidTest {
         assertThat(NdisLinkStatePayload.decode(link.result())).isEqualTo(down);
         NdisOidRequest media = NdisOidRequest.query(OID_GEN_MEDIA_CONNECT_STATUS, 4);
         assertThat(answeredNow(client, media)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(media.resultUlong()).isEqualTo(1);                           // NdisMediaStateDisconnected
+        assertThat(media.resultUlong()).isEqualTo(1); // NdisMediaStateDisconnected
     }
 
     @ParameterizedTest
@@ -99,7 +107,7 @@ class NdisAnsweredOidTest {
         assertThat(link.bytesNeeded()).isEqualTo(40);
         assertThat(link.bytesWritten()).isZero();
         for (byte b : buffer) {
-            assertThat(b).isEqualTo((byte) 0x5A);                                // untouched
+            assertThat(b).isEqualTo((byte) 0x5A); // untouched
         }
         assertThat(miniport.arrivals).isEmpty();
     }

@@ -25,10 +25,14 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
 
     static final byte[] PERMANENT_MAC = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
     static final byte[] CURRENT_MAC = {0x02, 0x11, 0x22, 0x33, 0x44, 0x66};
-    static final List<Integer> SUPPORTED_OIDS = List.of(OID_GEN_STATISTICS, OID_GEN_MAXIMUM_TOTAL_SIZE,
-            OID_GEN_CURRENT_PACKET_FILTER, OID_GEN_CURRENT_LOOKAHEAD, OID_802_3_MULTICAST_LIST);
-    static final int MAC_OPTIONS = NdisMacOption.NDIS_MAC_OPTION_NO_LOOPBACK
-            | NdisMacOption.NDIS_MAC_OPTION_8021P_PRIORITY;
+    static final List<Integer> SUPPORTED_OIDS = List.of(
+            OID_GEN_STATISTICS,
+            OID_GEN_MAXIMUM_TOTAL_SIZE,
+            OID_GEN_CURRENT_PACKET_FILTER,
+            OID_GEN_CURRENT_LOOKAHEAD,
+            OID_802_3_MULTICAST_LIST);
+    static final int MAC_OPTIONS =
+            NdisMacOption.NDIS_MAC_OPTION_NO_LOOPBACK | NdisMacOption.NDIS_MAC_OPTION_8021P_PRIORITY;
     static final long SPEED = 10_000_000_000L;
 
     /** The adapter context. */
@@ -41,13 +45,12 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
     }
 
     /** A request as the miniport saw it arrive. */
-    record Arrival(NdisOidRequest request, String irql, ThreadContext.Kind thread) {
-    }
+    record Arrival(NdisOidRequest request, String irql, ThreadContext.Kind thread) {}
 
     final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     final List<Object> cancels = new CopyOnWriteArrayList<>();
     volatile BiFunction<Adapter, NdisOidRequest, NdisStatus> onOid = (a, r) -> NdisStatus.INVALID_OID;
-    volatile BiConsumer<Adapter, Object> onCancel = (a, id) -> { };
+    volatile BiConsumer<Adapter, Object> onCancel = (a, id) -> {};
     volatile Adapter last;
 
     @Override
@@ -55,19 +58,29 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
         Adapter adapter = new Adapter(handle);
         last = adapter;
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
-        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, SPEED,
-                NdisLinkState.connected(SPEED), 256, PERMANENT_MAC, CURRENT_MAC, NdisPacketType.ETHERNET_FILTERS, 32,
-                SUPPORTED_OIDS, MAC_OPTIONS));
+        NdisM.setMiniportAttributes(
+                handle,
+                new MiniportAdapterGeneralAttributes(
+                        1500,
+                        SPEED,
+                        NdisLinkState.connected(SPEED),
+                        256,
+                        PERMANENT_MAC,
+                        CURRENT_MAC,
+                        NdisPacketType.ETHERNET_FILTERS,
+                        32,
+                        SUPPORTED_OIDS,
+                        MAC_OPTIONS));
         return NdisStatus.SUCCESS;
     }
 
     @Override
-    public void haltEx(Adapter adapter, NdisHaltAction action) {
-    }
+    public void haltEx(Adapter adapter, NdisHaltAction action) {}
 
     @Override
     public NdisStatus oidRequest(Adapter adapter, NdisOidRequest request) {
-        arrivals.add(new Arrival(request, Ke.getCurrentIrql().name(), ThreadContext.current().kind()));
+        arrivals.add(new Arrival(
+                request, Ke.getCurrentIrql().name(), ThreadContext.current().kind()));
         return onOid.apply(adapter, request);
     }
 

@@ -31,8 +31,26 @@ class OidRequestTest {
 
     private static final int VENDOR_OID = 0xFF010001;
     private static final NdisStatisticsInfo STATS = new NdisStatisticsInfo(
-            NdisStatisticsInfo.NDIS_STATISTICS_FLAGS_VALID_BYTES_RCV | NdisStatisticsInfo.NDIS_STATISTICS_FLAGS_VALID_BYTES_XMIT,
-            1, 2, 3_000, 4, 5, 6, 7_000, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18);
+            NdisStatisticsInfo.NDIS_STATISTICS_FLAGS_VALID_BYTES_RCV
+                    | NdisStatisticsInfo.NDIS_STATISTICS_FLAGS_VALID_BYTES_XMIT,
+            1,
+            2,
+            3_000,
+            4,
+            5,
+            6,
+            7_000,
+            8,
+            9,
+            10,
+            11,
+            12,
+            13,
+            14,
+            15,
+            16,
+            17,
+            18);
 
     @Test
     void aRequestThatPendsCompletesFromAnIoWorkItemAtPassive(Kernel kernel) throws Exception {
@@ -44,12 +62,15 @@ class OidRequestTest {
             }
             // As a driver whose counters sit behind a slow PASSIVE_LEVEL read: defer, then complete.
             NdisIoWorkItem item = Ndis.allocateIoWorkItem(a.handle);
-            Ndis.queueIoWorkItem(item, (NdisOidRequest request, NdisIoWorkItem self) -> {
-                routineIrql.set(Ke.getCurrentIrql().name());
-                NdisStatus status = request.writeInformation(STATS.encode());
-                Ndis.freeIoWorkItem(self);
-                NdisM.oidRequestComplete(a.handle, request, status);
-            }, r);
+            Ndis.queueIoWorkItem(
+                    item,
+                    (NdisOidRequest request, NdisIoWorkItem self) -> {
+                        routineIrql.set(Ke.getCurrentIrql().name());
+                        NdisStatus status = request.writeInformation(STATS.encode());
+                        Ndis.freeIoWorkItem(self);
+                        NdisM.oidRequestComplete(a.handle, request, status);
+                    },
+                    r);
             return NdisStatus.PENDING;
         };
         NdisMiniportAdapterHandle adapter = miniport.start(kernel);
@@ -105,8 +126,8 @@ class OidRequestTest {
             NdisM.oidRequestComplete(adapter, requests.get(i), NdisStatus.SUCCESS);
         }
         waitUntil(() -> completionOrder.size() == 5);
-        assertThat(completionOrder).containsExactly(VENDOR_OID, VENDOR_OID + 1, VENDOR_OID + 2, VENDOR_OID + 3,
-                VENDOR_OID + 4);
+        assertThat(completionOrder)
+                .containsExactly(VENDOR_OID, VENDOR_OID + 1, VENDOR_OID + 2, VENDOR_OID + 3, VENDOR_OID + 4);
         assertThat(mostAtOnce.get()).isEqualTo(1);
     }
 
@@ -130,8 +151,8 @@ class OidRequestTest {
     @Test
     void aMiniportWithoutAnOidHandlerAnswersNotSupported(Kernel kernel) {
         TestMiniport plain = new TestMiniport(); // no oidRequest: the default handler
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(plain.load(kernel, "plain"),
-                TestMiniport.trivialDevice("nic0"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(plain.load(kernel, "plain"), TestMiniport.trivialDevice("nic0"));
         NdisOidRequest query = NdisOidRequest.query(OID_GEN_STATISTICS, NdisStatisticsInfo.SIZE);
         assertThat(NdisOidClient.of(adapter).requestAndWait(query)).isEqualTo(NdisStatus.NOT_SUPPORTED);
         assertThat(query.bytesWritten()).isZero();
@@ -154,8 +175,10 @@ class OidRequestTest {
             return NdisStatus.PENDING;
         };
         NdisOidClient client = NdisOidClient.of(miniport.start(kernel));
-        assertThat(client.requestAndWait(NdisOidRequest.setUlong(VENDOR_OID, 7))).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(client.requestAndWait(NdisOidRequest.setUlong(VENDOR_OID, 8))).isEqualTo(NdisStatus.SUCCESS);
+        assertThat(client.requestAndWait(NdisOidRequest.setUlong(VENDOR_OID, 7)))
+                .isEqualTo(NdisStatus.SUCCESS);
+        assertThat(client.requestAndWait(NdisOidRequest.setUlong(VENDOR_OID, 8)))
+                .isEqualTo(NdisStatus.SUCCESS);
     }
 
     @Test
@@ -182,20 +205,21 @@ class OidRequestTest {
 
         NdisOidRequest query = NdisOidRequest.query(OID_GEN_CURRENT_PACKET_FILTER, 4);
         assertThat(client.requestAndWait(query)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(query.resultUlong()).isZero();                   // nothing set yet
+        assertThat(query.resultUlong()).isZero(); // nothing set yet
         assertThat(client.requestAndWait(NdisOidRequest.setUlong(OID_GEN_CURRENT_PACKET_FILTER, filter)))
                 .isEqualTo(NdisStatus.SUCCESS);
-        assertThat(client.requestAndWait(NdisOidRequest.setUlong(OID_GEN_CURRENT_PACKET_FILTER,
-                NdisPacketType.NDIS_PACKET_TYPE_SMT))).isEqualTo(NdisStatus.NOT_SUPPORTED);
+        assertThat(client.requestAndWait(
+                        NdisOidRequest.setUlong(OID_GEN_CURRENT_PACKET_FILTER, NdisPacketType.NDIS_PACKET_TYPE_SMT)))
+                .isEqualTo(NdisStatus.NOT_SUPPORTED);
         NdisOidRequest shortSet = NdisOidRequest.set(OID_GEN_CURRENT_PACKET_FILTER, new byte[2]);
         assertThat(client.requestAndWait(shortSet)).isEqualTo(NdisStatus.INVALID_LENGTH);
         assertThat(shortSet.bytesNeeded()).isEqualTo(4);
 
         NdisOidRequest again = NdisOidRequest.query(OID_GEN_CURRENT_PACKET_FILTER, 4);
         assertThat(client.requestAndWait(again)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(again.resultUlong()).isEqualTo(filter);          // the failed sets did not change it
+        assertThat(again.resultUlong()).isEqualTo(filter); // the failed sets did not change it
         assertThat(programmed.get()).isEqualTo(filter);
-        assertThat(miniport.arrivals).hasSize(3);                   // the queries never reached it
+        assertThat(miniport.arrivals).hasSize(3); // the queries never reached it
     }
 
     @Test
@@ -210,7 +234,7 @@ class OidRequestTest {
         assertThat(client.requestAndWait(tooShort)).isEqualTo(NdisStatus.INVALID_LENGTH);
         assertThat(tooShort.bytesNeeded()).isEqualTo(4);
         assertThat(client.requestAndWait(NdisOidRequest.setUlong(OID_GEN_CURRENT_LOOKAHEAD, 257)))
-                .isEqualTo(NdisStatus.INVALID_DATA);                // above the LookaheadSize attribute (256)
+                .isEqualTo(NdisStatus.INVALID_DATA); // above the LookaheadSize attribute (256)
         assertThat(miniport.arrivals).isEmpty();
 
         assertThat(client.requestAndWait(NdisOidRequest.setUlong(OID_GEN_CURRENT_LOOKAHEAD, 128)))
@@ -237,7 +261,7 @@ class OidRequestTest {
 
         client.cancel("second");
         assertThat(secondDone.getNow(null)).isEqualTo(NdisStatus.REQUEST_ABORTED); // completed by NDIS, at once
-        assertThat(miniport.cancels).isEmpty();                                     // the miniport never knew
+        assertThat(miniport.cancels).isEmpty(); // the miniport never knew
 
         first.setBytesRead(4);
         NdisM.oidRequestComplete(adapter, first, NdisStatus.SUCCESS);
@@ -260,7 +284,8 @@ class OidRequestTest {
             }
         };
         NdisOidClient client = NdisOidClient.of(miniport.start(kernel));
-        NdisOidRequest slow = NdisOidRequest.query(OID_GEN_STATISTICS, NdisStatisticsInfo.SIZE).setRequestId(42);
+        NdisOidRequest slow = NdisOidRequest.query(OID_GEN_STATISTICS, NdisStatisticsInfo.SIZE)
+                .setRequestId(42);
         CompletableFuture<NdisStatus> done = new CompletableFuture<>();
         assertThat(client.request(slow, done::complete)).isEqualTo(NdisStatus.PENDING);
         waitUntil(() -> held.get() != null);
@@ -292,8 +317,8 @@ class OidRequestTest {
         Thread remover = new Thread(() -> PnpManager.of(kernel).removeDevice(adapter), "remover");
         remover.start();
         assertThat(queuedDone.get(10, TimeUnit.SECONDS)).isEqualTo(NdisStatus.REQUEST_ABORTED);
-        assertThat(client.request(NdisOidRequest.setUlong(VENDOR_OID + 2, 3), s -> { }))
-                .isEqualTo(NdisStatus.ADAPTER_REMOVED);            // no new requests while halting
+        assertThat(client.request(NdisOidRequest.setUlong(VENDOR_OID + 2, 3), s -> {}))
+                .isEqualTo(NdisStatus.ADAPTER_REMOVED); // no new requests while halting
         assertThat(adapter.state()).isEqualTo(AdapterState.Paused); // halt waits for the held request
 
         held.setBytesRead(4);
@@ -310,7 +335,7 @@ class OidRequestTest {
         OidMiniport miniport = new OidMiniport();
         NdisMiniportAdapterHandle adapter = miniport.start(kernel);
         PnpManager.of(kernel).removeDevice(adapter);
-        assertThat(NdisOidClient.of(adapter).request(NdisOidRequest.query(OID_GEN_STATISTICS, 152), s -> { }))
+        assertThat(NdisOidClient.of(adapter).request(NdisOidRequest.query(OID_GEN_STATISTICS, 152), s -> {}))
                 .isEqualTo(NdisStatus.ADAPTER_REMOVED);
         assertThat(miniport.arrivals).isEmpty();
     }

@@ -37,12 +37,12 @@ class OidViolationTest {
     void completingTwiceIsDoubleComplete(Kernel kernel) {
         AtomicReference<NdisOidRequest> held = new AtomicReference<>();
         NdisMiniportAdapterHandle adapter = pending(held).start(kernel);
-        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> { });
+        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> {});
         waitUntil(() -> held.get() != null);
         NdisM.oidRequestComplete(adapter, held.get(), NdisStatus.SUCCESS);
 
-        var report = assertViolation(kernel, Rule.DoubleComplete,
-                () -> NdisM.oidRequestComplete(adapter, held.get(), NdisStatus.SUCCESS));
+        var report = assertViolation(
+                kernel, Rule.DoubleComplete, () -> NdisM.oidRequestComplete(adapter, held.get(), NdisStatus.SUCCESS));
         assertThat(report.message()).contains("already completed");
     }
 
@@ -58,7 +58,9 @@ class OidViolationTest {
         assertThat(NdisOidClient.of(adapter).requestAndWait(NdisOidRequest.query(VENDOR_OID, 4)))
                 .isEqualTo(NdisStatus.SUCCESS);
 
-        var report = assertViolation(kernel, Rule.DoubleComplete,
+        var report = assertViolation(
+                kernel,
+                Rule.DoubleComplete,
                 () -> NdisM.oidRequestComplete(adapter, answered.get(), NdisStatus.SUCCESS));
         assertThat(report.message()).contains("returned a final status");
     }
@@ -71,14 +73,18 @@ class OidViolationTest {
             return NdisStatus.SUCCESS; // should have returned PENDING
         };
         NdisMiniportAdapterHandle adapter = miniport.start(kernel);
-        assertViolation(kernel, Rule.DoubleComplete,
-                () -> NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> { }));
+        assertViolation(
+                kernel,
+                Rule.DoubleComplete,
+                () -> NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> {}));
     }
 
     @Test
     void completingARequestNeverIssuedIsCompleteNotPending(Kernel kernel) {
         NdisMiniportAdapterHandle adapter = new OidMiniport().start(kernel);
-        var report = assertViolation(kernel, Rule.OidRequest_CompleteNotPending,
+        var report = assertViolation(
+                kernel,
+                Rule.OidRequest_CompleteNotPending,
                 () -> NdisM.oidRequestComplete(adapter, NdisOidRequest.query(VENDOR_OID, 4), NdisStatus.SUCCESS));
         assertThat(report.message()).contains("never gave this miniport");
     }
@@ -88,12 +94,14 @@ class OidViolationTest {
         AtomicReference<NdisOidRequest> held = new AtomicReference<>();
         NdisMiniportAdapterHandle adapter = pending(held).start(kernel);
         NdisOidClient client = NdisOidClient.of(adapter);
-        client.request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> { });
+        client.request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> {});
         NdisOidRequest queued = NdisOidRequest.setUlong(VENDOR_OID + 1, 2);
-        client.request(queued, s -> { });
+        client.request(queued, s -> {});
         waitUntil(() -> held.get() != null);
 
-        var report = assertViolation(kernel, Rule.OidRequest_CompleteNotPending,
+        var report = assertViolation(
+                kernel,
+                Rule.OidRequest_CompleteNotPending,
                 () -> NdisM.oidRequestComplete(adapter, queued, NdisStatus.SUCCESS));
         assertThat(report.message()).contains("NDIS still queues");
     }
@@ -104,9 +112,9 @@ class OidViolationTest {
         NdisMiniportAdapterHandle adapter = pending(held).start(kernel);
         NdisOidClient client = NdisOidClient.of(adapter);
         NdisOidRequest request = NdisOidRequest.query(OID_GEN_STATISTICS, NdisStatisticsInfo.SIZE);
-        assertThat(client.request(request, s -> { })).isEqualTo(NdisStatus.PENDING);
+        assertThat(client.request(request, s -> {})).isEqualTo(NdisStatus.PENDING);
 
-        assertViolation(kernel, Rule.NdisOidDoubleRequest, () -> client.request(request, s -> { }));
+        assertViolation(kernel, Rule.NdisOidDoubleRequest, () -> client.request(request, s -> {}));
     }
 
     @Test
@@ -124,20 +132,28 @@ class OidViolationTest {
     void completingAboveDispatchIsIrqlOidFunction(Kernel kernel) {
         AtomicReference<NdisOidRequest> held = new AtomicReference<>();
         NdisMiniportAdapterHandle adapter = pending(held).start(kernel);
-        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> { });
+        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> {});
         waitUntil(() -> held.get() != null);
 
-        var report = assertViolation(kernel, Rule.Irql_OID_Function, () -> atDirql(
-                () -> NdisM.oidRequestComplete(adapter, held.get(), NdisStatus.SUCCESS)));
-        assertThat(report.parameters()).containsExactly((long) Rule.Irql_OID_Function.id(),
-                (long) Irql.DIRQL.level(), (long) Irql.DISPATCH_LEVEL.level(), 0L);
+        var report = assertViolation(
+                kernel,
+                Rule.Irql_OID_Function,
+                () -> atDirql(() -> NdisM.oidRequestComplete(adapter, held.get(), NdisStatus.SUCCESS)));
+        assertThat(report.parameters())
+                .containsExactly(
+                        (long) Rule.Irql_OID_Function.id(),
+                        (long) Irql.DIRQL.level(),
+                        (long) Irql.DISPATCH_LEVEL.level(),
+                        0L);
     }
 
     @Test
     void issuingAboveDispatchIsIrqlOidFunction(Kernel kernel) {
         NdisOidClient client = NdisOidClient.of(new OidMiniport().start(kernel));
-        assertViolation(kernel, Rule.Irql_OID_Function,
-                () -> atDirql(() -> client.request(NdisOidRequest.query(VENDOR_OID, 4), s -> { })));
+        assertViolation(
+                kernel,
+                Rule.Irql_OID_Function,
+                () -> atDirql(() -> client.request(NdisOidRequest.query(VENDOR_OID, 4), s -> {})));
     }
 
     @Test
@@ -145,8 +161,8 @@ class OidViolationTest {
         NdisOidClient client = NdisOidClient.of(new OidMiniport().start(kernel));
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         try {
-            assertViolation(kernel, Rule.Irql_OID_Function,
-                    () -> client.requestAndWait(NdisOidRequest.query(VENDOR_OID, 4)));
+            assertViolation(
+                    kernel, Rule.Irql_OID_Function, () -> client.requestAndWait(NdisOidRequest.query(VENDOR_OID, 4)));
         } finally {
             Ke.lowerIrql(old);
         }
@@ -157,10 +173,12 @@ class OidViolationTest {
         AtomicReference<NdisOidRequest> held = new AtomicReference<>();
         NdisMiniportAdapterHandle adapter = pending(held).start(kernel); // never completes it
         adapter.adapter().oidBroker().setHaltGrace(Duration.ofMillis(200));
-        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> { });
+        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> {});
         waitUntil(() -> held.get() != null);
 
-        var report = assertViolation(kernel, Rule.OidRequest_PendingAtHalt,
+        var report = assertViolation(
+                kernel,
+                Rule.OidRequest_PendingAtHalt,
                 () -> PnpManager.of(kernel).removeDevice(adapter));
         assertThat(report.message()).contains("still pends in the miniport");
     }
@@ -170,17 +188,19 @@ class OidViolationTest {
         OidMiniport miniport = new OidMiniport();
         miniport.onOid = (a, r) -> null;
         NdisOidClient client = NdisOidClient.of(miniport.start(kernel));
-        assertViolation(kernel, Rule.OidRequest_Result,
-                () -> client.request(NdisOidRequest.query(VENDOR_OID, 4), s -> { }));
+        assertViolation(
+                kernel, Rule.OidRequest_Result, () -> client.request(NdisOidRequest.query(VENDOR_OID, 4), s -> {}));
     }
 
     @Test
     void completingWithPendingIsOidRequestResult(Kernel kernel) {
         AtomicReference<NdisOidRequest> held = new AtomicReference<>();
         NdisMiniportAdapterHandle adapter = pending(held).start(kernel);
-        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> { });
+        NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> {});
         waitUntil(() -> held.get() != null);
-        assertViolation(kernel, Rule.OidRequest_Result,
+        assertViolation(
+                kernel,
+                Rule.OidRequest_Result,
                 () -> NdisM.oidRequestComplete(adapter, held.get(), NdisStatus.PENDING));
     }
 
@@ -192,8 +212,8 @@ class OidViolationTest {
             return NdisStatus.SUCCESS;
         };
         NdisOidClient client = NdisOidClient.of(miniport.start(kernel));
-        var report = assertViolation(kernel, Rule.OidRequest_Result,
-                () -> client.request(NdisOidRequest.query(VENDOR_OID, 4), s -> { }));
+        var report = assertViolation(
+                kernel, Rule.OidRequest_Result, () -> client.request(NdisOidRequest.query(VENDOR_OID, 4), s -> {}));
         assertThat(report.message()).contains("BytesWritten 8");
     }
 
@@ -202,8 +222,8 @@ class OidViolationTest {
         OidMiniport miniport = new OidMiniport();
         miniport.onOid = (a, r) -> NdisStatus.BUFFER_TOO_SHORT; // and no BytesNeeded
         NdisOidClient client = NdisOidClient.of(miniport.start(kernel));
-        assertViolation(kernel, Rule.OidRequest_Result,
-                () -> client.request(NdisOidRequest.query(VENDOR_OID, 2), s -> { }));
+        assertViolation(
+                kernel, Rule.OidRequest_Result, () -> client.request(NdisOidRequest.query(VENDOR_OID, 2), s -> {}));
     }
 
     private static void atDirql(Runnable r) {

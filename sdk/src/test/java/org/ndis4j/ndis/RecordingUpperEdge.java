@@ -11,19 +11,18 @@ import org.ndis4j.ndis.nbl.NetBufferList;
 final class RecordingUpperEdge implements DataPathUpperEdge {
 
     /** One completed NBL as the sender saw it. */
-    record Completed(NetBufferList nbl, NdisStatus status, int flags) {
-    }
+    record Completed(NetBufferList nbl, NdisStatus status, int flags) {}
 
     /** One indication as the upper edge saw it. */
-    record Indication(NetBufferList chain, int count, int flags, List<Object> sourceHandles, List<String> frames) {
-    }
+    record Indication(NetBufferList chain, int count, int flags, List<Object> sourceHandles, List<String> frames) {}
 
     final List<Completed> completed = new CopyOnWriteArrayList<>();
     final List<Indication> indications = new CopyOnWriteArrayList<>();
     /** Set after attach: returns receives through it when {@link #returnAtOnce}. */
     volatile DataPathTestEdge edge;
+
     volatile boolean returnAtOnce;
-    volatile Consumer<NetBufferList> onReceive = c -> { };
+    volatile Consumer<NetBufferList> onReceive = c -> {};
 
     @Override
     public void receiveNetBufferLists(NetBufferList chain, int portNumber, int count, int flags) {
@@ -32,7 +31,8 @@ final class RecordingUpperEdge implements DataPathUpperEdge {
         for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next()) {
             sources.add(nbl.sourceHandle());
             var nb = nbl.firstNetBuffer();
-            frames.add(nb.data().toString(nb.dataOffset(), nb.dataLength(), java.nio.charset.StandardCharsets.US_ASCII));
+            frames.add(
+                    nb.data().toString(nb.dataOffset(), nb.dataLength(), java.nio.charset.StandardCharsets.US_ASCII));
         }
         indications.add(new Indication(chain, count, flags, sources, frames));
         onReceive.accept(chain);

@@ -47,7 +47,8 @@ class SharedMemoryTest {
             return NdisStatus.SUCCESS;
         };
         NdisMiniportAdapterHandle adapter = adapter(kernel, miniport);
-        var report = assertViolation(kernel, Rule.SharedMemory_Leak, () -> PnpManager.of(kernel).removeDevice(adapter));
+        var report = assertViolation(
+                kernel, Rule.SharedMemory_Leak, () -> PnpManager.of(kernel).removeDevice(adapter));
         assertThat(report.message()).contains("2048 bytes");
     }
 
@@ -63,8 +64,8 @@ class SharedMemoryTest {
         NdisMiniportAdapterHandle adapter = adapter(kernel, new TestMiniport());
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         try {
-            assertViolation(kernel, Rule.Irql_Miniport_Driver_Function,
-                    () -> NdisM.allocateSharedMemory(adapter, 64, true));
+            assertViolation(
+                    kernel, Rule.Irql_Miniport_Driver_Function, () -> NdisM.allocateSharedMemory(adapter, 64, true));
         } finally {
             Ke.lowerIrql(old);
         }

@@ -57,9 +57,18 @@ class StackDataPathTest {
             Adapter a = new Adapter(handle, device);
             last = a;
             NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(a));
-            NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
-                    NdisLinkState.connected(1_000_000_000L), 1500, new byte[] {2, 0, 0, 0, 0, 3},
-                    new byte[] {2, 0, 0, 0, 0, 3}, 0, 32, List.of()));
+            NdisM.setMiniportAttributes(
+                    handle,
+                    new MiniportAdapterGeneralAttributes(
+                            1500,
+                            1_000_000_000L,
+                            NdisLinkState.connected(1_000_000_000L),
+                            1500,
+                            new byte[] {2, 0, 0, 0, 0, 3},
+                            new byte[] {2, 0, 0, 0, 0, 3},
+                            0,
+                            32,
+                            List.of()));
             a.pool = Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.withNetBuffer(1, 1514));
             a.interrupt = NdisM.registerInterruptEx(handle, a, this);
             return NdisStatus.SUCCESS;
@@ -73,7 +82,8 @@ class StackDataPathTest {
 
         @Override
         public MiniportInterruptResult interrupt(Adapter a) {
-            return a.device.read32(InterruptTestDevice.REG_ICR) == 0 ? MiniportInterruptResult.NOT_RECOGNIZED
+            return a.device.read32(InterruptTestDevice.REG_ICR) == 0
+                    ? MiniportInterruptResult.NOT_RECOGNIZED
                     : MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
         }
 
@@ -89,8 +99,8 @@ class StackDataPathTest {
             }
             indicatedFrom.add(Ke.getCurrentIrql() + " cpu" + Ke.getCurrentProcessorNumber());
             NetBufferList chain = DataPathMiniport.link(nbls);
-            NdisM.indicateReceiveNetBufferLists(a.handle, chain, NDIS_DEFAULT_PORT_NUMBER, nbls.size(),
-                    NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+            NdisM.indicateReceiveNetBufferLists(
+                    a.handle, chain, NDIS_DEFAULT_PORT_NUMBER, nbls.size(), NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
         }
 
         @Override
@@ -126,8 +136,7 @@ class StackDataPathTest {
         }
 
         @Override
-        public void detach(NdisFilterModuleHandle m) {
-        }
+        public void detach(NdisFilterModuleHandle m) {}
 
         @Override
         public void sendNetBufferLists(NdisFilterModuleHandle m, NetBufferList nbls, int port, int flags) {
@@ -325,7 +334,9 @@ class StackDataPathTest {
         stack(kernel, protocol);
         NetBufferList nbl = protocol.frames("x");
         nbl.setSourceHandle(null);
-        assertViolation(kernel, Rule.Send_SourceHandle,
+        assertViolation(
+                kernel,
+                Rule.Send_SourceHandle,
                 () -> Ndis.sendNetBufferLists(protocol.binding, nbl, NDIS_DEFAULT_PORT_NUMBER, 0));
     }
 }

@@ -51,8 +51,7 @@ class StackOidTest {
         }
 
         @Override
-        public void detach(NdisFilterModuleHandle module) {
-        }
+        public void detach(NdisFilterModuleHandle module) {}
 
         @Override
         public NdisStatus oidRequest(NdisFilterModuleHandle module, NdisOidRequest request) {
@@ -76,8 +75,7 @@ class StackOidTest {
         }
 
         @Override
-        public void detach(Object module) {
-        }
+        public void detach(Object module) {}
     }
 
     private static OidProtocol protocol(Kernel kernel) {
@@ -105,11 +103,14 @@ class StackOidTest {
         miniport.onOid = (adapter, request) -> {
             // Statistics take a while: complete from an I/O work item at PASSIVE_LEVEL.
             NdisIoWorkItem item = Ndis.allocateIoWorkItem(adapter.handle);
-            Ndis.queueIoWorkItem(item, (NdisOidRequest r, NdisIoWorkItem self) -> {
-                Ndis.freeIoWorkItem(self);
-                r.writeInformation(new byte[152]);
-                NdisM.oidRequestComplete(adapter.handle, r, NdisStatus.SUCCESS);
-            }, request);
+            Ndis.queueIoWorkItem(
+                    item,
+                    (NdisOidRequest r, NdisIoWorkItem self) -> {
+                        Ndis.freeIoWorkItem(self);
+                        r.writeInformation(new byte[152]);
+                        NdisM.oidRequestComplete(adapter.handle, r, NdisStatus.SUCCESS);
+                    },
+                    request);
             return NdisStatus.PENDING;
         };
         miniport.start(kernel);

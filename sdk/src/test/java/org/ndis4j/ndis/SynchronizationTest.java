@@ -21,7 +21,8 @@ import org.ndis4j.verifier.Rule;
 class SynchronizationTest {
 
     private static NdisMiniportAdapterHandle adapter(Kernel kernel) {
-        return PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "sync"), TestMiniport.trivialDevice("d"));
+        return PnpManager.of(kernel)
+                .addDevice(new TestMiniport().load(kernel, "sync"), TestMiniport.trivialDevice("d"));
     }
 
     @Test
@@ -77,10 +78,13 @@ class SynchronizationTest {
         NdisMiniportAdapterHandle adapter = adapter(kernel);
         List<String> fired = new CopyOnWriteArrayList<>();
         CountDownLatch three = new CountDownLatch(3);
-        NdisTimer timer = Ndis.allocateTimerObject(adapter, (String ctx, NdisTimer t) -> {
-            fired.add(ctx + "@" + Ke.getCurrentIrql());
-            three.countDown();
-        }, "tick");
+        NdisTimer timer = Ndis.allocateTimerObject(
+                adapter,
+                (String ctx, NdisTimer t) -> {
+                    fired.add(ctx + "@" + Ke.getCurrentIrql());
+                    three.countDown();
+                },
+                "tick");
         assertThat(Ndis.setTimerObject(timer, -10_000, 1, null)).isFalse(); // 1 ms, then every 1 ms
         assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
         Ndis.cancelTimerObject(timer);
@@ -104,8 +108,9 @@ class SynchronizationTest {
     @Test
     void timerLeakedAtHaltIsReported(Kernel kernel) {
         NdisMiniportAdapterHandle adapter = adapter(kernel);
-        Ndis.allocateTimerObject(adapter, (Object c, NdisTimer t) -> { }, null);
-        assertViolation(kernel, Rule.TimerObject_Leak, () -> PnpManager.of(kernel).removeDevice(adapter));
+        Ndis.allocateTimerObject(adapter, (Object c, NdisTimer t) -> {}, null);
+        assertViolation(
+                kernel, Rule.TimerObject_Leak, () -> PnpManager.of(kernel).removeDevice(adapter));
     }
 
     @Test
@@ -113,8 +118,10 @@ class SynchronizationTest {
         NdisMiniportAdapterHandle adapter = adapter(kernel);
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         try {
-            assertViolation(kernel, Rule.Irql_Timer_Function,
-                    () -> Ndis.allocateTimerObject(adapter, (Object c, NdisTimer t) -> { }, null));
+            assertViolation(
+                    kernel,
+                    Rule.Irql_Timer_Function,
+                    () -> Ndis.allocateTimerObject(adapter, (Object c, NdisTimer t) -> {}, null));
         } finally {
             Ke.lowerIrql(old);
         }

@@ -5,8 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ndis4j.hw.DeviceResources;
-import org.ndis4j.testing.NullDevice;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.testing.NullDevice;
 
 /**
  * A small miniport for tests: it sets its attributes, and lets each test plug in what it does at
@@ -28,7 +28,7 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
     volatile Function<Adapter, NdisStatus> onInitialize = a -> NdisStatus.SUCCESS;
     volatile Function<Adapter, NdisStatus> onPause = a -> NdisStatus.SUCCESS;
     volatile Function<Adapter, NdisStatus> onRestart = a -> NdisStatus.SUCCESS;
-    volatile Consumer<Adapter> onHalt = a -> { };
+    volatile Consumer<Adapter> onHalt = a -> {};
     volatile Adapter last;
 
     @Override
@@ -37,9 +37,18 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
         Adapter adapter = new Adapter(handle);
         last = adapter;
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
-        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, 1_000_000_000L,
-                NdisLinkState.disconnected(), 1500, new byte[] {2, 0, 0, 0, 0, 1}, new byte[] {2, 0, 0, 0, 0, 1},
-                0, 32, List.of()));
+        NdisM.setMiniportAttributes(
+                handle,
+                new MiniportAdapterGeneralAttributes(
+                        1500,
+                        1_000_000_000L,
+                        NdisLinkState.disconnected(),
+                        1500,
+                        new byte[] {2, 0, 0, 0, 0, 1},
+                        new byte[] {2, 0, 0, 0, 0, 1},
+                        0,
+                        32,
+                        List.of()));
         return onInitialize.apply(adapter);
     }
 

@@ -122,13 +122,12 @@ class UpperEdgeTest {
         }
 
         @Override
-        public void detach(NdisFilterModuleHandle module) {
-        }
+        public void detach(NdisFilterModuleHandle module) {}
 
         @Override
         public void status(NdisFilterModuleHandle module, NdisStatusIndication indication) {
-            NdisF.indicateStatus(module, new NdisStatusIndication(module, indication.statusCode(),
-                    NdisLinkState.disconnected()));
+            NdisF.indicateStatus(
+                    module, new NdisStatusIndication(module, indication.statusCode(), NdisLinkState.disconnected()));
         }
     }
 
@@ -143,10 +142,11 @@ class UpperEdgeTest {
         PnpManager pnp = PnpManager.of(kernel);
         NdisMiniportAdapterHandle adapter = pnp.addDevice(miniport.load(kernel, "mp"), TestMiniport.trivialDevice("d"));
 
-        assertThat(events).containsExactly("lower attach layer 0", "upper attach layer 1", "lower restart",
-                "upper restart");
+        assertThat(events)
+                .containsExactly("lower attach layer 0", "upper attach layer 1", "lower restart", "upper restart");
         assertThat(protocol.events).containsExactly("bind mp/d mtu 1500 at PASSIVE_LEVEL");
-        assertThat(adapter.adapter().stack().filters()).extracting(NdisFilterModuleHandle::state)
+        assertThat(adapter.adapter().stack().filters())
+                .extracting(NdisFilterModuleHandle::state)
                 .containsOnly(FilterModuleState.Running);
 
         events.clear();
@@ -162,11 +162,13 @@ class UpperEdgeTest {
         new LinkFilter("passthrough", new CopyOnWriteArrayList<>(), false).load(kernel);
         RecordingProtocol protocol = new RecordingProtocol();
         protocol.register(kernel, "tcpip");
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"), TestMiniport.trivialDevice("d"));
         NdisLinkState up = NdisLinkState.connected(10_000_000_000L);
         NdisM.indicateStatusEx(adapter, NdisStatusIndication.linkState(adapter, up));
-        assertThat(protocol.statuses).extracting(NdisStatusIndication::statusBuffer).containsExactly(up);
+        assertThat(protocol.statuses)
+                .extracting(NdisStatusIndication::statusBuffer)
+                .containsExactly(up);
         assertThat(protocol.statuses.get(0).sourceHandle()).isSameAs(adapter);
     }
 
@@ -178,8 +180,8 @@ class UpperEdgeTest {
         });
         RecordingProtocol protocol = new RecordingProtocol();
         protocol.register(kernel, "tcpip");
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"), TestMiniport.trivialDevice("d"));
         NdisM.indicateStatusEx(adapter, NdisStatusIndication.linkState(adapter, NdisLinkState.connected(1_000_000L)));
         assertThat(protocol.statuses).hasSize(1);
         assertThat(protocol.statuses.get(0).statusBuffer()).isEqualTo(NdisLinkState.disconnected());
@@ -188,8 +190,8 @@ class UpperEdgeTest {
 
     @Test
     void protocolRegisteredLaterBindsToRunningAdapters(Kernel kernel) {
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"), TestMiniport.trivialDevice("d"));
         RecordingProtocol protocol = new RecordingProtocol();
         NdisProtocolDriverHandle handle = protocol.register(kernel, "late");
         waitUntil(() -> protocol.events.size() == 1); // NDIS binds on its PnP thread, after registration
@@ -204,13 +206,14 @@ class UpperEdgeTest {
         TestMiniport miniport = new TestMiniport();
         RecordingProtocol protocol = new RecordingProtocol();
         protocol.register(kernel, "tcpip");
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(miniport.load(kernel, "mp"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(miniport.load(kernel, "mp"), TestMiniport.trivialDevice("d"));
         List<String> events = new CopyOnWriteArrayList<>();
         new LinkFilter("late", events, false).load(kernel);
         assertThat(events).containsExactly("late attach layer 0", "late restart");
-        assertThat(protocol.events).containsExactly("bind mp/d mtu 1500 at PASSIVE_LEVEL", "unbind",
-                "bind mp/d mtu 1500 at PASSIVE_LEVEL");
+        assertThat(protocol.events)
+                .containsExactly(
+                        "bind mp/d mtu 1500 at PASSIVE_LEVEL", "unbind", "bind mp/d mtu 1500 at PASSIVE_LEVEL");
         assertThat(miniport.calls).containsExactly("initialize", "restart", "pause", "restart");
         assertThat(adapter.state()).isEqualTo(AdapterState.Running);
     }
@@ -220,16 +223,19 @@ class UpperEdgeTest {
         List<String> events = new CopyOnWriteArrayList<>();
         LinkFilter filter = new LinkFilter("wi", events, false);
         filter.load(kernel);
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"), TestMiniport.trivialDevice("d"));
         NdisFilterModuleHandle module = adapter.adapter().stack().filters().get(0);
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(module);
         CountDownLatch ran = new CountDownLatch(1);
-        Ndis.queueIoWorkItem(item, (NdisFilterModuleHandle m, NdisIoWorkItem self) -> {
-            if (self.owner() == m && Ke.getCurrentIrql() == org.ndis4j.kernel.Irql.PASSIVE_LEVEL) {
-                ran.countDown();
-            }
-        }, module);
+        Ndis.queueIoWorkItem(
+                item,
+                (NdisFilterModuleHandle m, NdisIoWorkItem self) -> {
+                    if (self.owner() == m && Ke.getCurrentIrql() == org.ndis4j.kernel.Irql.PASSIVE_LEVEL) {
+                        ran.countDown();
+                    }
+                },
+                module);
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
         waitUntil(() -> !item.isQueued());
         Ndis.freeIoWorkItem(item);
@@ -259,15 +265,17 @@ class UpperEdgeTest {
         };
         Ndis.registerProtocolDriver(kernel, null, "lazy", lazy);
         DriverObject driver = new TestMiniport().load(kernel, "mp");
-        assertViolation(kernel, Rule.Handle_Invalid,
+        assertViolation(
+                kernel,
+                Rule.Handle_Invalid,
                 () -> PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("d")));
     }
 
     @Test
     void setAttributesOutsideAttachIsAViolation(Kernel kernel) {
         new LinkFilter("f", new CopyOnWriteArrayList<>(), false).load(kernel);
-        NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"),
-                TestMiniport.trivialDevice("d"));
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"), TestMiniport.trivialDevice("d"));
         NdisFilterModuleHandle module = adapter.adapter().stack().filters().get(0);
         assertViolation(kernel, Rule.Init_SetAttributes, () -> NdisF.setAttributes(module, "again"));
     }

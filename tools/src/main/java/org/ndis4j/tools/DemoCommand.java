@@ -9,13 +9,20 @@ import picocli.CommandLine.Option;
  * {@code ndis4j demo}: boots a kernel, loads the link-flap miniport, adds a device, pulls and plugs
  * its cable and prints the trace. Exit status 0, or 1 if the machine bug-checked.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Boots a simulated kernel, loads the link-flap miniport, adds a device and flaps its",
-                "link, printing the trace: processors and IRQLs, adapter state transitions, the timer DPC,",
-                "the NDIS I/O work item at PASSIVE_LEVEL and the link indications."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Boots a simulated kernel, loads the link-flap miniport, adds a device and flaps its",
+            "link, printing the trace: processors and IRQLs, adapter state transitions, the timer DPC,",
+            "the NDIS I/O work item at PASSIVE_LEVEL and the link indications."
+        })
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--flaps", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--flaps",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "How many times to plug and pull the cable (default: ${DEFAULT-VALUE}).")
     int flaps;
 

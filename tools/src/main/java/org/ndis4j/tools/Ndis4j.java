@@ -7,12 +7,15 @@ import picocli.CommandLine.Command;
  * The {@code ndis4j} command. Each subcommand is a class of its own; adding one is adding its
  * class to {@code subcommands} below.
  */
-@Command(name = "ndis4j", mixinStandardHelpOptions = true, version = "ndis4j 0.1.0",
+@Command(
+        name = "ndis4j",
+        mixinStandardHelpOptions = true,
+        version = "ndis4j 0.1.0",
         description = "Tools of the ndis4j miniport driver development kit.",
         subcommands = {
-                SwitchCommand.class,
-                DemoCommand.class,
-                CommandLine.HelpCommand.class,
+            SwitchCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {
 

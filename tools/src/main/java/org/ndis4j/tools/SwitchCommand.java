@@ -13,36 +13,57 @@ import org.ndis4j.wire.SwitchPortStatistics;
 import org.ndis4j.wire.VirtualSwitch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ndis4j switch}: runs a virtual L2 switch until Ctrl-C or SIGTERM. */
-@Command(name = "switch", mixinStandardHelpOptions = true,
-        description = {"Runs an L2 learning switch whose ports are TCP connections in QEMU stream framing",
-                "(4-byte big-endian length, then the Ethernet frame). Runs until Ctrl-C or SIGTERM,",
-                "then prints the port counters."})
+@Command(
+        name = "switch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs an L2 learning switch whose ports are TCP connections in QEMU stream framing",
+            "(4-byte big-endian length, then the Ethernet frame). Runs until Ctrl-C or SIGTERM,",
+            "then prints the port counters."
+        })
 final class SwitchCommand implements Callable<Integer> {
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPort.class,
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            converter = HostPort.class,
             defaultValue = "127.0.0.1:5555",
-            description = "Address to accept ports on (default: ${DEFAULT-VALUE}). Loopback unless you name another address.")
+            description =
+                    "Address to accept ports on (default: ${DEFAULT-VALUE}). Loopback unless you name another address.")
     InetSocketAddress listen;
 
-    @Option(names = "--capture", paramLabel = "FILE",
+    @Option(
+            names = "--capture",
+            paramLabel = "FILE",
             description = "Write every frame the switch receives to this pcap file.")
     Path capture;
 
-    @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "" + EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
-            description = "Longest Ethernet frame accepted, without FCS (default: ${DEFAULT-VALUE}); a longer one closes its port.")
+    @Option(
+            names = "--max-frame",
+            paramLabel = "BYTES",
+            defaultValue = "" + EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
+            description =
+                    "Longest Ethernet frame accepted, without FCS (default: ${DEFAULT-VALUE}); a longer one closes its port.")
     int maxFrame;
 
-    @Option(names = "--ageing", paramLabel = "SECONDS", defaultValue = "300",
+    @Option(
+            names = "--ageing",
+            paramLabel = "SECONDS",
+            defaultValue = "300",
             description = "Seconds a learned MAC address lives without traffic (default: ${DEFAULT-VALUE}).")
     long ageingSeconds;
 
-    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Print port counters every so many seconds; 0 prints them only on exit (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stats-interval",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
+            description =
+                    "Print port counters every so many seconds; 0 prints them only on exit (default: ${DEFAULT-VALUE}).")
     long statsSeconds;
 
     @Spec
@@ -69,19 +90,23 @@ final class SwitchCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch reported = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
-            try {
-                printPorts(out, sw, "final");
-                sw.close();
-                if (capture != null) {
-                    out.printf("capture %s: %d frames written, %d missed%n", capture, sw.captureCounts()[0],
-                            sw.captureCounts()[1]);
-                }
-            } finally {
-                reported.countDown();
-            }
-        }, "ndis4j-switch-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopped.countDown();
+                            try {
+                                printPorts(out, sw, "final");
+                                sw.close();
+                                if (capture != null) {
+                                    out.printf(
+                                            "capture %s: %d frames written, %d missed%n",
+                                            capture, sw.captureCounts()[0], sw.captureCounts()[1]);
+                                }
+                            } finally {
+                                reported.countDown();
+                            }
+                        },
+                        "ndis4j-switch-shutdown"));
         out.println("ndis4j switch listening on " + format(sw.localAddress())
                 + (capture != null ? ", capturing to " + capture : "") + " (Ctrl-C stops)");
         out.flush();

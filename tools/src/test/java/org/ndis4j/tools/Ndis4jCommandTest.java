@@ -28,8 +28,12 @@ class Ndis4jCommandTest {
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         assertThat(status).isZero();
-        assertThat(out).contains("cable plugged in").contains("PHY says link up").contains("PHY says link down")
-                .contains("NDIS_STATUS_LINK_STATE (0x40010017)").contains("linkflap/dev0 is Halted");
+        assertThat(out)
+                .contains("cable plugged in")
+                .contains("PHY says link up")
+                .contains("PHY says link down")
+                .contains("NDIS_STATUS_LINK_STATE (0x40010017)")
+                .contains("linkflap/dev0 is Halted");
     }
 
     @Test

@@ -99,7 +99,8 @@ final class DescriptorRing {
 
     private ByteBuf map() {
         long base = (baseLo & 0xFFFF_FFFFL) | ((long) baseHi << 32);
-        boolean sizeValid = size >= HardwareLimits.MIN_RING_SIZE && size <= HardwareLimits.MAX_RING_SIZE
+        boolean sizeValid = size >= HardwareLimits.MIN_RING_SIZE
+                && size <= HardwareLimits.MAX_RING_SIZE
                 && Integer.bitCount(size) == 1;
         if (!sizeValid || base == 0 || base % HardwareLimits.RING_ALIGNMENT != 0) {
             statistics.increment(StatisticsCounter.RING_ERRORS);

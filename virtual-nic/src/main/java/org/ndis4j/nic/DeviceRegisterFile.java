@@ -15,8 +15,8 @@ final class DeviceRegisterFile implements RegisterSpace {
 
     private static final int TX_RING_END = Registers.TX_BASE_LO + Registers.RING_REGISTERS_LENGTH;
     private static final int RX_RING_END = Registers.RX_BASE_LO + Registers.RING_REGISTERS_LENGTH;
-    private static final int MTA_END = Registers.MTA_BASE
-            + Registers.MTA_STRIDE * HardwareLimits.MULTICAST_TABLE_ENTRIES;
+    private static final int MTA_END =
+            Registers.MTA_BASE + Registers.MTA_STRIDE * HardwareLimits.MULTICAST_TABLE_ENTRIES;
     private static final int STATS_END = Registers.STATS_BASE + Registers.STATS_STRIDE * Statistics.count();
 
     private final TransmitEngine transmit;
@@ -28,9 +28,15 @@ final class DeviceRegisterFile implements RegisterSpace {
     private final Statistics statistics;
     private final Runnable deviceReset;
 
-    DeviceRegisterFile(TransmitEngine transmit, ReceiveEngine receive, ReceiveFilter filter,
-                       InterruptController interrupts, MdioController mdio, Phy phy,
-                       Statistics statistics, Runnable deviceReset) {
+    DeviceRegisterFile(
+            TransmitEngine transmit,
+            ReceiveEngine receive,
+            ReceiveFilter filter,
+            InterruptController interrupts,
+            MdioController mdio,
+            Phy phy,
+            Statistics statistics,
+            Runnable deviceReset) {
         this.transmit = transmit;
         this.receive = receive;
         this.filter = filter;
@@ -65,8 +71,9 @@ final class DeviceRegisterFile implements RegisterSpace {
             return statistics.readRegister(offset);
         }
         return switch (offset) {
-            case Registers.CTRL -> (receive.isEnabled() ? Registers.CTRL_RX_ENABLE : 0)
-                    | (transmit.isEnabled() ? Registers.CTRL_TX_ENABLE : 0);
+            case Registers.CTRL ->
+                (receive.isEnabled() ? Registers.CTRL_RX_ENABLE : 0)
+                        | (transmit.isEnabled() ? Registers.CTRL_TX_ENABLE : 0);
             case Registers.STATUS -> phy.status();
             case Registers.ICR -> interrupts.readAndClearCause();
             case Registers.IMS -> interrupts.mask();

@@ -87,7 +87,7 @@ public final class FaultInjection {
     }
 
     private static boolean takeOne(AtomicInteger pending) {
-        for (;;) {
+        for (; ; ) {
             int left = pending.get();
             if (left <= 0) {
                 return false;

@@ -47,6 +47,5 @@ public final class HardwareLimits {
     /** Time the PHY takes to complete one management (MDIO) read or write. */
     public static final long PHY_ACCESS_NANOS = 1_000_000L;
 
-    private HardwareLimits() {
-    }
+    private HardwareLimits() {}
 }

@@ -27,6 +27,7 @@ final class InterruptController {
 
     /** Guards every field below. */
     private final Object lock = new Object();
+
     private int cause;
     private int mask;
     private int throttleMicros;
@@ -34,6 +35,7 @@ final class InterruptController {
     private boolean raisedForAssertion;
     /** A deferred raise is scheduled on the timer. */
     private boolean deferred;
+
     private boolean everRaised;
     private long lastRaiseNanos;
 

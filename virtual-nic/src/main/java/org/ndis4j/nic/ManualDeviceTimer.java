@@ -19,6 +19,7 @@ public final class ManualDeviceTimer implements DeviceTimer {
 
     /** Guards now, sequence, queue and closed. */
     private final Object lock = new Object();
+
     private long now;
     private long sequence;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
@@ -49,7 +50,7 @@ public final class ManualDeviceTimer implements DeviceTimer {
         synchronized (lock) {
             target = now + nanos;
         }
-        for (;;) {
+        for (; ; ) {
             Scheduled due;
             synchronized (lock) {
                 Scheduled next = queue.peek();

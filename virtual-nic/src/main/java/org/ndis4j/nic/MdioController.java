@@ -30,13 +30,19 @@ final class MdioController {
 
     /** Guards every field below. Lock order: this lock, then the PHY's. */
     private final Object lock = new Object();
+
     private int mdic;
     private boolean busy;
     /** Bumped by reset, so that a completion scheduled before it does nothing. */
     private long generation;
 
-    MdioController(Phy phy, DeviceTimer timer, long accessNanos, FaultInjection faults,
-                   Statistics statistics, Runnable linkStatusChanged) {
+    MdioController(
+            Phy phy,
+            DeviceTimer timer,
+            long accessNanos,
+            FaultInjection faults,
+            Statistics statistics,
+            Runnable linkStatusChanged) {
         this.phy = phy;
         this.timer = timer;
         this.accessNanos = accessNanos;

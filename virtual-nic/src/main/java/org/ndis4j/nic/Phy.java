@@ -17,6 +17,7 @@ final class Phy {
 
     /** Guards every field below; the two volatiles are also read without it on the frame path. */
     private final Object lock = new Object();
+
     private boolean carrier;
     private boolean cablePlugged = true;
     private int control = PhyRegisters.BMCR_RESET_VALUE;
@@ -67,9 +68,10 @@ final class Phy {
                 case PhyRegisters.GBCR -> gigabitControl;
                 case PhyRegisters.GBSR -> linkUp ? PhyRegisters.GBSR_LINK_UP_VALUE : 0;
                 case PhyRegisters.ESR -> PhyRegisters.ESR_VALUE;
-                case PhyRegisters.PHYSR -> (speedCode() << PhyRegisters.PHYSR_SPEED_SHIFT)
-                        | (fullDuplex() ? PhyRegisters.PHYSR_FULL_DUPLEX : 0)
-                        | (linkUp ? PhyRegisters.PHYSR_RESOLVED | PhyRegisters.PHYSR_LINK : 0);
+                case PhyRegisters.PHYSR ->
+                    (speedCode() << PhyRegisters.PHYSR_SPEED_SHIFT)
+                            | (fullDuplex() ? PhyRegisters.PHYSR_FULL_DUPLEX : 0)
+                            | (linkUp ? PhyRegisters.PHYSR_RESOLVED | PhyRegisters.PHYSR_LINK : 0);
                 default -> 0;
             };
         }

@@ -64,6 +64,5 @@ public final class PhyRegisters {
     public static final int PHYSR_RESOLVED = 1 << 11;
     public static final int PHYSR_LINK = 1 << 10;
 
-    private PhyRegisters() {
-    }
+    private PhyRegisters() {}
 }

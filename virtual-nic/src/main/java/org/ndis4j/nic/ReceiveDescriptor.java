@@ -55,6 +55,5 @@ public final class ReceiveDescriptor {
         ring.setByte(offset(index) + STATUS_OFFSET, status);
     }
 
-    private ReceiveDescriptor() {
-    }
+    private ReceiveDescriptor() {}
 }

@@ -29,6 +29,7 @@ final class ReceiveEngine {
 
     /** Guards ring, enabled and pendingCauses, and serialises deliveries. */
     private final Object lock = new Object();
+
     private final DescriptorRing ring;
     private boolean enabled;
     private int pendingCauses;

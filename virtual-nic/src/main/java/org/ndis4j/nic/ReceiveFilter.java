@@ -31,6 +31,7 @@ final class ReceiveFilter {
 
     /** Guards every field below. */
     private final Object lock = new Object();
+
     private int control;
     private int stationLo;
     private int stationHi;
@@ -39,6 +40,7 @@ final class ReceiveFilter {
     private final int[] tableHi = new int[ENTRIES];
     /** Decoded valid entries, {@code validEntries} of them, for the per-frame check. */
     private final long[] groups = new long[ENTRIES];
+
     private int validEntries;
 
     /** A filter whose station address resets to {@code permanentAddress}. */
@@ -55,7 +57,8 @@ final class ReceiveFilter {
         int at = frame.readerIndex();
         long destination = ((long) frame.getUnsignedShort(at) << 32) | frame.getUnsignedInt(at + 2);
         boolean group = (destination & (1L << 40)) != 0;
-        int status = destination == BROADCAST ? ReceiveDescriptor.STATUS_BROADCAST
+        int status = destination == BROADCAST
+                ? ReceiveDescriptor.STATUS_BROADCAST
                 : group ? ReceiveDescriptor.STATUS_MULTICAST : 0;
         synchronized (lock) {
             if ((control & Registers.RCTL_PROMISCUOUS) != 0) {

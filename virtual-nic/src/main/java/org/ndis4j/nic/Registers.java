@@ -42,6 +42,7 @@ public final class Registers {
     public static final int STATUS_FULL_DUPLEX = 1 << 1;
     /** STATUS: speed field, bits 3:2 (see {@code STATUS_SPEED_*}). */
     public static final int STATUS_SPEED_SHIFT = 2;
+
     public static final int STATUS_SPEED_MASK = 0b11 << STATUS_SPEED_SHIFT;
     public static final int STATUS_SPEED_10 = 0;
     public static final int STATUS_SPEED_100 = 1;
@@ -85,8 +86,9 @@ public final class Registers {
     public static final int RCTL_BROADCAST = 1 << 3;
     /** RCTL: every frame. */
     public static final int RCTL_PROMISCUOUS = 1 << 4;
-    public static final int RCTL_ALL = RCTL_DIRECTED | RCTL_MULTICAST | RCTL_ALL_MULTICAST
-            | RCTL_BROADCAST | RCTL_PROMISCUOUS;
+
+    public static final int RCTL_ALL =
+            RCTL_DIRECTED | RCTL_MULTICAST | RCTL_ALL_MULTICAST | RCTL_BROADCAST | RCTL_PROMISCUOUS;
 
     /** Station MAC address bytes 0-3 (byte 0 in bits 7:0), R/W. */
     public static final int RAL = 0x028;
@@ -95,6 +97,7 @@ public final class Registers {
 
     /** Multicast table: entry n's low register is at MTA_BASE + 8n, its high register 4 bytes on. */
     public static final int MTA_BASE = 0x200;
+
     public static final int MTA_STRIDE = 8;
     /** MTA_HI: the entry takes part in filtering. */
     public static final int MTA_HI_VALID = 1 << 31;
@@ -107,12 +110,15 @@ public final class Registers {
     public static final int MDIC_DATA_MASK = 0xFFFF;
     /** MDIC PHY register address, bits 20:16. */
     public static final int MDIC_REG_SHIFT = 16;
+
     public static final int MDIC_REG_MASK = 0x1F << MDIC_REG_SHIFT;
     /** MDIC PHY address, bits 25:21. */
     public static final int MDIC_PHY_SHIFT = 21;
+
     public static final int MDIC_PHY_MASK = 0x1F << MDIC_PHY_SHIFT;
     /** MDIC opcode, bits 27:26: 01 write, 10 read. */
     public static final int MDIC_OP_WRITE = 1 << 26;
+
     public static final int MDIC_OP_READ = 2 << 26;
     public static final int MDIC_OP_MASK = 3 << 26;
     /** MDIC: the last command completed (set by the device). */
@@ -136,6 +142,7 @@ public final class Registers {
 
     /** Offsets of a ring's registers relative to its base-low register. */
     static final int RING_BASE_LO = 0x0;
+
     static final int RING_BASE_HI = 0x4;
     static final int RING_SIZE = 0x8;
     static final int RING_HEAD = 0xC;
@@ -146,6 +153,7 @@ public final class Registers {
 
     /** Statistics: counter k's bits 31:0 are at STATS_BASE + 8k, bits 63:32 four bytes on. */
     public static final int STATS_BASE = 0x400;
+
     public static final int STATS_STRIDE = 8;
 
     /** Offset of the low half of multicast table entry {@code index}. */
@@ -168,6 +176,5 @@ public final class Registers {
         return statsLo(counter) + 4;
     }
 
-    private Registers() {
-    }
+    private Registers() {}
 }

@@ -58,6 +58,5 @@ public final class TransmitDescriptor {
         ring.setByte(offset(index) + STATUS_OFFSET, status);
     }
 
-    private TransmitDescriptor() {
-    }
+    private TransmitDescriptor() {}
 }

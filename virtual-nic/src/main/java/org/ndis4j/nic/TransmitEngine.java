@@ -33,6 +33,7 @@ final class TransmitEngine {
 
     /** Guards ring, enabled and the burst flags, and serialises transmission (wire order). */
     private final Object lock = new Object();
+
     private final DescriptorRing ring;
     private boolean enabled;
     /** Frames handed to the wire since the last flush. */
@@ -40,8 +41,13 @@ final class TransmitEngine {
     /** Frames looped back in this burst. */
     private boolean looped;
 
-    TransmitEngine(BusMemory memory, WirePort wire, Phy phy, ReceiveEngine loopback,
-                   FaultInjection faults, Statistics statistics) {
+    TransmitEngine(
+            BusMemory memory,
+            WirePort wire,
+            Phy phy,
+            ReceiveEngine loopback,
+            FaultInjection faults,
+            Statistics statistics) {
         this.memory = memory;
         this.wire = wire;
         this.phy = phy;

@@ -60,7 +60,8 @@ public final class VirtualNic implements AutoCloseable {
         wire = builder.wire;
         ownsTimer = builder.timer == null;
         timer = ownsTimer ? new ExecutorDeviceTimer(name) : builder.timer;
-        permanentAddress = builder.permanentAddress != null ? builder.permanentAddress
+        permanentAddress = builder.permanentAddress != null
+                ? builder.permanentAddress
                 : new MacAddress(0x02_4E44_00_0000L | NEXT_SERIAL.getAndIncrement() & 0xFF_FFFF);
         BusMemory memory = builder.memory != null ? builder.memory : new HostMemory();
         InterruptLine line = new InterruptLine(name);
@@ -70,10 +71,9 @@ public final class VirtualNic implements AutoCloseable {
         filter = new ReceiveFilter(permanentAddress);
         receive = new ReceiveEngine(memory, filter, faults, statistics);
         transmit = new TransmitEngine(memory, wire, phy, receive, faults, statistics);
-        mdio = new MdioController(phy, timer, builder.phyAccessNanos, faults, statistics,
-                this::linkStatusChanged);
-        DeviceRegisterFile registers = new DeviceRegisterFile(transmit, receive, filter, interrupts, mdio,
-                phy, statistics, this::reset);
+        mdio = new MdioController(phy, timer, builder.phyAccessNanos, faults, statistics, this::linkStatusChanged);
+        DeviceRegisterFile registers =
+                new DeviceRegisterFile(transmit, receive, filter, interrupts, mdio, phy, statistics, this::reset);
         resources = new DeviceResources(name, registers, memory, line);
         wire.attach(new Port());
     }

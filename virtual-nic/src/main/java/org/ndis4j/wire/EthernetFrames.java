@@ -23,8 +23,7 @@ public final class EthernetFrames {
     /** The largest frame QEMU accepts before it drops the connection. */
     public static final int QEMU_MAX_FRAME_LENGTH = 69632;
 
-    private EthernetFrames() {
-    }
+    private EthernetFrames() {}
 
     /** The 48-bit MAC address at {@code index} as a long (first octet most significant). */
     public static long macAt(ByteBuf buf, int index) {
@@ -52,8 +51,8 @@ public final class EthernetFrames {
     /** Checks a frame limit a user configured: at least a header, at most what QEMU carries. */
     public static int checkMaxFrameLength(int maxFrameLength) {
         if (maxFrameLength < HEADER_LENGTH || maxFrameLength > QEMU_MAX_FRAME_LENGTH) {
-            throw new IllegalArgumentException("maximum frame length " + maxFrameLength
-                    + " is outside " + HEADER_LENGTH + ".." + QEMU_MAX_FRAME_LENGTH);
+            throw new IllegalArgumentException("maximum frame length " + maxFrameLength + " is outside " + HEADER_LENGTH
+                    + ".." + QEMU_MAX_FRAME_LENGTH);
         }
         return maxFrameLength;
     }

@@ -22,6 +22,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter implements 
     private boolean broken;
     /** This burst's received frames and bytes, added to the counters once per burst. */
     private long burstFrames;
+
     private long burstBytes;
 
     public FrameDecoder(int maxFrameLength, TrafficCounters counters) {

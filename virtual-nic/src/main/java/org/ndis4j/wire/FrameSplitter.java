@@ -36,8 +36,7 @@ final class FrameSplitter {
         void frame(ByteBuf buf, int prefixIndex, int frameLength);
 
         /** The splitter is about to release the buffer of the frames just delivered: last chance to slice. */
-        default void bufferDone(ByteBuf buf) {
-        }
+        default void bufferDone(ByteBuf buf) {}
     }
 
     static final int PREFIX_LENGTH = 4;
@@ -165,12 +164,21 @@ final class FrameSplitter {
         release();
         counters.error(error);
         switch (error) {
-            case TRUNCATED -> LOG.warn("{}: stream ended inside a frame (expected length {})",
-                    ctx.channel(), badLength);
-            case TOO_LONG -> LOG.warn("{}: closing: frame length {} exceeds the maximum {}",
-                    ctx.channel(), badLength, maxFrameLength);
-            default -> LOG.warn("{}: closing: frame length {} is {} (minimum {})",
-                    ctx.channel(), badLength, error.name().toLowerCase(), EthernetFrames.HEADER_LENGTH);
+            case TRUNCATED ->
+                LOG.warn("{}: stream ended inside a frame (expected length {})", ctx.channel(), badLength);
+            case TOO_LONG ->
+                LOG.warn(
+                        "{}: closing: frame length {} exceeds the maximum {}",
+                        ctx.channel(),
+                        badLength,
+                        maxFrameLength);
+            default ->
+                LOG.warn(
+                        "{}: closing: frame length {} is {} (minimum {})",
+                        ctx.channel(),
+                        badLength,
+                        error.name().toLowerCase(),
+                        EthernetFrames.HEADER_LENGTH);
         }
         ctx.close();
     }

@@ -18,6 +18,7 @@ public final class InMemoryWire {
     private final End b;
     /** Guards the carrier state of both ends. */
     private final Object lock = new Object();
+
     private boolean carrier = true;
 
     private InMemoryWire(ByteBufAllocator alloc, int queueLimit) {
@@ -83,6 +84,7 @@ public final class InMemoryWire {
         private final int queueLimit;
         /** Guarded by itself: frames sent but not yet flushed. */
         private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+
         private End peer;
         private volatile WireListener listener;
         private volatile boolean closed;
@@ -121,7 +123,7 @@ public final class InMemoryWire {
         public void flush() {
             WireListener l = peer.listener;
             int delivered = 0;
-            for (;;) {
+            for (; ; ) {
                 ByteBuf frame;
                 synchronized (queue) {
                     frame = queue.poll();

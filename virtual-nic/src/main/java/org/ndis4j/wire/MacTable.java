@@ -53,7 +53,7 @@ final class MacTable<P> {
         int i = home(mac);
         for (long k; (k = keys[i]) != 0; i = (i + 1) & mask) {
             if (k == key) {
-                ports[i] = port;  // a station that moved is learned on its new port
+                ports[i] = port; // a station that moved is learned on its new port
                 lastSeen[i] = now;
                 return true;
             }

@@ -57,9 +57,11 @@ public final class PcapWriter implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     /** Wall clock at open, and the monotonic clock then: timestamps cost one nanoTime per frame. */
     private final long baseEpochNanos;
+
     private final long baseNanoTime;
     /** Guarded by this: the block being filled, or null when none was free. */
     private ByteBuffer block;
+
     private boolean closed;
     private volatile IOException failure;
 
@@ -74,8 +76,13 @@ public final class PcapWriter implements AutoCloseable {
             free.add(ByteBuffer.allocate(BLOCK_SIZE));
         }
         block = free.poll();
-        block.putInt(MAGIC_NANOS).putShort((short) 2).putShort((short) 4)
-                .putInt(0).putInt(0).putInt(snaplen).putInt(LINKTYPE_ETHERNET);
+        block.putInt(MAGIC_NANOS)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(snaplen)
+                .putInt(LINKTYPE_ETHERNET);
         writer = new Thread(this::drain, "pcap-writer " + path.getFileName());
         writer.setDaemon(true);
         writer.start();
@@ -84,11 +91,11 @@ public final class PcapWriter implements AutoCloseable {
     /** Creates (or truncates) {@code file} and writes the global header. */
     public static PcapWriter open(Path file, int snaplen) throws IOException {
         if (snaplen < EthernetFrames.HEADER_LENGTH || snaplen > DEFAULT_SNAPLEN) {
-            throw new IllegalArgumentException("snaplen " + snaplen + " is outside "
-                    + EthernetFrames.HEADER_LENGTH + ".." + DEFAULT_SNAPLEN);
+            throw new IllegalArgumentException(
+                    "snaplen " + snaplen + " is outside " + EthernetFrames.HEADER_LENGTH + ".." + DEFAULT_SNAPLEN);
         }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         return new PcapWriter(file, ch, snaplen);
     }
 

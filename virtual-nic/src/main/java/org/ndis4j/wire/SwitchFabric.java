@@ -33,12 +33,14 @@ final class SwitchFabric {
     private SwitchPort[] ports = new SwitchPort[0];
     /** Output ports written in the current input burst, to flush once at its end. */
     private final List<SwitchPort> touched = new ArrayList<>();
+
     private final Runnable onAcceptingChanged;
 
     SwitchFabric(SwitchOptions options, PcapWriter capture, Runnable onAcceptingChanged) {
         this.options = options;
         this.capture = capture;
-        this.macTable = new MacTable<>(options.macTableCapacity(), options.ageing().toNanos());
+        this.macTable =
+                new MacTable<>(options.macTableCapacity(), options.ageing().toNanos());
         this.hardWriteLimit = 4L * options.writeHighWater();
         this.onAcceptingChanged = onAcceptingChanged;
     }

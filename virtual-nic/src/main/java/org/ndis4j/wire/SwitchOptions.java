@@ -17,11 +17,23 @@ import java.util.function.LongSupplier;
  * @param capture          a pcap file receiving every frame the switch forwards, or null
  * @param clock            monotonic nanoseconds for ageing; injectable so tests need not sleep
  */
-public record SwitchOptions(int maxFrameLength, Duration ageing, int macTableCapacity,
-                            int writeLowWater, int writeHighWater, Path capture, LongSupplier clock) {
+public record SwitchOptions(
+        int maxFrameLength,
+        Duration ageing,
+        int macTableCapacity,
+        int writeLowWater,
+        int writeHighWater,
+        Path capture,
+        LongSupplier clock) {
 
-    public static final SwitchOptions DEFAULTS = new SwitchOptions(EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
-            Duration.ofSeconds(300), 8192, 512 * 1024, 2 * 1024 * 1024, null, System::nanoTime);
+    public static final SwitchOptions DEFAULTS = new SwitchOptions(
+            EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
+            Duration.ofSeconds(300),
+            8192,
+            512 * 1024,
+            2 * 1024 * 1024,
+            null,
+            System::nanoTime);
 
     public SwitchOptions {
         EthernetFrames.checkMaxFrameLength(maxFrameLength);
@@ -29,8 +41,8 @@ public record SwitchOptions(int maxFrameLength, Duration ageing, int macTableCap
             throw new IllegalArgumentException("ageing time must be positive, was " + ageing);
         }
         if (writeLowWater <= 0 || writeHighWater < writeLowWater) {
-            throw new IllegalArgumentException("write water marks must satisfy 0 < low (" + writeLowWater
-                    + ") <= high (" + writeHighWater + ")");
+            throw new IllegalArgumentException(
+                    "write water marks must satisfy 0 < low (" + writeLowWater + ") <= high (" + writeHighWater + ")");
         }
         if (clock == null) {
             throw new IllegalArgumentException("clock must not be null");
@@ -42,7 +54,8 @@ public record SwitchOptions(int maxFrameLength, Duration ageing, int macTableCap
     }
 
     public SwitchOptions withAgeing(Duration value) {
-        return new SwitchOptions(maxFrameLength, value, macTableCapacity, writeLowWater, writeHighWater, capture, clock);
+        return new SwitchOptions(
+                maxFrameLength, value, macTableCapacity, writeLowWater, writeHighWater, capture, clock);
     }
 
     public SwitchOptions withMacTableCapacity(int value) {
@@ -58,6 +71,7 @@ public record SwitchOptions(int maxFrameLength, Duration ageing, int macTableCap
     }
 
     public SwitchOptions withClock(LongSupplier value) {
-        return new SwitchOptions(maxFrameLength, ageing, macTableCapacity, writeLowWater, writeHighWater, capture, value);
+        return new SwitchOptions(
+                maxFrameLength, ageing, macTableCapacity, writeLowWater, writeHighWater, capture, value);
     }
 }

@@ -17,6 +17,7 @@ final class SwitchPort {
     volatile Channel channel;
     /** This burst: frames written to this port and not yet flushed. */
     boolean flushPending;
+
     long burstFrames;
     long burstBytes;
     /** Input ports that stopped reading until this port drains (unicast backpressure). */
@@ -32,8 +33,8 @@ final class SwitchPort {
 
     SwitchPortStatistics statistics() {
         Channel ch = channel;
-        return new SwitchPortStatistics(number, adminUp, ch == null ? null : String.valueOf(ch.remoteAddress()),
-                counters.snapshot());
+        return new SwitchPortStatistics(
+                number, adminUp, ch == null ? null : String.valueOf(ch.remoteAddress()), counters.snapshot());
     }
 
     @Override

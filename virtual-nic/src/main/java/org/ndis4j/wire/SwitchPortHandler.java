@@ -31,12 +31,14 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
     private boolean broken;
     /** Read once per burst: a clock call per frame is measurable at millions of frames/s. */
     private long now;
+
     private boolean inBurst;
     private long burstFrames;
     private long burstBytes;
     private long burstFiltered;
     /** The current run: frames [runStart, runEnd) of runBuffer, all bound for runPort. */
     private SwitchPort runPort;
+
     private ByteBuf runBuffer;
     private int runStart;
     private int runEnd;

@@ -16,7 +16,7 @@ public record SwitchPortStatistics(int number, boolean adminUp, String peer, Tra
 
     @Override
     public String toString() {
-        return String.format("port %d %s %s: %s", number, adminUp ? "up" : "admin-down",
-                peer == null ? "(no peer)" : peer, traffic);
+        return String.format(
+                "port %d %s %s: %s", number, adminUp ? "up" : "admin-down", peer == null ? "(no peer)" : peer, traffic);
     }
 }

@@ -11,21 +11,27 @@ import java.time.Duration;
  * @param writeLowWater    bytes queued below which a slow peer counts as drained again
  * @param writeHighWater   bytes queued above which {@code send} drops (bounded memory per port)
  */
-public record TcpWireOptions(int maxFrameLength, Duration reconnectInitial, Duration reconnectMax,
-                             int writeLowWater, int writeHighWater) {
+public record TcpWireOptions(
+        int maxFrameLength, Duration reconnectInitial, Duration reconnectMax, int writeLowWater, int writeHighWater) {
 
-    public static final TcpWireOptions DEFAULTS = new TcpWireOptions(EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
-            Duration.ofMillis(50), Duration.ofSeconds(5), 256 * 1024, 1024 * 1024);
+    public static final TcpWireOptions DEFAULTS = new TcpWireOptions(
+            EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
+            Duration.ofMillis(50),
+            Duration.ofSeconds(5),
+            256 * 1024,
+            1024 * 1024);
 
     public TcpWireOptions {
         EthernetFrames.checkMaxFrameLength(maxFrameLength);
-        if (reconnectInitial.isNegative() || reconnectInitial.isZero() || reconnectMax.compareTo(reconnectInitial) < 0) {
+        if (reconnectInitial.isNegative()
+                || reconnectInitial.isZero()
+                || reconnectMax.compareTo(reconnectInitial) < 0) {
             throw new IllegalArgumentException("reconnect delays must satisfy 0 < initial (" + reconnectInitial
                     + ") <= max (" + reconnectMax + ")");
         }
         if (writeLowWater <= 0 || writeHighWater < writeLowWater) {
-            throw new IllegalArgumentException("write water marks must satisfy 0 < low (" + writeLowWater
-                    + ") <= high (" + writeHighWater + ")");
+            throw new IllegalArgumentException(
+                    "write water marks must satisfy 0 < low (" + writeLowWater + ") <= high (" + writeHighWater + ")");
         }
     }
 

@@ -48,6 +48,7 @@ public final class TcpWirePort implements WirePort {
     private final boolean ownsGroup;
     /** The one loop every channel of this port lives on, so the state below needs no lock. */
     private final EventLoop loop;
+
     private final TcpWireOptions options;
     private final TrafficCounters counters = new TrafficCounters();
     private final InetSocketAddress remote;
@@ -55,16 +56,19 @@ public final class TcpWirePort implements WirePort {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     /** Guards itself and {@link #pendingBytes}: frames sent from other threads, not yet written. */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+
     private long pendingBytes;
 
     private volatile WireListener listener;
     /** The connection carrying frames, or null: written on the loop, read anywhere. */
     private volatile Channel active;
+
     private volatile boolean closed;
     /** Loop-confined: the carrier state the listener was last told. */
     private boolean carrierReported;
     /** Loop-confined: reconnect attempts since the last successful connection. */
     private int attempts;
+
     private ScheduledFuture<?> reconnect;
     private Channel server;
 
@@ -111,7 +115,9 @@ public final class TcpWirePort implements WirePort {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, port.waterMark())
                     .childHandler(port.new Initializer(true))
-                    .bind(local).syncUninterruptibly().channel();
+                    .bind(local)
+                    .syncUninterruptibly()
+                    .channel();
         } catch (RuntimeException e) {
             port.close();
             throw e;
@@ -196,7 +202,7 @@ public final class TcpWirePort implements WirePort {
         long frames = 0;
         long bytes = 0;
         long lost = 0;
-        for (;;) {
+        for (; ; ) {
             ByteBuf frame;
             synchronized (pending) {
                 frame = pending.poll();
@@ -344,10 +350,11 @@ public final class TcpWirePort implements WirePort {
                 }
                 active = ch; // claimed now, so a second peer accepted in the same burst is refused
             }
-            ch.pipeline().addLast(
-                    new FrameDecoder(options.maxFrameLength(), counters),
-                    new LengthFieldPrepender(FrameSplitter.PREFIX_LENGTH),
-                    new Delivery());
+            ch.pipeline()
+                    .addLast(
+                            new FrameDecoder(options.maxFrameLength(), counters),
+                            new LengthFieldPrepender(FrameSplitter.PREFIX_LENGTH),
+                            new Delivery());
         }
     }
 

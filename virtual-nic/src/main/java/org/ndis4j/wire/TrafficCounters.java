@@ -55,7 +55,7 @@ public final class TrafficCounters {
         drops.forEach((r, a) -> d.put(r, a.sum()));
         EnumMap<FrameError, Long> e = new EnumMap<>(FrameError.class);
         errors.forEach((r, a) -> e.put(r, a.sum()));
-        return new TrafficStatistics(rxFrames.sum(), rxBytes.sum(), txFrames.sum(), txBytes.sum(),
-                Map.copyOf(d), Map.copyOf(e));
+        return new TrafficStatistics(
+                rxFrames.sum(), rxBytes.sum(), txFrames.sum(), txBytes.sum(), Map.copyOf(d), Map.copyOf(e));
     }
 }

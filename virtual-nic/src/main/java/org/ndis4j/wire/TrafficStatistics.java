@@ -6,8 +6,13 @@ import java.util.Map;
  * A snapshot of {@link TrafficCounters}: frames and bytes each way, frames dropped by reason, and
  * broken streams by error (each error closed one connection).
  */
-public record TrafficStatistics(long rxFrames, long rxBytes, long txFrames, long txBytes,
-                                Map<DropReason, Long> drops, Map<FrameError, Long> errors) {
+public record TrafficStatistics(
+        long rxFrames,
+        long rxBytes,
+        long txFrames,
+        long txBytes,
+        Map<DropReason, Long> drops,
+        Map<FrameError, Long> errors) {
 
     public long drops(DropReason reason) {
         return drops.getOrDefault(reason, 0L);
@@ -29,12 +34,30 @@ public record TrafficStatistics(long rxFrames, long rxBytes, long txFrames, long
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder()
-                .append("rx ").append(rxFrames).append(" frames/").append(rxBytes).append(" B, ")
-                .append("tx ").append(txFrames).append(" frames/").append(txBytes).append(" B");
-        drops.entrySet().stream().filter(e -> e.getValue() != 0).sorted(Map.Entry.comparingByKey())
-                .forEach(e -> sb.append(", drop ").append(e.getKey().name().toLowerCase()).append(' ').append(e.getValue()));
-        errors.entrySet().stream().filter(e -> e.getValue() != 0).sorted(Map.Entry.comparingByKey())
-                .forEach(e -> sb.append(", error ").append(e.getKey().name().toLowerCase()).append(' ').append(e.getValue()));
+                .append("rx ")
+                .append(rxFrames)
+                .append(" frames/")
+                .append(rxBytes)
+                .append(" B, ")
+                .append("tx ")
+                .append(txFrames)
+                .append(" frames/")
+                .append(txBytes)
+                .append(" B");
+        drops.entrySet().stream()
+                .filter(e -> e.getValue() != 0)
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> sb.append(", drop ")
+                        .append(e.getKey().name().toLowerCase())
+                        .append(' ')
+                        .append(e.getValue()));
+        errors.entrySet().stream()
+                .filter(e -> e.getValue() != 0)
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> sb.append(", error ")
+                        .append(e.getKey().name().toLowerCase())
+                        .append(' ')
+                        .append(e.getValue()));
         return sb.toString();
     }
 }

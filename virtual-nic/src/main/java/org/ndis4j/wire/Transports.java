@@ -19,13 +19,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  */
 public final class Transports {
 
-    private Transports() {
-    }
+    private Transports() {}
 
     /** A new event loop group of {@code threads} I/O threads on the best transport here. */
     public static MultiThreadIoEventLoopGroup newGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads,
-                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        return new MultiThreadIoEventLoopGroup(
+                threads, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     static boolean isEpoll(EventLoopGroup group) {

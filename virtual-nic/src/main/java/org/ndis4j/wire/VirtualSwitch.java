@@ -58,10 +58,11 @@ public final class VirtualSwitch implements AutoCloseable {
     private boolean binding;
     /** The address actually bound (port 0 resolved), kept to listen again after an admin up. */
     private volatile InetSocketAddress bound;
+
     private volatile boolean closed;
 
-    private VirtualSwitch(InetSocketAddress listen, SwitchOptions options, EventLoopGroup group, boolean owns,
-                          PcapWriter capture) {
+    private VirtualSwitch(
+            InetSocketAddress listen, SwitchOptions options, EventLoopGroup group, boolean owns, PcapWriter capture) {
         this.group = group;
         this.ownsGroup = owns;
         this.loop = group.next();
@@ -137,8 +138,8 @@ public final class VirtualSwitch implements AutoCloseable {
     public List<String> macTable() {
         return onLoop(() -> {
             List<String> list = new ArrayList<>();
-            fabric.macTable.forEach(fabric.now(), (mac, port) ->
-                    list.add(EthernetFrames.formatMac(mac) + " port " + port.number));
+            fabric.macTable.forEach(
+                    fabric.now(), (mac, port) -> list.add(EthernetFrames.formatMac(mac) + " port " + port.number));
             return list;
         });
     }
@@ -185,9 +186,11 @@ public final class VirtualSwitch implements AutoCloseable {
                 .channel(Transports.serverChannel(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(o.writeLowWater(), o.writeHighWater()))
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                .childOption(
+                        ChannelOption.RCVBUF_ALLOCATOR,
                         new AdaptiveRecvByteBufAllocator(2048, 64 * 1024, MAX_READ_BUFFER))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -225,7 +228,8 @@ public final class VirtualSwitch implements AutoCloseable {
                     return;
                 }
                 if (!done.isSuccess()) {
-                    LOG.error("cannot listen again on {}: {}", bound, done.cause().toString());
+                    LOG.error(
+                            "cannot listen again on {}: {}", bound, done.cause().toString());
                     return;
                 }
                 server = f.channel();

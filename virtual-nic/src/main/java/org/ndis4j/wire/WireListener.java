@@ -9,8 +9,7 @@ public interface WireListener {
     void frameReceived(ByteBuf frame);
 
     /** The end of a burst of {@link #frameReceived} calls: one interrupt per burst is enough. */
-    default void receiveComplete() {
-    }
+    default void receiveComplete() {}
 
     /** Carrier changed: true when the wire connected, false when it was lost. */
     void carrierChanged(boolean up);

@@ -17,6 +17,5 @@ final class Await {
         }
     }
 
-    private Await() {
-    }
+    private Await() {}
 }

@@ -25,12 +25,15 @@ class BackToBackConcurrencyTest {
     private static final MacAddress ONE = MacAddress.of("02:4e:44:00:01:01");
     private static final MacAddress TWO = MacAddress.of("02:4e:44:00:02:01");
 
-    private record Side(VirtualNic nic, TestDriver driver, HostMemory memory, List<byte[]> received) {
-    }
+    private record Side(VirtualNic nic, TestDriver driver, HostMemory memory, List<byte[]> received) {}
 
     private static Side side(String name, org.ndis4j.wire.WirePort port, MacAddress address, ManualDeviceTimer timer) {
         HostMemory memory = new HostMemory(32L << 20);
-        VirtualNic nic = VirtualNic.builder(name, port).memory(memory).timer(timer).permanentAddress(address).build();
+        VirtualNic nic = VirtualNic.builder(name, port)
+                .memory(memory)
+                .timer(timer)
+                .permanentAddress(address)
+                .build();
         TestDriver driver = new TestDriver(nic, RING);
         driver.start(Registers.RCTL_DIRECTED);
         driver.postReceiveBuffers(RING - 1);
@@ -83,7 +86,8 @@ class BackToBackConcurrencyTest {
             MacAddress from = receiver == one ? TWO : ONE;
             int next = 0;
             for (byte[] frame : receiver.received) {
-                while (next < FRAMES && !java.util.Arrays.equals(frame, Frames.frame(to, from, 60 + next % 1400, next))) {
+                while (next < FRAMES
+                        && !java.util.Arrays.equals(frame, Frames.frame(to, from, 60 + next % 1400, next))) {
                     next++;
                 }
                 assertThat(next).as("frame matched in order").isLessThan(FRAMES);

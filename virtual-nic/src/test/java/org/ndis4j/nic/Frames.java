@@ -23,6 +23,5 @@ final class Frames {
         return frame(destination, PEER, length, seed);
     }
 
-    private Frames() {
-    }
+    private Frames() {}
 }

@@ -28,8 +28,10 @@ class LinkTest {
 
     @Test
     void linkComesUpAtPowerOnAt1000FullDuplex() {
-        assertThat(status()).isEqualTo(Registers.STATUS_LINK_UP | Registers.STATUS_FULL_DUPLEX
-                | (Registers.STATUS_SPEED_1000 << Registers.STATUS_SPEED_SHIFT));
+        assertThat(status())
+                .isEqualTo(Registers.STATUS_LINK_UP
+                        | Registers.STATUS_FULL_DUPLEX
+                        | (Registers.STATUS_SPEED_1000 << Registers.STATUS_SPEED_SHIFT));
     }
 
     @Test
@@ -39,7 +41,8 @@ class LinkTest {
         assertThat(bench.raised()).isEqualTo(before + 1);
         assertThat(driver.readCause()).isEqualTo(Registers.INT_LINK_STATUS_CHANGE);
         assertThat(status() & Registers.STATUS_LINK_UP).isZero();
-        assertThat(driver.phyRead(PhyRegisters.PHYSR, bench.timer, NicBench.PHY_NANOS) & PhyRegisters.PHYSR_LINK).isZero();
+        assertThat(driver.phyRead(PhyRegisters.PHYSR, bench.timer, NicBench.PHY_NANOS) & PhyRegisters.PHYSR_LINK)
+                .isZero();
 
         bench.wire.reconnect();
         assertThat(bench.raised()).isEqualTo(before + 2);
@@ -54,7 +57,8 @@ class LinkTest {
         bench.wire.cut();
         bench.wire.reconnect();
         assertThat(driver.phyRead(PhyRegisters.BMSR, bench.timer, NicBench.PHY_NANOS) & PhyRegisters.BMSR_LINK_STATUS)
-                .as("the failure is reported once").isZero();
+                .as("the failure is reported once")
+                .isZero();
         assertThat(driver.phyRead(PhyRegisters.BMSR, bench.timer, NicBench.PHY_NANOS) & PhyRegisters.BMSR_LINK_STATUS)
                 .isEqualTo(PhyRegisters.BMSR_LINK_STATUS);
     }
@@ -67,7 +71,8 @@ class LinkTest {
         assertThat(bench.wire.a().isCarrierUp()).isTrue();
 
         int slot = driver.transmit(Frames.frame(Frames.PEER, 64, 1));
-        assertThat(driver.transmitStatus(slot) & TransmitDescriptor.STATUS_ERR_NO_CARRIER).isNotZero();
+        assertThat(driver.transmitStatus(slot) & TransmitDescriptor.STATUS_ERR_NO_CARRIER)
+                .isNotZero();
         assertThat(bench.peer.frames).isEmpty();
         assertThat(driver.readCause()).isEqualTo(Registers.INT_TX_DONE);
 

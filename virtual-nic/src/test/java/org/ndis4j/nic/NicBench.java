@@ -31,8 +31,12 @@ final class NicBench implements AutoCloseable {
     }
 
     NicBench(int ringSize) {
-        nic = VirtualNic.builder("vnic-test", wire.a()).memory(memory).timer(timer)
-                .phyAccessNanos(PHY_NANOS).permanentAddress(STATION).build();
+        nic = VirtualNic.builder("vnic-test", wire.a())
+                .memory(memory)
+                .timer(timer)
+                .phyAccessNanos(PHY_NANOS)
+                .permanentAddress(STATION)
+                .build();
         peer = new WirePeer(wire.b());
         nic.resources().interrupt().connect(interrupts::incrementAndGet);
         driver = new TestDriver(nic, ringSize);

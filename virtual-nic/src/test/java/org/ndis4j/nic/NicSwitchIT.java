@@ -9,13 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.util.stream.Stream;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.wire.SwitchOptions;
 import org.ndis4j.wire.SwitchPortStatistics;
@@ -28,8 +28,8 @@ class NicSwitchIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int RING = 64;
-    private static final TcpWireOptions FAST_RECONNECT = TcpWireOptions.DEFAULTS
-            .withReconnect(Duration.ofMillis(20), Duration.ofMillis(200));
+    private static final TcpWireOptions FAST_RECONNECT =
+            TcpWireOptions.DEFAULTS.withReconnect(Duration.ofMillis(20), Duration.ofMillis(200));
 
     /** One NIC, its wire and its driver. */
     private static final class Station implements AutoCloseable {
@@ -42,7 +42,10 @@ class NicSwitchIT {
 
         Station(String name, InetSocketAddress switchAddress, MacAddress address) {
             wire = TcpWirePort.connect(switchAddress, null, FAST_RECONNECT);
-            nic = VirtualNic.builder(name, wire).memory(memory).permanentAddress(address).build();
+            nic = VirtualNic.builder(name, wire)
+                    .memory(memory)
+                    .permanentAddress(address)
+                    .build();
             nic.resources().interrupt().connect(interrupts::incrementAndGet);
             driver = new TestDriver(nic, RING);
             driver.start(Registers.RCTL_DIRECTED | Registers.RCTL_BROADCAST);
@@ -85,7 +88,8 @@ class NicSwitchIT {
 
     @BeforeEach
     void plugIn() {
-        vswitch = VirtualSwitch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SwitchOptions.DEFAULTS);
+        vswitch =
+                VirtualSwitch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SwitchOptions.DEFAULTS);
         address = vswitch.localAddress();
         a = new Station("vnic-a", address, A);
         Await.until("A in port 1", TIMEOUT, () -> connected(1) && a.linkUp());
@@ -165,9 +169,14 @@ class NicSwitchIT {
             }
         }
         a.driver.kickTransmit();
-        Await.until("every frame reached B's filter", TIMEOUT, () ->
-                b.driver.counter(StatisticsCounter.RX_FRAMES) - framesBefore
-                        + b.driver.counter(StatisticsCounter.RX_FILTERED) - filteredBefore == DESTINATIONS.length);
+        Await.until(
+                "every frame reached B's filter",
+                TIMEOUT,
+                () -> b.driver.counter(StatisticsCounter.RX_FRAMES)
+                                - framesBefore
+                                + b.driver.counter(StatisticsCounter.RX_FILTERED)
+                                - filteredBefore
+                        == DESTINATIONS.length);
         Await.until("B reaps what it accepted", TIMEOUT, () -> b.hasReceived(receivedBefore + expected.size()));
         assertThat(b.received.subList(receivedBefore, b.received.size())).containsExactlyElementsOf(expected);
         assertThat(b.driver.counter(StatisticsCounter.RX_FILTERED) - filteredBefore)
@@ -189,11 +198,15 @@ class NicSwitchIT {
             }
         }
         a.driver.kickTransmit();
-        Await.until("five frames dropped for want of a buffer", TIMEOUT,
+        Await.until(
+                "five frames dropped for want of a buffer",
+                TIMEOUT,
                 () -> b.driver.counter(StatisticsCounter.RX_NO_BUFFER) == 5);
         // The device posts RX_OVERRUN at the end of the read burst, a moment after it counts the drop.
         int[] causes = {0};
-        Await.until("the RX_OVERRUN cause", TIMEOUT,
+        Await.until(
+                "the RX_OVERRUN cause",
+                TIMEOUT,
                 () -> ((causes[0] |= b.driver.readCause()) & Registers.INT_RX_OVERRUN) != 0);
         assertThat(b.driver.counter(StatisticsCounter.RX_FRAMES) - framesBefore).isEqualTo(free);
     }

@@ -34,7 +34,8 @@ class PhyTest {
         assertThat(mdic & Registers.MDIC_READY).isNotZero();
         assertThat(mdic & Registers.MDIC_ERROR).isZero();
         assertThat(mdic & Registers.MDIC_DATA_MASK).isEqualTo(PhyRegisters.PHYID1_VALUE);
-        assertThat(driver.phyRead(PhyRegisters.PHYID2, bench.timer, NicBench.PHY_NANOS)).isEqualTo(PhyRegisters.PHYID2_VALUE);
+        assertThat(driver.phyRead(PhyRegisters.PHYID2, bench.timer, NicBench.PHY_NANOS))
+                .isEqualTo(PhyRegisters.PHYID2_VALUE);
     }
 
     @Test
@@ -80,39 +81,52 @@ class PhyTest {
     @Test
     void powerDownTakesTheLinkDownAndPhyResetRestoresIt() {
         driver.readCause();
-        driver.phyWrite(PhyRegisters.BMCR, PhyRegisters.BMCR_RESET_VALUE | PhyRegisters.BMCR_POWER_DOWN,
-                bench.timer, NicBench.PHY_NANOS);
-        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP).isZero();
+        driver.phyWrite(
+                PhyRegisters.BMCR,
+                PhyRegisters.BMCR_RESET_VALUE | PhyRegisters.BMCR_POWER_DOWN,
+                bench.timer,
+                NicBench.PHY_NANOS);
+        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP)
+                .isZero();
         assertThat(driver.readCause()).isEqualTo(Registers.INT_LINK_STATUS_CHANGE);
 
         driver.phyWrite(PhyRegisters.BMCR, PhyRegisters.BMCR_RESET, bench.timer, NicBench.PHY_NANOS);
         assertThat(driver.phyRead(PhyRegisters.BMCR, bench.timer, NicBench.PHY_NANOS))
                 .isEqualTo(PhyRegisters.BMCR_RESET_VALUE);
-        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP).isNotZero();
+        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP)
+                .isNotZero();
     }
 
     @Test
     void readOnlyRegistersIgnoreWrites() {
         driver.phyWrite(PhyRegisters.PHYID1, 0x1234, bench.timer, NicBench.PHY_NANOS);
-        assertThat(driver.phyRead(PhyRegisters.PHYID1, bench.timer, NicBench.PHY_NANOS)).isEqualTo(PhyRegisters.PHYID1_VALUE);
+        assertThat(driver.phyRead(PhyRegisters.PHYID1, bench.timer, NicBench.PHY_NANOS))
+                .isEqualTo(PhyRegisters.PHYID1_VALUE);
         driver.phyWrite(PhyRegisters.ANAR, 0x0061, bench.timer, NicBench.PHY_NANOS);
-        assertThat(driver.phyRead(PhyRegisters.ANAR, bench.timer, NicBench.PHY_NANOS)).isEqualTo(0x0061);
+        assertThat(driver.phyRead(PhyRegisters.ANAR, bench.timer, NicBench.PHY_NANOS))
+                .isEqualTo(0x0061);
     }
 
     @Test
     void withTheRealTimeTimerAReadCompletesOnTheDevicesOwnThread() throws InterruptedException {
         InMemoryWire wire = InMemoryWire.pair();
         try (VirtualNic nic = VirtualNic.builder("vnic-real-time", wire.a()).build()) {
-            nic.resources().registers().write32(Registers.MDIC, Registers.MDIC_OP_READ
-                    | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
-                    | (PhyRegisters.PHYID1 << Registers.MDIC_REG_SHIFT));
+            nic.resources()
+                    .registers()
+                    .write32(
+                            Registers.MDIC,
+                            Registers.MDIC_OP_READ
+                                    | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
+                                    | (PhyRegisters.PHYID1 << Registers.MDIC_REG_SHIFT));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             int mdic;
             while (((mdic = nic.resources().registers().read32(Registers.MDIC)) & Registers.MDIC_READY) == 0
                     && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(mdic & Registers.MDIC_READY).as("completed within the timeout").isNotZero();
+            assertThat(mdic & Registers.MDIC_READY)
+                    .as("completed within the timeout")
+                    .isNotZero();
             assertThat(mdic & Registers.MDIC_DATA_MASK).isEqualTo(PhyRegisters.PHYID1_VALUE);
         } finally {
             wire.a().close();

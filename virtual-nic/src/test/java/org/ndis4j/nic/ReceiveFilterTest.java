@@ -37,7 +37,8 @@ class ReceiveFilterTest {
                 Arguments.of("multicast (exact table)", Registers.RCTL_MULTICAST, List.of(JOINED_GROUP)),
                 Arguments.of("all multicast", Registers.RCTL_ALL_MULTICAST, List.of(JOINED_GROUP, OTHER_GROUP)),
                 Arguments.of("broadcast", Registers.RCTL_BROADCAST, List.of(MacAddress.BROADCAST)),
-                Arguments.of("directed + multicast + broadcast",
+                Arguments.of(
+                        "directed + multicast + broadcast",
                         Registers.RCTL_DIRECTED | Registers.RCTL_MULTICAST | Registers.RCTL_BROADCAST,
                         List.of(NicBench.STATION, JOINED_GROUP, MacAddress.BROADCAST)),
                 Arguments.of("promiscuous", Registers.RCTL_PROMISCUOUS, List.of(DESTINATIONS)));
@@ -45,8 +46,7 @@ class ReceiveFilterTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
-    void acceptsExactlyWhatTheModeAllowsAndCountsTheRest(String mode, int receiveControl,
-                                                         List<MacAddress> accepted) {
+    void acceptsExactlyWhatTheModeAllowsAndCountsTheRest(String mode, int receiveControl, List<MacAddress> accepted) {
         driver.start(receiveControl);
         writeEntry(0, JOINED_GROUP, true);
         driver.postReceiveBuffers(NicBench.RING_SIZE - 1);
@@ -96,8 +96,9 @@ class ReceiveFilterTest {
     @Test
     void directedFollowsTheStationAddressRegisters() {
         driver.start(Registers.RCTL_DIRECTED);
-        assertThat(MacAddress.fromRegisters(driver.registers.read32(Registers.RAL),
-                driver.registers.read32(Registers.RAH))).isEqualTo(NicBench.STATION);
+        assertThat(MacAddress.fromRegisters(
+                        driver.registers.read32(Registers.RAL), driver.registers.read32(Registers.RAH)))
+                .isEqualTo(NicBench.STATION);
         MacAddress assigned = MacAddress.of("02:aa:bb:cc:dd:ee");
         driver.registers.write32(Registers.RAL, assigned.registerLow());
         driver.registers.write32(Registers.RAH, assigned.registerHigh());

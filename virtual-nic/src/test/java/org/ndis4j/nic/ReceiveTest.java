@@ -33,9 +33,12 @@ class ReceiveTest {
         List<TestDriver.Received> received = driver.reap();
         assertThat(received).extracting(TestDriver.Received::data).containsExactly(a, b, c);
         assertThat(received).extracting(TestDriver.Received::length).containsExactly(60, 1000, 1518);
-        assertThat(received).extracting(TestDriver.Received::status).containsExactly(
-                ReceiveDescriptor.STATUS_DONE, ReceiveDescriptor.STATUS_DONE,
-                ReceiveDescriptor.STATUS_DONE | ReceiveDescriptor.STATUS_BROADCAST);
+        assertThat(received)
+                .extracting(TestDriver.Received::status)
+                .containsExactly(
+                        ReceiveDescriptor.STATUS_DONE,
+                        ReceiveDescriptor.STATUS_DONE,
+                        ReceiveDescriptor.STATUS_DONE | ReceiveDescriptor.STATUS_BROADCAST);
         assertThat(driver.counter(StatisticsCounter.RX_FRAMES)).isEqualTo(3);
         assertThat(driver.counter(StatisticsCounter.RX_BYTES)).isEqualTo(60 + 1000 + 1518);
         assertThat(driver.counter(StatisticsCounter.RX_BROADCAST)).isEqualTo(1);
@@ -47,7 +50,9 @@ class ReceiveTest {
         driver.unmask(Registers.INT_ALL);
         driver.postReceiveBuffers(8);
         long before = bench.raised();
-        bench.peer.send(Frames.frame(NicBench.STATION, 64, 1), Frames.frame(NicBench.STATION, 64, 2),
+        bench.peer.send(
+                Frames.frame(NicBench.STATION, 64, 1),
+                Frames.frame(NicBench.STATION, 64, 2),
                 Frames.frame(NicBench.STATION, 64, 3));
         assertThat(bench.raised() - before).isEqualTo(1);
         assertThat(bench.interrupts.get()).as("the connected sink saw it").isEqualTo((int) bench.raised());
@@ -56,7 +61,9 @@ class ReceiveTest {
     @Test
     void withNoPostedBufferTheFrameIsDroppedCountedAndOverrunRaised() {
         driver.postReceiveBuffers(1);
-        bench.peer.send(Frames.frame(NicBench.STATION, 64, 1), Frames.frame(NicBench.STATION, 64, 2),
+        bench.peer.send(
+                Frames.frame(NicBench.STATION, 64, 1),
+                Frames.frame(NicBench.STATION, 64, 2),
                 Frames.frame(NicBench.STATION, 64, 3));
 
         assertThat(driver.reap()).hasSize(1);
@@ -93,7 +100,9 @@ class ReceiveTest {
     void aBufferOutsideBusMemoryIsADmaErrorNotAnException() {
         driver.postReceiveDescriptor(0x10L, 2048);
         bench.peer.send(Frames.frame(NicBench.STATION, 64, 1));
-        assertThat(driver.reap()).singleElement().extracting(TestDriver.Received::status)
+        assertThat(driver.reap())
+                .singleElement()
+                .extracting(TestDriver.Received::status)
                 .isEqualTo(ReceiveDescriptor.STATUS_DONE | ReceiveDescriptor.STATUS_ERR_DMA);
         assertThat(driver.counter(StatisticsCounter.RX_DMA_ERRORS)).isEqualTo(1);
     }
@@ -101,7 +110,8 @@ class ReceiveTest {
     @Test
     void runtsAndOversizeFramesAreLengthErrors() {
         driver.postReceiveBuffers(4);
-        bench.peer.send(new byte[HardwareLimits.ETHERNET_HEADER_LENGTH - 1],
+        bench.peer.send(
+                new byte[HardwareLimits.ETHERNET_HEADER_LENGTH - 1],
                 Frames.frame(NicBench.STATION, HardwareLimits.MAX_FRAME_LENGTH + 1, 1));
         assertThat(driver.reap()).isEmpty();
         assertThat(driver.counter(StatisticsCounter.RX_LENGTH_ERRORS)).isEqualTo(2);

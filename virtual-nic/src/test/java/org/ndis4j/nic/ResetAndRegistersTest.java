@@ -3,8 +3,8 @@ package org.ndis4j.nic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
-import org.ndis4j.hw.SharedMemory;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.hw.SharedMemory;
 
 class ResetAndRegistersTest {
 
@@ -32,21 +32,43 @@ class ResetAndRegistersTest {
 
         driver.registers.write32(Registers.CTRL, Registers.CTRL_RESET);
 
-        int[] zeroAfterReset = {Registers.CTRL, Registers.ICR, Registers.IMS, Registers.ITR, Registers.RCTL,
-            Registers.MDIC, Registers.TX_BASE_LO, Registers.TX_BASE_HI, Registers.TX_SIZE, Registers.TX_HEAD,
-            Registers.TX_TAIL, Registers.RX_BASE_LO, Registers.RX_BASE_HI, Registers.RX_SIZE, Registers.RX_HEAD,
-            Registers.RX_TAIL, Registers.mtaHi(3), Registers.statsLo(StatisticsCounter.RX_FRAMES),
-            Registers.statsLo(StatisticsCounter.TX_FRAMES)};
+        int[] zeroAfterReset = {
+            Registers.CTRL,
+            Registers.ICR,
+            Registers.IMS,
+            Registers.ITR,
+            Registers.RCTL,
+            Registers.MDIC,
+            Registers.TX_BASE_LO,
+            Registers.TX_BASE_HI,
+            Registers.TX_SIZE,
+            Registers.TX_HEAD,
+            Registers.TX_TAIL,
+            Registers.RX_BASE_LO,
+            Registers.RX_BASE_HI,
+            Registers.RX_SIZE,
+            Registers.RX_HEAD,
+            Registers.RX_TAIL,
+            Registers.mtaHi(3),
+            Registers.statsLo(StatisticsCounter.RX_FRAMES),
+            Registers.statsLo(StatisticsCounter.TX_FRAMES)
+        };
         for (int offset : zeroAfterReset) {
-            assertThat(driver.registers.read32(offset)).as("register 0x%03x", offset).isZero();
+            assertThat(driver.registers.read32(offset))
+                    .as("register 0x%03x", offset)
+                    .isZero();
         }
-        assertThat(MacAddress.fromRegisters(driver.registers.read32(Registers.RAL),
-                driver.registers.read32(Registers.RAH))).isEqualTo(NicBench.STATION);
+        assertThat(MacAddress.fromRegisters(
+                        driver.registers.read32(Registers.RAL), driver.registers.read32(Registers.RAH)))
+                .isEqualTo(NicBench.STATION);
         assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP)
-                .as("the cable is still in").isNotZero();
+                .as("the cable is still in")
+                .isNotZero();
 
         bench.timer.advance(NicBench.PHY_NANOS);
-        assertThat(driver.phyResult()).as("the abandoned PHY command never completes").isZero();
+        assertThat(driver.phyResult())
+                .as("the abandoned PHY command never completes")
+                .isZero();
 
         bench.peer.send(Frames.frame(NicBench.STATION, 64, 2));
         assertThat(driver.counter(StatisticsCounter.RX_DISABLED)).isEqualTo(1);
@@ -65,21 +87,26 @@ class ResetAndRegistersTest {
         driver.start(Registers.RCTL_DIRECTED);
         driver.postReceiveBuffers(4);
         bench.peer.send(Frames.frame(NicBench.STATION, 100, 1), Frames.frame(NicBench.STATION, 200, 2));
-        assertThat(driver.registers.read32(Registers.statsLo(StatisticsCounter.RX_FRAMES))).isEqualTo(2);
-        assertThat(driver.registers.read32(Registers.statsLo(StatisticsCounter.RX_BYTES))).isEqualTo(300);
-        assertThat(driver.registers.read32(Registers.statsHi(StatisticsCounter.RX_BYTES))).isZero();
+        assertThat(driver.registers.read32(Registers.statsLo(StatisticsCounter.RX_FRAMES)))
+                .isEqualTo(2);
+        assertThat(driver.registers.read32(Registers.statsLo(StatisticsCounter.RX_BYTES)))
+                .isEqualTo(300);
+        assertThat(driver.registers.read32(Registers.statsHi(StatisticsCounter.RX_BYTES)))
+                .isZero();
     }
 
     @Test
     void badAccessesReadZeroAndAreCountedNeverThrown() {
         assertThat(driver.registers.read32(0x002)).isZero();
         assertThat(driver.registers.read32(-4)).isZero();
-        assertThat(driver.registers.read32(HardwareLimits.REGISTER_SPACE_LENGTH)).isZero();
+        assertThat(driver.registers.read32(HardwareLimits.REGISTER_SPACE_LENGTH))
+                .isZero();
         assertThat(driver.registers.read32(0x0FC)).as("undecoded").isZero();
         driver.registers.write32(Registers.STATUS, 0);
         driver.registers.write32(0x0FFE, 1);
         assertThat(driver.counter(StatisticsCounter.BAD_REGISTER_ACCESSES)).isEqualTo(6);
-        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP).isNotZero();
+        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP)
+                .isNotZero();
     }
 
     @Test
@@ -116,6 +143,8 @@ class ResetAndRegistersTest {
         bench.peer.send(Frames.frame(NicBench.STATION, 64, 2));
         assertThat(driver.counter(StatisticsCounter.RING_ERRORS)).isEqualTo(1);
         bench.peer.send(Frames.frame(NicBench.STATION, 64, 3));
-        assertThat(driver.counter(StatisticsCounter.RX_NO_BUFFER)).as("unusable until reprogrammed").isEqualTo(1);
+        assertThat(driver.counter(StatisticsCounter.RX_NO_BUFFER))
+                .as("unusable until reprogrammed")
+                .isEqualTo(1);
     }
 }

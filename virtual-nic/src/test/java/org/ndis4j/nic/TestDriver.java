@@ -18,8 +18,7 @@ final class TestDriver implements AutoCloseable {
     static final int BUFFER_SIZE = 2048;
 
     /** A reaped receive descriptor. */
-    record Received(byte[] data, int length, int status) {
-    }
+    record Received(byte[] data, int length, int status) {}
 
     final VirtualNic nic;
     final RegisterSpace registers;
@@ -109,7 +108,8 @@ final class TestDriver implements AutoCloseable {
     }
 
     int transmitStatus(int slot) {
-        return txRing.virtualAddress().getUnsignedByte(TransmitDescriptor.offset(slot) + TransmitDescriptor.STATUS_OFFSET);
+        return txRing.virtualAddress()
+                .getUnsignedByte(TransmitDescriptor.offset(slot) + TransmitDescriptor.STATUS_OFFSET);
     }
 
     // ---- receive ----
@@ -182,15 +182,20 @@ final class TestDriver implements AutoCloseable {
 
     /** Starts a PHY register read; the caller lets PHY time pass and then {@link #phyResult()}. */
     void startPhyRead(int phyRegister) {
-        registers.write32(Registers.MDIC, Registers.MDIC_OP_READ
-                | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
-                | (phyRegister << Registers.MDIC_REG_SHIFT));
+        registers.write32(
+                Registers.MDIC,
+                Registers.MDIC_OP_READ
+                        | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
+                        | (phyRegister << Registers.MDIC_REG_SHIFT));
     }
 
     void startPhyWrite(int phyRegister, int value) {
-        registers.write32(Registers.MDIC, Registers.MDIC_OP_WRITE
-                | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
-                | (phyRegister << Registers.MDIC_REG_SHIFT) | (value & 0xFFFF));
+        registers.write32(
+                Registers.MDIC,
+                Registers.MDIC_OP_WRITE
+                        | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
+                        | (phyRegister << Registers.MDIC_REG_SHIFT)
+                        | (value & 0xFFFF));
     }
 
     int phyResult() {

@@ -68,7 +68,8 @@ class TransmitTest {
             driver.transmit(Frames.frame(Frames.PEER, 100 + i, i));
         }
         assertThat(bench.peer.frames).hasSize(frames);
-        assertThat(bench.peer.frames.get(frames - 1)).isEqualTo(Frames.frame(Frames.PEER, 100 + frames - 1, frames - 1));
+        assertThat(bench.peer.frames.get(frames - 1))
+                .isEqualTo(Frames.frame(Frames.PEER, 100 + frames - 1, frames - 1));
         assertThat(driver.registers.read32(Registers.TX_HEAD)).isEqualTo(frames % NicBench.RING_SIZE);
     }
 
@@ -148,8 +149,11 @@ class TransmitTest {
     void phyLoopbackReturnsTransmittedFramesToTheReceiveUnitInsteadOfTheWire() {
         driver.start(Registers.RCTL_DIRECTED);
         driver.unmask(Registers.INT_ALL);
-        driver.phyWrite(PhyRegisters.BMCR, PhyRegisters.BMCR_RESET_VALUE | PhyRegisters.BMCR_LOOPBACK,
-                bench.timer, NicBench.PHY_NANOS);
+        driver.phyWrite(
+                PhyRegisters.BMCR,
+                PhyRegisters.BMCR_RESET_VALUE | PhyRegisters.BMCR_LOOPBACK,
+                bench.timer,
+                NicBench.PHY_NANOS);
         driver.postReceiveBuffers(4);
         byte[] toSelf = Frames.frame(NicBench.STATION, NicBench.STATION, 128, 5);
         driver.transmit(toSelf);

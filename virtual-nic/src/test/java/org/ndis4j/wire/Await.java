@@ -7,8 +7,7 @@ import java.util.function.BooleanSupplier;
 /** Waits for a real condition, with a deadline; fails with what was awaited. */
 final class Await {
 
-    private Await() {
-    }
+    private Await() {}
 
     static void until(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

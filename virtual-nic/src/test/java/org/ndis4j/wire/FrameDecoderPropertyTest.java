@@ -81,17 +81,22 @@ class FrameDecoderPropertyTest {
 
     @Provide
     Arbitrary<byte[]> streams() {
-        Arbitrary<byte[]> valid = Arbitraries.integers().between(EthernetFrames.HEADER_LENGTH, MAX)
+        Arbitrary<byte[]> valid = Arbitraries.integers()
+                .between(EthernetFrames.HEADER_LENGTH, MAX)
                 .flatMap(len -> Arbitraries.bytes().array(byte[].class).ofSize(len))
                 .map(TestFrames::wire);
         Arbitrary<byte[]> badLength = Arbitraries.oneOf(
                         Arbitraries.longs().between(0, EthernetFrames.HEADER_LENGTH - 1),
                         Arbitraries.longs().between(MAX + 1, 0xffff_ffffL))
                 .map(TestFrames::lengthPrefix);
-        Arbitrary<byte[]> junk = Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(40);
+        Arbitrary<byte[]> junk =
+                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(40);
         Arbitrary<byte[]> piece = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(12, valid), net.jqwik.api.Tuple.of(1, badLength), net.jqwik.api.Tuple.of(1, junk));
-        return Combinators.combine(piece.list().ofMaxSize(12), Arbitraries.integers().between(0, 3))
+                net.jqwik.api.Tuple.of(12, valid),
+                net.jqwik.api.Tuple.of(1, badLength),
+                net.jqwik.api.Tuple.of(1, junk));
+        return Combinators.combine(
+                        piece.list().ofMaxSize(12), Arbitraries.integers().between(0, 3))
                 .as((pieces, trim) -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
                     pieces.forEach(out::writeBytes);

@@ -70,7 +70,8 @@ class MacTableTest {
                     }
                 }
                 case 1 -> {
-                    Integer port = model.isEmpty() ? null : model.values().iterator().next();
+                    Integer port =
+                            model.isEmpty() ? null : model.values().iterator().next();
                     if (port != null) {
                         t.forget(port);
                         model.values().removeIf(port::equals);

@@ -61,7 +61,8 @@ class PcapWriterTest {
                 byte[] f = ethernet(mac(2), mac(1), 60 + i % 1400, i);
                 frames.add(f);
                 ByteBuf b = buf(wire(f));
-                assertThat(w.write(b, 4, f.length, 1_700_000_000_123_456_789L + i)).isTrue();
+                assertThat(w.write(b, 4, f.length, 1_700_000_000_123_456_789L + i))
+                        .isTrue();
                 b.release();
             }
         }
@@ -104,19 +105,35 @@ class PcapWriterTest {
                 b.release();
             }
         }
-        Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-T", "fields", "-e", "eth.src", "-e", "eth.dst",
-                "-e", "frame.len").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "tshark",
+                        "-r",
+                        file.toString(),
+                        "-T",
+                        "fields",
+                        "-e",
+                        "eth.src",
+                        "-e",
+                        "eth.dst",
+                        "-e",
+                        "frame.len")
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("tshark finished").isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as("tshark exit status, output: %s", out).isZero();
-        List<String> lines = out.lines().filter(l -> l.contains("02:00:00:00:00:11")).toList();
-        assertThat(lines).as(out).hasSize(5)
+        List<String> lines =
+                out.lines().filter(l -> l.contains("02:00:00:00:00:11")).toList();
+        assertThat(lines)
+                .as(out)
+                .hasSize(5)
                 .allSatisfy(l -> assertThat(l).isEqualTo("02:00:00:00:00:11\tff:ff:ff:ff:ff:ff\t60"));
     }
 
     private static boolean onPath(String tool) {
         String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(java.io.File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+        return path != null
+                && Arrays.stream(path.split(java.io.File.pathSeparator))
+                        .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 }

@@ -59,14 +59,28 @@ class QemuInteropIT {
     @Test
     void aQemuHubRelaysOurFramesBothWaysByteForByte() throws Exception {
         String binary = findQemu();
-        Assumptions.assumeTrue(binary != null,
+        Assumptions.assumeTrue(
+                binary != null,
                 "SKIPPED LOUDLY: qemu-system-x86_64 is not installed; CI installs it (apt-get install qemu-system-x86)");
         int portA = freePort();
         int portB = freePort();
-        qemu = new ProcessBuilder(binary, "-machine", "none", "-nographic", "-nodefaults",
-                "-netdev", netdev("sa", portA), "-netdev", netdev("sb", portB),
-                "-netdev", "hubport,id=ha,hubid=0,netdev=sa", "-netdev", "hubport,id=hb,hubid=0,netdev=sb")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        qemu = new ProcessBuilder(
+                        binary,
+                        "-machine",
+                        "none",
+                        "-nographic",
+                        "-nodefaults",
+                        "-netdev",
+                        netdev("sa", portA),
+                        "-netdev",
+                        netdev("sb", portB),
+                        "-netdev",
+                        "hubport,id=ha,hubid=0,netdev=sa",
+                        "-netdev",
+                        "hubport,id=hb,hubid=0,netdev=sb")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
 
         RecordingListener atA = new RecordingListener();
         RecordingListener atB = new RecordingListener();
@@ -88,7 +102,9 @@ class QemuInteropIT {
             assertThat(atB.awaitFrame(WAIT)).isEqualTo(toB);
             assertThat(atA.awaitFrame(WAIT)).isEqualTo(toA);
         }
-        assertThat(qemu.isAlive()).as("QEMU kept both connections and is running").isTrue();
+        assertThat(qemu.isAlive())
+                .as("QEMU kept both connections and is running")
+                .isTrue();
     }
 
     private static String netdev(String id, int port) {

@@ -31,7 +31,8 @@ final class RecordingListener implements WireListener {
     void awaitCarrier(boolean up, Duration timeout) throws InterruptedException {
         Boolean next = carrier.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (next == null || next != up) {
-            throw new AssertionError("expected carrier " + (up ? "up" : "down") + " within " + timeout + ", got " + next);
+            throw new AssertionError(
+                    "expected carrier " + (up ? "up" : "down") + " within " + timeout + ", got " + next);
         }
     }
 

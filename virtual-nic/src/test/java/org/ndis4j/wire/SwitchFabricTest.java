@@ -20,7 +20,7 @@ class SwitchFabricTest {
 
     private final AtomicLong clock = new AtomicLong();
     private final SwitchFabric fabric = new SwitchFabric(
-            SwitchOptions.DEFAULTS.withAgeing(Duration.ofNanos(1000)).withClock(clock::get), null, () -> { });
+            SwitchOptions.DEFAULTS.withAgeing(Duration.ofNanos(1000)).withClock(clock::get), null, () -> {});
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach
@@ -136,7 +136,8 @@ class SwitchFabricTest {
         sent(p2);
         p1.writeInbound(buf(wire(ethernet(mac(0xa), mac(0xc), 60, 0))));
         assertThat(sent(p2)).isEmpty();
-        assertThat(fabric.ports()[0].counters.snapshot().drops(DropReason.FILTERED)).isEqualTo(1);
+        assertThat(fabric.ports()[0].counters.snapshot().drops(DropReason.FILTERED))
+                .isEqualTo(1);
     }
 
     @Test
@@ -163,7 +164,8 @@ class SwitchFabricTest {
         EmbeddedChannel p3 = plug();
         p1.writeInbound(buf(lengthPrefix(0xffff_0000L)));
         assertThat(p1.isOpen()).isFalse();
-        assertThat(fabric.ports()[0].counters.snapshot().errors(FrameError.TOO_LONG)).isEqualTo(1);
+        assertThat(fabric.ports()[0].counters.snapshot().errors(FrameError.TOO_LONG))
+                .isEqualTo(1);
         byte[] f = ethernet(BROADCAST, mac(0xb), 60, 0);
         p2.writeInbound(buf(wire(f)));
         assertThat(sent(p3)).containsExactly(f);

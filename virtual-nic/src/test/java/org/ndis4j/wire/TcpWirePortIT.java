@@ -67,7 +67,8 @@ class TcpWirePortIT {
     @Test
     void sendWithoutCarrierOrWithABadLengthDropsAndCounts() {
         client = TcpWirePort.connect(new InetSocketAddress("127.0.0.1", 9), null, FAST_RECONNECT);
-        assertThat(client.send(Unpooled.wrappedBuffer(ethernet(mac(1), mac(2), 60, 0)))).isFalse();
+        assertThat(client.send(Unpooled.wrappedBuffer(ethernet(mac(1), mac(2), 60, 0))))
+                .isFalse();
         assertThat(client.send(Unpooled.wrappedBuffer(new byte[10]))).isFalse();
         assertThat(client.statistics().drops(DropReason.CARRIER_DOWN)).isEqualTo(1);
         assertThat(client.statistics().drops(DropReason.MALFORMED)).isEqualTo(1);

@@ -10,8 +10,7 @@ final class TestFrames {
 
     static final long BROADCAST = 0xffff_ffff_ffffL;
 
-    private TestFrames() {
-    }
+    private TestFrames() {}
 
     /** A frame {@code dst ← src}, EtherType 0x88b5 (local experimental), payload bytes = seq. */
     static byte[] ethernet(long dst, long src, int length, int seq) {
@@ -35,7 +34,10 @@ final class TestFrames {
 
     /** The 4-byte big-endian length, then the frame. */
     static byte[] wire(byte[] frame) {
-        return ByteBuffer.allocate(4 + frame.length).putInt(frame.length).put(frame).array();
+        return ByteBuffer.allocate(4 + frame.length)
+                .putInt(frame.length)
+                .put(frame)
+                .array();
     }
 
     static byte[] lengthPrefix(long length) {

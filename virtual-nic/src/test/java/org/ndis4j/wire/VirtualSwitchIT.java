@@ -94,7 +94,13 @@ class VirtualSwitchIT {
         RawPeer a = keep(new RawPeer(sw.localAddress()));
         RawPeer b = keep(new RawPeer(sw.localAddress()));
         RawPeer c = keep(new RawPeer(sw.localAddress()));
-        Await.until("three ports", WAIT, () -> sw.ports().stream().filter(SwitchPortStatistics::connected).count() == 3);
+        Await.until(
+                "three ports",
+                WAIT,
+                () -> sw.ports().stream()
+                                .filter(SwitchPortStatistics::connected)
+                                .count()
+                        == 3);
 
         byte[] unknown = ethernet(mac(0xb), mac(0xa), 60, 1);
         a.send(unknown);
@@ -110,7 +116,9 @@ class VirtualSwitchIT {
         assertThat(b.receive(WAIT)).isEqualTo(known);
         byte[] sentinel = ethernet(BROADCAST, mac(0xa), 60, 4);
         a.send(sentinel);
-        assertThat(c.receive(WAIT)).as("C saw nothing between the flood and the broadcast").isEqualTo(sentinel);
+        assertThat(c.receive(WAIT))
+                .as("C saw nothing between the flood and the broadcast")
+                .isEqualTo(sentinel);
         assertThat(b.receive(WAIT)).isEqualTo(sentinel);
         assertThat(sw.macTable()).contains("02:00:00:00:00:0a port 1", "02:00:00:00:00:0b port 2");
     }
@@ -130,8 +138,13 @@ class VirtualSwitchIT {
         a.awaitCarrier(false, WAIT);
         b.awaitCarrier(false, WAIT);
         // Both NICs retry every <= 200 ms; the carrier must stay down while the ports are down.
-        Await.until("reconnect attempts refused", WAIT, () -> sw.ports().stream().noneMatch(SwitchPortStatistics::connected));
-        assertThat(a.carrier.poll(500, TimeUnit.MILLISECONDS)).as("carrier change while admin down").isNull();
+        Await.until(
+                "reconnect attempts refused",
+                WAIT,
+                () -> sw.ports().stream().noneMatch(SwitchPortStatistics::connected));
+        assertThat(a.carrier.poll(500, TimeUnit.MILLISECONDS))
+                .as("carrier change while admin down")
+                .isNull();
         assertThat(nicB.isCarrierUp()).isFalse();
 
         sw.setAdminUp(1, true);
@@ -174,7 +187,13 @@ class VirtualSwitchIT {
         RawPeer bad = keep(new RawPeer(sw.localAddress()));
         RawPeer b = keep(new RawPeer(sw.localAddress()));
         RawPeer c = keep(new RawPeer(sw.localAddress()));
-        Await.until("three ports", WAIT, () -> sw.ports().stream().filter(SwitchPortStatistics::connected).count() == 3);
+        Await.until(
+                "three ports",
+                WAIT,
+                () -> sw.ports().stream()
+                                .filter(SwitchPortStatistics::connected)
+                                .count()
+                        == 3);
 
         bad.sendRaw(new byte[] {0, 0, 0, 5, 1, 2, 3, 4, 5}); // a 5-byte "frame"
         assertThat(bad.closedByPeer(WAIT)).isTrue();
@@ -193,7 +212,13 @@ class VirtualSwitchIT {
         sw = VirtualSwitch.start(ANY_PORT, SwitchOptions.DEFAULTS.withCapture(file));
         RawPeer a = keep(new RawPeer(sw.localAddress()));
         RawPeer b = keep(new RawPeer(sw.localAddress()));
-        Await.until("two ports", WAIT, () -> sw.ports().stream().filter(SwitchPortStatistics::connected).count() == 2);
+        Await.until(
+                "two ports",
+                WAIT,
+                () -> sw.ports().stream()
+                                .filter(SwitchPortStatistics::connected)
+                                .count()
+                        == 2);
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             byte[] f = ethernet(BROADCAST, mac(0xa), 60 + i, i);

@@ -2,6 +2,7 @@ package org.ndis4j.examples.linkflap;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.examples.Console;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.kernel.Ke;
@@ -12,11 +13,10 @@ import org.ndis4j.ndis.NdisIoWorkItem;
 import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.NdisSpinLock;
 import org.ndis4j.ndis.NdisStatus;
 import org.ndis4j.ndis.NdisStatusIndication;
 import org.ndis4j.ndis.NdisTimer;
-import org.ndis4j.ndis.NdisSpinLock;
-import org.ndis4j.examples.Console;
 
 /**
  * One adapter: lifecycle and link monitoring (netvmini's adapter.c, trimmed to the link path).
@@ -38,11 +38,15 @@ public final class LinkFlapAdapter {
     private final NdisIoWorkItem linkWorkItem;
     /** Guards linkWorkPending: whether the work item is queued or about to run. */
     private final NdisSpinLock lock = Ndis.allocateSpinLock();
+
     private boolean linkWorkPending;
     private final AtomicInteger linkChecks = new AtomicInteger();
 
-    private LinkFlapAdapter(NdisMiniportAdapterHandle handle, DeviceResources resources,
-                            NdisTimer pollTimer, NdisIoWorkItem linkWorkItem) {
+    private LinkFlapAdapter(
+            NdisMiniportAdapterHandle handle,
+            DeviceResources resources,
+            NdisTimer pollTimer,
+            NdisIoWorkItem linkWorkItem) {
         this.handle = handle;
         this.registers = resources.registers();
         this.pollTimer = pollTimer;
@@ -63,8 +67,10 @@ public final class LinkFlapAdapter {
         LinkFlapAdapter adapter = new LinkFlapAdapter(handle, resources, timer, workItem);
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         byte[] mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(1500, LINK_SPEED,
-                NdisLinkState.disconnected(), 1500, mac, mac, 0, 0, List.of()));
+        NdisM.setMiniportAttributes(
+                handle,
+                new MiniportAdapterGeneralAttributes(
+                        1500, LINK_SPEED, NdisLinkState.disconnected(), 1500, mac, mac, 0, 0, List.of()));
         Console.say("%s: initialized (work item and timer allocated with the adapter handle)", handle.name());
         return NdisStatus.SUCCESS;
     }
@@ -98,7 +104,8 @@ public final class LinkFlapAdapter {
         boolean queue = !linkWorkPending;
         linkWorkPending = true;
         Ndis.dprReleaseSpinLock(lock);
-        Console.say("LINK_CHANGE seen in the timer DPC at %s on processor %d: queue the work item",
+        Console.say(
+                "LINK_CHANGE seen in the timer DPC at %s on processor %d: queue the work item",
                 Ke.getCurrentIrql(), Ke.getCurrentProcessorNumber());
         if (queue) {
             Ndis.queueIoWorkItem(linkWorkItem, LinkFlapAdapter::linkWorkRoutine, this);
@@ -113,8 +120,9 @@ public final class LinkFlapAdapter {
         NdisM.sleep(PHY_READ_MICROS); // the PHY read: legal only here, at PASSIVE_LEVEL
         boolean up = (self.registers.read32(LinkDevice.STATUS) & LinkDevice.STATUS_LINK_UP) != 0;
         self.linkChecks.incrementAndGet();
-        Console.say("work item routine at %s on %s: PHY says link %s", Ke.getCurrentIrql(),
-                Thread.currentThread().getName(), up ? "up" : "down");
+        Console.say(
+                "work item routine at %s on %s: PHY says link %s",
+                Ke.getCurrentIrql(), Thread.currentThread().getName(), up ? "up" : "down");
         NdisLinkState state = up ? NdisLinkState.connected(LINK_SPEED) : NdisLinkState.disconnected();
         NdisM.indicateStatusEx(self.handle, NdisStatusIndication.linkState(self.handle, state));
     }

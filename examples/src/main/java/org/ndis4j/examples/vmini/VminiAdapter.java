@@ -60,10 +60,16 @@ final class VminiAdapter {
 
     /** The control path's state; OID requests come one at a time, so only the OID thread writes it. */
     volatile int packetFilter;
+
     volatile byte[] multicastList = new byte[0];
 
-    private VminiAdapter(NdisMiniportAdapterHandle handle, DeviceResources resources, VminiRings rings,
-                         VminiDataPath dataPath, NdisIoWorkItem linkWorkItem, byte[] permanentAddress) {
+    private VminiAdapter(
+            NdisMiniportAdapterHandle handle,
+            DeviceResources resources,
+            VminiRings rings,
+            VminiDataPath dataPath,
+            NdisIoWorkItem linkWorkItem,
+            byte[] permanentAddress) {
         this.handle = handle;
         this.registers = resources.registers();
         this.rings = rings;
@@ -101,10 +107,19 @@ final class VminiAdapter {
 
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisLinkState link = VminiHardware.readLinkState(registers); // PASSIVE_LEVEL: the PHY may be read here
-        NdisM.setMiniportAttributes(handle, new MiniportAdapterGeneralAttributes(VminiHardware.MTU,
-                VminiHardware.MAX_LINK_SPEED, link, VminiHardware.MTU, address, address,
-                VminiHardware.SUPPORTED_PACKET_FILTERS, VminiHardware.MULTICAST_LIST_SIZE,
-                VminiControlPath.SUPPORTED_OIDS, NdisMacOption.DEFAULT | NdisMacOption.NDIS_MAC_OPTION_FULL_DUPLEX));
+        NdisM.setMiniportAttributes(
+                handle,
+                new MiniportAdapterGeneralAttributes(
+                        VminiHardware.MTU,
+                        VminiHardware.MAX_LINK_SPEED,
+                        link,
+                        VminiHardware.MTU,
+                        address,
+                        address,
+                        VminiHardware.SUPPORTED_PACKET_FILTERS,
+                        VminiHardware.MULTICAST_LIST_SIZE,
+                        VminiControlPath.SUPPORTED_OIDS,
+                        NdisMacOption.DEFAULT | NdisMacOption.NDIS_MAC_OPTION_FULL_DUPLEX));
 
         dataPath.programRings();
         VminiHardware.writeStationAddress(registers, address);
@@ -143,8 +158,9 @@ final class VminiAdapter {
     void halt() {
         registers.write32(Registers.IMC, VminiHardware.INTERRUPT_CAUSES);
         registers.write32(Registers.CTRL, 0);
-        NdisM.deregisterInterruptEx(interrupt); // waits for the ISR and DPCs in flight: none may queue the work item now
-        VminiHardware.reset(registers);         // the device forgets the rings before their memory goes
+        NdisM.deregisterInterruptEx(
+                interrupt); // waits for the ISR and DPCs in flight: none may queue the work item now
+        VminiHardware.reset(registers); // the device forgets the rings before their memory goes
         waitForLinkChecks();
         Ndis.freeIoWorkItem(linkWorkItem);
         dataPath.free();
@@ -153,7 +169,7 @@ final class VminiAdapter {
 
     /** Waits until no link work item is queued or running. Runs at PASSIVE_LEVEL. */
     private void waitForLinkChecks() {
-        for (;;) {
+        for (; ; ) {
             Ndis.resetEvent(linkChecksIdle);
             if (linkChecksOutstanding.get() == 0) {
                 return;

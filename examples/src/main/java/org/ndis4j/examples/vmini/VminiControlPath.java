@@ -51,16 +51,29 @@ final class VminiControlPath {
 
     /** OID_GEN_SUPPORTED_LIST: what NDIS answers for vmini plus what vmini answers itself. */
     static final List<Integer> SUPPORTED_OIDS = List.of(
-            Oid.OID_GEN_SUPPORTED_LIST, Oid.OID_GEN_MAXIMUM_FRAME_SIZE, Oid.OID_GEN_LINK_STATE,
-            Oid.OID_GEN_MEDIA_CONNECT_STATUS, Oid.OID_GEN_MAX_LINK_SPEED, Oid.OID_GEN_MAC_OPTIONS,
-            Oid.OID_GEN_CURRENT_LOOKAHEAD, Oid.OID_GEN_CURRENT_PACKET_FILTER, Oid.OID_GEN_MAXIMUM_TOTAL_SIZE,
-            Oid.OID_GEN_STATISTICS, Oid.OID_GEN_XMIT_OK, Oid.OID_GEN_RCV_OK, Oid.OID_GEN_VENDOR_ID,
-            Oid.OID_GEN_VENDOR_DESCRIPTION, Oid.OID_GEN_VENDOR_DRIVER_VERSION, Oid.OID_802_3_PERMANENT_ADDRESS,
-            Oid.OID_802_3_CURRENT_ADDRESS, Oid.OID_802_3_MULTICAST_LIST, Oid.OID_802_3_MAXIMUM_LIST_SIZE);
+            Oid.OID_GEN_SUPPORTED_LIST,
+            Oid.OID_GEN_MAXIMUM_FRAME_SIZE,
+            Oid.OID_GEN_LINK_STATE,
+            Oid.OID_GEN_MEDIA_CONNECT_STATUS,
+            Oid.OID_GEN_MAX_LINK_SPEED,
+            Oid.OID_GEN_MAC_OPTIONS,
+            Oid.OID_GEN_CURRENT_LOOKAHEAD,
+            Oid.OID_GEN_CURRENT_PACKET_FILTER,
+            Oid.OID_GEN_MAXIMUM_TOTAL_SIZE,
+            Oid.OID_GEN_STATISTICS,
+            Oid.OID_GEN_XMIT_OK,
+            Oid.OID_GEN_RCV_OK,
+            Oid.OID_GEN_VENDOR_ID,
+            Oid.OID_GEN_VENDOR_DESCRIPTION,
+            Oid.OID_GEN_VENDOR_DRIVER_VERSION,
+            Oid.OID_802_3_PERMANENT_ADDRESS,
+            Oid.OID_802_3_CURRENT_ADDRESS,
+            Oid.OID_802_3_MULTICAST_LIST,
+            Oid.OID_802_3_MAXIMUM_LIST_SIZE);
 
     /** OIDs vmini knows and does not do: NOT_SUPPORTED rather than INVALID_OID. */
-    private static final List<Integer> NOT_DONE = List.of(Oid.OID_GEN_INTERRUPT_MODERATION,
-            Oid.OID_GEN_LINK_PARAMETERS);
+    private static final List<Integer> NOT_DONE =
+            List.of(Oid.OID_GEN_INTERRUPT_MODERATION, Oid.OID_GEN_LINK_PARAMETERS);
 
     /** OID_GEN_VENDOR_DESCRIPTION: NUL-terminated ASCII. */
     private static final byte[] VENDOR_DESCRIPTION = "ndis4j vmini virtual NIC\0".getBytes(StandardCharsets.US_ASCII);
@@ -69,8 +82,7 @@ final class VminiControlPath {
 
     private static final int MAC_LENGTH = 6;
 
-    private VminiControlPath() {
-    }
+    private VminiControlPath() {}
 
     /**
      * MiniportOidRequest. Runs at PASSIVE_LEVEL, one request at a time per adapter. Answers
@@ -88,15 +100,18 @@ final class VminiControlPath {
         RegisterSpace registers = adapter.registers;
         return switch (request.oid()) {
             case Oid.OID_GEN_MAXIMUM_TOTAL_SIZE -> request.writeUlong(VminiHardware.MAX_TOTAL_SIZE);
-            case Oid.OID_GEN_STATISTICS -> request.writeInformation(statistics(adapter).encode());
-            case Oid.OID_GEN_XMIT_OK -> writeCounter(request,
-                    VminiHardware.readCounter(registers, StatisticsCounter.TX_FRAMES));
-            case Oid.OID_GEN_RCV_OK -> writeCounter(request,
-                    VminiHardware.readCounter(registers, StatisticsCounter.RX_FRAMES));
+            case Oid.OID_GEN_STATISTICS ->
+                request.writeInformation(statistics(adapter).encode());
+            case Oid.OID_GEN_XMIT_OK ->
+                writeCounter(request, VminiHardware.readCounter(registers, StatisticsCounter.TX_FRAMES));
+            case Oid.OID_GEN_RCV_OK ->
+                writeCounter(request, VminiHardware.readCounter(registers, StatisticsCounter.RX_FRAMES));
             case Oid.OID_802_3_MULTICAST_LIST -> request.writeInformation(adapter.multicastList);
             // OID_GEN_VENDOR_ID: the OUI of the station address in the low three bytes
-            case Oid.OID_GEN_VENDOR_ID -> request.writeUlong((adapter.permanentAddress[0] & 0xFF)
-                    | (adapter.permanentAddress[1] & 0xFF) << 8 | (adapter.permanentAddress[2] & 0xFF) << 16);
+            case Oid.OID_GEN_VENDOR_ID ->
+                request.writeUlong((adapter.permanentAddress[0] & 0xFF)
+                        | (adapter.permanentAddress[1] & 0xFF) << 8
+                        | (adapter.permanentAddress[2] & 0xFF) << 16);
             case Oid.OID_GEN_VENDOR_DESCRIPTION -> request.writeInformation(VENDOR_DESCRIPTION);
             case Oid.OID_GEN_VENDOR_DRIVER_VERSION -> request.writeUlong(DRIVER_VERSION);
             default -> unhandled(request.oid());
@@ -169,35 +184,52 @@ final class VminiControlPath {
                 + VminiHardware.readCounter(r, StatisticsCounter.TX_NO_CARRIER)
                 + VminiHardware.readCounter(r, StatisticsCounter.TX_FAULT_ERRORS);
         VminiDataPath.TransmitCounters tx = adapter.dataPath.transmitCounters();
-        int valid = NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_RCV | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_FRAMES_RCV
-                | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_FRAMES_RCV | NDIS_STATISTICS_FLAGS_VALID_BYTES_RCV
-                | NDIS_STATISTICS_FLAGS_VALID_RCV_DISCARDS | NDIS_STATISTICS_FLAGS_VALID_RCV_ERROR
-                | NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_XMIT | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_FRAMES_XMIT
-                | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_FRAMES_XMIT | NDIS_STATISTICS_FLAGS_VALID_BYTES_XMIT
-                | NDIS_STATISTICS_FLAGS_VALID_XMIT_ERROR | NDIS_STATISTICS_FLAGS_VALID_XMIT_DISCARDS
-                | NDIS_STATISTICS_FLAGS_VALID_DIRECTED_BYTES_XMIT | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_BYTES_XMIT
+        int valid = NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_RCV
+                | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_FRAMES_RCV
+                | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_FRAMES_RCV
+                | NDIS_STATISTICS_FLAGS_VALID_BYTES_RCV
+                | NDIS_STATISTICS_FLAGS_VALID_RCV_DISCARDS
+                | NDIS_STATISTICS_FLAGS_VALID_RCV_ERROR
+                | NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_XMIT
+                | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_FRAMES_XMIT
+                | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_FRAMES_XMIT
+                | NDIS_STATISTICS_FLAGS_VALID_BYTES_XMIT
+                | NDIS_STATISTICS_FLAGS_VALID_XMIT_ERROR
+                | NDIS_STATISTICS_FLAGS_VALID_XMIT_DISCARDS
+                | NDIS_STATISTICS_FLAGS_VALID_DIRECTED_BYTES_XMIT
+                | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_BYTES_XMIT
                 | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_BYTES_XMIT;
-        return new NdisStatisticsInfo(valid,
+        return new NdisStatisticsInfo(
+                valid,
                 VminiHardware.readCounter(r, StatisticsCounter.RX_NO_BUFFER),
                 rxErrors,
                 VminiHardware.readCounter(r, StatisticsCounter.RX_BYTES),
-                rxFrames - rxBroadcast - rxMulticast, rxMulticast, rxBroadcast,
+                rxFrames - rxBroadcast - rxMulticast,
+                rxMulticast,
+                rxBroadcast,
                 VminiHardware.readCounter(r, StatisticsCounter.TX_BYTES),
-                tx.directedFrames(), tx.multicastFrames(), tx.broadcastFrames(),
-                txErrors, tx.discards(),
-                0, 0, 0,
-                tx.directedOctets(), tx.multicastOctets(), tx.broadcastOctets());
+                tx.directedFrames(),
+                tx.multicastFrames(),
+                tx.broadcastFrames(),
+                txErrors,
+                tx.discards(),
+                0,
+                0,
+                0,
+                tx.directedOctets(),
+                tx.multicastOctets(),
+                tx.broadcastOctets());
     }
 
     /** OID_GEN_XMIT_OK and friends: a ULONG64, or a ULONG when the buffer holds less than 8 bytes. */
     private static NdisStatus writeCounter(NdisOidRequest request, long value) {
-        return request.informationBufferLength() >= 8 ? request.writeUlong64(value)
-                : request.writeUlong((int) value);
+        return request.informationBufferLength() >= 8 ? request.writeUlong64(value) : request.writeUlong((int) value);
     }
 
     /** An OID vmini does not answer: NOT_SUPPORTED if it knows it, INVALID_OID otherwise. */
     private static NdisStatus unhandled(int oid) {
-        return NOT_DONE.contains(oid) || SUPPORTED_OIDS.contains(oid) ? NdisStatus.NOT_SUPPORTED
+        return NOT_DONE.contains(oid) || SUPPORTED_OIDS.contains(oid)
+                ? NdisStatus.NOT_SUPPORTED
                 : NdisStatus.INVALID_OID;
     }
 }

@@ -61,15 +61,22 @@ final class VminiDataPath {
     }
 
     /** What the driver counts itself on transmit (the device does not split by destination). */
-    record TransmitCounters(long directedFrames, long multicastFrames, long broadcastFrames,
-                            long directedOctets, long multicastOctets, long broadcastOctets,
-                            long errors, long discards) {
-    }
+    record TransmitCounters(
+            long directedFrames,
+            long multicastFrames,
+            long broadcastFrames,
+            long directedOctets,
+            long multicastOctets,
+            long broadcastOctets,
+            long errors,
+            long discards) {}
 
     private static final int TX_MASK = VminiHardware.TX_RING_SIZE - 1;
     private static final int RX_MASK = VminiHardware.RX_RING_SIZE - 1;
-    private static final int TX_ERRORS = TransmitDescriptor.STATUS_ERR_LENGTH | TransmitDescriptor.STATUS_ERR_DMA
-            | TransmitDescriptor.STATUS_ERR_NO_CARRIER | TransmitDescriptor.STATUS_ERR_FAULT;
+    private static final int TX_ERRORS = TransmitDescriptor.STATUS_ERR_LENGTH
+            | TransmitDescriptor.STATUS_ERR_DMA
+            | TransmitDescriptor.STATUS_ERR_NO_CARRIER
+            | TransmitDescriptor.STATUS_ERR_FAULT;
     private static final int RX_ERRORS = ReceiveDescriptor.STATUS_ERR_TOO_SMALL | ReceiveDescriptor.STATUS_ERR_DMA;
 
     private final NdisMiniportAdapterHandle handle;
@@ -85,6 +92,7 @@ final class VminiDataPath {
     private final NetBufferList[] tcbNbl = new NetBufferList[VminiHardware.TX_RING_SIZE];
     /** Per transmit slot: the slot carries the NBL's last NET_BUFFER (complete the NBL when it is done). */
     private final boolean[] tcbLast = new boolean[VminiHardware.TX_RING_SIZE];
+
     private final int[] tcbLength = new int[VminiHardware.TX_RING_SIZE];
     private int txTail;
     private int txNextToReap;
@@ -105,6 +113,7 @@ final class VminiDataPath {
      * indicationsInFlight.
      */
     private final NdisSpinLock receiveLock = Ndis.allocateSpinLock();
+
     private final Rcb[] rcbs = new Rcb[VminiHardware.RCB_COUNT];
     private final Rcb[] rxSlotRcb = new Rcb[VminiHardware.RX_RING_SIZE];
     private int rxTail;
@@ -116,10 +125,14 @@ final class VminiDataPath {
     private int receivesHeld;
     /** Signalled when the last indication in flight returns while receives are paused. */
     private final NdisEvent indicationsDrained;
+
     private final NetBufferListPool receivePool;
 
-    private VminiDataPath(NdisMiniportAdapterHandle handle, RegisterSpace registers, VminiRings rings,
-                          NetBufferListPool receivePool) {
+    private VminiDataPath(
+            NdisMiniportAdapterHandle handle,
+            RegisterSpace registers,
+            VminiRings rings,
+            NetBufferListPool receivePool) {
         this.handle = handle;
         this.registers = registers;
         this.rings = rings;
@@ -133,8 +146,8 @@ final class VminiDataPath {
      * freed what it allocated, on failure.
      */
     static VminiDataPath create(NdisMiniportAdapterHandle handle, RegisterSpace registers, VminiRings rings) {
-        NetBufferListPool pool = Ndis.allocateNetBufferListPool(handle,
-                NetBufferListPoolParameters.withNetBuffer(VminiHardware.RECEIVE_POOL_TAG, 0));
+        NetBufferListPool pool = Ndis.allocateNetBufferListPool(
+                handle, NetBufferListPoolParameters.withNetBuffer(VminiHardware.RECEIVE_POOL_TAG, 0));
         if (pool == null) {
             return null;
         }
@@ -173,10 +186,10 @@ final class VminiDataPath {
      * MiniportInitializeEx before the interrupt is registered: nothing else touches the rings yet.
      */
     void programRings() {
-        VminiHardware.programRing(registers, Registers.TX_BASE_LO, rings.transmitRing.physicalAddress(),
-                VminiHardware.TX_RING_SIZE);
-        VminiHardware.programRing(registers, Registers.RX_BASE_LO, rings.receiveRing.physicalAddress(),
-                VminiHardware.RX_RING_SIZE);
+        VminiHardware.programRing(
+                registers, Registers.TX_BASE_LO, rings.transmitRing.physicalAddress(), VminiHardware.TX_RING_SIZE);
+        VminiHardware.programRing(
+                registers, Registers.RX_BASE_LO, rings.receiveRing.physicalAddress(), VminiHardware.RX_RING_SIZE);
         Ndis.acquireSpinLock(receiveLock);
         for (Rcb rcb : rcbs) {
             postReceiveLocked(rcb);
@@ -229,8 +242,8 @@ final class VminiDataPath {
         }
         release(sendLock, atDispatch);
         if (failedHead != null) {
-            NdisM.sendNetBufferListsComplete(handle, failedHead,
-                    atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
+            NdisM.sendNetBufferListsComplete(
+                    handle, failedHead, atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
         }
     }
 
@@ -312,10 +325,12 @@ final class VminiDataPath {
             } else if ((status & TX_ERRORS) != 0) {
                 txErrors++;
                 if (nbl.status() == NdisStatus.SUCCESS) {
-                    nbl.setStatus((status & TransmitDescriptor.STATUS_ERR_NO_CARRIER) != 0
-                            ? NdisStatus.MEDIA_DISCONNECTED
-                            : (status & TransmitDescriptor.STATUS_ERR_LENGTH) != 0 ? NdisStatus.INVALID_LENGTH
-                            : NdisStatus.FAILURE);
+                    nbl.setStatus(
+                            (status & TransmitDescriptor.STATUS_ERR_NO_CARRIER) != 0
+                                    ? NdisStatus.MEDIA_DISCONNECTED
+                                    : (status & TransmitDescriptor.STATUS_ERR_LENGTH) != 0
+                                            ? NdisStatus.INVALID_LENGTH
+                                            : NdisStatus.FAILURE);
                 }
             } else {
                 countTransmitted(slot);
@@ -351,8 +366,15 @@ final class VminiDataPath {
     /** The transmit counters, read under the lock. Runs at IRQL &lt;= DISPATCH_LEVEL. */
     TransmitCounters transmitCounters() {
         Ndis.acquireSpinLock(sendLock);
-        TransmitCounters counters = new TransmitCounters(txDirectedFrames, txMulticastFrames, txBroadcastFrames,
-                txDirectedOctets, txMulticastOctets, txBroadcastOctets, txErrors, txDiscards);
+        TransmitCounters counters = new TransmitCounters(
+                txDirectedFrames,
+                txMulticastFrames,
+                txBroadcastFrames,
+                txDirectedOctets,
+                txMulticastOctets,
+                txBroadcastOctets,
+                txErrors,
+                txDiscards);
         Ndis.releaseSpinLock(sendLock);
         return counters;
     }
@@ -405,7 +427,11 @@ final class VminiDataPath {
         }
         Ndis.dprReleaseSpinLock(receiveLock);
         if (count > 0) {
-            NdisM.indicateReceiveNetBufferLists(handle, head, NDIS_DEFAULT_PORT_NUMBER, count,
+            NdisM.indicateReceiveNetBufferLists(
+                    handle,
+                    head,
+                    NDIS_DEFAULT_PORT_NUMBER,
+                    count,
                     NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | (lowOnBuffers ? NDIS_RECEIVE_FLAGS_RESOURCES : 0));
             Ndis.dprAcquireSpinLock(receiveLock);
             if (lowOnBuffers) { // with RESOURCES the NBLs are ours again as soon as the call returns

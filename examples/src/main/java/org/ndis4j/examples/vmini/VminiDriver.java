@@ -25,7 +25,8 @@ public final class VminiDriver implements MiniportDriver<VminiAdapter> {
 
     /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. */
     @Override
-    public NdisStatus initializeEx(NdisMiniportAdapterHandle miniportAdapterHandle, MiniportInitParameters initParameters) {
+    public NdisStatus initializeEx(
+            NdisMiniportAdapterHandle miniportAdapterHandle, MiniportInitParameters initParameters) {
         return VminiAdapter.initialize(miniportAdapterHandle, initParameters.allocatedResources());
     }
 

@@ -58,14 +58,16 @@ final class VminiHardware {
     /** Minimum interval between interrupts (ITR), µs: moderation coalesces bursts into one interrupt. */
     static final int INTERRUPT_THROTTLE_MICROS = 20;
     /** The causes the ISR handles; IMS gets exactly these. */
-    static final int INTERRUPT_CAUSES = Registers.INT_TX_DONE | Registers.INT_RX | Registers.INT_LINK_STATUS_CHANGE
-            | Registers.INT_RX_OVERRUN;
+    static final int INTERRUPT_CAUSES =
+            Registers.INT_TX_DONE | Registers.INT_RX | Registers.INT_LINK_STATUS_CHANGE | Registers.INT_RX_OVERRUN;
     /** Fastest link the device reaches (bits/s). */
     static final long MAX_LINK_SPEED = 1_000_000_000L;
     /** Packet filters the hardware filter implements (NDIS_PACKET_TYPE_*). */
     static final int SUPPORTED_PACKET_FILTERS = NdisPacketType.NDIS_PACKET_TYPE_DIRECTED
-            | NdisPacketType.NDIS_PACKET_TYPE_MULTICAST | NdisPacketType.NDIS_PACKET_TYPE_ALL_MULTICAST
-            | NdisPacketType.NDIS_PACKET_TYPE_BROADCAST | NdisPacketType.NDIS_PACKET_TYPE_PROMISCUOUS;
+            | NdisPacketType.NDIS_PACKET_TYPE_MULTICAST
+            | NdisPacketType.NDIS_PACKET_TYPE_ALL_MULTICAST
+            | NdisPacketType.NDIS_PACKET_TYPE_BROADCAST
+            | NdisPacketType.NDIS_PACKET_TYPE_PROMISCUOUS;
     /** Wait between two polls of MDIC.READY (a PHY access takes about a millisecond). */
     static final int PHY_POLL_MICROS = 200;
     /** Polls before a PHY access counts as failed (20 ms). */
@@ -73,8 +75,7 @@ final class VminiHardware {
     /** Pool tag of the receive NBL pool: 'Vmrx'. */
     static final int RECEIVE_POOL_TAG = 0x7872_6D56;
 
-    private VminiHardware() {
-    }
+    private VminiHardware() {}
 
     /** CTRL.RESET, then reads ICR to drop the causes left from power-on. Any IRQL. */
     static void reset(RegisterSpace registers) {
@@ -86,8 +87,9 @@ final class VminiHardware {
     static byte[] readStationAddress(RegisterSpace registers) {
         int low = registers.read32(Registers.RAL);
         int high = registers.read32(Registers.RAH);
-        return new byte[] {(byte) low, (byte) (low >>> 8), (byte) (low >>> 16), (byte) (low >>> 24),
-                (byte) high, (byte) (high >>> 8)};
+        return new byte[] {
+            (byte) low, (byte) (low >>> 8), (byte) (low >>> 16), (byte) (low >>> 24), (byte) high, (byte) (high >>> 8)
+        };
     }
 
     /** Writes the station address (RAL/RAH). Any IRQL. */
@@ -144,7 +146,7 @@ final class VminiHardware {
     static long readCounter(RegisterSpace registers, StatisticsCounter counter) {
         int hiOffset = Registers.statsHi(counter);
         int loOffset = Registers.statsLo(counter);
-        for (;;) {
+        for (; ; ) {
             int high = registers.read32(hiOffset);
             int low = registers.read32(loOffset);
             if (registers.read32(hiOffset) == high) {
@@ -164,9 +166,11 @@ final class VminiHardware {
      * -1 if the PHY answered with ERROR or not within {@link #PHY_POLL_LIMIT} polls.
      */
     static int readPhy(RegisterSpace registers, int phyRegister) {
-        registers.write32(Registers.MDIC, Registers.MDIC_OP_READ
-                | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
-                | (phyRegister << Registers.MDIC_REG_SHIFT));
+        registers.write32(
+                Registers.MDIC,
+                Registers.MDIC_OP_READ
+                        | (HardwareLimits.PHY_ADDRESS << Registers.MDIC_PHY_SHIFT)
+                        | (phyRegister << Registers.MDIC_REG_SHIFT));
         for (int poll = 0; poll < PHY_POLL_LIMIT; poll++) {
             NdisM.sleep(PHY_POLL_MICROS);
             int mdic = registers.read32(Registers.MDIC);
@@ -204,14 +208,18 @@ final class VminiHardware {
             case Registers.STATUS_SPEED_100 -> 100_000_000L;
             default -> 1_000_000_000L;
         };
-        return new NdisLinkState(MediaConnectState.MediaConnectStateConnected,
+        return new NdisLinkState(
+                MediaConnectState.MediaConnectStateConnected,
                 fullDuplex ? MediaDuplexState.MediaDuplexStateFull : MediaDuplexState.MediaDuplexStateHalf,
-                speed, speed);
+                speed,
+                speed);
     }
 
     /** Bytes 0-3 of the address at {@code offset}, first byte in bits 7:0 (RAL, MTA_LO). */
     private static int registerLow(byte[] address, int offset) {
-        return (address[offset] & 0xFF) | (address[offset + 1] & 0xFF) << 8 | (address[offset + 2] & 0xFF) << 16
+        return (address[offset] & 0xFF)
+                | (address[offset + 1] & 0xFF) << 8
+                | (address[offset + 2] & 0xFF) << 16
                 | (address[offset + 3] & 0xFF) << 24;
     }
 

@@ -32,8 +32,7 @@ final class VminiInterrupt implements InterruptHandlers<VminiAdapter> {
     /** The handlers have no state of their own: one instance serves every adapter. */
     static final VminiInterrupt HANDLERS = new VminiInterrupt();
 
-    private VminiInterrupt() {
-    }
+    private VminiInterrupt() {}
 
     /**
      * MiniportInterrupt. Runs at DIRQL, holding the interrupt lock. Reads and clears the cause

@@ -36,8 +36,11 @@ final class VminiRings {
     final SharedMemory receiveRing;
     final SharedMemory receiveBuffers;
 
-    private VminiRings(SharedMemory transmitRing, SharedMemory transmitBuffers, SharedMemory receiveRing,
-                       SharedMemory receiveBuffers) {
+    private VminiRings(
+            SharedMemory transmitRing,
+            SharedMemory transmitBuffers,
+            SharedMemory receiveRing,
+            SharedMemory receiveBuffers) {
         this.transmitRing = transmitRing;
         this.transmitBuffers = transmitBuffers;
         this.receiveRing = receiveRing;
@@ -51,10 +54,11 @@ final class VminiRings {
     static VminiRings allocate(NdisMiniportAdapterHandle handle) {
         SharedMemory[] blocks = new SharedMemory[4];
         int[] lengths = {
-                VminiHardware.TX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
-                VminiHardware.TX_RING_SIZE * VminiHardware.BUFFER_SIZE,
-                VminiHardware.RX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
-                VminiHardware.RCB_COUNT * VminiHardware.BUFFER_SIZE};
+            VminiHardware.TX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
+            VminiHardware.TX_RING_SIZE * VminiHardware.BUFFER_SIZE,
+            VminiHardware.RX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
+            VminiHardware.RCB_COUNT * VminiHardware.BUFFER_SIZE
+        };
         for (int i = 0; i < blocks.length; i++) {
             blocks[i] = NdisM.allocateSharedMemory(handle, lengths[i], true);
             if (blocks[i] == null) {
@@ -85,7 +89,8 @@ final class VminiRings {
     void writeTransmitDescriptor(int slot, int length, int command) {
         ByteBuf ring = transmitRing.virtualAddress();
         int at = TransmitDescriptor.offset(slot);
-        ring.setLongLE(at + TransmitDescriptor.ADDRESS_OFFSET,
+        ring.setLongLE(
+                at + TransmitDescriptor.ADDRESS_OFFSET,
                 transmitBuffers.physicalAddress(slot * VminiHardware.BUFFER_SIZE));
         ring.setShortLE(at + TransmitDescriptor.LENGTH_OFFSET, length);
         ring.setByte(at + TransmitDescriptor.COMMAND_OFFSET, command);
@@ -94,8 +99,9 @@ final class VminiRings {
 
     /** The status the device wrote back into transmit descriptor {@code slot}. */
     int transmitStatus(int slot) {
-        return transmitRing.virtualAddress().getUnsignedByte(TransmitDescriptor.offset(slot)
-                + TransmitDescriptor.STATUS_OFFSET);
+        return transmitRing
+                .virtualAddress()
+                .getUnsignedByte(TransmitDescriptor.offset(slot) + TransmitDescriptor.STATUS_OFFSET);
     }
 
     // ---- receive -----------------------------------------------------------------------------
@@ -109,7 +115,8 @@ final class VminiRings {
     void writeReceiveDescriptor(int slot, int index) {
         ByteBuf ring = receiveRing.virtualAddress();
         int at = ReceiveDescriptor.offset(slot);
-        ring.setLongLE(at + ReceiveDescriptor.ADDRESS_OFFSET, receiveBuffers.physicalAddress(receiveBufferOffset(index)));
+        ring.setLongLE(
+                at + ReceiveDescriptor.ADDRESS_OFFSET, receiveBuffers.physicalAddress(receiveBufferOffset(index)));
         ring.setShortLE(at + ReceiveDescriptor.BUFFER_SIZE_OFFSET, VminiHardware.BUFFER_SIZE);
         ring.setShortLE(at + ReceiveDescriptor.FRAME_LENGTH_OFFSET, 0);
         ring.setByte(at + ReceiveDescriptor.STATUS_OFFSET, 0);
@@ -117,13 +124,15 @@ final class VminiRings {
 
     /** The status the device wrote back into receive descriptor {@code slot}. */
     int receiveStatus(int slot) {
-        return receiveRing.virtualAddress().getUnsignedByte(ReceiveDescriptor.offset(slot)
-                + ReceiveDescriptor.STATUS_OFFSET);
+        return receiveRing
+                .virtualAddress()
+                .getUnsignedByte(ReceiveDescriptor.offset(slot) + ReceiveDescriptor.STATUS_OFFSET);
     }
 
     /** The frame length the device wrote back into receive descriptor {@code slot}. */
     int receiveFrameLength(int slot) {
-        return receiveRing.virtualAddress().getUnsignedShortLE(ReceiveDescriptor.offset(slot)
-                + ReceiveDescriptor.FRAME_LENGTH_OFFSET);
+        return receiveRing
+                .virtualAddress()
+                .getUnsignedShortLE(ReceiveDescriptor.offset(slot) + ReceiveDescriptor.FRAME_LENGTH_OFFSET);
     }
 }

@@ -7,8 +7,7 @@ final class EthernetFrames {
 
     static final int ETHER_TYPE = 0x88B5; // IEEE 802 local experimental
 
-    private EthernetFrames() {
-    }
+    private EthernetFrames() {}
 
     /** A frame of {@code length} bytes (14 … 1514) whose payload pattern depends on {@code seq}. */
     static byte[] frame(MacAddress destination, MacAddress source, int length, int seq) {

@@ -71,7 +71,9 @@ class VminiInMemoryTest extends VminiScenarios {
         }
         exchange(a, b, burst, burst.size()); // the in-memory wire delivers the whole burst: one interrupt
         assertThat(b.protocol.received).containsExactlyElementsOf(burst);
-        assertThat(b.protocol.indicationSizes).contains(64).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(64));
+        assertThat(b.protocol.indicationSizes)
+                .contains(64)
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(64));
     }
 
     @Test
@@ -91,7 +93,8 @@ class VminiInMemoryTest extends VminiScenarios {
         assertThat(pnp.restart(b.adapter)).isEqualTo(NdisStatus.SUCCESS);
         List<byte[]> after = List.of(frame(B, A, 90, 4));
         exchange(a, b, after, 1);
-        assertThat(b.protocol.received.subList(before, b.protocol.received.size())).containsExactlyElementsOf(after);
+        assertThat(b.protocol.received.subList(before, b.protocol.received.size()))
+                .containsExactlyElementsOf(after);
     }
 
     @Test
@@ -131,7 +134,8 @@ class VminiInMemoryTest extends VminiScenarios {
         byte[] two = new byte[12];
         System.arraycopy(JOINED_GROUP.bytes(), 0, two, 0, 6);
         System.arraycopy(OTHER_GROUP.bytes(), 0, two, 6, 6);
-        assertThat(p.request(NdisOidRequest.set(Oid.OID_802_3_MULTICAST_LIST, two))).isEqualTo(NdisStatus.SUCCESS);
+        assertThat(p.request(NdisOidRequest.set(Oid.OID_802_3_MULTICAST_LIST, two)))
+                .isEqualTo(NdisStatus.SUCCESS);
         NdisOidRequest list = NdisOidRequest.query(Oid.OID_802_3_MULTICAST_LIST, 6 * 32);
         assertThat(p.request(list)).isEqualTo(NdisStatus.SUCCESS);
         assertThat(list.result()).isEqualTo(two);
@@ -145,8 +149,8 @@ class VminiInMemoryTest extends VminiScenarios {
     void sendsThatCannotBeFramesCompleteWithInvalidLength() {
         a.protocol.send(List.of(new byte[10], frame(B, A, 64, 1), new byte[VminiHardware.MAX_FRAME_LENGTH + 1]));
         await("three completions", () -> a.protocol.completions.size() == 3);
-        assertThat(a.protocol.completions).containsExactlyInAnyOrder(NdisStatus.INVALID_LENGTH, NdisStatus.SUCCESS,
-                NdisStatus.INVALID_LENGTH);
+        assertThat(a.protocol.completions)
+                .containsExactlyInAnyOrder(NdisStatus.INVALID_LENGTH, NdisStatus.SUCCESS, NdisStatus.INVALID_LENGTH);
         assertThat(statistics(a).ifOutDiscards()).isEqualTo(2);
     }
 
@@ -154,7 +158,8 @@ class VminiInMemoryTest extends VminiScenarios {
     void haltGivesBackEverySharedMemoryBlockAndTheDeviceGoesQuiet() {
         exchange(a, b, List.of(frame(B, A, 64, 1)), 1);
         assertThat(a.memory.allocatedBytes()).isPositive();
-        a.removeDevice(); // MiniportHaltEx: the verifier checks work item, interrupt and pool; the station checks memory
+        a.removeDevice(); // MiniportHaltEx: the verifier checks work item, interrupt and pool; the station
+        // checks memory
         b.removeDevice();
         assertThat(a.memory.allocatedBytes()).isZero();
         assertThat(b.memory.allocatedBytes()).isZero();

@@ -53,15 +53,17 @@ abstract class VminiScenarios {
     abstract void plugCable();
 
     /** After both machines are gone: the subclass tears its wire down. */
-    void unplug() {
-    }
+    void unplug() {}
 
     @BeforeEach
     void boot(Kernel kernelA, Kernel kernelB) {
         WirePort[] wire = plugIn();
         a = new VminiStation(kernelA, "vnic-a", wire[0], A);
         b = new VminiStation(kernelB, "vnic-b", wire[1], B);
-        await("both links up", () -> a.adapter.linkState().isConnected() && b.adapter.linkState().isConnected());
+        await(
+                "both links up",
+                () -> a.adapter.linkState().isConnected()
+                        && b.adapter.linkState().isConnected());
         assertThat(a.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
         assertThat(b.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
     }
@@ -122,8 +124,9 @@ abstract class VminiScenarios {
         byte[] list = JOINED_GROUP.bytes();
         assertThat(b.protocol.request(NdisOidRequest.set(Oid.OID_802_3_MULTICAST_LIST, list)))
                 .isEqualTo(NdisStatus.SUCCESS);
-        assertThat(b.setPacketFilter(NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST
-                | NDIS_PACKET_TYPE_BROADCAST)).isEqualTo(NdisStatus.SUCCESS);
+        assertThat(b.setPacketFilter(
+                        NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST))
+                .isEqualTo(NdisStatus.SUCCESS);
         assertThat(receivedOf(destinations, 2)).containsExactly(B, JOINED_GROUP, MacAddress.BROADCAST);
 
         // Promiscuous: everything.
@@ -207,8 +210,14 @@ abstract class VminiScenarios {
     void aPulledCableIsIndicatedFromTheWorkItemAtPassiveLevel() {
         int linksBefore = a.protocol.links.size();
         pullCable();
-        await("A's protocol hears link down", () -> a.protocol.links.size() > linksBefore
-                && !a.protocol.links.get(a.protocol.links.size() - 1).state().isConnected());
+        await(
+                "A's protocol hears link down",
+                () -> a.protocol.links.size() > linksBefore
+                        && !a.protocol
+                                .links
+                                .get(a.protocol.links.size() - 1)
+                                .state()
+                                .isConnected());
         VminiTestProtocol.LinkIndication down = a.protocol.links.get(a.protocol.links.size() - 1);
         assertThat(down.state().isConnected()).isFalse();
         assertThat(down.irql()).isEqualTo(Irql.PASSIVE_LEVEL);
@@ -221,7 +230,9 @@ abstract class VminiScenarios {
         assertThat(a.protocol.completions.get(completed)).isEqualTo(NdisStatus.MEDIA_DISCONNECTED);
 
         plugCable();
-        await("A's protocol hears link up", () -> a.protocol.links.get(a.protocol.links.size() - 1).state().isConnected());
+        await(
+                "A's protocol hears link up",
+                () -> a.protocol.links.get(a.protocol.links.size() - 1).state().isConnected());
         await("B's link up", () -> b.adapter.linkState().isConnected());
         VminiTestProtocol.LinkIndication up = a.protocol.links.get(a.protocol.links.size() - 1);
         assertThat(up.state().isConnected()).isTrue();

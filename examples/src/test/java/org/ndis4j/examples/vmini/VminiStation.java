@@ -39,7 +39,10 @@ final class VminiStation implements AutoCloseable {
         this.kernel = kernel;
         this.mac = mac;
         this.wire = wire;
-        nic = VirtualNic.builder(name, wire).memory(memory).permanentAddress(mac).build();
+        nic = VirtualNic.builder(name, wire)
+                .memory(memory)
+                .permanentAddress(mac)
+                .build();
         PnpManager pnp = PnpManager.of(kernel);
         protocol.register(kernel, "tstproto");
         DriverObject driver = pnp.loadDriver("vmini", VminiDriver::driverEntry);
@@ -57,7 +60,9 @@ final class VminiStation implements AutoCloseable {
         if (!removed && !kernel.isCrashed()) {
             removed = true;
             PnpManager.of(kernel).removeDevice(adapter);
-            assertThat(memory.allocatedBytes()).as("shared memory left after halt").isZero();
+            assertThat(memory.allocatedBytes())
+                    .as("shared memory left after halt")
+                    .isZero();
         }
     }
 

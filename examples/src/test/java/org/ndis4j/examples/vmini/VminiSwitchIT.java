@@ -15,17 +15,20 @@ import org.ndis4j.wire.WirePort;
  */
 class VminiSwitchIT extends VminiScenarios {
 
-    private static final TcpWireOptions FAST_RECONNECT = TcpWireOptions.DEFAULTS
-            .withReconnect(Duration.ofMillis(20), Duration.ofMillis(200));
+    private static final TcpWireOptions FAST_RECONNECT =
+            TcpWireOptions.DEFAULTS.withReconnect(Duration.ofMillis(20), Duration.ofMillis(200));
 
     private VirtualSwitch vswitch;
 
     @Override
     WirePort[] plugIn() {
-        vswitch = VirtualSwitch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SwitchOptions.DEFAULTS);
+        vswitch =
+                VirtualSwitch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SwitchOptions.DEFAULTS);
         InetSocketAddress address = vswitch.localAddress();
         TcpWirePort first = TcpWirePort.connect(address, null, FAST_RECONNECT);
-        VminiStation.await("port 1 connected", () -> vswitch.ports().size() == 1 && vswitch.ports().get(0).connected());
+        VminiStation.await(
+                "port 1 connected",
+                () -> vswitch.ports().size() == 1 && vswitch.ports().get(0).connected());
         TcpWirePort second = TcpWirePort.connect(address, null, FAST_RECONNECT);
         return new WirePort[] {first, second};
     }

@@ -40,8 +40,7 @@ import org.ndis4j.ndis.oid.NdisOidRequest;
 final class VminiTestProtocol implements ProtocolDriver<VminiTestProtocol> {
 
     /** A link-state indication and where ProtocolStatusEx ran. */
-    record LinkIndication(NdisLinkState state, Irql irql, String thread) {
-    }
+    record LinkIndication(NdisLinkState state, Irql irql, String thread) {}
 
     final List<byte[]> received = new CopyOnWriteArrayList<>();
     final List<Integer> indicationSizes = new CopyOnWriteArrayList<>();
@@ -62,8 +61,8 @@ final class VminiTestProtocol implements ProtocolDriver<VminiTestProtocol> {
     }
 
     @Override
-    public NdisStatus bindAdapterEx(Object protocolDriverContext, NdisBindContext bindContext,
-                                    NdisBindParameters bindParameters) {
+    public NdisStatus bindAdapterEx(
+            Object protocolDriverContext, NdisBindContext bindContext, NdisBindParameters bindParameters) {
         pool = Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.withNetBuffer(0x7074_7376, 0));
         binding = Ndis.openAdapterEx(handle, this, bindContext);
         return NdisStatus.SUCCESS;
@@ -77,8 +76,8 @@ final class VminiTestProtocol implements ProtocolDriver<VminiTestProtocol> {
     }
 
     @Override
-    public void receiveNetBufferLists(VminiTestProtocol self, NetBufferList nbls, int portNumber,
-                                      int numberOfNetBufferLists, int receiveFlags) {
+    public void receiveNetBufferLists(
+            VminiTestProtocol self, NetBufferList nbls, int portNumber, int numberOfNetBufferLists, int receiveFlags) {
         indicationSizes.add(numberOfNetBufferLists);
         for (NetBufferList nbl = nbls; nbl != null; nbl = nbl.next()) {
             NetBuffer nb = nbl.firstNetBuffer();
@@ -87,8 +86,8 @@ final class VminiTestProtocol implements ProtocolDriver<VminiTestProtocol> {
             received.add(frame);
         }
         if ((receiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) == 0) {
-            Ndis.returnNetBufferLists(binding, nbls,
-                    Ke.getCurrentIrql() == Irql.DISPATCH_LEVEL ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
+            Ndis.returnNetBufferLists(
+                    binding, nbls, Ke.getCurrentIrql() == Irql.DISPATCH_LEVEL ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
         }
     }
 
@@ -108,7 +107,9 @@ final class VminiTestProtocol implements ProtocolDriver<VminiTestProtocol> {
     @Override
     public void statusEx(VminiTestProtocol self, NdisStatusIndication indication) {
         if (indication.statusCode() == NdisStatus.LINK_STATE) {
-            links.add(new LinkIndication((NdisLinkState) indication.statusBuffer(), Ke.getCurrentIrql(),
+            links.add(new LinkIndication(
+                    (NdisLinkState) indication.statusBuffer(),
+                    Ke.getCurrentIrql(),
                     Thread.currentThread().getName()));
         }
     }

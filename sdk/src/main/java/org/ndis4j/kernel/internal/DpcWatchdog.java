@@ -54,14 +54,22 @@ public final class DpcWatchdog {
         for (Processor p : processors) {
             long start = p.routineStart();
             if (start != 0 && now - start > singleLimitNanos) {
-                report(p, 0, (now - start) / 1_000_000, singleLimitNanos / 1_000_000,
+                report(
+                        p,
+                        0,
+                        (now - start) / 1_000_000,
+                        singleLimitNanos / 1_000_000,
                         "a single DPC or ISR ran for " + (now - start) / 1_000_000 + " ms (limit "
                                 + singleLimitNanos / 1_000_000 + " ms)");
                 return;
             }
             long elevated = p.elevatedSince();
             if (elevated != 0 && now - elevated > cumulativeLimitNanos) {
-                report(p, 1, cumulativeLimitNanos / 1_000_000, 0,
+                report(
+                        p,
+                        1,
+                        cumulativeLimitNanos / 1_000_000,
+                        0,
                         "processor " + p.number() + " stayed at DISPATCH_LEVEL or above for "
                                 + (now - elevated) / 1_000_000 + " ms (limit "
                                 + cumulativeLimitNanos / 1_000_000 + " ms)");
@@ -73,8 +81,18 @@ public final class DpcWatchdog {
 
     private void report(Processor p, long kind, long parameter2, long parameter3, String message) {
         Irql irql = p.routineIrql();
-        kernel.bugCheckFor(p.thread(), p.number(), irql == null ? Irql.DISPATCH_LEVEL : irql, p.routineDriver(),
-                BugCheckCode.DPC_WATCHDOG_VIOLATION, kind, parameter2, parameter3, 0, null, message);
+        kernel.bugCheckFor(
+                p.thread(),
+                p.number(),
+                irql == null ? Irql.DISPATCH_LEVEL : irql,
+                p.routineDriver(),
+                BugCheckCode.DPC_WATCHDOG_VIOLATION,
+                kind,
+                parameter2,
+                parameter3,
+                0,
+                null,
+                message);
         // The running routine cannot be stopped from outside; interrupting its thread ends any wait
         // or stall it makes, and every kernel call it makes from now on throws.
         p.thread().interrupt();

@@ -28,6 +28,7 @@ final class LifoWakeTaskQueue implements TaskQueue {
 
     /** Guards tasks and idle. */
     private final ReentrantLock lock = new ReentrantLock();
+
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     /** Idle threads; the head is the one that went idle last. */
     private final ArrayDeque<Waiter> idle = new ArrayDeque<>();
@@ -69,7 +70,7 @@ final class LifoWakeTaskQueue implements TaskQueue {
     @Override
     public Runnable take() throws InterruptedException {
         Waiter me = null;
-        for (;;) {
+        for (; ; ) {
             lock.lock();
             try {
                 Runnable task = tasks.pollFirst();

@@ -125,8 +125,13 @@ public final class Processor {
             routine.run();
             if (context.irql() != irql && !kernel.isCrashed()) {
                 // A DPC or ISR that returns at another IRQL than it was called at.
-                throw kernel.bugCheck(BugCheckCode.IRQL_UNEXPECTED_VALUE,
-                        (long) context.irql().level() << 8 | irql.level(), 0, 0, 0, null,
+                throw kernel.bugCheck(
+                        BugCheckCode.IRQL_UNEXPECTED_VALUE,
+                        (long) context.irql().level() << 8 | irql.level(),
+                        0,
+                        0,
+                        0,
+                        null,
                         "a routine returned at " + context.irql() + " but was called at " + irql);
             }
         } catch (BugCheckException stopped) {

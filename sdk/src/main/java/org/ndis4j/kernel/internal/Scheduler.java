@@ -30,8 +30,7 @@ public interface Scheduler {
      * A point where the deterministic scheduler may switch contexts (every NDIS call that
      * synchronises passes one). Free in the threaded scheduler.
      */
-    default void switchPoint() {
-    }
+    default void switchPoint() {}
 
     /** Stops the clock thread; kernel threads are stopped by their owners. */
     void shutdown();

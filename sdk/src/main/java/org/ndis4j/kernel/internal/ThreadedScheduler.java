@@ -16,8 +16,8 @@ public final class ThreadedScheduler implements Scheduler {
     private final ScheduledThreadPoolExecutor clock;
 
     public ThreadedScheduler(Kernel kernel, String name) {
-        clock = new ScheduledThreadPoolExecutor(1, r -> new KernelThread(name + "-clock",
-                new ThreadContext(kernel, ThreadContext.Kind.CLOCK, -1), r));
+        clock = new ScheduledThreadPoolExecutor(
+                1, r -> new KernelThread(name + "-clock", new ThreadContext(kernel, ThreadContext.Kind.CLOCK, -1), r));
         clock.setRemoveOnCancelPolicy(true);
         clock.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
@@ -64,6 +64,7 @@ public final class ThreadedScheduler implements Scheduler {
     private static final class ThreadedEvent implements Waitable {
         /** Guards signaled. */
         private final ReentrantLock lock = new ReentrantLock();
+
         private final Condition changed = lock.newCondition();
         private boolean signaled;
 

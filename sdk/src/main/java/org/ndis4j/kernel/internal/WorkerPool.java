@@ -87,8 +87,13 @@ public final class WorkerPool {
         try {
             routine.run();
             if (ctx.irql() != Irql.PASSIVE_LEVEL && !kernel.isCrashed()) {
-                throw kernel.bugCheck(BugCheckCode.WORKER_THREAD_RETURNED_AT_BAD_IRQL, 0,
-                        ctx.irql().level(), 0, 0, null,
+                throw kernel.bugCheck(
+                        BugCheckCode.WORKER_THREAD_RETURNED_AT_BAD_IRQL,
+                        0,
+                        ctx.irql().level(),
+                        0,
+                        0,
+                        null,
                         "a worker routine returned at " + ctx.irql() + "; it must return at PASSIVE_LEVEL");
             }
         } catch (BugCheckException stopped) {

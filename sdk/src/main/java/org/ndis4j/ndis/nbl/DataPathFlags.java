@@ -27,6 +27,5 @@ public final class DataPathFlags {
     /** ReturnFlags of MiniportReturnNetBufferLists: the caller runs at DISPATCH_LEVEL. */
     public static final int NDIS_RETURN_FLAGS_DISPATCH_LEVEL = 0x00000001;
 
-    private DataPathFlags() {
-    }
+    private DataPathFlags() {}
 }

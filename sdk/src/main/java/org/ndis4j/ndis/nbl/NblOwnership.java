@@ -54,8 +54,7 @@ public final class NblOwnership {
         }
     }
 
-    private NblOwnership() {
-    }
+    private NblOwnership() {}
 
     // ---- send -------------------------------------------------------------------------------
 
@@ -71,8 +70,12 @@ public final class NblOwnership {
                 throw notOwned(kernel, nbl, s, function, "send");
             }
             if (nbl.firstNetBuffer() == null) {
-                throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, 0, 0, function + ": " + nbl
-                        + " has no NET_BUFFER; a sent NBL carries at least one");
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Nbl_InvalidParameter,
+                        0,
+                        0,
+                        function + ": " + nbl + " has no NET_BUFFER; a sent NBL carries at least one");
             }
         }
         for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next()) {
@@ -97,8 +100,13 @@ public final class NblOwnership {
             }
             NdisStatus status = nbl.status();
             if (status == null || status == NdisStatus.PENDING) {
-                throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, 0, 0, function + ": " + nbl
-                        + " completed with NET_BUFFER_LIST_STATUS " + status + "; set the final status first");
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Nbl_InvalidParameter,
+                        0,
+                        0,
+                        function + ": " + nbl + " completed with NET_BUFFER_LIST_STATUS " + status
+                                + "; set the final status first");
             }
         }
         for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next()) {
@@ -127,12 +135,21 @@ public final class NblOwnership {
      * with a NET_BUFFER; each becomes INDICATED (or INDICATED_RESOURCES) with SourceHandle set to
      * {@code adapter}.
      */
-    public static void beginIndicate(Kernel kernel, NetBufferList chain, NdisHandle adapter, int numberOfNbls,
-                                     boolean resources, String function) {
+    public static void beginIndicate(
+            Kernel kernel,
+            NetBufferList chain,
+            NdisHandle adapter,
+            int numberOfNbls,
+            boolean resources,
+            String function) {
         int n = walk(kernel, chain, function);
         if (n != numberOfNbls) {
-            throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, n, numberOfNbls, function
-                    + ": NumberOfNetBufferLists is " + numberOfNbls + " but the chain holds " + n + " NBLs");
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Nbl_InvalidParameter,
+                    n,
+                    numberOfNbls,
+                    function + ": NumberOfNetBufferLists is " + numberOfNbls + " but the chain holds " + n + " NBLs");
         }
         for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next()) {
             int s = nbl.state;
@@ -140,8 +157,12 @@ public final class NblOwnership {
                 throw notOwned(kernel, nbl, s, function, "indicate");
             }
             if (nbl.firstNetBuffer() == null) {
-                throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, 0, 0, function + ": " + nbl
-                        + " has no NET_BUFFER; an indicated NBL carries at least one");
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Nbl_InvalidParameter,
+                        0,
+                        0,
+                        function + ": " + nbl + " has no NET_BUFFER; an indicated NBL carries at least one");
             }
         }
         int to = resources ? INDICATED_RESOURCES : INDICATED;
@@ -220,8 +241,12 @@ public final class NblOwnership {
             fast = fast.next();
             slow = slow.next();
             if (fast == slow) {
-                throw Verifier.violation(kernel, Rule.Nbl_InvalidParameter, 0, 0, function
-                        + ": the NBL chain loops back on itself (an NBL is linked twice) at " + slow);
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Nbl_InvalidParameter,
+                        0,
+                        0,
+                        function + ": the NBL chain loops back on itself (an NBL is linked twice) at " + slow);
             }
         }
         return n;
@@ -233,44 +258,51 @@ public final class NblOwnership {
         }
     }
 
-    private static RuntimeException notOwned(Kernel kernel, NetBufferList nbl, int s, String function,
-                                             String verb) {
+    private static RuntimeException notOwned(Kernel kernel, NetBufferList nbl, int s, String function, String verb) {
         if (s == FREE) {
             return useAfterFree(kernel, nbl, function);
         }
         String where = switch (s) {
             case SENT -> "it was sent to " + nbl.holder.name() + " and not completed yet";
             case INDICATED -> "it was indicated by " + nbl.holder.name() + " and not returned yet";
-            case INDICATED_RESOURCES -> "it is being indicated by " + nbl.holder.name()
-                    + " (NDIS_RECEIVE_FLAGS_RESOURCES) and the indication has not returned";
+            case INDICATED_RESOURCES ->
+                "it is being indicated by " + nbl.holder.name()
+                        + " (NDIS_RECEIVE_FLAGS_RESOURCES) and the indication has not returned";
             default -> "it is in state " + s;
         };
-        return Verifier.violation(kernel, Rule.Nbl_NotOwned, s, OWNED,
-                function + " cannot " + verb + " " + nbl + ": " + where);
+        return Verifier.violation(
+                kernel, Rule.Nbl_NotOwned, s, OWNED, function + " cannot " + verb + " " + nbl + ": " + where);
     }
 
-    private static RuntimeException notSentHere(Kernel kernel, NetBufferList nbl, int s, NdisHandle adapter,
-                                                String function) {
+    private static RuntimeException notSentHere(
+            Kernel kernel, NetBufferList nbl, int s, NdisHandle adapter, String function) {
         if (s == FREE) {
             return useAfterFree(kernel, nbl, function);
         }
         if (s == OWNED && nbl.holder == adapter && nbl.lastEvent == EVENT_COMPLETED) {
-            return Verifier.violation(kernel, Rule.Nbl_DoubleComplete, s, SENT, function + ": " + nbl
-                    + " was already completed by " + adapter.name() + "; each sent NBL is completed exactly once");
+            return Verifier.violation(
+                    kernel,
+                    Rule.Nbl_DoubleComplete,
+                    s,
+                    SENT,
+                    function + ": " + nbl + " was already completed by " + adapter.name()
+                            + "; each sent NBL is completed exactly once");
         }
         String why = switch (s) {
             case SENT -> "it was sent to " + nbl.holder.name() + ", not to " + adapter.name();
-            case INDICATED, INDICATED_RESOURCES -> "it is an NBL " + nbl.holder.name()
-                    + " indicated up; receive NBLs come back through MiniportReturnNetBufferLists";
-            default -> nbl.lastEvent == EVENT_COMPLETED_BY_NDIS
-                    ? "NDIS completed it itself (the adapter was paused) and never gave it to the miniport"
-                    : "NDIS never sent it to " + adapter.name();
+            case INDICATED, INDICATED_RESOURCES ->
+                "it is an NBL " + nbl.holder.name()
+                        + " indicated up; receive NBLs come back through MiniportReturnNetBufferLists";
+            default ->
+                nbl.lastEvent == EVENT_COMPLETED_BY_NDIS
+                        ? "NDIS completed it itself (the adapter was paused) and never gave it to the miniport"
+                        : "NDIS never sent it to " + adapter.name();
         };
         return Verifier.violation(kernel, Rule.Nbl_CompleteNotSent, s, SENT, function + ": " + nbl + ": " + why);
     }
 
-    private static RuntimeException notIndicatedHere(Kernel kernel, NetBufferList nbl, int s, NdisHandle adapter,
-                                                     String function) {
+    private static RuntimeException notIndicatedHere(
+            Kernel kernel, NetBufferList nbl, int s, NdisHandle adapter, String function) {
         if (s == FREE) {
             return useAfterFree(kernel, nbl, function);
         }
@@ -289,8 +321,13 @@ public final class NblOwnership {
     }
 
     static RuntimeException useAfterFree(Kernel kernel, NetBufferList nbl, String function) {
-        return Verifier.violation(kernel, Rule.Nbl_UseAfterFree, FREE, OWNED, function + " on " + nbl
-                + ", which was freed with NdisFreeNetBufferList (NBL objects are recycled: keep no reference)");
+        return Verifier.violation(
+                kernel,
+                Rule.Nbl_UseAfterFree,
+                FREE,
+                OWNED,
+                function + " on " + nbl
+                        + ", which was freed with NdisFreeNetBufferList (NBL objects are recycled: keep no reference)");
     }
 
     /** "sent to vmini/vnic0", "free", … for messages. */

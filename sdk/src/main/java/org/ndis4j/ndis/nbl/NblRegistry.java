@@ -18,6 +18,7 @@ public final class NblRegistry {
     private final Kernel kernel;
     /** Guarded by itself. */
     private final Set<NetBufferListPool> pools = new LinkedHashSet<>();
+
     private final AtomicInteger nextPartialCancelId = new AtomicInteger(1);
 
     private NblRegistry(Kernel kernel) {
@@ -31,7 +32,7 @@ public final class NblRegistry {
 
     /** NdisGeneratePartialCancelId: a UCHAR (1..255, then wraps, skipping 0) for the high byte of cancel ids. */
     public int generatePartialCancelId() {
-        for (;;) {
+        for (; ; ) {
             int id = nextPartialCancelId.getAndIncrement() & 0xFF;
             if (id != 0) {
                 return id;

@@ -28,6 +28,7 @@ public final class NetBuffer {
 
     /** The frame memory the pool gave this NET_BUFFER for the pool's lifetime, or null. */
     final ByteBuf poolData;
+
     private NetBuffer next;
     private ByteBuf data;
     private int dataOffset;
@@ -109,8 +110,8 @@ public final class NetBuffer {
 
     static void checkRange(ByteBuf d, int offset, int length) {
         if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("NET_BUFFER DataOffset " + offset + " and DataLength " + length
-                    + " must not be negative");
+            throw new IllegalArgumentException(
+                    "NET_BUFFER DataOffset " + offset + " and DataLength " + length + " must not be negative");
         }
         int capacity = d == null ? 0 : d.capacity();
         if ((long) offset + length > capacity) {

@@ -30,9 +30,11 @@ public final class NetBufferListPool extends NdisHandle {
 
     /** Guards every field below. */
     private final Object lock = new Object();
+
     private final ArrayDeque<NetBufferList> freeList = new ArrayDeque<>();
     /** Every NBL this pool ever created, to release their memory when the pool (or machine) goes. */
     private final List<NetBufferList> all = new ArrayList<>();
+
     private int allocated;
     private boolean freed;
 
@@ -94,7 +96,11 @@ public final class NetBufferListPool extends NdisHandle {
         NetBufferList nbl;
         synchronized (lock) {
             if (freed) {
-                throw Verifier.violation(kernel, Rule.Nbl_UseAfterFree, 0, 0,
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Nbl_UseAfterFree,
+                        0,
+                        0,
                         function + " on " + name() + ", which was freed with NdisFreeNetBufferListPool");
             }
             nbl = freeList.pollFirst();
@@ -137,12 +143,16 @@ public final class NetBufferListPool extends NdisHandle {
         Kernel kernel = kernel();
         synchronized (lock) {
             if (freed) {
-                throw Verifier.violation(kernel, Rule.Nbl_UseAfterFree, 0, 0,
-                        function + " on " + name() + ", which was already freed");
+                throw Verifier.violation(
+                        kernel, Rule.Nbl_UseAfterFree, 0, 0, function + " on " + name() + ", which was already freed");
             }
             if (allocated > 0) {
-                throw Verifier.violation(kernel, Rule.NblPool_FreeWithOutstanding, allocated, 0, function + " on "
-                        + name() + " while " + allocated + " NBL(s) allocated from it are not freed");
+                throw Verifier.violation(
+                        kernel,
+                        Rule.NblPool_FreeWithOutstanding,
+                        allocated,
+                        0,
+                        function + " on " + name() + " while " + allocated + " NBL(s) allocated from it are not freed");
             }
             freed = true;
             for (NetBufferList nbl : all) {

@@ -11,8 +11,8 @@ package org.ndis4j.ndis.nbl;
  * @param dataSize           with {@code allocateNetBuffer}: bytes of frame memory each NET_BUFFER
  *                           owns for the pool's lifetime (0: none; the caller brings a ByteBuf)
  */
-public record NetBufferListPoolParameters(int protocolId, int contextSize, boolean allocateNetBuffer,
-                                          int poolTag, int dataSize) {
+public record NetBufferListPoolParameters(
+        int protocolId, int contextSize, boolean allocateNetBuffer, int poolTag, int dataSize) {
 
     /** NDIS_PROTOCOL_ID_DEFAULT. */
     public static final int NDIS_PROTOCOL_ID_DEFAULT = 0x00;

@@ -3,11 +3,12 @@ package org.ndis4j.ndis.oid;
 /** Little-endian ULONG / ULONG64 access to information buffers (Windows byte order). */
 final class LittleEndian {
 
-    private LittleEndian() {
-    }
+    private LittleEndian() {}
 
     static int getInt(byte[] b, int offset) {
-        return (b[offset] & 0xFF) | (b[offset + 1] & 0xFF) << 8 | (b[offset + 2] & 0xFF) << 16
+        return (b[offset] & 0xFF)
+                | (b[offset + 1] & 0xFF) << 8
+                | (b[offset + 2] & 0xFF) << 16
                 | (b[offset + 3] & 0xFF) << 24;
     }
 

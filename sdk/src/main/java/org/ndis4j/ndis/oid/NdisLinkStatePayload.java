@@ -26,8 +26,7 @@ public final class NdisLinkStatePayload {
     /** NDIS_SIZEOF_LINK_STATE_REVISION_1. */
     public static final int SIZE = 40;
 
-    private NdisLinkStatePayload() {
-    }
+    private NdisLinkStatePayload() {}
 
     public static byte[] encode(NdisLinkState state) {
         byte[] b = new byte[SIZE];
@@ -43,16 +42,21 @@ public final class NdisLinkStatePayload {
     public static NdisLinkState decode(byte[] b) {
         NdisObjectHeader header = NdisObjectHeader.decode(b, 0);
         if (header.revision() < REVISION_1 || header.size() < SIZE || b.length < SIZE) {
-            throw new IllegalArgumentException("not an NDIS_LINK_STATE revision 1: " + header + ", " + b.length
-                    + " bytes");
+            throw new IllegalArgumentException(
+                    "not an NDIS_LINK_STATE revision 1: " + header + ", " + b.length + " bytes");
         }
         int connect = LittleEndian.getInt(b, 0x04);
         int duplex = LittleEndian.getInt(b, 0x08);
-        if (connect < 0 || connect >= MediaConnectState.values().length || duplex < 0
+        if (connect < 0
+                || connect >= MediaConnectState.values().length
+                || duplex < 0
                 || duplex >= MediaDuplexState.values().length) {
             throw new IllegalArgumentException("NDIS_LINK_STATE with connect state " + connect + ", duplex " + duplex);
         }
-        return new NdisLinkState(MediaConnectState.values()[connect], MediaDuplexState.values()[duplex],
-                LittleEndian.getLong(b, 0x10), LittleEndian.getLong(b, 0x18));
+        return new NdisLinkState(
+                MediaConnectState.values()[connect],
+                MediaDuplexState.values()[duplex],
+                LittleEndian.getLong(b, 0x10),
+                LittleEndian.getLong(b, 0x18));
     }
 }

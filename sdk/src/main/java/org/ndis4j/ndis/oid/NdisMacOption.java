@@ -3,8 +3,7 @@ package org.ndis4j.ndis.oid;
 /** NDIS_MAC_OPTION_* bits (ndis.h): the MacOptions general attribute, answered for OID_GEN_MAC_OPTIONS. */
 public final class NdisMacOption {
 
-    private NdisMacOption() {
-    }
+    private NdisMacOption() {}
 
     public static final int NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA = 0x00000001;
     public static final int NDIS_MAC_OPTION_RECEIVE_SERIALIZED = 0x00000002;
@@ -23,6 +22,6 @@ public final class NdisMacOption {
      * transfers-not-pend, no-loopback (the WDK asks every NIC without hardware loopback to set it), as
      * netvmini sets them.
      */
-    public static final int DEFAULT = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND
-            | NDIS_MAC_OPTION_NO_LOOPBACK;
+    public static final int DEFAULT =
+            NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND | NDIS_MAC_OPTION_NO_LOOPBACK;
 }

@@ -25,8 +25,8 @@ public record NdisObjectHeader(int type, int revision, int size) {
 
     public NdisObjectHeader {
         if (type < 0 || type > 0xFF || revision < 0 || revision > 0xFF || size < 0 || size > 0xFFFF) {
-            throw new IllegalArgumentException("NDIS_OBJECT_HEADER out of range: type " + type + ", revision "
-                    + revision + ", size " + size);
+            throw new IllegalArgumentException(
+                    "NDIS_OBJECT_HEADER out of range: type " + type + ", revision " + revision + ", size " + size);
         }
     }
 
@@ -40,10 +40,10 @@ public record NdisObjectHeader(int type, int revision, int size) {
     /** Reads a header at {@code offset}; the buffer must hold 4 bytes there. */
     public static NdisObjectHeader decode(byte[] buffer, int offset) {
         if (buffer.length < offset + SIZE) {
-            throw new IllegalArgumentException("NDIS_OBJECT_HEADER needs 4 bytes at offset " + offset
-                    + ", the buffer has " + buffer.length);
+            throw new IllegalArgumentException(
+                    "NDIS_OBJECT_HEADER needs 4 bytes at offset " + offset + ", the buffer has " + buffer.length);
         }
-        return new NdisObjectHeader(buffer[offset] & 0xFF, buffer[offset + 1] & 0xFF,
-                LittleEndian.getShort(buffer, offset + 2));
+        return new NdisObjectHeader(
+                buffer[offset] & 0xFF, buffer[offset + 1] & 0xFF, LittleEndian.getShort(buffer, offset + 2));
     }
 }

@@ -39,6 +39,7 @@ public final class NdisOidRequest {
     private final byte[] informationBuffer;
     /** Query/Set: InformationBufferLength. Method: the buffer's capacity, max(input, output). */
     private final int informationBufferLength;
+
     private final int inputBufferLength;
     private final int outputBufferLength;
     private final int methodId;
@@ -51,8 +52,14 @@ public final class NdisOidRequest {
     private volatile int bytesRead;
     private volatile int bytesNeeded;
 
-    private NdisOidRequest(NdisRequestType requestType, int oid, byte[] buffer, int informationBufferLength,
-                           int inputBufferLength, int outputBufferLength, int methodId) {
+    private NdisOidRequest(
+            NdisRequestType requestType,
+            int oid,
+            byte[] buffer,
+            int informationBufferLength,
+            int inputBufferLength,
+            int outputBufferLength,
+            int methodId) {
         if (requestType == null) {
             throw new IllegalArgumentException("a request needs a RequestType");
         }
@@ -82,8 +89,8 @@ public final class NdisOidRequest {
 
     /** A query into the first {@code informationBufferLength} bytes of {@code buffer}. */
     public static NdisOidRequest query(int oid, byte[] buffer, int informationBufferLength) {
-        return new NdisOidRequest(NdisRequestType.NdisRequestQueryInformation, oid, buffer, informationBufferLength,
-                0, 0, 0);
+        return new NdisOidRequest(
+                NdisRequestType.NdisRequestQueryInformation, oid, buffer, informationBufferLength, 0, 0, 0);
     }
 
     /** A set whose InformationBuffer is all of {@code data} (shared, not copied, as in C). */
@@ -93,8 +100,8 @@ public final class NdisOidRequest {
 
     /** A set whose InformationBuffer is the first {@code informationBufferLength} bytes of {@code buffer}. */
     public static NdisOidRequest set(int oid, byte[] buffer, int informationBufferLength) {
-        return new NdisOidRequest(NdisRequestType.NdisRequestSetInformation, oid, buffer, informationBufferLength,
-                0, 0, 0);
+        return new NdisOidRequest(
+                NdisRequestType.NdisRequestSetInformation, oid, buffer, informationBufferLength, 0, 0, 0);
     }
 
     /** A set of one ULONG (packet filter, lookahead, …). */
@@ -108,15 +115,25 @@ public final class NdisOidRequest {
      * A method request: the driver reads {@code inputBufferLength} bytes from {@code buffer} and writes up
      * to {@code outputBufferLength} bytes back into it.
      */
-    public static NdisOidRequest method(int oid, int methodId, byte[] buffer, int inputBufferLength,
-                                        int outputBufferLength) {
-        if (buffer == null || inputBufferLength < 0 || outputBufferLength < 0 || inputBufferLength > buffer.length
+    public static NdisOidRequest method(
+            int oid, int methodId, byte[] buffer, int inputBufferLength, int outputBufferLength) {
+        if (buffer == null
+                || inputBufferLength < 0
+                || outputBufferLength < 0
+                || inputBufferLength > buffer.length
                 || outputBufferLength > buffer.length) {
-            throw new IllegalArgumentException("method buffer of " + (buffer == null ? "null" : buffer.length + " bytes")
-                    + " cannot hold input " + inputBufferLength + " / output " + outputBufferLength);
+            throw new IllegalArgumentException(
+                    "method buffer of " + (buffer == null ? "null" : buffer.length + " bytes") + " cannot hold input "
+                            + inputBufferLength + " / output " + outputBufferLength);
         }
-        return new NdisOidRequest(NdisRequestType.NdisRequestMethod, oid, buffer,
-                Math.max(inputBufferLength, outputBufferLength), inputBufferLength, outputBufferLength, methodId);
+        return new NdisOidRequest(
+                NdisRequestType.NdisRequestMethod,
+                oid,
+                buffer,
+                Math.max(inputBufferLength, outputBufferLength),
+                inputBufferLength,
+                outputBufferLength,
+                methodId);
     }
 
     // ---- the request --------------------------------------------------------------------------

@@ -6,8 +6,7 @@ package org.ndis4j.ndis.oid;
  */
 public final class NdisPacketType {
 
-    private NdisPacketType() {
-    }
+    private NdisPacketType() {}
 
     public static final int NDIS_PACKET_TYPE_DIRECTED = 0x00000001;
     public static final int NDIS_PACKET_TYPE_MULTICAST = 0x00000002;
@@ -23,6 +22,9 @@ public final class NdisPacketType {
     public static final int NDIS_PACKET_TYPE_MAC_FRAME = 0x00008000;
 
     /** The filters an Ethernet NIC can offer: directed, multicast, all-multicast, broadcast, promiscuous. */
-    public static final int ETHERNET_FILTERS = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST
-            | NDIS_PACKET_TYPE_ALL_MULTICAST | NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_PROMISCUOUS;
+    public static final int ETHERNET_FILTERS = NDIS_PACKET_TYPE_DIRECTED
+            | NDIS_PACKET_TYPE_MULTICAST
+            | NDIS_PACKET_TYPE_ALL_MULTICAST
+            | NDIS_PACKET_TYPE_BROADCAST
+            | NDIS_PACKET_TYPE_PROMISCUOUS;
 }

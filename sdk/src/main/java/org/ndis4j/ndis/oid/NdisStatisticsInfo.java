@@ -19,13 +19,26 @@ package org.ndis4j.ndis.oid;
  *   0x48  ULONG64 ifHCOutMulticastPkts   0x90  ULONG64 ifHCOutBroadcastOctets
  * </pre>
  */
-public record NdisStatisticsInfo(int supportedStatistics,
-                                 long ifInDiscards, long ifInErrors, long ifHCInOctets, long ifHCInUcastPkts,
-                                 long ifHCInMulticastPkts, long ifHCInBroadcastPkts, long ifHCOutOctets,
-                                 long ifHCOutUcastPkts, long ifHCOutMulticastPkts, long ifHCOutBroadcastPkts,
-                                 long ifOutErrors, long ifOutDiscards, long ifHCInUcastOctets,
-                                 long ifHCInMulticastOctets, long ifHCInBroadcastOctets, long ifHCOutUcastOctets,
-                                 long ifHCOutMulticastOctets, long ifHCOutBroadcastOctets) {
+public record NdisStatisticsInfo(
+        int supportedStatistics,
+        long ifInDiscards,
+        long ifInErrors,
+        long ifHCInOctets,
+        long ifHCInUcastPkts,
+        long ifHCInMulticastPkts,
+        long ifHCInBroadcastPkts,
+        long ifHCOutOctets,
+        long ifHCOutUcastPkts,
+        long ifHCOutMulticastPkts,
+        long ifHCOutBroadcastPkts,
+        long ifOutErrors,
+        long ifOutDiscards,
+        long ifHCInUcastOctets,
+        long ifHCInMulticastOctets,
+        long ifHCInBroadcastOctets,
+        long ifHCOutUcastOctets,
+        long ifHCOutMulticastOctets,
+        long ifHCOutBroadcastOctets) {
 
     /** NDIS_STATISTICS_INFO_REVISION_1. */
     public static final int REVISION_1 = 1;
@@ -53,10 +66,26 @@ public record NdisStatisticsInfo(int supportedStatistics,
 
     /** The 18 counters in structure order. */
     private long[] counters() {
-        return new long[] {ifInDiscards, ifInErrors, ifHCInOctets, ifHCInUcastPkts, ifHCInMulticastPkts,
-                ifHCInBroadcastPkts, ifHCOutOctets, ifHCOutUcastPkts, ifHCOutMulticastPkts, ifHCOutBroadcastPkts,
-                ifOutErrors, ifOutDiscards, ifHCInUcastOctets, ifHCInMulticastOctets, ifHCInBroadcastOctets,
-                ifHCOutUcastOctets, ifHCOutMulticastOctets, ifHCOutBroadcastOctets};
+        return new long[] {
+            ifInDiscards,
+            ifInErrors,
+            ifHCInOctets,
+            ifHCInUcastPkts,
+            ifHCInMulticastPkts,
+            ifHCInBroadcastPkts,
+            ifHCOutOctets,
+            ifHCOutUcastPkts,
+            ifHCOutMulticastPkts,
+            ifHCOutBroadcastPkts,
+            ifOutErrors,
+            ifOutDiscards,
+            ifHCInUcastOctets,
+            ifHCInMulticastOctets,
+            ifHCInBroadcastOctets,
+            ifHCOutUcastOctets,
+            ifHCOutMulticastOctets,
+            ifHCOutBroadcastOctets
+        };
     }
 
     public byte[] encode() {
@@ -73,14 +102,32 @@ public record NdisStatisticsInfo(int supportedStatistics,
     public static NdisStatisticsInfo decode(byte[] b) {
         NdisObjectHeader header = NdisObjectHeader.decode(b, 0);
         if (header.revision() < REVISION_1 || header.size() < SIZE || b.length < SIZE) {
-            throw new IllegalArgumentException("not an NDIS_STATISTICS_INFO revision 1: " + header + ", "
-                    + b.length + " bytes");
+            throw new IllegalArgumentException(
+                    "not an NDIS_STATISTICS_INFO revision 1: " + header + ", " + b.length + " bytes");
         }
         long[] c = new long[18];
         for (int i = 0; i < c.length; i++) {
             c[i] = LittleEndian.getLong(b, 0x08 + 8 * i);
         }
-        return new NdisStatisticsInfo(LittleEndian.getInt(b, 0x04), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-                c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16], c[17]);
+        return new NdisStatisticsInfo(
+                LittleEndian.getInt(b, 0x04),
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                c[5],
+                c[6],
+                c[7],
+                c[8],
+                c[9],
+                c[10],
+                c[11],
+                c[12],
+                c[13],
+                c[14],
+                c[15],
+                c[16],
+                c[17]);
     }
 }

@@ -12,8 +12,7 @@ import java.util.Map;
  */
 public final class Oid {
 
-    private Oid() {
-    }
+    private Oid() {}
 
     // ---- general operational (required) ----------------------------------------------------
     public static final int OID_GEN_SUPPORTED_LIST = 0x00010101;
@@ -80,7 +79,9 @@ public final class Oid {
     private static Map<Integer, String> names() {
         Map<Integer, String> names = new HashMap<>();
         for (Field f : Oid.class.getDeclaredFields()) {
-            if (f.getType() == int.class && Modifier.isStatic(f.getModifiers()) && f.getName().startsWith("OID_")) {
+            if (f.getType() == int.class
+                    && Modifier.isStatic(f.getModifiers())
+                    && f.getName().startsWith("OID_")) {
                 try {
                     names.put(f.getInt(null), f.getName());
                 } catch (IllegalAccessException e) {

@@ -17,9 +17,9 @@ class LifoWakeTaskQueueTest {
     @Test
     void tasksComeOutFifoWithAddFirstInFront() throws Exception {
         LifoWakeTaskQueue queue = new LifoWakeTaskQueue();
-        Runnable a = () -> { };
-        Runnable b = () -> { };
-        Runnable c = () -> { };
+        Runnable a = () -> {};
+        Runnable b = () -> {};
+        Runnable c = () -> {};
         queue.add(a);
         queue.add(b);
         queue.addFirst(c);
@@ -39,12 +39,12 @@ class LifoWakeTaskQueueTest {
         Thread late = taker(queue, "late", firstTaker);
         awaitParked(late);
 
-        queue.add(() -> { });
+        queue.add(() -> {});
         late.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(firstTaker.get()).isEqualTo("late");
         assertThat(early.isAlive()).isTrue(); // still idle: one task wakes one thread
 
-        queue.add(() -> { });
+        queue.add(() -> {});
         early.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(early.isAlive()).isFalse();
     }
@@ -53,21 +53,23 @@ class LifoWakeTaskQueueTest {
     void anInterruptedIdleThreadThrowsAndLeavesTheIdleList() throws Exception {
         LifoWakeTaskQueue queue = new LifoWakeTaskQueue();
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                queue.take();
-                outcome.complete(null);
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-        }, "interrupted");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        queue.take();
+                        outcome.complete(null);
+                    } catch (Throwable e) {
+                        outcome.complete(e);
+                    }
+                },
+                "interrupted");
         t.start();
         awaitParked(t);
         t.interrupt();
         assertThat(outcome.get(WAIT_SECONDS, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
 
         // The queue still works: a task added now is taken by a new thread.
-        Runnable task = () -> { };
+        Runnable task = () -> {};
         queue.add(task);
         assertThat(queue.take()).isSameAs(task);
     }
@@ -79,32 +81,36 @@ class LifoWakeTaskQueueTest {
         int perProducer = 20_000;
         int takers = 4;
         ConcurrentLinkedQueue<Runnable> taken = new ConcurrentLinkedQueue<>();
-        Runnable poison = () -> { };
+        Runnable poison = () -> {};
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < takers; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    for (;;) {
-                        Runnable r = queue.take();
-                        if (r == poison) {
-                            return;
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            for (; ; ) {
+                                Runnable r = queue.take();
+                                if (r == poison) {
+                                    return;
+                                }
+                                taken.add(r);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
-                        taken.add(r);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "taker-" + i);
+                    },
+                    "taker-" + i);
             t.start();
             threads.add(t);
         }
         List<Thread> producing = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
-            Thread t = new Thread(() -> {
-                for (int i = 0; i < perProducer; i++) {
-                    queue.add(() -> { });
-                }
-            }, "producer-" + p);
+            Thread t = new Thread(
+                    () -> {
+                        for (int i = 0; i < perProducer; i++) {
+                            queue.add(() -> {});
+                        }
+                    },
+                    "producer-" + p);
             t.start();
             producing.add(t);
         }
@@ -123,14 +129,16 @@ class LifoWakeTaskQueueTest {
     }
 
     private static Thread taker(LifoWakeTaskQueue queue, String name, AtomicReference<String> firstTaker) {
-        Thread t = new Thread(() -> {
-            try {
-                queue.take();
-                firstTaker.compareAndSet(null, Thread.currentThread().getName());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        queue.take();
+                        firstTaker.compareAndSet(null, Thread.currentThread().getName());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;

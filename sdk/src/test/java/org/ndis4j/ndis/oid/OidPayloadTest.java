@@ -14,15 +14,15 @@ class OidPayloadTest {
 
     @Test
     void statisticsInfoIs152BytesWithEachCounterAtItsOffset() {
-        NdisStatisticsInfo info = new NdisStatisticsInfo(0x003F87FF, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                15, 16, 17, 18);
+        NdisStatisticsInfo info =
+                new NdisStatisticsInfo(0x003F87FF, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18);
         byte[] b = info.encode();
         assertThat(b).hasSize(152);
-        assertThat(b[0] & 0xFF).isEqualTo(0x80);              // NDIS_OBJECT_TYPE_DEFAULT
-        assertThat(b[1]).isEqualTo((byte) 1);                  // revision 1
+        assertThat(b[0] & 0xFF).isEqualTo(0x80); // NDIS_OBJECT_TYPE_DEFAULT
+        assertThat(b[1]).isEqualTo((byte) 1); // revision 1
         assertThat(LittleEndian.getShort(b, 2)).isEqualTo(152);
         assertThat(LittleEndian.getInt(b, 4)).isEqualTo(0x003F87FF);
-        assertThat(LittleEndian.getLong(b, 0x08)).isEqualTo(1);  // ifInDiscards
+        assertThat(LittleEndian.getLong(b, 0x08)).isEqualTo(1); // ifInDiscards
         assertThat(LittleEndian.getLong(b, 0x58)).isEqualTo(11); // ifOutErrors
         assertThat(LittleEndian.getLong(b, 0x90)).isEqualTo(18); // ifHCOutBroadcastOctets
         assertThat(NdisStatisticsInfo.decode(b)).isEqualTo(info);
@@ -42,12 +42,16 @@ class OidPayloadTest {
         NdisLinkState down = NdisLinkState.disconnected();
         byte[] b = NdisLinkStatePayload.encode(down);
         assertThat(b).hasSize(40);
-        assertThat(LittleEndian.getInt(b, 4)).isEqualTo(2);     // MediaConnectStateDisconnected
+        assertThat(LittleEndian.getInt(b, 4)).isEqualTo(2); // MediaConnectStateDisconnected
         assertThat(LittleEndian.getLong(b, 0x10)).isEqualTo(-1L); // NDIS_LINK_SPEED_UNKNOWN
         assertThat(NdisLinkStatePayload.decode(b)).isEqualTo(down);
-        NdisLinkState half = new NdisLinkState(MediaConnectState.MediaConnectStateConnected,
-                MediaDuplexState.MediaDuplexStateHalf, 100_000_000L, 10_000_000L);
-        assertThat(NdisLinkStatePayload.decode(NdisLinkStatePayload.encode(half))).isEqualTo(half);
+        NdisLinkState half = new NdisLinkState(
+                MediaConnectState.MediaConnectStateConnected,
+                MediaDuplexState.MediaDuplexStateHalf,
+                100_000_000L,
+                10_000_000L);
+        assertThat(NdisLinkStatePayload.decode(NdisLinkStatePayload.encode(half)))
+                .isEqualTo(half);
     }
 
     @Test
@@ -104,7 +108,8 @@ class OidPayloadTest {
 
     @Test
     void aBufferLengthBeyondTheArrayIsRefused() {
-        assertThatThrownBy(() -> NdisOidRequest.query(1, new byte[4], 5)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> NdisOidRequest.query(1, new byte[4], 5))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("InformationBufferLength 5");
         assertThatThrownBy(() -> NdisOidRequest.query(1, -1)).isInstanceOf(IllegalArgumentException.class);
     }
