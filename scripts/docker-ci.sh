@@ -208,6 +208,11 @@ stop_dockerd() {
     done
     rm -f "$PIDFILE"
     is_dockerd "$pid" && die "stop: dockerd (pid $pid) is still running"
+    # dockerd leaves its default network namespace and the bind mount of its data root mounted.
+    awk '$2 ~ "^/run/docker/" || $2 == "/var/lib/docker" || $2 ~ "^/var/lib/docker/" {print $2}' /proc/mounts \
+        | sort -r | while read -r mount; do
+            if umount "$mount"; then log "stop: unmounted $mount"; else log "stop: could not unmount $mount"; fi
+        done
     log "stop: dockerd stopped"
 }
 
@@ -280,6 +285,7 @@ build_rootfs_tar() {
     }
     took "debootstrap" "$t0"
     [ -x "$ROOTFS/usr/bin/java" ] || die "debootstrap finished without /usr/bin/java in the rootfs"
+    t0=$(now_us)
     # Small image: no package caches or lists (apt-get update restores the lists), no manuals,
     # no message translations (LANG=C.UTF-8); the copyright files stay.
     find "$ROOTFS/usr/share/locale" -name '*.mo' -delete
@@ -291,6 +297,7 @@ build_rootfs_tar() {
     mv "$ROOTFS_TAR.part" "$ROOTFS_TAR"
     cleanup_rootfs
     trap - EXIT
+    took "trim + tar ($(du -h "$ROOTFS_TAR" | cut -f1))" "$t0"
 }
 
 ensure_base_image() {
