@@ -25,8 +25,8 @@ COPY docker/ndis4j /usr/local/bin/ndis4j
 # A numeric user of its own (no clash with a base image's uid 1000), with a writable home that is
 # also the working directory, for captures and crash reports.
 RUN chmod 0755 /usr/local/bin/ndis4j \
-    && groupadd --system --gid 10001 ndis4j \
-    && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/ndis4j --create-home \
+    && groupadd --gid 10001 ndis4j \
+    && useradd --uid 10001 --gid 10001 --no-log-init --home-dir /var/lib/ndis4j --create-home \
         --shell /usr/sbin/nologin ndis4j
 
 # Last, so a new jar rebuilds only this layer.

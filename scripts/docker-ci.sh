@@ -48,7 +48,8 @@ took() {
     log "$(printf 'took %5d.%01d s  %s' $((ms / 1000)) $((ms % 1000 / 100)) "$1")"
 }
 
-docker_cli() { timeout 30 docker -H "unix://$SOCKET" "$@"; }
+# Bounded, so a wedged engine fails the step instead of hanging CI (an import takes about 10 s).
+docker_cli() { timeout 300 docker -H "unix://$SOCKET" "$@"; }
 engine_answers() { timeout 5 docker -H "unix://$SOCKET" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 is_dockerd() { [ -r "/proc/$1/comm" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dockerd ]; }
 
@@ -271,9 +272,14 @@ cleanup_rootfs() {
 }
 
 build_rootfs_tar() {
-    local mirror t0
+    local mirror t0 stale
     mirror=$(debian_mirror)
     mkdir -p "$DEB_CACHE" "$(dirname "$ROOTFS_TAR")"
+    for stale in "$STATE_DIR"/rootfs.*; do # left by a run that was killed
+        [ -d "$stale" ] || continue
+        ROOTFS=$stale
+        cleanup_rootfs
+    done
     ROOTFS=$(mktemp -d "$STATE_DIR/rootfs.XXXXXX")
     trap cleanup_rootfs EXIT
     log "base image: debootstrap --variant=minbase --include=openjdk-17-jre-headless $SUITE from $mirror (log: $STATE_DIR/debootstrap.log)"
