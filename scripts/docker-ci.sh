@@ -51,7 +51,11 @@ took() {
 # Bounded, so a wedged engine fails the step instead of hanging CI (an import takes about 10 s).
 docker_cli() { timeout 300 docker -H "unix://$SOCKET" "$@"; }
 engine_answers() { timeout 5 docker -H "unix://$SOCKET" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
-is_dockerd() { [ -r "/proc/$1/comm" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dockerd ]; }
+# A live dockerd: a killed one stays a zombie until this machine's init reaps it.
+is_dockerd() {
+    [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dockerd ] \
+        && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
 
 # The pid of the dockerd this script started, if it still runs.
 our_dockerd() {
