@@ -12,7 +12,8 @@
 #                                     (needs tools/target/ndis4j.jar; TAG defaults to ndis4j:dev)
 #   scripts/docker-ci.sh rebuild-base drop the cached rootfs and base image, build them again
 #
-# Typical use:  eval "$(scripts/docker-ci.sh start)"; trap 'scripts/docker-ci.sh stop' EXIT
+# Typical use (the assignment keeps start's exit status, which `eval "$(…)"` would lose):
+#   docker_env=$(scripts/docker-ci.sh start); eval "$docker_env"; trap 'scripts/docker-ci.sh stop' EXIT
 # See docs/docker.md for what each step does, the variables and measured times.
 set -euo pipefail
 
@@ -443,7 +444,7 @@ case "${1:-}" in
     image) cmd_image "${2:-}" ;;
     rebuild-base) cmd_rebuild_base ;;
     *)
-        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
         exit 2
         ;;
 esac
