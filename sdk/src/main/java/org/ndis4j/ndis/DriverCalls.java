@@ -1,7 +1,7 @@
 package org.ndis4j.ndis;
 
 import java.util.function.Supplier;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.CurrentThread;
 
 /** How NDIS calls into a driver: with the driver named as the running code, for crash reports. */
 final class DriverCalls {
@@ -9,12 +9,11 @@ final class DriverCalls {
     private DriverCalls() {}
 
     static <T> T call(String driver, Supplier<T> handler) {
-        ThreadContext ctx = ThreadContext.current();
-        String previous = ctx.enterDriver(driver);
+        String previous = CurrentThread.enterDriver(driver);
         try {
             return handler.get();
         } finally {
-            ctx.leaveDriver(previous);
+            CurrentThread.leaveDriver(previous);
         }
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -40,7 +40,7 @@ final class MiniportAdapter {
     /** Work items queued or running: each holds the adapter alive. */
     private int workItemReferences;
     /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
-    private Scheduler.Waitable pendingCompletion;
+    private KEvent pendingCompletion;
 
     private NdisStatus completionStatus;
 
@@ -237,7 +237,7 @@ final class MiniportAdapter {
             }
             return returned;
         }
-        Scheduler.Waitable done;
+        KEvent done;
         synchronized (lock) {
             done = pendingCompletion;
         }
@@ -258,14 +258,14 @@ final class MiniportAdapter {
     /** Arms the completion a PENDING pause or restart will signal; called before the handler runs. */
     private void armCompletion() {
         synchronized (lock) {
-            pendingCompletion = kernel.scheduler().newEvent(false);
+            pendingCompletion = kernel.initializeEvent(false);
             completionStatus = null;
         }
     }
 
     /** NdisMPauseComplete / NdisMRestartComplete. */
     void complete(AdapterState expected, NdisStatus status, String function) {
-        Scheduler.Waitable done;
+        KEvent done;
         synchronized (lock) {
             done = pendingCompletion;
             if (state != expected || done == null || completionStatus != null) {

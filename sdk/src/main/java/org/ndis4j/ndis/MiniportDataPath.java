@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.ndis.nbl.NblOwnership;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
@@ -85,7 +85,7 @@ final class MiniportDataPath {
     /** NdisSendNetBufferLists from the upper edge. IRQL &lt;= DISPATCH_LEVEL. */
     void sendFromAbove(NetBufferList chain, int portNumber, int sendFlags) {
         Kernel kernel = kernel();
-        ThreadContext ctx =
+        Irql irql =
                 Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisSendNetBufferLists");
         NdisMiniportAdapterHandle handle = handle();
         int n = NblOwnership.beginSend(kernel, chain, handle, "NdisSendNetBufferLists");
@@ -99,7 +99,7 @@ final class MiniportDataPath {
                 sentOutstanding += n;
             }
         }
-        boolean dispatch = ctx.irql() == Irql.DISPATCH_LEVEL;
+        boolean dispatch = irql == Irql.DISPATCH_LEVEL;
         if (state != AdapterState.Running) {
             // Paused (or on its way): NDIS completes the sends itself, the miniport never sees them.
             NblOwnership.completeByNdis(
@@ -114,11 +114,11 @@ final class MiniportDataPath {
         }
         int flags = dispatch ? sendFlags | NDIS_SEND_FLAGS_DISPATCH_LEVEL : sendFlags & ~NDIS_SEND_FLAGS_DISPATCH_LEVEL;
         Object context = adapter.context();
-        String previous = ctx.enterDriver(adapter.driver().driverName());
+        String previous = CurrentThread.enterDriver(adapter.driver().driverName());
         try {
             characteristics().sendNetBufferLists(context, chain, portNumber, flags);
         } finally {
-            ctx.leaveDriver(previous);
+            CurrentThread.leaveDriver(previous);
             synchronized (lock) {
                 if (--sendCallsInFlight == 0) {
                     lock.notifyAll();
@@ -130,11 +130,11 @@ final class MiniportDataPath {
     /** NdisMSendNetBufferListsComplete. IRQL &lt;= DISPATCH_LEVEL. */
     void sendComplete(NetBufferList chain, int sendCompleteFlags) {
         Kernel kernel = kernel();
-        ThreadContext ctx = Verifier.irqlAtMost(
+        Irql irql = Verifier.irqlAtMost(
                 kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisMSendNetBufferListsComplete");
         checkDispatchFlag(
                 kernel,
-                ctx,
+                irql,
                 sendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL,
                 "NdisMSendNetBufferListsComplete",
                 "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL");
@@ -154,13 +154,12 @@ final class MiniportDataPath {
 
     /** NdisCancelSendNetBufferLists: MiniportCancelSend. */
     void cancelSend(long cancelId) {
-        ThreadContext ctx = ThreadContext.current();
         Object context = adapter.context();
-        String previous = ctx.enterDriver(adapter.driver().driverName());
+        String previous = CurrentThread.enterDriver(adapter.driver().driverName());
         try {
             characteristics().cancelSend(context, cancelId);
         } finally {
-            ctx.leaveDriver(previous);
+            CurrentThread.leaveDriver(previous);
         }
     }
 
@@ -170,10 +169,10 @@ final class MiniportDataPath {
     void indicate(NetBufferList chain, int portNumber, int numberOfNbls, int receiveFlags) {
         Kernel kernel = kernel();
         String function = "NdisMIndicateReceiveNetBufferLists";
-        ThreadContext ctx = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
+        Irql irql = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
         checkDispatchFlag(
                 kernel,
-                ctx,
+                irql,
                 receiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
                 function,
                 "NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL");
@@ -201,7 +200,7 @@ final class MiniportDataPath {
                 up.receiveNetBufferLists(chain, portNumber, numberOfNbls, receiveFlags);
             } else if (!resources) {
                 // Nobody is bound: NDIS gives the NBLs straight back.
-                returnFromAbove(chain, ctx.irql() == Irql.DISPATCH_LEVEL ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
+                returnFromAbove(chain, irql == Irql.DISPATCH_LEVEL ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
             }
         } finally {
             if (resources) {
@@ -214,19 +213,19 @@ final class MiniportDataPath {
     /** NdisReturnNetBufferLists from the upper edge: MiniportReturnNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. */
     void returnFromAbove(NetBufferList chain, int returnFlags) {
         Kernel kernel = kernel();
-        ThreadContext ctx = Verifier.irqlAtMost(
+        Irql irql = Verifier.irqlAtMost(
                 kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisReturnNetBufferLists");
         int n = NblOwnership.returnIndicated(kernel, chain, handle(), "NdisReturnNetBufferLists");
-        int flags = ctx.irql() == Irql.DISPATCH_LEVEL
+        int flags = irql == Irql.DISPATCH_LEVEL
                 ? returnFlags | NDIS_RETURN_FLAGS_DISPATCH_LEVEL
                 : returnFlags & ~NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
         released(n); // the NBLs are the miniport's again the moment NDIS hands them back
         Object context = adapter.context();
-        String previous = ctx.enterDriver(adapter.driver().driverName());
+        String previous = CurrentThread.enterDriver(adapter.driver().driverName());
         try {
             characteristics().returnNetBufferLists(context, chain, flags);
         } finally {
-            ctx.leaveDriver(previous);
+            CurrentThread.leaveDriver(previous);
         }
     }
 
@@ -352,14 +351,14 @@ final class MiniportDataPath {
     // ---- helpers ----------------------------------------------------------------------------
 
     /** A *_DISPATCH_LEVEL flag says the caller runs at DISPATCH_LEVEL; it must be true. */
-    static void checkDispatchFlag(Kernel kernel, ThreadContext ctx, int flag, String function, String flagName) {
-        if (flag != 0 && ctx.irql() != Irql.DISPATCH_LEVEL) {
+    static void checkDispatchFlag(Kernel kernel, Irql irql, int flag, String function, String flagName) {
+        if (flag != 0 && irql != Irql.DISPATCH_LEVEL) {
             throw Verifier.violation(
                     kernel,
                     Rule.Irql_SendRcv_Function,
-                    ctx.irql().level(),
+                    irql.level(),
                     Irql.DISPATCH_LEVEL.level(),
-                    function + " with " + flagName + " called at " + ctx.irql()
+                    function + " with " + flagName + " called at " + irql
                             + "; the flag says the caller runs at DISPATCH_LEVEL");
         }
     }

@@ -1,8 +1,9 @@
 package org.ndis4j.ndis;
 
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -134,7 +135,7 @@ public final class Ndis {
 
     /** NdisAllocateSpinLock. Any IRQL. The lock belongs to the calling thread's kernel, if it has one. */
     public static NdisSpinLock allocateSpinLock() {
-        return new NdisSpinLock(ThreadContext.current().kernel());
+        return new NdisSpinLock(CurrentThread.kernel());
     }
 
     /** NdisFreeSpinLock. The lock must not be held. */
@@ -146,51 +147,47 @@ public final class Ndis {
 
     /** NdisAcquireSpinLock. IRQL &lt;= DISPATCH_LEVEL; raises to DISPATCH_LEVEL. */
     public static void acquireSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql().above(Irql.DISPATCH_LEVEL)) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisAcquireSpinLock");
+        Irql old = Ke.getCurrentIrql();
+        if (old.above(Irql.DISPATCH_LEVEL)) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisAcquireSpinLock");
         }
-        Irql old = ctx.irql();
-        take(spinLock, ctx, "NdisAcquireSpinLock");
+        take(spinLock, "NdisAcquireSpinLock");
         spinLock.oldIrql = old;
     }
 
     /** NdisReleaseSpinLock: releases and returns to the IRQL the holder came from. */
     public static void releaseSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisReleaseSpinLock");
+        if (Ke.getCurrentIrql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisReleaseSpinLock");
         }
         Irql back = spinLock.oldIrql;
         give(spinLock, "NdisReleaseSpinLock");
-        ctx.setIrql(back);
+        Ke.lowerIrql(back);
     }
 
     /** NdisDprAcquireSpinLock. IRQL = DISPATCH_LEVEL (a DPC, or code that already raised). */
     public static void dprAcquireSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprAcquireSpinLock");
+        if (Ke.getCurrentIrql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprAcquireSpinLock");
         }
-        take(spinLock, ctx, "NdisDprAcquireSpinLock");
+        take(spinLock, "NdisDprAcquireSpinLock");
         spinLock.oldIrql = Irql.DISPATCH_LEVEL;
     }
 
     /** NdisDprReleaseSpinLock. IRQL = DISPATCH_LEVEL. */
     public static void dprReleaseSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprReleaseSpinLock");
+        if (Ke.getCurrentIrql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprReleaseSpinLock");
         }
         give(spinLock, "NdisDprReleaseSpinLock");
     }
 
-    private static void take(NdisSpinLock spinLock, ThreadContext ctx, String function) {
+    private static void take(NdisSpinLock spinLock, String function) {
         if (spinLock.lock.isHeldByCurrentThread()) {
             // On a real machine the processor would spin forever on its own lock.
             throw violationHere(Rule.SpinLock, function + " on a spin lock this thread already holds (deadlock)");
         }
-        Kernel kernel = spinLock.kernel != null ? spinLock.kernel : ctx.kernel();
+        Kernel kernel = spinLock.kernel != null ? spinLock.kernel : CurrentThread.kernel();
         // Spin, but not past a crash: a deadlock the watchdog reported must not hang the machine's close.
         for (int spins = 1; !spinLock.lock.tryLock(); spins++) {
             if (kernel != null) {
@@ -202,9 +199,9 @@ public final class Ndis {
                 Thread.onSpinWait();
             }
         }
-        ctx.setIrql(Irql.DISPATCH_LEVEL);
+        Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         if (kernel != null) {
-            kernel.scheduler().switchPoint();
+            kernel.switchPoint();
         }
     }
 
@@ -225,13 +222,13 @@ public final class Ndis {
     /** NdisSetEvent. IRQL &lt;= DISPATCH_LEVEL. */
     public static void setEvent(NdisEvent event) {
         Verifier.irqlAtMost(event.kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisSetEvent");
-        event.waitable.set();
+        event.event.set();
     }
 
     /** NdisResetEvent. IRQL &lt;= DISPATCH_LEVEL. */
     public static void resetEvent(NdisEvent event) {
         Verifier.irqlAtMost(event.kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisResetEvent");
-        event.waitable.reset();
+        event.event.reset();
     }
 
     /**
@@ -241,7 +238,7 @@ public final class Ndis {
     public static boolean waitEvent(NdisEvent event, int msToWait) {
         Verifier.irqlEquals(event.kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisWaitEvent");
         try {
-            return event.waitable.await(msToWait == 0 ? -1 : msToWait * 1_000_000L);
+            return event.event.await(msToWait == 0 ? -1 : msToWait * 1_000_000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             event.kernel.checkAlive();
@@ -254,7 +251,7 @@ public final class Ndis {
      * stall on a machine that has crashed ends with the crash.
      */
     public static void stallExecution(int microsecondsToStall) {
-        Kernel kernel = ThreadContext.current().kernel();
+        Kernel kernel = CurrentThread.kernel();
         if (kernel == null) {
             throw new IllegalStateException("NdisStallExecution outside any kernel");
         }
@@ -280,7 +277,7 @@ public final class Ndis {
 
     static Kernel kernelOf(NdisHandle handle, String function) {
         if (handle == null) {
-            Kernel kernel = ThreadContext.current().kernel();
+            Kernel kernel = CurrentThread.kernel();
             if (kernel != null) {
                 throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, function + " with a NULL handle");
             }
@@ -290,7 +287,7 @@ public final class Ndis {
     }
 
     static Kernel currentKernel(String function) {
-        Kernel kernel = ThreadContext.current().kernel();
+        Kernel kernel = CurrentThread.kernel();
         if (kernel == null) {
             throw new IllegalStateException(function + " called from a thread that never entered a kernel");
         }
@@ -298,20 +295,21 @@ public final class Ndis {
     }
 
     private static RuntimeException violationHere(Rule rule, String message) {
-        Kernel kernel = ThreadContext.current().kernel();
+        Kernel kernel = CurrentThread.kernel();
         if (kernel == null) {
             return new IllegalStateException(rule + ": " + message);
         }
         return Verifier.violation(kernel, rule, 0, 0, message);
     }
 
-    private static RuntimeException irqlViolationHere(ThreadContext ctx, Rule rule, Irql required, String function) {
-        Kernel kernel = ctx.kernel();
-        String message = function + " called at " + ctx.irql() + "; it requires " + required;
+    private static RuntimeException irqlViolationHere(Rule rule, Irql required, String function) {
+        Kernel kernel = CurrentThread.kernel();
+        Irql irql = Ke.getCurrentIrql();
+        String message = function + " called at " + irql + "; it requires " + required;
         if (kernel == null) {
             return new IllegalStateException(rule + ": " + message);
         }
-        return Verifier.violation(kernel, rule, ctx.irql().level(), required.level(), message);
+        return Verifier.violation(kernel, rule, irql.level(), required.level(), message);
     }
 
     // ---- interrupts ----------------------------------------------------------------------------

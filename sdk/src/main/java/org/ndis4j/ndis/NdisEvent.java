@@ -1,20 +1,20 @@
 package org.ndis4j.ndis;
 
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.Scheduler;
 
 /** NDIS_EVENT: a notification event, waited on at PASSIVE_LEVEL. */
 public final class NdisEvent {
 
     final Kernel kernel;
-    final Scheduler.Waitable waitable;
+    final KEvent event;
 
     NdisEvent(Kernel kernel) {
         this.kernel = kernel;
-        this.waitable = kernel.scheduler().newEvent(false);
+        this.event = kernel.initializeEvent(false);
     }
 
     public boolean isSignaled() {
-        return waitable.isSet();
+        return event.isSet();
     }
 }

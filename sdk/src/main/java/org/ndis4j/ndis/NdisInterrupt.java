@@ -9,8 +9,7 @@ import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ProcessorTask;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.ProcessorTask;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -257,16 +256,14 @@ public final class NdisInterrupt extends NdisHandle {
                     "NdisMSynchronizeWithInterruptEx from inside " + name() + "'s own MiniportInterrupt or "
                             + "synchronize function: it already holds the interrupt lock (a real processor deadlocks)");
         }
-        kernel.scheduler().switchPoint();
-        ThreadContext ctx = ThreadContext.current();
-        Irql old = ctx.irql();
-        ctx.setIrql(Irql.DIRQL);
+        kernel.switchPoint();
+        Irql old = Ke.raiseIrql(Irql.DIRQL);
         interruptLock.lock();
         try {
             return function.run(context);
         } finally {
             interruptLock.unlock();
-            ctx.setIrql(old);
+            Ke.lowerIrql(old);
         }
     }
 

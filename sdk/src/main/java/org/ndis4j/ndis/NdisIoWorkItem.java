@@ -3,7 +3,7 @@ package org.ndis4j.ndis;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.WorkQueueType;
-import org.ndis4j.kernel.internal.WorkerTask;
+import org.ndis4j.kernel.WorkerTask;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 

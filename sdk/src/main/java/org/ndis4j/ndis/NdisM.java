@@ -124,7 +124,7 @@ public final class NdisM {
         Kernel kernel = Ndis.currentKernel("NdisMSleep");
         Verifier.irqlAtMost(kernel, Irql.APC_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSleep");
         try {
-            kernel.scheduler().sleep(microsecondsToSleep * 1_000L);
+            kernel.delayExecution(microsecondsToSleep * 1_000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

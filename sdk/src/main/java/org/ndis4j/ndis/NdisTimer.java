@@ -1,9 +1,9 @@
 package org.ndis4j.ndis;
 
+import org.ndis4j.kernel.ClockTask;
 import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -20,7 +20,7 @@ public final class NdisTimer extends NdisHandle {
     /** Guards the fields below. */
     private final Object lock = new Object();
 
-    private Scheduler.ScheduledTask armed;
+    private ClockTask armed;
     private long generation;
     private int periodMillis;
     private Object functionContext;
@@ -67,7 +67,7 @@ public final class NdisTimer extends NdisHandle {
                 functionContext = context;
             }
             long gen = ++generation;
-            armed = kernel.scheduler().schedule(delayNanos, () -> fire(gen));
+            armed = kernel.schedule(delayNanos, () -> fire(gen));
             return wasSet;
         }
     }
@@ -121,7 +121,7 @@ public final class NdisTimer extends NdisHandle {
                 return;
             }
             if (periodMillis > 0) {
-                armed = kernel().scheduler().schedule(periodMillis * 1_000_000L, () -> fire(gen));
+                armed = kernel().schedule(periodMillis * 1_000_000L, () -> fire(gen));
             } else {
                 armed = null;
             }

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.ndis4j.kernel.BugCheckException;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.WorkQueueType;
-import org.ndis4j.kernel.internal.Scheduler;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisRequestType;
 import org.ndis4j.ndis.oid.Oid;
@@ -77,7 +77,7 @@ final class OidBroker {
     private Entry inFlight;
     private boolean pumpQueued;
     private boolean halting;
-    private Scheduler.Waitable idle;
+    private KEvent idle;
     private int packetFilter;
     private Integer currentLookahead;
     private Duration haltGrace = DEFAULT_HALT_GRACE;
@@ -398,9 +398,9 @@ final class OidBroker {
         }
     }
 
-    private Scheduler.Waitable idleEvent() {
+    private KEvent idleEvent() {
         if (idle == null) {
-            idle = kernel().scheduler().newEvent(true);
+            idle = kernel().initializeEvent(true);
         }
         return idle;
     }
@@ -412,7 +412,7 @@ final class OidBroker {
      */
     void beforeHalt() {
         List<Entry> aborted;
-        Scheduler.Waitable done;
+        KEvent done;
         Duration grace;
         synchronized (lock) {
             halting = true;
@@ -462,12 +462,11 @@ final class OidBroker {
     }
 
     private <T> T callDriver(java.util.function.Supplier<T> handler) {
-        ThreadContext ctx = ThreadContext.current();
-        String previous = ctx.enterDriver(adapter.driver().driverName());
+        String previous = CurrentThread.enterDriver(adapter.driver().driverName());
         try {
             return handler.get();
         } finally {
-            ctx.leaveDriver(previous);
+            CurrentThread.leaveDriver(previous);
         }
     }
 }

@@ -3,7 +3,7 @@ package org.ndis4j.ndis;
 import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_RESOURCES;
 
 import java.util.List;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
@@ -45,12 +45,11 @@ final class StackDataPath implements DataPathUpperEdge {
         for (int i = fromLayer - 1; i >= 0; i--) {
             NdisFilterModuleHandle module = filters.get(i);
             if (module.filterDriver().handles(FilterHandler.SEND)) {
-                ThreadContext ctx = ThreadContext.current();
-                String previous = ctx.enterDriver(module.driverName());
+                String previous = CurrentThread.enterDriver(module.driverName());
                 try {
                     handlers(module).sendNetBufferLists(module.filterModuleContext(), chain, portNumber, sendFlags);
                 } finally {
-                    ctx.leaveDriver(previous);
+                    CurrentThread.leaveDriver(previous);
                 }
                 return;
             }
@@ -65,12 +64,11 @@ final class StackDataPath implements DataPathUpperEdge {
         for (int i = fromLayer - 1; i >= 0; i--) {
             NdisFilterModuleHandle module = filters.get(i);
             if (module.filterDriver().handles(FilterHandler.RETURN)) {
-                ThreadContext ctx = ThreadContext.current();
-                String previous = ctx.enterDriver(module.driverName());
+                String previous = CurrentThread.enterDriver(module.driverName());
                 try {
                     handlers(module).returnNetBufferLists(module.filterModuleContext(), chain, returnFlags);
                 } finally {
-                    ctx.leaveDriver(previous);
+                    CurrentThread.leaveDriver(previous);
                 }
                 return;
             }
@@ -92,12 +90,11 @@ final class StackDataPath implements DataPathUpperEdge {
         for (int i = fromLayer + 1; i < filters.size(); i++) {
             NdisFilterModuleHandle module = filters.get(i);
             if (module.filterDriver().handles(FilterHandler.SEND_COMPLETE)) {
-                ThreadContext ctx = ThreadContext.current();
-                String previous = ctx.enterDriver(module.driverName());
+                String previous = CurrentThread.enterDriver(module.driverName());
                 try {
                     handlers(module).sendNetBufferListsComplete(module.filterModuleContext(), chain, sendCompleteFlags);
                 } finally {
-                    ctx.leaveDriver(previous);
+                    CurrentThread.leaveDriver(previous);
                 }
                 return;
             }
@@ -131,12 +128,11 @@ final class StackDataPath implements DataPathUpperEdge {
         }
         ProtocolDriver<Object> handlers =
                 (ProtocolDriver<Object>) binding.protocol().characteristics();
-        ThreadContext ctx = ThreadContext.current();
-        String previous = ctx.enterDriver(binding.driverName());
+        String previous = CurrentThread.enterDriver(binding.driverName());
         try {
             handlers.sendNetBufferListsComplete(binding.protocolBindingContext(), run, sendCompleteFlags);
         } finally {
-            ctx.leaveDriver(previous);
+            CurrentThread.leaveDriver(previous);
         }
     }
 
@@ -153,14 +149,13 @@ final class StackDataPath implements DataPathUpperEdge {
         for (int i = fromLayer + 1; i < filters.size(); i++) {
             NdisFilterModuleHandle module = filters.get(i);
             if (module.filterDriver().handles(FilterHandler.RECEIVE)) {
-                ThreadContext ctx = ThreadContext.current();
-                String previous = ctx.enterDriver(module.driverName());
+                String previous = CurrentThread.enterDriver(module.driverName());
                 try {
                     handlers(module)
                             .receiveNetBufferLists(
                                     module.filterModuleContext(), chain, portNumber, count, receiveFlags);
                 } finally {
-                    ctx.leaveDriver(previous);
+                    CurrentThread.leaveDriver(previous);
                 }
                 return;
             }
@@ -196,12 +191,11 @@ final class StackDataPath implements DataPathUpperEdge {
             NdisBindingHandle binding, NetBufferList chain, int portNumber, int count, int receiveFlags) {
         ProtocolDriver<Object> handlers =
                 (ProtocolDriver<Object>) binding.protocol().characteristics();
-        ThreadContext ctx = ThreadContext.current();
-        String previous = ctx.enterDriver(binding.driverName());
+        String previous = CurrentThread.enterDriver(binding.driverName());
         try {
             handlers.receiveNetBufferLists(binding.protocolBindingContext(), chain, portNumber, count, receiveFlags);
         } finally {
-            ctx.leaveDriver(previous);
+            CurrentThread.leaveDriver(previous);
         }
     }
 

@@ -1,6 +1,6 @@
 package org.ndis4j.ndis;
 
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.Ke;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +21,7 @@ final class Trace {
 
     static void log(String format, Object... args) {
         if (LOG.isDebugEnabled()) {
-            ThreadContext ctx = ThreadContext.current();
-            LOG.debug("[{} {}] {}", Thread.currentThread().getName(), ctx.irql(), String.format(format, args));
+            LOG.debug("[{} {}] {}", Thread.currentThread().getName(), Ke.getCurrentIrql(), String.format(format, args));
         }
     }
 }

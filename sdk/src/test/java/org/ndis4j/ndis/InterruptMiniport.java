@@ -5,9 +5,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
 
 /**
  * A miniport for interrupt tests: it registers its interrupt in MiniportInitializeEx and
@@ -115,6 +115,6 @@ final class InterruptMiniport
     }
 
     private static String where() {
-        return Ke.getCurrentIrql() + " " + ThreadContext.current().kind() + " cpu" + Ke.getCurrentProcessorNumber();
+        return Ke.getCurrentIrql() + " " + CurrentThread.kind() + " cpu" + Ke.getCurrentProcessorNumber();
     }
 }

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.KernelOptions;
 import org.ndis4j.verifier.Rule;
@@ -39,7 +39,7 @@ class IoWorkItemTest {
                 (String ctx, NdisIoWorkItem self) -> {
                     seen.set(ctx + " " + Ke.getCurrentIrql() + " "
                             + Thread.currentThread().getName() + " "
-                            + ThreadContext.current().kind() + " " + (self == item));
+                            + CurrentThread.kind() + " " + (self == item));
                     ran.countDown();
                 },
                 "ctx");

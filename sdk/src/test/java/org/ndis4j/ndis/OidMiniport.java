@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.ThreadKind;
 import org.ndis4j.ndis.oid.NdisMacOption;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisPacketType;
@@ -45,7 +46,7 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
     }
 
     /** A request as the miniport saw it arrive. */
-    record Arrival(NdisOidRequest request, String irql, ThreadContext.Kind thread) {}
+    record Arrival(NdisOidRequest request, String irql, ThreadKind thread) {}
 
     final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     final List<Object> cancels = new CopyOnWriteArrayList<>();
@@ -79,8 +80,7 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
 
     @Override
     public NdisStatus oidRequest(Adapter adapter, NdisOidRequest request) {
-        arrivals.add(new Arrival(
-                request, Ke.getCurrentIrql().name(), ThreadContext.current().kind()));
+        arrivals.add(new Arrival(request, Ke.getCurrentIrql().name(), CurrentThread.kind()));
         return onOid.apply(adapter, request);
     }
 

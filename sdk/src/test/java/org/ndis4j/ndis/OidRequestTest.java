@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.ThreadKind;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisPacketType;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
@@ -91,7 +91,7 @@ class OidRequestTest {
         assertThat(routineIrql.get()).isEqualTo("PASSIVE_LEVEL");
         assertThat(miniport.arrivals).singleElement().satisfies(arrival -> {
             assertThat(arrival.irql()).isEqualTo("PASSIVE_LEVEL");
-            assertThat(arrival.thread()).isEqualTo(ThreadContext.Kind.WORKER);
+            assertThat(arrival.thread()).isEqualTo(ThreadKind.WORKER);
         });
         assertThat(query.bytesWritten()).isEqualTo(NdisStatisticsInfo.SIZE);
         assertThat(NdisStatisticsInfo.decode(query.result())).isEqualTo(STATS);

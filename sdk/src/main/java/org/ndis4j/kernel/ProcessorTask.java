@@ -1,6 +1,4 @@
-package org.ndis4j.kernel.internal;
-
-import org.ndis4j.kernel.Irql;
+package org.ndis4j.kernel;
 
 /**
  * Work for a processor that carries its own IRQL and driver, so queuing it allocates nothing: a DPC

@@ -1,9 +1,7 @@
-package org.ndis4j.kernel.internal;
+package org.ndis4j.kernel;
 
 import java.util.List;
-import org.ndis4j.kernel.BugCheckCode;
-import org.ndis4j.kernel.Irql;
-import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.internal.Scheduler;
 
 /**
  * The DPC watchdog. It looks at every processor a few times per limit: a single ISR or DPC that has
@@ -14,7 +12,7 @@ import org.ndis4j.kernel.Kernel;
  * is the time the routine ran and parameter 3 the limit; for parameter 1 = 1, parameter 2 is the
  * watchdog period (the limit) and parameter 3 is 0 (Windows puts its triage block there).
  */
-public final class DpcWatchdog {
+final class DpcWatchdog {
 
     private final Kernel kernel;
     private final List<Processor> processors;
@@ -25,7 +23,7 @@ public final class DpcWatchdog {
     private volatile Scheduler.ScheduledTask next;
     private volatile boolean stopped;
 
-    public DpcWatchdog(Kernel kernel, List<Processor> processors, Scheduler scheduler) {
+    DpcWatchdog(Kernel kernel, List<Processor> processors, Scheduler scheduler) {
         this.kernel = kernel;
         this.processors = processors;
         this.scheduler = scheduler;
@@ -34,11 +32,11 @@ public final class DpcWatchdog {
         this.periodNanos = Math.max(1_000_000L, Math.min(singleLimitNanos, cumulativeLimitNanos) / 4);
     }
 
-    public void start() {
+    void start() {
         next = scheduler.schedule(periodNanos, this::check);
     }
 
-    public void stop() {
+    void stop() {
         stopped = true;
         Scheduler.ScheduledTask task = next;
         if (task != null) {

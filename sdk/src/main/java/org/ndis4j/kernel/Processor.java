@@ -1,16 +1,15 @@
-package org.ndis4j.kernel.internal;
+package org.ndis4j.kernel;
 
-import org.ndis4j.kernel.BugCheckCode;
-import org.ndis4j.kernel.BugCheckException;
-import org.ndis4j.kernel.Irql;
-import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.TaskQueue;
 
 /**
  * A simulated processor: one thread that runs interrupt service routines at DIRQL and drains its
  * DPC queue at DISPATCH_LEVEL. Interrupt requests go to the front of the queue, so an ISR runs
  * before any DPC still waiting (a running DPC is not preempted: see docs/kernel.md).
  */
-public final class Processor {
+final class Processor {
 
     private final Kernel kernel;
     private final int number;
@@ -28,22 +27,22 @@ public final class Processor {
     /** The IRQL of what runs now (DIRQL for an ISR), for the watchdog's report; null when idle. */
     private volatile Irql routineIrql;
 
-    public Processor(Kernel kernel, int number, Scheduler scheduler) {
+    Processor(Kernel kernel, int number, Scheduler scheduler) {
         this.kernel = kernel;
         this.number = number;
         this.queue = scheduler.newTaskQueue();
-        this.context = new ThreadContext(kernel, ThreadContext.Kind.PROCESSOR, number);
+        this.context = new ThreadContext(kernel, ThreadKind.PROCESSOR, number);
     }
 
-    public void start(Scheduler scheduler) {
+    void start(Scheduler scheduler) {
         thread = scheduler.startThread(kernel.name() + "-cpu" + number, context, this::loop);
     }
 
-    public int number() {
+    int number() {
         return number;
     }
 
-    public KernelThread thread() {
+    KernelThread thread() {
         return thread;
     }
 
@@ -51,7 +50,7 @@ public final class Processor {
      * Queues a task that carries its IRQL and driver (nothing is allocated); an interrupt (above
      * DISPATCH_LEVEL) goes before the DPCs already waiting.
      */
-    public void queue(ProcessorTask task) {
+    void queue(ProcessorTask task) {
         enqueue(task.irql(), task);
     }
 
@@ -63,29 +62,24 @@ public final class Processor {
         }
     }
 
-    /** Tasks waiting in this processor's queue. */
-    public int queued() {
-        return queue.size();
-    }
-
-    public long routineStart() {
+    long routineStart() {
         return routineStart;
     }
 
-    public long elevatedSince() {
+    long elevatedSince() {
         return elevatedSince;
     }
 
-    public String routineDriver() {
+    String routineDriver() {
         return routineDriver;
     }
 
     /** The IRQL the current ISR or DPC was called at, or null when idle. */
-    public Irql routineIrql() {
+    Irql routineIrql() {
         return routineIrql;
     }
 
-    public void stop() {
+    void stop() {
         stopping = true;
         if (thread != null) {
             thread.interrupt();

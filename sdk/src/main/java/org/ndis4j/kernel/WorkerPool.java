@@ -1,57 +1,49 @@
-package org.ndis4j.kernel.internal;
+package org.ndis4j.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.ndis4j.kernel.BugCheckCode;
-import org.ndis4j.kernel.BugCheckException;
-import org.ndis4j.kernel.Irql;
-import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.WorkQueueType;
+import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.TaskQueue;
 
 /**
  * The system worker threads of one work queue: PASSIVE_LEVEL threads that take routines in FIFO
  * order. A routine that returns at a raised IRQL is bug check WORKER_THREAD_RETURNED_AT_BAD_IRQL;
  * one that throws is SYSTEM_THREAD_EXCEPTION_NOT_HANDLED.
  */
-public final class WorkerPool {
+final class WorkerPool {
 
     private final Kernel kernel;
-    private final WorkQueueType type;
     private final TaskQueue queue;
     private final List<KernelThread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
-    public WorkerPool(Kernel kernel, WorkQueueType type, int size, Scheduler scheduler) {
+    WorkerPool(Kernel kernel, WorkQueueType type, int size, Scheduler scheduler) {
         this.kernel = kernel;
-        this.type = type;
         this.queue = scheduler.newTaskQueue();
         for (int i = 0; i < size; i++) {
-            ThreadContext ctx = new ThreadContext(kernel, ThreadContext.Kind.WORKER, -1);
-            threads.add(scheduler.startThread(kernel.name() + "-" + type + "-" + i, ctx, () -> loop(ctx)));
+            ThreadContext ctx = new ThreadContext(kernel, ThreadKind.WORKER, -1);
+            threads.add(scheduler.startThread(kernel.name() + "-" + type + "-" + i, ctx, this::loop));
         }
     }
 
-    public WorkQueueType type() {
-        return type;
-    }
-
     /** ExQueueWorkItem: runs {@code routine} at PASSIVE_LEVEL on one of this queue's threads. */
-    public void queue(String driver, Runnable routine) {
+    void queue(String driver, Runnable routine) {
         queue.add(() -> run(driver, routine));
     }
 
     /** The same for a task that names its driver: nothing is allocated. */
-    public void queue(WorkerTask task) {
+    void queue(WorkerTask task) {
         queue.add(task);
     }
 
-    public void stop() {
+    void stop() {
         stopping = true;
         threads.forEach(Thread::interrupt);
     }
 
     /** Waits up to {@code millis} for the threads to end; true when they all did. */
-    public boolean join(long millis) throws InterruptedException {
+    boolean join(long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         for (KernelThread t : threads) {
             t.join(Math.max(1, deadline - System.currentTimeMillis()));
@@ -62,7 +54,7 @@ public final class WorkerPool {
         return true;
     }
 
-    private void loop(ThreadContext ctx) {
+    private void loop() {
         while (!stopping) {
             Runnable task;
             try {

@@ -1,4 +1,4 @@
-package org.ndis4j.kernel.internal;
+package org.ndis4j.kernel;
 
 /**
  * Work for a system worker thread that names its own driver, so queuing it allocates nothing (an
