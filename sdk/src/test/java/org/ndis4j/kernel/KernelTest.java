@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.ndis.Ndis;
 import org.ndis4j.testing.BugCheckAssertions;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.KernelOptions;
@@ -182,7 +183,7 @@ class KernelTest {
             KDpc spinner = kernel.initializeDpc(
                     (KDpc d, Object c, Object a1, Object a2) -> {
                         for (; ; ) {
-                            org.ndis4j.ndis.Ndis.stallExecution(10); // ends with the crash
+                            Ndis.stallExecution(10); // ends with the crash
                         }
                     },
                     null,

@@ -10,13 +10,23 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
 import org.ndis4j.ndis.nbl.NetBuffer;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * A miniport with a data path, for tests, shaped like netvmini: a receive pool (the RCBs) allocated

@@ -4,10 +4,24 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * A miniport for interrupt tests: it registers its interrupt in MiniportInitializeEx and

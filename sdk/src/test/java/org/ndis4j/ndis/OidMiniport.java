@@ -10,13 +10,23 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.ThreadKind;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
 import org.ndis4j.ndis.oid.NdisMacOption;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisPacketType;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * A miniport for OID tests: fixed general attributes, and a control path each test plugs in. It

@@ -4,8 +4,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.NullDevice;
 
 /**

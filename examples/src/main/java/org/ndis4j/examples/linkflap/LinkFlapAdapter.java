@@ -6,17 +6,17 @@ import org.ndis4j.examples.Console;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.kernel.Ke;
-import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
-import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisIoWorkItem;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisSpinLock;
-import org.ndis4j.ndis.NdisStatus;
-import org.ndis4j.ndis.NdisStatusIndication;
-import org.ndis4j.ndis.NdisTimer;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisSpinLock;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
+import org.ndis4j.ndis.types.NdisTimer;
 
 /**
  * One adapter: lifecycle and link monitoring (netvmini's adapter.c, trimmed to the link path).

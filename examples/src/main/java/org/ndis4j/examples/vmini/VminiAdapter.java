@@ -4,17 +4,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
-import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
-import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisEvent;
-import org.ndis4j.ndis.NdisInterrupt;
-import org.ndis4j.ndis.NdisIoWorkItem;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.oid.NdisMacOption;
+import org.ndis4j.ndis.types.NdisEvent;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.Registers;
 
 /**

@@ -20,11 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.ndis4j.hw.RegisterSpace;
-import org.ndis4j.ndis.NdisStatus;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisRequestType;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
 import org.ndis4j.ndis.oid.Oid;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.Registers;
 import org.ndis4j.nic.StatisticsCounter;
 
