@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ndis4j.hw.HostMemory;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 import org.ndis4j.wire.InMemoryWire;
 import org.ndis4j.wire.WirePort;
 

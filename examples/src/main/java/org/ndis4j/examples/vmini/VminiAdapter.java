@@ -15,7 +15,7 @@ import org.ndis4j.ndis.types.NdisIoWorkItem;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisStatus;
-import org.ndis4j.nic.Registers;
+import org.ndis4j.nic.regs.Registers;
 
 /**
  * One adapter: MiniportInitializeEx, MiniportHaltEx, MiniportPause and MiniportRestart (netvmini's

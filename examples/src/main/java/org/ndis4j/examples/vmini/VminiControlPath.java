@@ -25,8 +25,8 @@ import org.ndis4j.ndis.oid.NdisRequestType;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
 import org.ndis4j.ndis.oid.Oid;
 import org.ndis4j.ndis.types.NdisStatus;
-import org.ndis4j.nic.Registers;
-import org.ndis4j.nic.StatisticsCounter;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * The control path (netvmini's ctrlpath.c): MiniportOidRequest. NDIS answers the queries it keeps

@@ -8,7 +8,7 @@ import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisStatusIndication;
-import org.ndis4j.nic.Registers;
+import org.ndis4j.nic.regs.Registers;
 
 /**
  * The interrupt path (the ISR/DPC half of netvmini's datapath.c, and its link-state deferral):

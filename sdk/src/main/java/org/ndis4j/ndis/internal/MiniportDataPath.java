@@ -73,7 +73,7 @@ public final class MiniportDataPath {
 
     // ---- send -------------------------------------------------------------------------------
 
-    /** NdisSendNetBufferLists from the upper edge. IRQL &lt;= DISPATCH_LEVEL. */
+    /** NdisSendNetBufferLists, from the stack above. IRQL &lt;= DISPATCH_LEVEL. */
     void sendFromAbove(NetBufferList chain, int portNumber, int sendFlags) {
         Kernel kernel = kernel();
         Irql irql =

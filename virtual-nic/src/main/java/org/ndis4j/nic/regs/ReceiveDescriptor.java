@@ -1,6 +1,4 @@
-package org.ndis4j.nic;
-
-import io.netty.buffer.ByteBuf;
+package org.ndis4j.nic.regs;
 
 /**
  * Layout of a receive descriptor: 16 bytes in the receive ring, little-endian.
@@ -39,20 +37,6 @@ public final class ReceiveDescriptor {
     /** Byte offset of descriptor {@code index} in its ring. */
     public static int offset(int index) {
         return index * HardwareLimits.DESCRIPTOR_LENGTH;
-    }
-
-    static long bufferAddress(ByteBuf ring, int index) {
-        return ring.getLongLE(offset(index) + ADDRESS_OFFSET);
-    }
-
-    static int bufferSize(ByteBuf ring, int index) {
-        return ring.getUnsignedShortLE(offset(index) + BUFFER_SIZE_OFFSET);
-    }
-
-    /** Writes back frame length and status; status last, as hardware writes the DONE bit last. */
-    static void writeBack(ByteBuf ring, int index, int frameLength, int status) {
-        ring.setShortLE(offset(index) + FRAME_LENGTH_OFFSET, frameLength);
-        ring.setByte(offset(index) + STATUS_OFFSET, status);
     }
 
     private ReceiveDescriptor() {}

@@ -1,6 +1,4 @@
-package org.ndis4j.nic;
-
-import io.netty.buffer.ByteBuf;
+package org.ndis4j.nic.regs;
 
 /**
  * Layout of a transmit descriptor: 16 bytes in the transmit ring, little-endian.
@@ -40,22 +38,6 @@ public final class TransmitDescriptor {
     /** Byte offset of descriptor {@code index} in its ring. */
     public static int offset(int index) {
         return index * HardwareLimits.DESCRIPTOR_LENGTH;
-    }
-
-    static long bufferAddress(ByteBuf ring, int index) {
-        return ring.getLongLE(offset(index) + ADDRESS_OFFSET);
-    }
-
-    static int length(ByteBuf ring, int index) {
-        return ring.getUnsignedShortLE(offset(index) + LENGTH_OFFSET);
-    }
-
-    static int command(ByteBuf ring, int index) {
-        return ring.getUnsignedByte(offset(index) + COMMAND_OFFSET);
-    }
-
-    static void writeStatus(ByteBuf ring, int index, int status) {
-        ring.setByte(offset(index) + STATUS_OFFSET, status);
     }
 
     private TransmitDescriptor() {}

@@ -1,4 +1,4 @@
-package org.ndis4j.nic;
+package org.ndis4j.nic.regs;
 
 /**
  * The PHY's registers (IEEE 802.3 clause 22 numbering), reached through MDIC, and their bits.

@@ -1,4 +1,4 @@
-package org.ndis4j.nic;
+package org.ndis4j.nic.regs;
 
 /**
  * The device's 64-bit statistics counters. A counter's register index is its ordinal (see

@@ -1,4 +1,4 @@
-package org.ndis4j.nic;
+package org.ndis4j.nic.regs;
 
 /**
  * The register map: byte offsets of the 32-bit registers and their bit fields. Access types follow
@@ -140,14 +140,14 @@ public final class Registers {
     public static final int RX_HEAD = 0x12C;
     public static final int RX_TAIL = 0x130;
 
-    /** Offsets of a ring's registers relative to its base-low register. */
-    static final int RING_BASE_LO = 0x0;
+    /** Offsets of a ring's registers relative to its base-low register (TX_BASE_LO or RX_BASE_LO). */
+    public static final int RING_BASE_LO = 0x0;
 
-    static final int RING_BASE_HI = 0x4;
-    static final int RING_SIZE = 0x8;
-    static final int RING_HEAD = 0xC;
-    static final int RING_TAIL = 0x10;
-    static final int RING_REGISTERS_LENGTH = 0x14;
+    public static final int RING_BASE_HI = 0x4;
+    public static final int RING_SIZE = 0x8;
+    public static final int RING_HEAD = 0xC;
+    public static final int RING_TAIL = 0x10;
+    public static final int RING_REGISTERS_LENGTH = 0x14;
 
     // ---- statistics ----
 

@@ -1,4 +1,4 @@
-package org.ndis4j.nic;
+package org.ndis4j.nic.regs;
 
 /**
  * Every limit and timing of the virtual NIC in one place, as netvmini's hardware.h keeps them.
