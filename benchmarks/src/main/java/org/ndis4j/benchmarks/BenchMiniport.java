@@ -1,6 +1,5 @@
 package org.ndis4j.benchmarks;
 
-import java.util.List;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.Kernel;
@@ -30,8 +29,13 @@ final class BenchMiniport implements MiniportDriver<NdisMiniportAdapterHandle> {
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(handle));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500, 1_000_000_000L, NdisLinkState.disconnected(), 1500, MAC, MAC, 0, 32, List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(MAC)
+                        .maxMulticastListSize(32)
+                        .build());
         return NdisStatus.SUCCESS;
     }
 

@@ -1,6 +1,5 @@
 package org.ndis4j.benchmarks;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
@@ -125,16 +124,13 @@ public class InterruptLatencyBenchmark {
             NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(this));
             NdisM.setMiniportAttributes(
                     handle,
-                    new MiniportAdapterGeneralAttributes(
-                            1500,
-                            1_000_000_000L,
-                            NdisLinkState.disconnected(),
-                            1500,
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            0,
-                            32,
-                            List.of()));
+                    MiniportAdapterGeneralAttributes.builder()
+                            .mtuSize(1500)
+                            .maxLinkSpeed(1_000_000_000L)
+                            .initialLinkState(NdisLinkState.disconnected())
+                            .macAddress(new byte[] {2, 0, 0, 0, 0, 9})
+                            .maxMulticastListSize(32)
+                            .build());
             interrupt = NdisM.registerInterruptEx(handle, this, this);
             return NdisStatus.SUCCESS;
         }

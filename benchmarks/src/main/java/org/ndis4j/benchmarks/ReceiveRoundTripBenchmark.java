@@ -1,6 +1,5 @@
 package org.ndis4j.benchmarks;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
@@ -74,16 +73,13 @@ public class ReceiveRoundTripBenchmark {
             NdisM.setMiniportAttributes(h, MiniportAdapterRegistrationAttributes.of(this));
             NdisM.setMiniportAttributes(
                     h,
-                    new MiniportAdapterGeneralAttributes(
-                            1500,
-                            1_000_000_000L,
-                            NdisLinkState.disconnected(),
-                            1500,
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            0,
-                            32,
-                            List.of()));
+                    MiniportAdapterGeneralAttributes.builder()
+                            .mtuSize(1500)
+                            .maxLinkSpeed(1_000_000_000L)
+                            .initialLinkState(NdisLinkState.disconnected())
+                            .macAddress(new byte[] {2, 0, 0, 0, 0, 9})
+                            .maxMulticastListSize(32)
+                            .build());
             pool = Ndis.allocateNetBufferListPool(h, NetBufferListPoolParameters.withNetBuffer(0, 1514));
             NetBufferList previous = null;
             for (int i = 0; i < batch; i++) {

@@ -86,16 +86,13 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        1_000_000_000L,
-                        NdisLinkState.disconnected(),
-                        1500,
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        0,
-                        32,
-                        List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(new byte[] {2, 0, 0, 0, 0, 2})
+                        .maxMulticastListSize(32)
+                        .build());
         adapter.receivePool =
                 Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.withNetBuffer(POOL_TAG, FRAME_SIZE));
         return adapter.receivePool == null ? NdisStatus.RESOURCES : NdisStatus.SUCCESS;

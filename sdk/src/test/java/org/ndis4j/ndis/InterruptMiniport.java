@@ -83,16 +83,13 @@ final class InterruptMiniport
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        1_000_000_000L,
-                        NdisLinkState.disconnected(),
-                        1500,
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        0,
-                        32,
-                        List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(new byte[] {2, 0, 0, 0, 0, 2})
+                        .maxMulticastListSize(32)
+                        .build());
         if (registerInInitialize) {
             adapter.interrupt = NdisM.registerInterruptEx(handle, adapter, this);
         }

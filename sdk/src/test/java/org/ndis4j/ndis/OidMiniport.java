@@ -71,17 +71,18 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        SPEED,
-                        NdisLinkState.connected(SPEED),
-                        256,
-                        PERMANENT_MAC,
-                        CURRENT_MAC,
-                        NdisPacketType.ETHERNET_FILTERS,
-                        32,
-                        SUPPORTED_OIDS,
-                        MAC_OPTIONS));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(SPEED)
+                        .initialLinkState(NdisLinkState.connected(SPEED))
+                        .lookaheadSize(256)
+                        .permanentMacAddress(PERMANENT_MAC)
+                        .currentMacAddress(CURRENT_MAC)
+                        .supportedPacketFilters(NdisPacketType.ETHERNET_FILTERS)
+                        .maxMulticastListSize(32)
+                        .supportedOidList(SUPPORTED_OIDS)
+                        .macOptions(MAC_OPTIONS)
+                        .build());
         return NdisStatus.SUCCESS;
     }
 

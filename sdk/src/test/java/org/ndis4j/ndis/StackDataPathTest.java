@@ -81,16 +81,13 @@ class StackDataPathTest {
             NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(a));
             NdisM.setMiniportAttributes(
                     handle,
-                    new MiniportAdapterGeneralAttributes(
-                            1500,
-                            1_000_000_000L,
-                            NdisLinkState.connected(1_000_000_000L),
-                            1500,
-                            new byte[] {2, 0, 0, 0, 0, 3},
-                            new byte[] {2, 0, 0, 0, 0, 3},
-                            0,
-                            32,
-                            List.of()));
+                    MiniportAdapterGeneralAttributes.builder()
+                            .mtuSize(1500)
+                            .maxLinkSpeed(1_000_000_000L)
+                            .initialLinkState(NdisLinkState.connected(1_000_000_000L))
+                            .macAddress(new byte[] {2, 0, 0, 0, 0, 3})
+                            .maxMulticastListSize(32)
+                            .build());
             a.pool = Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.withNetBuffer(1, 1514));
             a.interrupt = NdisM.registerInterruptEx(handle, a, this);
             return NdisStatus.SUCCESS;

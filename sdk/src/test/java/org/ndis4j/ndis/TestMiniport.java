@@ -50,16 +50,13 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        1_000_000_000L,
-                        NdisLinkState.disconnected(),
-                        1500,
-                        new byte[] {2, 0, 0, 0, 0, 1},
-                        new byte[] {2, 0, 0, 0, 0, 1},
-                        0,
-                        32,
-                        List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(new byte[] {2, 0, 0, 0, 0, 1})
+                        .maxMulticastListSize(32)
+                        .build());
         return onInitialize.apply(adapter);
     }
 

@@ -1,6 +1,5 @@
 package org.ndis4j.examples.linkflap;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.examples.Console;
 import org.ndis4j.hw.DeviceResources;
@@ -69,8 +68,12 @@ public final class LinkFlapAdapter {
         byte[] mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500, LINK_SPEED, NdisLinkState.disconnected(), 1500, mac, mac, 0, 0, List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(LINK_SPEED)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(mac)
+                        .build());
         Console.say("%s: initialized (work item and timer allocated with the adapter handle)", handle.name());
         return NdisStatus.SUCCESS;
     }

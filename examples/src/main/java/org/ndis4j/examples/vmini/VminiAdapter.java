@@ -109,17 +109,17 @@ final class VminiAdapter {
         NdisLinkState link = VminiHardware.readLinkState(registers); // PASSIVE_LEVEL: the PHY may be read here
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        VminiHardware.MTU,
-                        VminiHardware.MAX_LINK_SPEED,
-                        link,
-                        VminiHardware.MTU,
-                        address,
-                        address,
-                        VminiHardware.SUPPORTED_PACKET_FILTERS,
-                        VminiHardware.MULTICAST_LIST_SIZE,
-                        VminiControlPath.SUPPORTED_OIDS,
-                        NdisMacOption.DEFAULT | NdisMacOption.NDIS_MAC_OPTION_FULL_DUPLEX));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(VminiHardware.MTU)
+                        .maxLinkSpeed(VminiHardware.MAX_LINK_SPEED)
+                        .initialLinkState(link)
+                        .lookaheadSize(VminiHardware.MTU)
+                        .macAddress(address)
+                        .supportedPacketFilters(VminiHardware.SUPPORTED_PACKET_FILTERS)
+                        .maxMulticastListSize(VminiHardware.MULTICAST_LIST_SIZE)
+                        .supportedOidList(VminiControlPath.SUPPORTED_OIDS)
+                        .macOptions(NdisMacOption.DEFAULT | NdisMacOption.NDIS_MAC_OPTION_FULL_DUPLEX)
+                        .build());
 
         dataPath.programRings();
         VminiHardware.writeStationAddress(registers, address);
