@@ -2,6 +2,7 @@ package org.ndis4j.examples;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.ndis4j.examples.linkflap.Console;
 import org.ndis4j.examples.linkflap.LinkDevice;
 import org.ndis4j.examples.linkflap.LinkFlapDriver;
 import org.ndis4j.host.AdapterView;

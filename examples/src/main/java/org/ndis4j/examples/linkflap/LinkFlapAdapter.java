@@ -1,7 +1,6 @@
 package org.ndis4j.examples.linkflap;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ndis4j.examples.Console;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.kernel.Ke;

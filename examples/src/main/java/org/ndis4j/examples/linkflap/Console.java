@@ -1,8 +1,11 @@
-package org.ndis4j.examples;
+package org.ndis4j.examples.linkflap;
 
 import org.ndis4j.kernel.Ke;
 
-/** What the examples print: each line says which thread and IRQL it came from. */
+/**
+ * What the link-flap example prints, the driver and its demo alike: each line says which thread and
+ * IRQL it came from.
+ */
 public final class Console {
 
     private Console() {}
