@@ -38,10 +38,6 @@ public final class AdapterView {
         return new AdapterView(Handles.adapter(adapter, "AdapterView.of"));
     }
 
-    public NdisMiniportAdapterHandle handle() {
-        return adapter;
-    }
-
     /** The adapter's state in the NDIS 6 miniport state machine. */
     public AdapterState state() {
         return adapter.state();
@@ -55,11 +51,6 @@ public final class AdapterView {
     /** The driver's adapter context from its registration attributes, or null before they are set. */
     public Object adapterContext() {
         return adapter.context();
-    }
-
-    /** The interface index NDIS assigned. */
-    public int ifIndex() {
-        return adapter.ifIndex();
     }
 
     /** The miniport driver that runs the adapter. */

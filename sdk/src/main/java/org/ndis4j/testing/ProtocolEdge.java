@@ -107,11 +107,6 @@ public final class ProtocolEdge {
         return adapter;
     }
 
-    /** The binding handle NdisOpenAdapterEx returned. */
-    public NdisBindingHandle binding() {
-        return binding;
-    }
-
     /**
      * NdisSendNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. Stamps the binding as each NBL's SourceHandle
      * first, as a protocol must. Running: NDIS calls MiniportSendNetBufferLists (with

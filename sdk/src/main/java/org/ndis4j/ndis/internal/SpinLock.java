@@ -47,11 +47,6 @@ public final class SpinLock extends NdisSpinLock {
         return lock.isHeldByCurrentThread();
     }
 
-    @Override
-    public boolean isLocked() {
-        return lock.isLocked();
-    }
-
     /** NdisFreeSpinLock. The lock must not be held. */
     public void free() {
         if (lock.isLocked()) {

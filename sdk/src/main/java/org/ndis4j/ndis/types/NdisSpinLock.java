@@ -11,6 +11,4 @@ public abstract class NdisSpinLock {
     protected NdisSpinLock() {}
 
     public abstract boolean isHeldByCurrentThread();
-
-    public abstract boolean isLocked();
 }
