@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Test;
 class ApiMappingTest {
 
     static final Path DOC = Codebase.ROOT.resolve("docs/api-mapping.md");
+    /** How failures name the document. */
+    static final String DOC_NAME = "docs/api-mapping.md";
+
     static final String EXCEPTIONS_HEADING = "## Exceptions to the naming rule";
 
     /** The entry point classes, in the order their prefixes must be tried (longest first). */
@@ -56,7 +59,9 @@ class ApiMappingTest {
     static void readTheDocument() throws IOException {
         String doc = Files.readString(DOC);
         int split = doc.indexOf(EXCEPTIONS_HEADING);
-        assertThat(split).as("%s has a section '%s'", DOC, EXCEPTIONS_HEADING).isPositive();
+        assertThat(split)
+                .as("%s has a section '%s'", DOC_NAME, EXCEPTIONS_HEADING)
+                .isPositive();
         documented = new TreeSet<>();
         for (List<String> row : tableRows(doc.substring(0, split))) {
             Matcher m = WDK_NAME.matcher(row.get(0));
@@ -72,7 +77,7 @@ class ApiMappingTest {
                     .isTrue();
             exceptions.put(row.get(0).trim(), member.group(1) + "." + member.group(2));
         }
-        assertThat(documented).as("WDK names found in %s", DOC).hasSizeGreaterThan(50);
+        assertThat(documented).as("WDK names found in %s", DOC_NAME).hasSizeGreaterThan(50);
     }
 
     /** The cells of every table row; the header and separator rows are left out. */
@@ -117,7 +122,7 @@ class ApiMappingTest {
             }
         });
         assertThat(missing)
-                .as("public static methods whose WDK name has no row in %s", DOC)
+                .as("public static methods whose WDK name has no row in %s", DOC_NAME)
                 .isEmpty();
     }
 
@@ -134,7 +139,7 @@ class ApiMappingTest {
             }
         }
         assertThat(unmapped)
-                .as("rows of %s that map by the rule to no public static method (and are not exceptions)", DOC)
+                .as("rows of %s that map by the rule to no public static method (and are not exceptions)", DOC_NAME)
                 .isEmpty();
     }
 
@@ -160,7 +165,7 @@ class ApiMappingTest {
                 wrong.add(wdk + ": " + member + " does not exist (or the class name is ambiguous)");
             }
         });
-        assertThat(wrong).as("exceptions in %s", DOC).isEmpty();
+        assertThat(wrong).as("exceptions in %s", DOC_NAME).isEmpty();
     }
 
     @Test
