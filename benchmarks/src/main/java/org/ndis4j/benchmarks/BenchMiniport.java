@@ -1,20 +1,19 @@
 package org.ndis4j.benchmarks;
 
-import java.util.List;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
-import org.ndis4j.ndis.DriverObject;
-import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
-import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
-import org.ndis4j.ndis.MiniportDriver;
-import org.ndis4j.ndis.MiniportInitParameters;
-import org.ndis4j.ndis.NdisHaltAction;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisStatus;
-import org.ndis4j.ndis.PnpManager;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.NullDevice;
 
 /**
@@ -30,8 +29,13 @@ final class BenchMiniport implements MiniportDriver<NdisMiniportAdapterHandle> {
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(handle));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500, 1_000_000_000L, NdisLinkState.disconnected(), 1500, MAC, MAC, 0, 32, List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(MAC)
+                        .maxMulticastListSize(32)
+                        .build());
         return NdisStatus.SUCCESS;
     }
 

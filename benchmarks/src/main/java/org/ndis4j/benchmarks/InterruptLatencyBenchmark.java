@@ -1,28 +1,27 @@
 package org.ndis4j.benchmarks;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.hw.InterruptLine;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
-import org.ndis4j.ndis.DriverObject;
-import org.ndis4j.ndis.InterruptHandlers;
-import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
-import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
-import org.ndis4j.ndis.MiniportDriver;
-import org.ndis4j.ndis.MiniportInitParameters;
-import org.ndis4j.ndis.MiniportInterruptResult;
-import org.ndis4j.ndis.NdisHaltAction;
-import org.ndis4j.ndis.NdisInterrupt;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisReceiveThrottleParameters;
-import org.ndis4j.ndis.NdisStatus;
-import org.ndis4j.ndis.PnpManager;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -125,16 +124,13 @@ public class InterruptLatencyBenchmark {
             NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(this));
             NdisM.setMiniportAttributes(
                     handle,
-                    new MiniportAdapterGeneralAttributes(
-                            1500,
-                            1_000_000_000L,
-                            NdisLinkState.disconnected(),
-                            1500,
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            0,
-                            32,
-                            List.of()));
+                    MiniportAdapterGeneralAttributes.builder()
+                            .mtuSize(1500)
+                            .maxLinkSpeed(1_000_000_000L)
+                            .initialLinkState(NdisLinkState.disconnected())
+                            .macAddress(new byte[] {2, 0, 0, 0, 0, 9})
+                            .maxMulticastListSize(32)
+                            .build());
             interrupt = NdisM.registerInterruptEx(handle, this, this);
             return NdisStatus.SUCCESS;
         }

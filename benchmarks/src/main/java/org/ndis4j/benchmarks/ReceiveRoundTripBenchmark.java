@@ -1,29 +1,27 @@
 package org.ndis4j.benchmarks;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
-import org.ndis4j.ndis.DataPathTestEdge;
-import org.ndis4j.ndis.DataPathUpperEdge;
-import org.ndis4j.ndis.DriverObject;
-import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
-import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
-import org.ndis4j.ndis.MiniportDriver;
-import org.ndis4j.ndis.MiniportInitParameters;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisHaltAction;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisStatus;
-import org.ndis4j.ndis.PnpManager;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
 import org.ndis4j.ndis.nbl.DataPathFlags;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.NullDevice;
+import org.ndis4j.testing.ProtocolEdge;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -36,9 +34,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A full receive round trip on a Running adapter: NdisMIndicateReceiveNetBufferLists → the upper
- * edge's receive handler → NdisReturnNetBufferLists → MiniportReturnNetBufferLists, with ownership
- * tracking and the pause accounting on. The miniport re-indicates the same preallocated NBLs (its
+ * A full receive round trip on a Running adapter: NdisMIndicateReceiveNetBufferLists → the stack →
+ * a bound protocol's ProtocolReceiveNetBufferLists → NdisReturnNetBufferLists → the stack →
+ * MiniportReturnNetBufferLists, with ownership tracking and the pause accounting on. The miniport re-indicates the same preallocated NBLs (its
  * RCBs, as netvmini does), so {@code gc.alloc.rate.norm} should be ≈ 0 B/op.
  *
  * <pre>
@@ -75,16 +73,13 @@ public class ReceiveRoundTripBenchmark {
             NdisM.setMiniportAttributes(h, MiniportAdapterRegistrationAttributes.of(this));
             NdisM.setMiniportAttributes(
                     h,
-                    new MiniportAdapterGeneralAttributes(
-                            1500,
-                            1_000_000_000L,
-                            NdisLinkState.disconnected(),
-                            1500,
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            new byte[] {2, 0, 0, 0, 0, 9},
-                            0,
-                            32,
-                            List.of()));
+                    MiniportAdapterGeneralAttributes.builder()
+                            .mtuSize(1500)
+                            .maxLinkSpeed(1_000_000_000L)
+                            .initialLinkState(NdisLinkState.disconnected())
+                            .macAddress(new byte[] {2, 0, 0, 0, 0, 9})
+                            .maxMulticastListSize(32)
+                            .build());
             pool = Ndis.allocateNetBufferListPool(h, NetBufferListPoolParameters.withNetBuffer(0, 1514));
             NetBufferList previous = null;
             for (int i = 0; i < batch; i++) {
@@ -119,8 +114,8 @@ public class ReceiveRoundTripBenchmark {
     }
 
     /** Returns every indication at once, as a protocol that copies nothing would. */
-    static final class ReturningUpper implements DataPathUpperEdge {
-        DataPathTestEdge edge;
+    static final class ReturningUpper implements ProtocolEdge.Upper {
+        ProtocolEdge edge;
 
         @Override
         public void receiveNetBufferLists(NetBufferList nbls, int port, int count, int flags) {
@@ -142,7 +137,7 @@ public class ReceiveRoundTripBenchmark {
         });
         NdisMiniportAdapterHandle adapter = pnp.addDevice(driver, device("nic0"));
         ReturningUpper upper = new ReturningUpper();
-        upper.edge = DataPathTestEdge.attach(adapter, upper);
+        upper.edge = ProtocolEdge.bind(adapter, upper);
     }
 
     @TearDown(Level.Trial)

@@ -2,9 +2,9 @@ package org.ndis4j.benchmarks;
 
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.ndis4j.ndis.IoWorkItemRoutine;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisIoWorkItem;
+import org.ndis4j.ndis.types.IoWorkItemRoutine;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

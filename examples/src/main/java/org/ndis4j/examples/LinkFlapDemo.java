@@ -2,15 +2,17 @@ package org.ndis4j.examples;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.ndis4j.examples.linkflap.Console;
 import org.ndis4j.examples.linkflap.LinkDevice;
 import org.ndis4j.examples.linkflap.LinkFlapDriver;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
-import org.ndis4j.ndis.DriverObject;
-import org.ndis4j.ndis.NdisLinkState;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisStatusIndication;
-import org.ndis4j.ndis.PnpManager;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatusIndication;
 
 /**
  * Boots a kernel, loads the link-flap miniport, adds a device, pulls and plugs its cable a few times
@@ -35,10 +37,11 @@ public final class LinkFlapDemo {
             DriverObject driver = pnp.loadDriver("linkflap", LinkFlapDriver::driverEntry);
             LinkDevice device = new LinkDevice("dev0");
             NdisMiniportAdapterHandle adapter = pnp.addDevice(driver, device.resources());
-            Console.say("%s is %s", adapter.name(), adapter.state());
+            AdapterView view = AdapterView.of(adapter);
+            Console.say("%s is %s", adapter.name(), view.state());
 
             LinkedBlockingQueue<NdisLinkState> indications = new LinkedBlockingQueue<>();
-            adapter.addStatusListener((NdisStatusIndication s) -> {
+            view.addStatusListener((NdisStatusIndication s) -> {
                 Console.say(
                         "protocol edge received NDIS_STATUS_LINK_STATE (%s): %s",
                         s.statusCode().hex(), s.statusBuffer());
@@ -58,7 +61,7 @@ public final class LinkFlapDemo {
                 }
             }
             pnp.removeDevice(adapter);
-            Console.say("%s is %s", adapter.name(), adapter.state());
+            Console.say("%s is %s", adapter.name(), view.state());
             pnp.unloadDriver(driver);
             return !kernel.isCrashed();
         } finally {

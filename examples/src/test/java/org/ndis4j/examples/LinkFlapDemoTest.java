@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.examples.linkflap.LinkDevice;
 import org.ndis4j.examples.linkflap.LinkFlapDriver;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.ndis.NdisLinkState;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.PnpManager;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.testing.KernelExtension;
 
 @ExtendWith(KernelExtension.class)
@@ -29,13 +30,13 @@ class LinkFlapDemoTest {
         NdisMiniportAdapterHandle adapter =
                 pnp.addDevice(pnp.loadDriver("linkflap", LinkFlapDriver::driverEntry), device.resources());
         List<Boolean> links = new CopyOnWriteArrayList<>();
-        adapter.addStatusListener(s -> links.add(((NdisLinkState) s.statusBuffer()).isConnected()));
+        AdapterView.of(adapter).addStatusListener(s -> links.add(((NdisLinkState) s.statusBuffer()).isConnected()));
         device.setCable(true);
         waitFor(() -> links.size() == 1);
         device.setCable(false);
         waitFor(() -> links.size() == 2);
         assertThat(links).containsExactly(true, false);
-        assertThat(adapter.linkState().isConnected()).isFalse();
+        assertThat(AdapterView.of(adapter).linkState().isConnected()).isFalse();
         // The extension removes the device at the end: halt must free the work item and the timer.
     }
 

@@ -1,8 +1,5 @@
 package org.ndis4j.kernel;
 
-import org.ndis4j.kernel.internal.ProcessorTask;
-import org.ndis4j.kernel.internal.ThreadContext;
-
 /**
  * A DPC object (KDPC): a routine, its context, and the processor it targets. A DPC that is already
  * in a queue is not queued again ({@link Ke#insertQueueDpc} returns false), as in Windows.

@@ -1,7 +1,5 @@
 package org.ndis4j.kernel;
 
-import org.ndis4j.kernel.internal.ThreadContext;
-
 /**
  * Kernel routines a miniport calls (KeXxx → {@code Ke.xxx}). IRQL is per thread; these work on any
  * thread, kernel or not (a test thread runs at PASSIVE_LEVEL until it raises).

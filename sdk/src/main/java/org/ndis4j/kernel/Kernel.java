@@ -17,14 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.ndis4j.kernel.internal.DpcWatchdog;
-import org.ndis4j.kernel.internal.Processor;
-import org.ndis4j.kernel.internal.ProcessorTask;
 import org.ndis4j.kernel.internal.Scheduler;
-import org.ndis4j.kernel.internal.ThreadContext;
 import org.ndis4j.kernel.internal.ThreadedScheduler;
-import org.ndis4j.kernel.internal.WorkerPool;
-import org.ndis4j.kernel.internal.WorkerTask;
 
 /**
  * One simulated machine: processors, system worker queues, a clock, and the crash state. Many
@@ -63,7 +57,9 @@ public final class Kernel implements AutoCloseable {
     private Kernel(KernelConfig config) {
         this.config = config;
         this.name = config.name() + "#" + BOOTED.incrementAndGet();
-        this.scheduler = new ThreadedScheduler(this, name);
+        this.scheduler = switch (config.scheduling()) {
+            case THREADED -> new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
+        };
         this.processors = new Processor[config.processors()];
         for (int i = 0; i < processors.length; i++) {
             processors[i] = new Processor(this, i, scheduler);
@@ -104,11 +100,6 @@ public final class Kernel implements AutoCloseable {
         return processors.length;
     }
 
-    /** The scheduler seam. Internal: for the NDIS library and devices, not for drivers. */
-    public Scheduler scheduler() {
-        return scheduler;
-    }
-
     /** Kernel clock in nanoseconds (monotonic; only differences mean anything). */
     public long nanoTime() {
         return scheduler.nanoTime();
@@ -117,6 +108,39 @@ public final class Kernel implements AutoCloseable {
     /** KeQueryInterruptTime: kernel time in 100-nanosecond units. */
     public long queryInterruptTime() {
         return scheduler.nanoTime() / 100;
+    }
+
+    // ---- the scheduler seam, for the layers above the kernel -----------------------------------
+
+    /** KeInitializeEvent (NotificationEvent): an event of this machine, set or not. */
+    public KEvent initializeEvent(boolean signaled) {
+        return new KEvent(this, scheduler.newEvent(signaled));
+    }
+
+    /**
+     * Runs {@code action} on the clock thread after {@code delayNanos} of kernel time (a timer's
+     * expiry: the action only queues work, it never runs driver code itself).
+     */
+    public ClockTask schedule(long delayNanos, Runnable action) {
+        Scheduler.ScheduledTask task = scheduler.schedule(delayNanos, action);
+        return task::cancel;
+    }
+
+    /**
+     * Blocks the calling thread for {@code nanos} of kernel time. PASSIVE_LEVEL only; the caller
+     * checks (NdisMSleep does).
+     */
+    public void delayExecution(long nanos) throws InterruptedException {
+        scheduler.sleep(nanos);
+    }
+
+    /**
+     * A point where a deterministic scheduler may switch to another context; every NDIS call that
+     * synchronises (spin lock acquire, synchronize-with-interrupt) passes one. Free in the threaded
+     * scheduler.
+     */
+    public void switchPoint() {
+        scheduler.switchPoint();
     }
 
     // ---- DPCs -------------------------------------------------------------------------------
@@ -143,7 +167,7 @@ public final class Kernel implements AutoCloseable {
         return true;
     }
 
-    /** The processor the calling thread is, or the next one in turn for other threads. */
+    /** The processor the calling thread is, or the next one in turn for other threads (round robin). */
     public int currentOrNextProcessor() {
         int current = ThreadContext.current().processorNumber();
         if (current >= 0 && ThreadContext.current().kernel() == this) {
@@ -160,13 +184,16 @@ public final class Kernel implements AutoCloseable {
         workQueues.get(type).queue(driver, routine);
     }
 
-    /** The same for a task that names its driver (allocates nothing). Internal: NDIS work items. */
+    /** The same for a task that names its driver, so queuing allocates nothing (NDIS I/O work items). */
     public void queueWorkItem(WorkQueueType type, WorkerTask task) {
         checkAlive();
         workQueues.get(type).queue(task);
     }
 
-    /** Runs a task that carries its IRQL and driver on processor {@code number}. Internal. */
+    /**
+     * Runs a task that carries its IRQL and driver on processor {@code number}; one above
+     * DISPATCH_LEVEL (an ISR) goes before the DPCs waiting there. Allocates nothing.
+     */
     public void runOnProcessor(int number, ProcessorTask task) {
         if (number < 0 || number >= processors.length) {
             throw new IllegalArgumentException("no processor " + number + " on " + name);
@@ -199,7 +226,7 @@ public final class Kernel implements AutoCloseable {
     }
 
     /** A bug check raised on behalf of another thread (the DPC watchdog reports the processor). */
-    public BugCheckException bugCheckFor(
+    BugCheckException bugCheckFor(
             Thread culprit,
             int processor,
             Irql irql,
@@ -216,7 +243,7 @@ public final class Kernel implements AutoCloseable {
     }
 
     /** A driver routine threw: the matching "exception not handled" bug check. */
-    public void unhandledException(BugCheckCode code, Throwable t) {
+    void unhandledException(BugCheckCode code, Throwable t) {
         ThreadContext ctx = ThreadContext.current();
         recordCrash(
                 code,

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param delayedWorkers   threads serving DelayedWorkQueue
  * @param dpcTimeout       DPC watchdog: the longest a single DPC or ISR may run
  * @param dpcWatchdogLimit DPC watchdog: the longest a processor may stay at DISPATCH_LEVEL or above
+ * @param scheduling       how the machine's contexts are scheduled
  */
 public record KernelConfig(
         String name,
@@ -18,7 +19,18 @@ public record KernelConfig(
         int criticalWorkers,
         int delayedWorkers,
         Duration dpcTimeout,
-        Duration dpcWatchdogLimit) {
+        Duration dpcWatchdogLimit,
+        Scheduling scheduling) {
+
+    /**
+     * How the contexts of the machine (processors, worker threads, the clock) are scheduled. Every
+     * mode sits behind the kernel's one scheduler seam; the NDIS layer and drivers cannot tell them
+     * apart.
+     */
+    public enum Scheduling {
+        /** Every context is a platform thread; the clock is the JVM's monotonic clock. */
+        THREADED
+    }
 
     /** Simulated defaults; see docs/kernel.md for the Windows values they stand for. */
     public static final Duration DEFAULT_DPC_TIMEOUT = Duration.ofMillis(500);
@@ -35,6 +47,9 @@ public record KernelConfig(
         if (criticalWorkers < 1 || delayedWorkers < 1) {
             throw new IllegalArgumentException("each work queue needs at least one worker thread");
         }
+        if (scheduling == null) {
+            throw new IllegalArgumentException("a kernel needs a scheduling mode");
+        }
         if (dpcTimeout.isNegative()
                 || dpcTimeout.isZero()
                 || dpcWatchdogLimit.isNegative()
@@ -43,24 +58,30 @@ public record KernelConfig(
         }
     }
 
-    /** Two processors, four critical and two delayed worker threads. */
+    /** Two processors, four critical and two delayed worker threads, threaded scheduling. */
     public static KernelConfig defaults() {
-        return new KernelConfig("ndis4j", 2, 4, 2, DEFAULT_DPC_TIMEOUT, DEFAULT_DPC_WATCHDOG_LIMIT);
+        return new KernelConfig(
+                "ndis4j", 2, 4, 2, DEFAULT_DPC_TIMEOUT, DEFAULT_DPC_WATCHDOG_LIMIT, Scheduling.THREADED);
     }
 
     public KernelConfig withName(String newName) {
-        return new KernelConfig(newName, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit);
+        return new KernelConfig(
+                newName, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, scheduling);
     }
 
     public KernelConfig withProcessors(int count) {
-        return new KernelConfig(name, count, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit);
+        return new KernelConfig(name, count, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, scheduling);
     }
 
     public KernelConfig withWorkers(int critical, int delayed) {
-        return new KernelConfig(name, processors, critical, delayed, dpcTimeout, dpcWatchdogLimit);
+        return new KernelConfig(name, processors, critical, delayed, dpcTimeout, dpcWatchdogLimit, scheduling);
     }
 
     public KernelConfig withDpcWatchdog(Duration singleDpc, Duration cumulative) {
-        return new KernelConfig(name, processors, criticalWorkers, delayedWorkers, singleDpc, cumulative);
+        return new KernelConfig(name, processors, criticalWorkers, delayedWorkers, singleDpc, cumulative, scheduling);
+    }
+
+    public KernelConfig withScheduling(Scheduling mode) {
+        return new KernelConfig(name, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, mode);
     }
 }

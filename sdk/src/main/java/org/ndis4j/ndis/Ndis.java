@@ -1,15 +1,41 @@
 package org.ndis4j.ndis;
 
+import io.netty.buffer.ByteBuf;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.ndis.internal.Binding;
+import org.ndis4j.ndis.internal.Event;
+import org.ndis4j.ndis.internal.Handles;
+import org.ndis4j.ndis.internal.IoWorkItem;
+import org.ndis4j.ndis.internal.NblPool;
+import org.ndis4j.ndis.internal.ProtocolBlock;
+import org.ndis4j.ndis.internal.SpinLock;
+import org.ndis4j.ndis.internal.TimerObject;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.nbl.NetBufferListPool;
+import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.protocol.NdisBindContext;
+import org.ndis4j.ndis.protocol.ProtocolDriver;
+import org.ndis4j.ndis.types.IoWorkItemRoutine;
+import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisEvent;
+import org.ndis4j.ndis.types.NdisHandle;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
+import org.ndis4j.ndis.types.NdisSpinLock;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisTimer;
+import org.ndis4j.ndis.types.NdisTimerFunction;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
 /**
  * The NdisXxx functions ({@code NdisAllocateIoWorkItem} → {@code Ndis.allocateIoWorkItem}). Each
- * checks the IRQL its WDK page gives and the rules in docs/verifier-rules.md; the handle argument
- * carries the kernel.
+ * checks the IRQL its WDK page gives, resolves its handle arguments to NDIS's objects behind them (a
+ * handle NDIS did not make is rule Handle_Invalid) and hands over to NDIS's engine, which checks
+ * the rules in docs/verifier-rules.md. The handle argument carries the kernel.
  */
 public final class Ndis {
 
@@ -23,38 +49,9 @@ public final class Ndis {
      * IoWorkItem_HandleKind). Returns null when the allocation fails.
      */
     public static NdisIoWorkItem allocateIoWorkItem(NdisHandle ndisObjectHandle) {
-        Kernel kernel = kernelOf(ndisObjectHandle, "NdisAllocateIoWorkItem");
+        Kernel kernel = Handles.kernelOf(ndisObjectHandle, "NdisAllocateIoWorkItem");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisAllocateIoWorkItem");
-        MiniportAdapter adapter = null;
-        switch (ndisObjectHandle.kind()) {
-            case MINIPORT_ADAPTER -> adapter = ((NdisMiniportAdapterHandle) ndisObjectHandle).adapter();
-            case MINIPORT_DRIVER, FILTER_MODULE, DEVICE -> {}
-            case PROTOCOL_DRIVER, PROTOCOL_BINDING ->
-                throw Verifier.violation(
-                        kernel,
-                        Rule.IoWorkItem_HandleKind,
-                        ndisObjectHandle.kind().ordinal(),
-                        0,
-                        "NdisAllocateIoWorkItem with a protocol handle (" + ndisObjectHandle
-                                + "): a protocol driver has no device object to hold alive");
-            default ->
-                throw Verifier.violation(
-                        kernel,
-                        Rule.IoWorkItem_HandleKind,
-                        ndisObjectHandle.kind().ordinal(),
-                        0,
-                        "NdisAllocateIoWorkItem with a " + ndisObjectHandle.kind() + " handle (" + ndisObjectHandle
-                                + "); it takes a miniport adapter, miniport driver, filter module or device handle");
-        }
-        if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.IO_WORK_ITEM)) {
-            Trace.log("NdisAllocateIoWorkItem(%s) -> NULL (fault injection)", ndisObjectHandle.name());
-            return null;
-        }
-        NdisIoWorkItem item = new NdisIoWorkItem(ndisObjectHandle, adapter);
-        if (adapter != null) {
-            adapter.allocations().workItemAllocated(item);
-        }
-        return item;
+        return IoWorkItem.allocate(ndisObjectHandle);
     }
 
     /**
@@ -64,9 +61,10 @@ public final class Ndis {
      */
     public static <C> void queueIoWorkItem(
             NdisIoWorkItem ndisIoWorkItemHandle, IoWorkItemRoutine<C> routine, C workItemContext) {
-        Kernel kernel = kernelOf(ndisIoWorkItemHandle, "NdisQueueIoWorkItem");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisQueueIoWorkItem");
-        ndisIoWorkItemHandle.queue(routine, workItemContext);
+        IoWorkItem item = Handles.workItem(ndisIoWorkItemHandle, "NdisQueueIoWorkItem");
+        Verifier.irqlAtMost(
+                item.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisQueueIoWorkItem");
+        item.queue(routine, workItemContext);
     }
 
     /**
@@ -74,9 +72,9 @@ public final class Ndis {
      * queued item is IoWorkItem_FreeWhileQueued, freeing twice IoWorkItem_UseAfterFree.
      */
     public static void freeIoWorkItem(NdisIoWorkItem ndisIoWorkItemHandle) {
-        Kernel kernel = kernelOf(ndisIoWorkItemHandle, "NdisFreeIoWorkItem");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisFreeIoWorkItem");
-        ndisIoWorkItemHandle.free();
+        IoWorkItem item = Handles.workItem(ndisIoWorkItemHandle, "NdisFreeIoWorkItem");
+        Verifier.irqlAtMost(item.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisFreeIoWorkItem");
+        item.free();
     }
 
     // ---- timers -----------------------------------------------------------------------------
@@ -87,20 +85,9 @@ public final class Ndis {
      */
     public static <C> NdisTimer allocateTimerObject(
             NdisHandle ndisHandle, NdisTimerFunction<C> timerFunction, C functionContext) {
-        Kernel kernel = kernelOf(ndisHandle, "NdisAllocateTimerObject");
+        Kernel kernel = Handles.kernelOf(ndisHandle, "NdisAllocateTimerObject");
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Timer_Function, "NdisAllocateTimerObject");
-        if (timerFunction == null) {
-            throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, "NdisAllocateTimerObject without a function");
-        }
-        if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.TIMER_OBJECT)) {
-            return null;
-        }
-        MiniportAdapter adapter = ndisHandle instanceof NdisMiniportAdapterHandle a ? a.adapter() : null;
-        NdisTimer timer = new NdisTimer(ndisHandle, adapter, timerFunction, functionContext);
-        if (adapter != null) {
-            adapter.allocations().timerAllocated(timer);
-        }
-        return timer;
+        return TimerObject.allocate(ndisHandle, timerFunction, functionContext);
     }
 
     /**
@@ -111,127 +98,76 @@ public final class Ndis {
      */
     public static boolean setTimerObject(
             NdisTimer timerObject, long dueTime, int millisecondsPeriod, Object functionContext) {
-        Kernel kernel = kernelOf(timerObject, "NdisSetTimerObject");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisSetTimerObject");
-        return timerObject.set(dueTime, millisecondsPeriod, functionContext);
+        TimerObject timer = Handles.timer(timerObject, "NdisSetTimerObject");
+        Verifier.irqlAtMost(timer.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisSetTimerObject");
+        return timer.set(dueTime, millisecondsPeriod, functionContext);
     }
 
     /** NdisCancelTimerObject. IRQL &lt;= DISPATCH_LEVEL. True when the timer was set and is now cancelled. */
     public static boolean cancelTimerObject(NdisTimer timerObject) {
-        Kernel kernel = kernelOf(timerObject, "NdisCancelTimerObject");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisCancelTimerObject");
-        return timerObject.cancel();
+        TimerObject timer = Handles.timer(timerObject, "NdisCancelTimerObject");
+        Verifier.irqlAtMost(timer.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisCancelTimerObject");
+        return timer.cancel();
     }
 
     /** NdisFreeTimerObject. IRQL &lt;= DISPATCH_LEVEL. The timer must not be set. */
     public static void freeTimerObject(NdisTimer timerObject) {
-        Kernel kernel = kernelOf(timerObject, "NdisFreeTimerObject");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisFreeTimerObject");
-        timerObject.free();
+        TimerObject timer = Handles.timer(timerObject, "NdisFreeTimerObject");
+        Verifier.irqlAtMost(timer.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisFreeTimerObject");
+        timer.free();
     }
 
     // ---- spin locks -------------------------------------------------------------------------
 
     /** NdisAllocateSpinLock. Any IRQL. The lock belongs to the calling thread's kernel, if it has one. */
     public static NdisSpinLock allocateSpinLock() {
-        return new NdisSpinLock(ThreadContext.current().kernel());
+        return SpinLock.allocate();
     }
 
     /** NdisFreeSpinLock. The lock must not be held. */
     public static void freeSpinLock(NdisSpinLock spinLock) {
-        if (spinLock.isLocked()) {
-            throw violationHere(Rule.SpinLock, "NdisFreeSpinLock on a spin lock that is held");
-        }
+        SpinLock.of(spinLock, "NdisFreeSpinLock").free();
     }
 
     /** NdisAcquireSpinLock. IRQL &lt;= DISPATCH_LEVEL; raises to DISPATCH_LEVEL. */
     public static void acquireSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql().above(Irql.DISPATCH_LEVEL)) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisAcquireSpinLock");
-        }
-        Irql old = ctx.irql();
-        take(spinLock, ctx, "NdisAcquireSpinLock");
-        spinLock.oldIrql = old;
+        SpinLock.of(spinLock, "NdisAcquireSpinLock").acquire();
     }
 
     /** NdisReleaseSpinLock: releases and returns to the IRQL the holder came from. */
     public static void releaseSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisReleaseSpinLock");
-        }
-        Irql back = spinLock.oldIrql;
-        give(spinLock, "NdisReleaseSpinLock");
-        ctx.setIrql(back);
+        SpinLock.of(spinLock, "NdisReleaseSpinLock").release();
     }
 
     /** NdisDprAcquireSpinLock. IRQL = DISPATCH_LEVEL (a DPC, or code that already raised). */
     public static void dprAcquireSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprAcquireSpinLock");
-        }
-        take(spinLock, ctx, "NdisDprAcquireSpinLock");
-        spinLock.oldIrql = Irql.DISPATCH_LEVEL;
+        SpinLock.of(spinLock, "NdisDprAcquireSpinLock").dprAcquire();
     }
 
     /** NdisDprReleaseSpinLock. IRQL = DISPATCH_LEVEL. */
     public static void dprReleaseSpinLock(NdisSpinLock spinLock) {
-        ThreadContext ctx = ThreadContext.current();
-        if (ctx.irql() != Irql.DISPATCH_LEVEL) {
-            throw irqlViolationHere(ctx, Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprReleaseSpinLock");
-        }
-        give(spinLock, "NdisDprReleaseSpinLock");
-    }
-
-    private static void take(NdisSpinLock spinLock, ThreadContext ctx, String function) {
-        if (spinLock.lock.isHeldByCurrentThread()) {
-            // On a real machine the processor would spin forever on its own lock.
-            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread already holds (deadlock)");
-        }
-        Kernel kernel = spinLock.kernel != null ? spinLock.kernel : ctx.kernel();
-        // Spin, but not past a crash: a deadlock the watchdog reported must not hang the machine's close.
-        for (int spins = 1; !spinLock.lock.tryLock(); spins++) {
-            if (kernel != null) {
-                kernel.checkAlive();
-            }
-            if ((spins & 63) == 0) {
-                Thread.yield(); // more simulated contexts than cores: let the holder run
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-        ctx.setIrql(Irql.DISPATCH_LEVEL);
-        if (kernel != null) {
-            kernel.scheduler().switchPoint();
-        }
-    }
-
-    private static void give(NdisSpinLock spinLock, String function) {
-        if (!spinLock.lock.isHeldByCurrentThread()) {
-            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread does not hold");
-        }
-        spinLock.lock.unlock();
+        SpinLock.of(spinLock, "NdisDprReleaseSpinLock").dprRelease();
     }
 
     // ---- events and stalls ------------------------------------------------------------------
 
     /** NdisInitializeEvent: a notification event, not signaled, of the calling thread's kernel. */
     public static NdisEvent initializeEvent() {
-        return new NdisEvent(currentKernel("NdisInitializeEvent"));
+        return Event.initialize(Handles.currentKernel("NdisInitializeEvent"));
     }
 
     /** NdisSetEvent. IRQL &lt;= DISPATCH_LEVEL. */
     public static void setEvent(NdisEvent event) {
-        Verifier.irqlAtMost(event.kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisSetEvent");
-        event.waitable.set();
+        Event e = Event.of(event, "NdisSetEvent");
+        Verifier.irqlAtMost(e.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisSetEvent");
+        e.set();
     }
 
     /** NdisResetEvent. IRQL &lt;= DISPATCH_LEVEL. */
     public static void resetEvent(NdisEvent event) {
-        Verifier.irqlAtMost(event.kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisResetEvent");
-        event.waitable.reset();
+        Event e = Event.of(event, "NdisResetEvent");
+        Verifier.irqlAtMost(e.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisResetEvent");
+        e.reset();
     }
 
     /**
@@ -239,14 +175,9 @@ public final class Ndis {
      * true when the event was signaled.
      */
     public static boolean waitEvent(NdisEvent event, int msToWait) {
-        Verifier.irqlEquals(event.kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisWaitEvent");
-        try {
-            return event.waitable.await(msToWait == 0 ? -1 : msToWait * 1_000_000L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            event.kernel.checkAlive();
-            return false;
-        }
+        Event e = Event.of(event, "NdisWaitEvent");
+        Verifier.irqlEquals(e.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisWaitEvent");
+        return e.await(msToWait);
     }
 
     /**
@@ -254,7 +185,7 @@ public final class Ndis {
      * stall on a machine that has crashed ends with the crash.
      */
     public static void stallExecution(int microsecondsToStall) {
-        Kernel kernel = ThreadContext.current().kernel();
+        Kernel kernel = CurrentThread.kernel();
         if (kernel == null) {
             throw new IllegalStateException("NdisStallExecution outside any kernel");
         }
@@ -266,58 +197,6 @@ public final class Ndis {
         kernel.checkAlive();
     }
 
-    // ---- protocol drivers -------------------------------------------------------------------
-
-    /**
-     * NdisRegisterProtocolDriver for a protocol without handlers: it binds to nothing, but has a
-     * handle (which, for one, NDIS refuses as the owner of a work item). IRQL = PASSIVE_LEVEL.
-     */
-    public static NdisProtocolDriverHandle registerProtocolDriver(Kernel kernel, String name) {
-        return registerProtocolDriver(kernel, null, name, null);
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------
-
-    static Kernel kernelOf(NdisHandle handle, String function) {
-        if (handle == null) {
-            Kernel kernel = ThreadContext.current().kernel();
-            if (kernel != null) {
-                throw Verifier.violation(kernel, Rule.Handle_Invalid, 0, 0, function + " with a NULL handle");
-            }
-            throw new IllegalArgumentException(function + " with a NULL handle");
-        }
-        return handle.kernel();
-    }
-
-    static Kernel currentKernel(String function) {
-        Kernel kernel = ThreadContext.current().kernel();
-        if (kernel == null) {
-            throw new IllegalStateException(function + " called from a thread that never entered a kernel");
-        }
-        return kernel;
-    }
-
-    private static RuntimeException violationHere(Rule rule, String message) {
-        Kernel kernel = ThreadContext.current().kernel();
-        if (kernel == null) {
-            return new IllegalStateException(rule + ": " + message);
-        }
-        return Verifier.violation(kernel, rule, 0, 0, message);
-    }
-
-    private static RuntimeException irqlViolationHere(ThreadContext ctx, Rule rule, Irql required, String function) {
-        Kernel kernel = ctx.kernel();
-        String message = function + " called at " + ctx.irql() + "; it requires " + required;
-        if (kernel == null) {
-            return new IllegalStateException(rule + ": " + message);
-        }
-        return Verifier.violation(kernel, rule, ctx.irql().level(), required.level(), message);
-    }
-
-    // ---- interrupts ----------------------------------------------------------------------------
-
-    // ---- OID requests --------------------------------------------------------------------------
-
     // ---- data path -----------------------------------------------------------------------------
 
     /**
@@ -326,41 +205,11 @@ public final class Ndis {
      * allocated with the adapter handle must be freed by the end of MiniportHaltEx (NblPool_Leak).
      * Returns null when the parameters are unusable (as NDIS does).
      */
-    public static org.ndis4j.ndis.nbl.NetBufferListPool allocateNetBufferListPool(
-            NdisHandle ndisHandle, org.ndis4j.ndis.nbl.NetBufferListPoolParameters parameters) {
-        Kernel kernel = kernelOf(ndisHandle, "NdisAllocateNetBufferListPool");
+    public static NetBufferListPool allocateNetBufferListPool(
+            NdisHandle ndisHandle, NetBufferListPoolParameters parameters) {
+        Kernel kernel = Handles.kernelOf(ndisHandle, "NdisAllocateNetBufferListPool");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisAllocateNetBufferListPool");
-        switch (ndisHandle.kind()) {
-            case MINIPORT_ADAPTER,
-                    MINIPORT_DRIVER,
-                    FILTER_DRIVER,
-                    FILTER_MODULE,
-                    PROTOCOL_DRIVER,
-                    PROTOCOL_BINDING -> {}
-            default ->
-                throw Verifier.violation(
-                        kernel,
-                        Rule.Handle_Invalid,
-                        ndisHandle.kind().ordinal(),
-                        0,
-                        "NdisAllocateNetBufferListPool with a " + ndisHandle.kind() + " handle (" + ndisHandle
-                                + "); it takes a miniport, filter or protocol handle");
-        }
-        if (parameters == null
-                || parameters.contextSize() < 0
-                || parameters.dataSize() < 0
-                || (parameters.dataSize() > 0 && !parameters.allocateNetBuffer())) {
-            Trace.log(
-                    "NdisAllocateNetBufferListPool(%s, %s) -> NULL (invalid parameters)",
-                    ndisHandle.name(), parameters);
-            return null;
-        }
-        org.ndis4j.ndis.nbl.NetBufferListPool pool =
-                org.ndis4j.ndis.nbl.NetBufferListPool.create(ndisHandle, parameters);
-        if (ndisHandle instanceof NdisMiniportAdapterHandle a) {
-            a.adapter().dataPath().poolAllocated(pool);
-        }
-        return pool;
+        return NblPool.allocate(ndisHandle, parameters);
     }
 
     /**
@@ -368,13 +217,11 @@ public final class Ndis {
      * (NblPool_FreeWithOutstanding); freeing twice is Nbl_UseAfterFree. Releases the pool's frame
      * memory.
      */
-    public static void freeNetBufferListPool(org.ndis4j.ndis.nbl.NetBufferListPool poolHandle) {
-        Kernel kernel = kernelOf(poolHandle, "NdisFreeNetBufferListPool");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisFreeNetBufferListPool");
-        poolHandle.freePool("NdisFreeNetBufferListPool");
-        if (poolHandle.owner() instanceof NdisMiniportAdapterHandle a) {
-            a.adapter().dataPath().poolFreed(poolHandle);
-        }
+    public static void freeNetBufferListPool(NetBufferListPool poolHandle) {
+        NblPool pool = Handles.pool(poolHandle, "NdisFreeNetBufferListPool");
+        Verifier.irqlAtMost(
+                pool.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisFreeNetBufferListPool");
+        pool.freePool();
     }
 
     /**
@@ -382,12 +229,12 @@ public final class Ndis {
      * NBL has one NET_BUFFER spanning the pool's DataSize buffer (length DataSize); otherwise none.
      * {@code contextSize} and {@code contextBackFill} are checked and recorded only.
      */
-    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferList(
-            org.ndis4j.ndis.nbl.NetBufferListPool poolHandle, int contextSize, int contextBackFill) {
-        Kernel kernel = kernelOf(poolHandle, "NdisAllocateNetBufferList");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisAllocateNetBufferList");
-        checkContext(kernel, contextSize, contextBackFill, "NdisAllocateNetBufferList");
-        return poolHandle.allocate(false, null, 0, 0, "NdisAllocateNetBufferList");
+    public static NetBufferList allocateNetBufferList(
+            NetBufferListPool poolHandle, int contextSize, int contextBackFill) {
+        NblPool pool = Handles.pool(poolHandle, "NdisAllocateNetBufferList");
+        Verifier.irqlAtMost(
+                pool.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisAllocateNetBufferList");
+        return pool.allocateNetBufferList(contextSize, contextBackFill);
     }
 
     /**
@@ -396,42 +243,17 @@ public final class Ndis {
      * offset and length); its reference passes to the NET_BUFFER, and NdisFreeNetBufferList releases
      * it. The frame is {@code dataLength} bytes at absolute index {@code dataOffset}.
      */
-    public static org.ndis4j.ndis.nbl.NetBufferList allocateNetBufferAndNetBufferList(
-            org.ndis4j.ndis.nbl.NetBufferListPool poolHandle,
+    public static NetBufferList allocateNetBufferAndNetBufferList(
+            NetBufferListPool poolHandle,
             int contextSize,
             int contextBackFill,
-            io.netty.buffer.ByteBuf mdlChain,
+            ByteBuf mdlChain,
             int dataOffset,
             int dataLength) {
         String function = "NdisAllocateNetBufferAndNetBufferList";
-        Kernel kernel = kernelOf(poolHandle, function);
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, function);
-        checkContext(kernel, contextSize, contextBackFill, function);
-        if (!poolHandle.parameters().allocateNetBuffer()) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Nbl_InvalidParameter,
-                    0,
-                    0,
-                    function + " on " + poolHandle.name() + ", which was allocated without fAllocateNetBuffer");
-        }
-        int capacity = mdlChain == null ? 0 : mdlChain.capacity();
-        if (dataOffset < 0
-                || dataLength < 0
-                || (long) dataOffset + dataLength > capacity
-                || (mdlChain != null && mdlChain.refCnt() == 0)) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Nbl_InvalidParameter,
-                    dataOffset,
-                    dataLength,
-                    function
-                            + ": DataOffset " + dataOffset + " and DataLength " + dataLength + " do not fit the "
-                            + (mdlChain == null
-                                    ? "NULL MDL chain"
-                                    : mdlChain.refCnt() == 0 ? "released ByteBuf" : capacity + "-byte MDL chain"));
-        }
-        return poolHandle.allocate(true, mdlChain, dataOffset, dataLength, function);
+        NblPool pool = Handles.pool(poolHandle, function);
+        Verifier.irqlAtMost(pool.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, function);
+        return pool.allocateNetBufferAndNetBufferList(contextSize, contextBackFill, mdlChain, dataOffset, dataLength);
     }
 
     /**
@@ -439,19 +261,14 @@ public final class Ndis {
      * the caller, not sent or indicated (Nbl_NotOwned), and not freed already (Nbl_UseAfterFree).
      * Releases caller data its NET_BUFFER holds; the object goes back to its pool.
      */
-    public static void freeNetBufferList(org.ndis4j.ndis.nbl.NetBufferList netBufferList) {
-        if (netBufferList == null) {
-            throw violationHere(Rule.Nbl_InvalidParameter, "NdisFreeNetBufferList with a NULL NBL");
-        }
-        org.ndis4j.ndis.nbl.NetBufferListPool pool = netBufferList.pool();
-        Kernel kernel = pool.kernel();
+    public static void freeNetBufferList(NetBufferList netBufferList) {
+        Kernel kernel = NblPool.kernelOf(netBufferList, "NdisFreeNetBufferList");
         Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_NetBuffer_Function, "NdisFreeNetBufferList");
-        pool.free(netBufferList, "NdisFreeNetBufferList");
+        NblPool.free(netBufferList, "NdisFreeNetBufferList");
     }
 
     /** NdisGetPoolFromNetBufferList. Any IRQL. */
-    public static org.ndis4j.ndis.nbl.NetBufferListPool getPoolFromNetBufferList(
-            org.ndis4j.ndis.nbl.NetBufferList netBufferList) {
+    public static NetBufferListPool getPoolFromNetBufferList(NetBufferList netBufferList) {
         return netBufferList.pool();
     }
 
@@ -460,24 +277,10 @@ public final class Ndis {
      * cancel ids it sets with {@link NetBufferList#setCancelId(long)}.
      */
     public static int generatePartialCancelId() {
-        return org.ndis4j.ndis.nbl.NblRegistry.of(currentKernel("NdisGeneratePartialCancelId"))
-                .generatePartialCancelId();
+        return NblPool.generatePartialCancelId(Handles.currentKernel("NdisGeneratePartialCancelId"));
     }
 
-    private static void checkContext(Kernel kernel, int contextSize, int contextBackFill, String function) {
-        if (contextSize < 0 || contextBackFill < 0 || contextBackFill > contextSize) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Nbl_InvalidParameter,
-                    contextSize,
-                    contextBackFill,
-                    function
-                            + ": ContextSize " + contextSize + " and ContextBackFill " + contextBackFill
-                            + " must be non-negative with ContextBackFill <= ContextSize");
-        }
-    }
-
-    // ---- upper edges ---------------------------------------------------------------------------
+    // ---- protocol drivers --------------------------------------------------------------------
 
     /**
      * NdisRegisterProtocolDriver. IRQL = PASSIVE_LEVEL. NDIS then calls ProtocolBindAdapterEx for every
@@ -488,22 +291,26 @@ public final class Ndis {
             Kernel kernel, Object protocolDriverContext, String name, ProtocolDriver<P> protocolCharacteristics) {
         Verifier.irqlEquals(
                 kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisRegisterProtocolDriver");
-        NdisProtocolDriverHandle handle =
-                new NdisProtocolDriverHandle(kernel, name, protocolDriverContext, protocolCharacteristics);
-        NdisLibrary.of(kernel).registered(handle);
-        if (protocolCharacteristics != null) {
-            PnpManager.of(kernel).protocolRegistered(handle);
-        }
-        return handle;
+        return ProtocolBlock.register(kernel, protocolDriverContext, name, protocolCharacteristics);
+    }
+
+    /**
+     * NdisRegisterProtocolDriver for a protocol without handlers: it binds to nothing, but has a
+     * handle (which, for one, NDIS refuses as the owner of a work item). IRQL = PASSIVE_LEVEL.
+     */
+    public static NdisProtocolDriverHandle registerProtocolDriver(Kernel kernel, String name) {
+        return registerProtocolDriver(kernel, null, name, null);
     }
 
     /** NdisDeregisterProtocolDriver. IRQL = PASSIVE_LEVEL. Unbinds the protocol from every adapter first. */
     public static void deregisterProtocolDriver(NdisProtocolDriverHandle ndisProtocolHandle) {
-        Kernel kernel = kernelOf(ndisProtocolHandle, "NdisDeregisterProtocolDriver");
+        ProtocolBlock protocol = Handles.protocol(ndisProtocolHandle, "NdisDeregisterProtocolDriver");
         Verifier.irqlEquals(
-                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisDeregisterProtocolDriver");
-        PnpManager.of(kernel).protocolDeregistered(ndisProtocolHandle);
-        NdisLibrary.of(kernel).deregistered(ndisProtocolHandle);
+                protocol.kernel(),
+                Irql.PASSIVE_LEVEL,
+                Rule.Irql_Protocol_Driver_Function,
+                "NdisDeregisterProtocolDriver");
+        protocol.deregister();
     }
 
     /**
@@ -513,13 +320,20 @@ public final class Ndis {
      */
     public static NdisBindingHandle openAdapterEx(
             NdisProtocolDriverHandle ndisProtocolHandle, Object protocolBindingContext, NdisBindContext bindContext) {
-        Kernel kernel = kernelOf(ndisProtocolHandle, "NdisOpenAdapterEx");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisOpenAdapterEx");
-        if (bindContext == null || bindContext.protocol != ndisProtocolHandle) {
-            throw Verifier.violation(
-                    kernel, Rule.Handle_Invalid, 0, 0, "NdisOpenAdapterEx with a bind context of another protocol");
-        }
-        return bindContext.stack.open(bindContext, protocolBindingContext);
+        ProtocolBlock protocol = Handles.protocol(ndisProtocolHandle, "NdisOpenAdapterEx");
+        Verifier.irqlEquals(
+                protocol.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisOpenAdapterEx");
+        return Handles.bindContext(bindContext, protocol.kernel(), "NdisOpenAdapterEx")
+                .open(protocol, protocolBindingContext);
+    }
+
+    /** NdisCloseAdapterEx, from inside ProtocolUnbindAdapterEx. IRQL = PASSIVE_LEVEL. */
+    public static NdisStatus closeAdapterEx(NdisBindingHandle ndisBindingHandle) {
+        Binding binding = Handles.binding(ndisBindingHandle, "NdisCloseAdapterEx");
+        Verifier.irqlEquals(
+                binding.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisCloseAdapterEx");
+        binding.stack().close(binding);
+        return NdisStatus.SUCCESS;
     }
 
     /**
@@ -527,19 +341,11 @@ public final class Ndis {
      * filters' FilterOidRequest handlers to the miniport (or NDIS answers it). Returns the final
      * status, or PENDING and later calls ProtocolOidRequestComplete.
      */
-    public static NdisStatus oidRequest(
-            NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
-        Kernel kernel = kernelOf(ndisBindingHandle, "NdisOidRequest");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisOidRequest");
-        if (ndisBindingHandle.isClosed()) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Handle_Invalid,
-                    4,
-                    0,
-                    "NdisOidRequest on a closed binding (" + ndisBindingHandle.name() + ")");
-        }
-        return ndisBindingHandle.stack.oids().fromProtocol(ndisBindingHandle, oidRequest);
+    public static NdisStatus oidRequest(NdisBindingHandle ndisBindingHandle, NdisOidRequest oidRequest) {
+        Binding binding = Handles.binding(ndisBindingHandle, "NdisOidRequest");
+        Verifier.irqlAtMost(binding.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisOidRequest");
+        binding.checkOpen("NdisOidRequest");
+        return binding.stack().oids().fromProtocol(binding, oidRequest);
     }
 
     /**
@@ -549,56 +355,39 @@ public final class Ndis {
      * ProtocolSendNetBufferListsComplete with its final status.
      */
     public static void sendNetBufferLists(
-            NdisBindingHandle ndisBindingHandle,
-            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-            int portNumber,
-            int sendFlags) {
-        Kernel kernel = openBinding(ndisBindingHandle, "NdisSendNetBufferLists");
-        for (org.ndis4j.ndis.nbl.NetBufferList nbl = netBufferLists; nbl != null; nbl = nbl.next()) {
-            if (nbl.sourceHandle() != ndisBindingHandle) {
+            NdisBindingHandle ndisBindingHandle, NetBufferList netBufferLists, int portNumber, int sendFlags) {
+        Binding binding = openBinding(ndisBindingHandle, "NdisSendNetBufferLists");
+        for (NetBufferList nbl = netBufferLists; nbl != null; nbl = nbl.next()) {
+            if (nbl.sourceHandle() != binding) {
                 throw Verifier.violation(
-                        kernel,
+                        binding.kernel(),
                         Rule.Send_SourceHandle,
                         0,
                         0,
-                        ndisBindingHandle.name()
-                                + ": NdisSendNetBufferLists with an NBL whose SourceHandle is " + nbl.sourceHandle()
-                                + ", not the binding handle");
+                        binding.name() + ": NdisSendNetBufferLists with an NBL whose SourceHandle is "
+                                + nbl.sourceHandle() + ", not the binding handle");
             }
         }
-        AdapterStack stack = ndisBindingHandle.stack;
-        stack.data().sendBelow(stack.filters().size(), netBufferLists, portNumber, sendFlags);
+        binding.stack().data().sendFromProtocol(netBufferLists, portNumber, sendFlags);
     }
 
     /** NdisReturnNetBufferLists: gives indicated NBLs back. IRQL &lt;= DISPATCH_LEVEL. */
     public static void returnNetBufferLists(
-            NdisBindingHandle ndisBindingHandle, org.ndis4j.ndis.nbl.NetBufferList netBufferLists, int returnFlags) {
-        openBinding(ndisBindingHandle, "NdisReturnNetBufferLists");
-        AdapterStack stack = ndisBindingHandle.stack;
-        stack.data().returnBelow(stack.filters().size(), netBufferLists, returnFlags);
+            NdisBindingHandle ndisBindingHandle, NetBufferList netBufferLists, int returnFlags) {
+        Binding binding = openBinding(ndisBindingHandle, "NdisReturnNetBufferLists");
+        binding.stack().data().returnFromProtocol(netBufferLists, returnFlags);
     }
 
     /** NdisCancelSendNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. NDIS calls MiniportCancelSend. */
     public static void cancelSendNetBufferLists(NdisBindingHandle ndisBindingHandle, long cancelId) {
-        openBinding(ndisBindingHandle, "NdisCancelSendNetBufferLists");
-        ndisBindingHandle.stack.adapterHandle().adapter().dataPath().cancelSend(cancelId);
+        Binding binding = openBinding(ndisBindingHandle, "NdisCancelSendNetBufferLists");
+        binding.stack().data().cancelSend(cancelId);
     }
 
-    private static Kernel openBinding(NdisBindingHandle binding, String function) {
-        Kernel kernel = kernelOf(binding, function);
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
-        if (binding.isClosed()) {
-            throw Verifier.violation(
-                    kernel, Rule.Handle_Invalid, 4, 0, function + " on a closed binding (" + binding.name() + ")");
-        }
-        return kernel;
-    }
-
-    /** NdisCloseAdapterEx, from inside ProtocolUnbindAdapterEx. IRQL = PASSIVE_LEVEL. */
-    public static NdisStatus closeAdapterEx(NdisBindingHandle ndisBindingHandle) {
-        Kernel kernel = kernelOf(ndisBindingHandle, "NdisCloseAdapterEx");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Protocol_Driver_Function, "NdisCloseAdapterEx");
-        ndisBindingHandle.stack.close(ndisBindingHandle);
-        return NdisStatus.SUCCESS;
+    private static Binding openBinding(NdisBindingHandle ndisBindingHandle, String function) {
+        Binding binding = Handles.binding(ndisBindingHandle, function);
+        Verifier.irqlAtMost(binding.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
+        binding.checkOpen(function);
+        return binding;
     }
 }

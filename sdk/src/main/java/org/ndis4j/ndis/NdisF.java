@@ -2,10 +2,26 @@ package org.ndis4j.ndis;
 
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.filter.FilterDriver;
+import org.ndis4j.ndis.internal.FilterDriverBlock;
+import org.ndis4j.ndis.internal.FilterModule;
+import org.ndis4j.ndis.internal.Handles;
+import org.ndis4j.ndis.internal.LoadedDriver;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisFilterDriverHandle;
+import org.ndis4j.ndis.types.NdisFilterModuleHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
-/** The NdisFXxx functions a filter driver calls ({@code NdisFRegisterFilterDriver} → {@code NdisF.registerFilterDriver}). */
+/**
+ * The NdisFXxx functions a filter driver calls ({@code NdisFRegisterFilterDriver} →
+ * {@code NdisF.registerFilterDriver}). Each checks its IRQL, resolves its handles to NDIS's objects
+ * behind them and hands over to NDIS's engine.
+ */
 public final class NdisF {
 
     private NdisF() {}
@@ -17,26 +33,22 @@ public final class NdisF {
      */
     public static <F> NdisFilterDriverHandle registerFilterDriver(
             DriverObject driverObject, Object filterDriverContext, FilterDriver<F> filterDriverCharacteristics) {
-        Kernel kernel = driverObject.kernel();
+        LoadedDriver driver = Handles.driverObject(driverObject, "NdisFRegisterFilterDriver");
+        Kernel kernel = driver.kernel();
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFRegisterFilterDriver");
         if (filterDriverCharacteristics == null) {
             throw Verifier.violation(
                     kernel, Rule.Handle_Invalid, 0, 0, "NdisFRegisterFilterDriver without characteristics");
         }
-        NdisFilterDriverHandle handle =
-                new NdisFilterDriverHandle(driverObject, filterDriverContext, filterDriverCharacteristics);
-        NdisLibrary.of(kernel).registered(handle);
-        PnpManager.of(kernel).filterRegistered(handle);
-        return handle;
+        return FilterDriverBlock.register(driver, filterDriverContext, filterDriverCharacteristics);
     }
 
     /** NdisFDeregisterFilterDriver. IRQL = PASSIVE_LEVEL. Detaches the filter from every adapter. */
     public static void deregisterFilterDriver(NdisFilterDriverHandle ndisFilterDriverHandle) {
-        Kernel kernel = Ndis.kernelOf(ndisFilterDriverHandle, "NdisFDeregisterFilterDriver");
+        FilterDriverBlock filter = Handles.filterDriver(ndisFilterDriverHandle, "NdisFDeregisterFilterDriver");
         Verifier.irqlEquals(
-                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFDeregisterFilterDriver");
-        NdisLibrary.of(kernel).deregistered(ndisFilterDriverHandle);
-        PnpManager.of(kernel).filterDeregistered(ndisFilterDriverHandle);
+                filter.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFDeregisterFilterDriver");
+        filter.deregister();
     }
 
     /**
@@ -44,79 +56,58 @@ public final class NdisF {
      * every handler gets back.
      */
     public static NdisStatus setAttributes(NdisFilterModuleHandle ndisFilterHandle, Object filterModuleContext) {
-        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFSetAttributes");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFSetAttributes");
-        if (ndisFilterHandle.state() != FilterModuleState.Attaching) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Init_SetAttributes,
-                    ndisFilterHandle.state().ordinal(),
-                    0,
-                    "NdisFSetAttributes outside FilterAttach (" + ndisFilterHandle.name() + " is "
-                            + ndisFilterHandle.state() + ")");
-        }
-        if (filterModuleContext == null) {
-            return NdisStatus.INVALID_PARAMETER;
-        }
-        ndisFilterHandle.setContext(filterModuleContext);
-        return NdisStatus.SUCCESS;
+        FilterModule module = Handles.filterModule(ndisFilterHandle, "NdisFSetAttributes");
+        Verifier.irqlEquals(
+                module.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFSetAttributes");
+        return module.setAttributes(filterModuleContext);
     }
 
     /** NdisFSendNetBufferLists: passes sends down to the next module. IRQL &lt;= DISPATCH_LEVEL. */
     public static void sendNetBufferLists(
-            NdisFilterModuleHandle ndisFilterHandle,
-            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-            int portNumber,
-            int sendFlags) {
-        int layer = layerOf(ndisFilterHandle, "NdisFSendNetBufferLists");
-        ndisFilterHandle.stack.data().sendBelow(layer, netBufferLists, portNumber, sendFlags);
+            NdisFilterModuleHandle ndisFilterHandle, NetBufferList netBufferLists, int portNumber, int sendFlags) {
+        FilterModule module = attached(ndisFilterHandle, "NdisFSendNetBufferLists");
+        module.stack().data().sendBelow(module.layer("NdisFSendNetBufferLists"), netBufferLists, portNumber, sendFlags);
     }
 
     /** NdisFSendNetBufferListsComplete: passes send completions up. IRQL &lt;= DISPATCH_LEVEL. */
     public static void sendNetBufferListsComplete(
-            NdisFilterModuleHandle ndisFilterHandle,
-            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-            int sendCompleteFlags) {
-        int layer = layerOf(ndisFilterHandle, "NdisFSendNetBufferListsComplete");
-        ndisFilterHandle.stack.data().completeAbove(layer, netBufferLists, sendCompleteFlags);
+            NdisFilterModuleHandle ndisFilterHandle, NetBufferList netBufferLists, int sendCompleteFlags) {
+        FilterModule module = attached(ndisFilterHandle, "NdisFSendNetBufferListsComplete");
+        module.stack()
+                .data()
+                .completeAbove(module.layer("NdisFSendNetBufferListsComplete"), netBufferLists, sendCompleteFlags);
     }
 
     /** NdisFIndicateReceiveNetBufferLists: passes receives up. IRQL &lt;= DISPATCH_LEVEL. */
     public static void indicateReceiveNetBufferLists(
             NdisFilterModuleHandle ndisFilterHandle,
-            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
+            NetBufferList netBufferLists,
             int portNumber,
             int numberOfNetBufferLists,
             int receiveFlags) {
-        int layer = layerOf(ndisFilterHandle, "NdisFIndicateReceiveNetBufferLists");
-        ndisFilterHandle
-                .stack
+        FilterModule module = attached(ndisFilterHandle, "NdisFIndicateReceiveNetBufferLists");
+        module.stack()
                 .data()
-                .receiveAbove(layer, netBufferLists, portNumber, numberOfNetBufferLists, receiveFlags);
+                .receiveAbove(
+                        module.layer("NdisFIndicateReceiveNetBufferLists"),
+                        netBufferLists,
+                        portNumber,
+                        numberOfNetBufferLists,
+                        receiveFlags);
     }
 
     /** NdisFReturnNetBufferLists: passes returns down. IRQL &lt;= DISPATCH_LEVEL. */
     public static void returnNetBufferLists(
-            NdisFilterModuleHandle ndisFilterHandle,
-            org.ndis4j.ndis.nbl.NetBufferList netBufferLists,
-            int returnFlags) {
-        int layer = layerOf(ndisFilterHandle, "NdisFReturnNetBufferLists");
-        ndisFilterHandle.stack.data().returnBelow(layer, netBufferLists, returnFlags);
+            NdisFilterModuleHandle ndisFilterHandle, NetBufferList netBufferLists, int returnFlags) {
+        FilterModule module = attached(ndisFilterHandle, "NdisFReturnNetBufferLists");
+        module.stack().data().returnBelow(module.layer("NdisFReturnNetBufferLists"), netBufferLists, returnFlags);
     }
 
-    private static int layerOf(NdisFilterModuleHandle module, String function) {
-        Kernel kernel = Ndis.kernelOf(module, function);
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, function);
-        int layer = module.stack.filters().indexOf(module);
-        if (layer < 0) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Handle_Invalid,
-                    3,
-                    0,
-                    function + " from a module that is not attached (" + module.name() + ")");
-        }
-        return layer;
+    /** The module behind a data-path call, after the IRQL check. */
+    private static FilterModule attached(NdisFilterModuleHandle ndisFilterHandle, String function) {
+        FilterModule module = Handles.filterModule(ndisFilterHandle, function);
+        Verifier.irqlAtMost(module.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, function);
+        return module;
     }
 
     /**
@@ -124,11 +115,9 @@ public final class NdisF {
      * module down. IRQL &lt;= DISPATCH_LEVEL. Returns the final status, or PENDING and later calls the
      * filter's FilterOidRequestComplete.
      */
-    public static NdisStatus oidRequest(
-            NdisFilterModuleHandle ndisFilterHandle, org.ndis4j.ndis.oid.NdisOidRequest oidRequest) {
-        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFOidRequest");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFOidRequest");
-        return ndisFilterHandle.stack.oids().fromFilter(ndisFilterHandle, oidRequest);
+    public static NdisStatus oidRequest(NdisFilterModuleHandle ndisFilterHandle, NdisOidRequest oidRequest) {
+        FilterModule module = attached(ndisFilterHandle, "NdisFOidRequest");
+        return module.stack().oids().fromFilter(module, oidRequest);
     }
 
     /**
@@ -136,10 +125,9 @@ public final class NdisF {
      * IRQL &lt;= DISPATCH_LEVEL.
      */
     public static void oidRequestComplete(
-            NdisFilterModuleHandle ndisFilterHandle, org.ndis4j.ndis.oid.NdisOidRequest oidRequest, NdisStatus status) {
-        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFOidRequestComplete");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFOidRequestComplete");
-        ndisFilterHandle.stack.oids().completeFromFilter(ndisFilterHandle, oidRequest, status);
+            NdisFilterModuleHandle ndisFilterHandle, NdisOidRequest oidRequest, NdisStatus status) {
+        FilterModule module = attached(ndisFilterHandle, "NdisFOidRequestComplete");
+        module.stack().oids().completeFromFilter(module, oidRequest, status);
     }
 
     /**
@@ -147,8 +135,7 @@ public final class NdisF {
      * IRQL &lt;= DISPATCH_LEVEL.
      */
     public static void indicateStatus(NdisFilterModuleHandle ndisFilterHandle, NdisStatusIndication statusIndication) {
-        Kernel kernel = Ndis.kernelOf(ndisFilterHandle, "NdisFIndicateStatus");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Filter_Driver_Function, "NdisFIndicateStatus");
-        ndisFilterHandle.stack.indicateFromFilter(ndisFilterHandle, statusIndication);
+        FilterModule module = attached(ndisFilterHandle, "NdisFIndicateStatus");
+        module.stack().indicateFromFilter(module, statusIndication);
     }
 }

@@ -1,45 +1,57 @@
 package org.ndis4j.ndis;
 
+import org.ndis4j.hw.SharedMemory;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.internal.Handles;
+import org.ndis4j.ndis.internal.Interrupt;
+import org.ndis4j.ndis.internal.LoadedDriver;
+import org.ndis4j.ndis.internal.MiniportAdapter;
+import org.ndis4j.ndis.internal.MiniportDriverBlock;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportSynchronizeInterrupt;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisMiniportDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
-/** The NdisMXxx functions a miniport calls ({@code NdisMRegisterMiniportDriver} → {@code NdisM.registerMiniportDriver}). */
+/**
+ * The NdisMXxx functions a miniport calls ({@code NdisMRegisterMiniportDriver} →
+ * {@code NdisM.registerMiniportDriver}). Each checks its IRQL, resolves its handles to NDIS's objects
+ * behind them and hands over to NDIS's engine.
+ */
 public final class NdisM {
 
     private NdisM() {}
 
     /**
      * NdisMRegisterMiniportDriver, from DriverEntry. IRQL = PASSIVE_LEVEL. Returns the driver
-     * handle; the characteristics are the driver's handlers.
+     * handle; the characteristics are the driver's handlers. {@code miniportDriverContext} is what C
+     * hands MiniportSetOptions, which ndis4j does not call: it is accepted and not kept.
      */
     public static <A> NdisMiniportDriverHandle registerMiniportDriver(
             DriverObject driverObject,
             String registryPath,
             Object miniportDriverContext,
             MiniportDriver<A> miniportDriverCharacteristics) {
-        Kernel kernel = driverObject.kernel();
+        LoadedDriver driver = Handles.driverObject(driverObject, "NdisMRegisterMiniportDriver");
+        Kernel kernel = driver.kernel();
         Verifier.irqlEquals(
                 kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMRegisterMiniportDriver");
         if (miniportDriverCharacteristics == null) {
             throw Verifier.violation(
                     kernel, Rule.Handle_Invalid, 0, 0, "NdisMRegisterMiniportDriver without characteristics");
         }
-        if (driverObject.miniportDriver() != null) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Handle_Invalid,
-                    1,
-                    0,
-                    driverObject.driverName() + " registered a miniport driver twice");
-        }
-        NdisMiniportDriverHandle handle =
-                new NdisMiniportDriverHandle(driverObject, miniportDriverCharacteristics, miniportDriverContext);
-        driverObject.setMiniport(handle);
-        NdisLibrary.of(kernel).registered(handle);
-        Trace.log("NdisMRegisterMiniportDriver(%s)", driverObject.driverName());
-        return handle;
+        return MiniportDriverBlock.register(driver, miniportDriverCharacteristics);
     }
 
     /**
@@ -48,40 +60,43 @@ public final class NdisM {
      */
     public static NdisStatus setMiniportAttributes(
             NdisMiniportAdapterHandle ndisMiniportAdapterHandle, MiniportAttributes miniportAttributes) {
-        Kernel kernel = Ndis.kernelOf(ndisMiniportAdapterHandle, "NdisMSetMiniportAttributes");
+        MiniportAdapter adapter = Handles.adapter(ndisMiniportAdapterHandle, "NdisMSetMiniportAttributes");
         Verifier.irqlEquals(
-                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSetMiniportAttributes");
+                adapter.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSetMiniportAttributes");
         if (miniportAttributes == null) {
             return NdisStatus.INVALID_PARAMETER;
         }
-        ndisMiniportAdapterHandle.adapter().setAttributes(miniportAttributes);
+        adapter.setAttributes(miniportAttributes);
         return NdisStatus.SUCCESS;
     }
 
     /**
-     * NdisMIndicateStatusEx. IRQL &lt;= DISPATCH_LEVEL (rule Irql_StatusIndication_Function). Allowed once registration attributes are set
-     * and never after MiniportHaltEx returns (rule Status_IndicationState). A link state equal to the
-     * last one is suppressed, as NDIS does.
+     * NdisMIndicateStatusEx. IRQL &lt;= DISPATCH_LEVEL (rule Irql_StatusIndication_Function). Allowed once
+     * registration attributes are set and never after MiniportHaltEx returns (rule
+     * Status_IndicationState). A link state equal to the last one is suppressed, as NDIS does.
      */
     public static void indicateStatusEx(
             NdisMiniportAdapterHandle miniportAdapterHandle, NdisStatusIndication statusIndication) {
-        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMIndicateStatusEx");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_StatusIndication_Function, "NdisMIndicateStatusEx");
-        miniportAdapterHandle.adapter().indicateStatus(statusIndication);
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMIndicateStatusEx");
+        Verifier.irqlAtMost(
+                adapter.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_StatusIndication_Function, "NdisMIndicateStatusEx");
+        adapter.indicateStatus(statusIndication);
     }
 
     /** NdisMPauseComplete: completes a MiniportPause that returned PENDING. IRQL &lt;= DISPATCH_LEVEL. */
     public static void pauseComplete(NdisMiniportAdapterHandle miniportAdapterHandle) {
-        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMPauseComplete");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMPauseComplete");
-        miniportAdapterHandle.adapter().complete(AdapterState.Pausing, NdisStatus.SUCCESS, "NdisMPauseComplete");
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMPauseComplete");
+        Verifier.irqlAtMost(
+                adapter.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMPauseComplete");
+        adapter.complete(AdapterState.Pausing, NdisStatus.SUCCESS, "NdisMPauseComplete");
     }
 
     /** NdisMRestartComplete: completes a MiniportRestart that returned PENDING. IRQL &lt;= DISPATCH_LEVEL. */
     public static void restartComplete(NdisMiniportAdapterHandle miniportAdapterHandle, NdisStatus status) {
-        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMRestartComplete");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMRestartComplete");
-        miniportAdapterHandle.adapter().complete(AdapterState.Restarting, status, "NdisMRestartComplete");
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMRestartComplete");
+        Verifier.irqlAtMost(
+                adapter.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMRestartComplete");
+        adapter.complete(AdapterState.Restarting, status, "NdisMRestartComplete");
     }
 
     /**
@@ -90,30 +105,21 @@ public final class NdisM {
      * when the allocation fails. {@code cached} is accepted and has no effect in the simulation.
      * Everything allocated must be freed by the end of MiniportHaltEx (rule SharedMemory_Leak).
      */
-    public static org.ndis4j.hw.SharedMemory allocateSharedMemory(
+    public static SharedMemory allocateSharedMemory(
             NdisMiniportAdapterHandle miniportAdapterHandle, int length, boolean cached) {
-        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMAllocateSharedMemory");
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMAllocateSharedMemory");
         Verifier.irqlEquals(
-                kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMAllocateSharedMemory");
-        if (length <= 0) {
-            throw Verifier.violation(
-                    kernel, Rule.Handle_Invalid, 6, length, "NdisMAllocateSharedMemory with length " + length);
-        }
-        if (NdisLibrary.of(kernel).faults().shouldFail(FaultInjection.Allocation.SHARED_MEMORY)) {
-            return null;
-        }
-        return miniportAdapterHandle.adapter().allocations().allocateSharedMemory(length);
+                adapter.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMAllocateSharedMemory");
+        return adapter.allocations().allocateSharedMemory(length);
     }
 
     /** NdisMFreeSharedMemory. IRQL = PASSIVE_LEVEL. Length and block are those of the allocation. */
     public static void freeSharedMemory(
-            NdisMiniportAdapterHandle miniportAdapterHandle,
-            int length,
-            boolean cached,
-            org.ndis4j.hw.SharedMemory sharedMemory) {
-        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMFreeSharedMemory");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMFreeSharedMemory");
-        miniportAdapterHandle.adapter().allocations().freeSharedMemory(length, sharedMemory);
+            NdisMiniportAdapterHandle miniportAdapterHandle, int length, boolean cached, SharedMemory sharedMemory) {
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMFreeSharedMemory");
+        Verifier.irqlEquals(
+                adapter.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMFreeSharedMemory");
+        adapter.allocations().freeSharedMemory(length, sharedMemory);
     }
 
     /**
@@ -121,10 +127,10 @@ public final class NdisM {
      * (rule Irql_Miniport_Driver_Function): at DISPATCH_LEVEL it would stop the processor.
      */
     public static void sleep(int microsecondsToSleep) {
-        Kernel kernel = Ndis.currentKernel("NdisMSleep");
+        Kernel kernel = Handles.currentKernel("NdisMSleep");
         Verifier.irqlAtMost(kernel, Irql.APC_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMSleep");
         try {
-            kernel.scheduler().sleep(microsecondsToSleep * 1_000L);
+            kernel.delayExecution(microsecondsToSleep * 1_000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -137,7 +143,7 @@ public final class NdisM {
      * NdisMRegisterInterruptEx. Runs at IRQL = PASSIVE_LEVEL (rule Irql_Interrupt_Function), from
      * MiniportInitializeEx after the registration attributes are set, once per adapter (rule
      * Interrupt_RegisterState). Connects the device's interrupt line (from
-     * {@link MiniportInitParameters#allocatedResources()}) to {@code miniportInterruptCharacteristics}:
+     * {@code MiniportInitParameters.allocatedResources()}) to {@code miniportInterruptCharacteristics}:
      * from now on a raise of the line runs MiniportInterrupt at DIRQL on a processor.
      *
      * <p>C returns an NDIS_STATUS and writes the handle to an out-parameter; here the handle is the
@@ -151,26 +157,10 @@ public final class NdisM {
             NdisMiniportAdapterHandle miniportAdapterHandle,
             C miniportInterruptContext,
             InterruptHandlers<C> miniportInterruptCharacteristics) {
-        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMRegisterInterruptEx");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Interrupt_Function, "NdisMRegisterInterruptEx");
-        if (miniportInterruptCharacteristics == null) {
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Interrupt_InvalidParameter,
-                    0,
-                    0,
-                    "NdisMRegisterInterruptEx without interrupt characteristics (MiniportInterrupt, MiniportInterruptDPC)");
-        }
-        MiniportAdapter adapter = miniportAdapterHandle.adapter();
-        NdisInterrupt interrupt = new NdisInterrupt(
-                miniportAdapterHandle,
-                adapter.interruptLine(),
-                miniportInterruptContext,
-                miniportInterruptCharacteristics);
-        adapter.interruptRegistered(interrupt);
-        interrupt.connect();
-        Trace.log("NdisMRegisterInterruptEx(%s) on %s", miniportAdapterHandle.name(), interrupt.line());
-        return interrupt;
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMRegisterInterruptEx");
+        Verifier.irqlEquals(
+                adapter.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Interrupt_Function, "NdisMRegisterInterruptEx");
+        return Interrupt.register(adapter, miniportInterruptContext, miniportInterruptCharacteristics);
     }
 
     /**
@@ -181,11 +171,10 @@ public final class NdisM {
      * handle again is rule Interrupt_UseAfterDeregister.
      */
     public static void deregisterInterruptEx(NdisInterrupt ndisInterruptHandle) {
-        Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMDeregisterInterruptEx");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Interrupt_Function, "NdisMDeregisterInterruptEx");
-        ndisInterruptHandle.deregister();
-        ndisInterruptHandle.adapterHandle().adapter().interruptDeregistered(ndisInterruptHandle);
-        Trace.log("NdisMDeregisterInterruptEx(%s)", ndisInterruptHandle.name());
+        Interrupt interrupt = Handles.interrupt(ndisInterruptHandle, "NdisMDeregisterInterruptEx");
+        Verifier.irqlEquals(
+                interrupt.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Interrupt_Function, "NdisMDeregisterInterruptEx");
+        interrupt.deregister();
     }
 
     /**
@@ -200,9 +189,9 @@ public final class NdisM {
      */
     public static long queueDpcEx(
             NdisInterrupt ndisInterruptHandle, int messageId, long targetProcessors, Object miniportDpcContext) {
-        Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMQueueDpcEx");
-        Verifier.irqlAtMost(kernel, Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMQueueDpcEx");
-        return ndisInterruptHandle.queueDpcEx(messageId, targetProcessors, miniportDpcContext);
+        Interrupt interrupt = Handles.interrupt(ndisInterruptHandle, "NdisMQueueDpcEx");
+        Verifier.irqlAtMost(interrupt.kernel(), Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMQueueDpcEx");
+        return interrupt.queueDpcEx(messageId, targetProcessors, miniportDpcContext);
     }
 
     /**
@@ -214,16 +203,15 @@ public final class NdisM {
      *
      * @return what the synchronize function returned
      */
-    @SuppressWarnings("unchecked")
     public static <C> boolean synchronizeWithInterruptEx(
             NdisInterrupt ndisInterruptHandle,
             int messageId,
             MiniportSynchronizeInterrupt<C> synchronizeFunction,
             C synchronizeContext) {
-        Kernel kernel = Ndis.kernelOf(ndisInterruptHandle, "NdisMSynchronizeWithInterruptEx");
-        Verifier.irqlAtMost(kernel, Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMSynchronizeWithInterruptEx");
-        return ndisInterruptHandle.synchronize(
-                messageId, (MiniportSynchronizeInterrupt<Object>) synchronizeFunction, synchronizeContext);
+        Interrupt interrupt = Handles.interrupt(ndisInterruptHandle, "NdisMSynchronizeWithInterruptEx");
+        Verifier.irqlAtMost(
+                interrupt.kernel(), Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMSynchronizeWithInterruptEx");
+        return interrupt.synchronize(messageId, synchronizeFunction, synchronizeContext);
     }
 
     // ---- OID requests --------------------------------------------------------------------------
@@ -235,12 +223,10 @@ public final class NdisM {
      * (OidRequest_Result). NDIS then hands the adapter its next queued request.
      */
     public static void oidRequestComplete(
-            NdisMiniportAdapterHandle miniportAdapterHandle,
-            org.ndis4j.ndis.oid.NdisOidRequest oidRequest,
-            NdisStatus status) {
-        Kernel kernel = Ndis.kernelOf(miniportAdapterHandle, "NdisMOidRequestComplete");
-        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisMOidRequestComplete");
-        miniportAdapterHandle.adapter().oidBroker().complete(oidRequest, status);
+            NdisMiniportAdapterHandle miniportAdapterHandle, NdisOidRequest oidRequest, NdisStatus status) {
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMOidRequestComplete");
+        Verifier.irqlAtMost(adapter.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_OID_Function, "NdisMOidRequestComplete");
+        adapter.oidBroker().complete(oidRequest, status);
     }
 
     // ---- data path -----------------------------------------------------------------------------
@@ -252,11 +238,9 @@ public final class NdisM {
      * final status (Nbl_InvalidParameter). The chain goes up to the sender.
      */
     public static void sendNetBufferListsComplete(
-            NdisMiniportAdapterHandle miniportAdapterHandle,
-            org.ndis4j.ndis.nbl.NetBufferList netBufferList,
-            int sendCompleteFlags) {
-        Ndis.kernelOf(miniportAdapterHandle, "NdisMSendNetBufferListsComplete");
-        miniportAdapterHandle.adapter().dataPath().sendComplete(netBufferList, sendCompleteFlags);
+            NdisMiniportAdapterHandle miniportAdapterHandle, NetBufferList netBufferList, int sendCompleteFlags) {
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMSendNetBufferListsComplete");
+        adapter.dataPath().sendComplete(netBufferList, sendCompleteFlags); // checks the IRQL and the flag
     }
 
     /**
@@ -268,14 +252,12 @@ public final class NdisM {
      */
     public static void indicateReceiveNetBufferLists(
             NdisMiniportAdapterHandle miniportAdapterHandle,
-            org.ndis4j.ndis.nbl.NetBufferList netBufferList,
+            NetBufferList netBufferList,
             int portNumber,
             int numberOfNetBufferLists,
             int receiveFlags) {
-        Ndis.kernelOf(miniportAdapterHandle, "NdisMIndicateReceiveNetBufferLists");
-        miniportAdapterHandle
-                .adapter()
-                .dataPath()
-                .indicate(netBufferList, portNumber, numberOfNetBufferLists, receiveFlags);
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMIndicateReceiveNetBufferLists");
+        // The data path checks the IRQL and the flag.
+        adapter.dataPath().indicate(netBufferList, portNumber, numberOfNetBufferLists, receiveFlags);
     }
 }

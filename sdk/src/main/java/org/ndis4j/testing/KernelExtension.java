@@ -8,9 +8,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.ndis4j.kernel.CrashReport;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
-import org.ndis4j.kernel.internal.ThreadContext;
 
 /**
  * Gives a test method (or constructor) a freshly booted {@link Kernel} per {@code Kernel}
@@ -64,7 +64,7 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
     /** The test thread starts at PASSIVE_LEVEL with no kernel, whatever an earlier test left. */
     @Override
     public void beforeEach(ExtensionContext context) {
-        ThreadContext.resetExternal();
+        CurrentThread.resetExternal();
     }
 
     @Override
@@ -82,7 +82,7 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
             }
         }
         kernels(context).clear();
-        ThreadContext.resetExternal();
+        CurrentThread.resetExternal();
         String leak = NettyLeakCheck.checkAfterTest();
         if (leak != null) {
             failures.add(leak);

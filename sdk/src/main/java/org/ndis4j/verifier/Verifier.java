@@ -2,9 +2,10 @@ package org.ndis4j.verifier;
 
 import org.ndis4j.kernel.BugCheckCode;
 import org.ndis4j.kernel.BugCheckException;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
 
 /**
  * Checks that the NDIS library runs at every entry point, the way Driver Verifier's DDI compliance
@@ -17,42 +18,35 @@ public final class Verifier {
     private Verifier() {}
 
     /**
-     * Enters the kernel from an NDIS entry point: the machine must be running, and an external thread
-     * remembers the kernel (for reports). Returns the caller's context.
+     * Enters {@code kernel} from an NDIS entry point ({@link CurrentThread#enter}) and checks that the
+     * caller runs at {@code max} or lower. Returns the caller's IRQL.
      */
-    public static ThreadContext enter(Kernel kernel) {
-        kernel.checkAlive();
-        ThreadContext ctx = ThreadContext.current();
-        ctx.enter(kernel);
-        return ctx;
-    }
-
-    /** Enters and checks that the caller runs at {@code max} or lower. */
-    public static ThreadContext irqlAtMost(Kernel kernel, Irql max, Rule rule, String function) {
-        ThreadContext ctx = enter(kernel);
-        if (ctx.irql().above(max)) {
+    public static Irql irqlAtMost(Kernel kernel, Irql max, Rule rule, String function) {
+        CurrentThread.enter(kernel);
+        Irql irql = Ke.getCurrentIrql();
+        if (irql.above(max)) {
             throw violation(
                     kernel,
                     rule,
-                    ctx.irql().level(),
+                    irql.level(),
                     max.level(),
-                    function + " called at " + ctx.irql() + "; it requires IRQL <= " + max);
+                    function + " called at " + irql + "; it requires IRQL <= " + max);
         }
-        return ctx;
+        return irql;
     }
 
-    /** Enters and checks that the caller runs at exactly {@code required}. */
-    public static ThreadContext irqlEquals(Kernel kernel, Irql required, Rule rule, String function) {
-        ThreadContext ctx = enter(kernel);
-        if (ctx.irql() != required) {
+    /** Enters {@code kernel} and checks that the caller runs at exactly {@code required}. */
+    public static void irqlEquals(Kernel kernel, Irql required, Rule rule, String function) {
+        CurrentThread.enter(kernel);
+        Irql irql = Ke.getCurrentIrql();
+        if (irql != required) {
             throw violation(
                     kernel,
                     rule,
-                    ctx.irql().level(),
+                    irql.level(),
                     required.level(),
-                    function + " called at " + ctx.irql() + "; it requires IRQL = " + required);
+                    function + " called at " + irql + "; it requires IRQL = " + required);
         }
-        return ctx;
     }
 
     /** Records a violation of {@code rule} and returns the exception the caller throws. */

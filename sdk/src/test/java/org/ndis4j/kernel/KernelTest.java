@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.ndis.Ndis;
 import org.ndis4j.testing.BugCheckAssertions;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.KernelOptions;
@@ -25,7 +25,7 @@ class KernelTest {
         KDpc dpc = kernel.initializeDpc(
                 (KDpc d, String ctx, Object a1, Object a2) -> {
                     seen.set(ctx + " " + a1 + " " + Ke.getCurrentIrql() + " cpu" + Ke.getCurrentProcessorNumber() + " "
-                            + ThreadContext.current().kind());
+                            + CurrentThread.kind());
                     ran.countDown();
                 },
                 "ctx",
@@ -122,7 +122,7 @@ class KernelTest {
 
     @Test
     void raisingToALowerIrqlIsABugCheck(Kernel kernel) {
-        ThreadContext.current().enter(kernel);
+        CurrentThread.enter(kernel);
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         try {
             BugCheckAssertions.assertBugCheck(
@@ -183,7 +183,7 @@ class KernelTest {
             KDpc spinner = kernel.initializeDpc(
                     (KDpc d, Object c, Object a1, Object a2) -> {
                         for (; ; ) {
-                            org.ndis4j.ndis.Ndis.stallExecution(10); // ends with the crash
+                            Ndis.stallExecution(10); // ends with the crash
                         }
                     },
                     null,

@@ -14,10 +14,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisException;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
+import org.ndis4j.ndis.types.NdisTimer;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.verifier.Rule;
 
@@ -30,18 +44,18 @@ class AdapterLifecycleTest {
         DriverObject driver = miniport.load(kernel, "life");
         PnpManager pnp = PnpManager.of(kernel);
         NdisMiniportAdapterHandle adapter = pnp.addDevice(driver, TestMiniport.trivialDevice("dev0"));
-        assertThat(adapter.state()).isEqualTo(AdapterState.Running);
-        assertThat(adapter.adapterContext()).isSameAs(miniport.last);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Running);
+        assertThat(AdapterView.of(adapter).adapterContext()).isSameAs(miniport.last);
         assertThat(adapter.name()).isEqualTo("life/dev0");
 
         pnp.pause(adapter);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Paused);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Paused);
         assertThat(pnp.restart(adapter)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Running);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Running);
 
         pnp.removeDevice(adapter);
         pnp.unloadDriver(driver);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Halted);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Halted);
         assertThat(miniport.calls)
                 .containsExactly("initialize", "restart", "pause", "restart", "pause", "halt", "unload");
     }
@@ -54,7 +68,7 @@ class AdapterLifecycleTest {
         assertThatThrownBy(() -> PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("dev0")))
                 .isInstanceOf(NdisException.class)
                 .hasMessageContaining("RESOURCES");
-        assertThat(miniport.last.handle.state()).isEqualTo(AdapterState.Halted);
+        assertThat(AdapterView.of(miniport.last.handle).state()).isEqualTo(AdapterState.Halted);
         assertThat(miniport.calls).containsExactly("initialize");
     }
 
@@ -65,13 +79,13 @@ class AdapterLifecycleTest {
         miniport.onPause = a -> completeLater(a, () -> NdisM.pauseComplete(a.handle));
         DriverObject driver = miniport.load(kernel, "life");
         NdisMiniportAdapterHandle adapter = PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("d"));
-        assertThat(adapter.state()).isEqualTo(AdapterState.Running);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Running);
         PnpManager.of(kernel).removeDevice(adapter);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Halted);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Halted);
     }
 
     private static NdisStatus completeLater(TestMiniport.Adapter a, Runnable completion) {
-        NdisIoWorkItem item = Ndis.allocateIoWorkItem(a.handle.adapter().driver());
+        NdisIoWorkItem item = Ndis.allocateIoWorkItem(AdapterView.of(a.handle).miniportDriver());
         Ndis.queueIoWorkItem(
                 item,
                 (Object c, NdisIoWorkItem self) -> {
@@ -88,7 +102,7 @@ class AdapterLifecycleTest {
         NdisMiniportAdapterHandle adapter =
                 PnpManager.of(kernel).addDevice(miniport.load(kernel, "life"), TestMiniport.trivialDevice("dev0"));
         List<NdisStatusIndication> seen = new CopyOnWriteArrayList<>();
-        adapter.addStatusListener(seen::add);
+        AdapterView.of(adapter).addStatusListener(seen::add);
         NdisLinkState up = NdisLinkState.connected(1_000_000_000L);
         NdisM.indicateStatusEx(adapter, NdisStatusIndication.linkState(adapter, up));
         NdisM.indicateStatusEx(adapter, NdisStatusIndication.linkState(adapter, up)); // duplicate
@@ -97,7 +111,7 @@ class AdapterLifecycleTest {
                 .extracting(NdisStatusIndication::statusBuffer)
                 .containsExactly(up, NdisLinkState.disconnected());
         assertThat(seen.get(0).statusCode().code()).isEqualTo(0x40010017);
-        assertThat(adapter.linkState()).isEqualTo(NdisLinkState.disconnected());
+        assertThat(AdapterView.of(adapter).linkState()).isEqualTo(NdisLinkState.disconnected());
     }
 
     @Test
@@ -279,8 +293,9 @@ class AdapterLifecycleTest {
             for (Kernel k : kernels) {
                 assertThat(PnpManager.of(k).devices())
                         .hasSize(4)
-                        .allSatisfy(a -> assertThat(a.state()).isEqualTo(AdapterState.Running));
-                waitUntil(() -> PnpManager.of(k).devices().stream().noneMatch(a -> a.isHaltWaitingForWorkItems()));
+                        .allSatisfy(a -> assertThat(AdapterView.of(a).state()).isEqualTo(AdapterState.Running));
+                waitUntil(() -> PnpManager.of(k).devices().stream()
+                        .noneMatch(a -> AdapterView.of(a).isHaltWaitingForWorkItems()));
             }
             third.close();
             assertThat(third.isCrashed()).isFalse();

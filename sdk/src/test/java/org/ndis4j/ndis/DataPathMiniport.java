@@ -10,13 +10,23 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
 import org.ndis4j.ndis.nbl.NetBuffer;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * A miniport with a data path, for tests, shaped like netvmini: a receive pool (the RCBs) allocated
@@ -76,16 +86,13 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        1_000_000_000L,
-                        NdisLinkState.disconnected(),
-                        1500,
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        0,
-                        32,
-                        List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(new byte[] {2, 0, 0, 0, 0, 2})
+                        .maxMulticastListSize(32)
+                        .build());
         adapter.receivePool =
                 Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.withNetBuffer(POOL_TAG, FRAME_SIZE));
         return adapter.receivePool == null ? NdisStatus.RESOURCES : NdisStatus.SUCCESS;

@@ -19,14 +19,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.testing.BugCheckAssertions;
 import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.testing.ProtocolEdge;
+import org.ndis4j.verifier.Rule;
 
 /** Sends down and back, receives up and back, RESOURCES, pause semantics. */
 @ExtendWith(KernelExtension.class)
@@ -72,7 +81,7 @@ class DataPathTest {
         miniport.sendStatus = NdisStatus.MEDIA_DISCONNECTED;
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         RecordingUpperEdge upper = new RecordingUpperEdge();
-        DataPathTestEdge edge = DataPathTestEdge.attach(adapter, upper);
+        ProtocolEdge edge = ProtocolEdge.bind(adapter, upper);
         Sender sender = new Sender(kernel);
 
         NetBufferList chain = sender.chain("one", "two", "three");
@@ -95,7 +104,7 @@ class DataPathTest {
         miniport.completeSendsInline = false;
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         RecordingUpperEdge upper = new RecordingUpperEdge();
-        DataPathTestEdge edge = DataPathTestEdge.attach(adapter, upper);
+        ProtocolEdge edge = ProtocolEdge.bind(adapter, upper);
         Sender sender = new Sender(kernel);
 
         edge.sendNetBufferLists(sender.chain("a", "b"), NDIS_DEFAULT_PORT_NUMBER, 0);
@@ -123,7 +132,7 @@ class DataPathTest {
         DataPathMiniport miniport = new DataPathMiniport();
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         RecordingUpperEdge upper = new RecordingUpperEdge();
-        DataPathTestEdge edge = DataPathTestEdge.attach(adapter, upper);
+        ProtocolEdge edge = ProtocolEdge.bind(adapter, upper);
         DataPathMiniport.Adapter a = miniport.last;
 
         CountDownLatch indicated = new CountDownLatch(1);
@@ -164,7 +173,7 @@ class DataPathTest {
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         RecordingUpperEdge upper = new RecordingUpperEdge();
         upper.returnAtOnce = true; // it must not return RESOURCES indications, and does not
-        upper.edge = DataPathTestEdge.attach(adapter, upper);
+        upper.edge = ProtocolEdge.bind(adapter, upper);
         DataPathMiniport.Adapter a = miniport.last;
 
         NetBufferList chain = DataPathMiniport.receiveChain(a, 3);
@@ -194,19 +203,19 @@ class DataPathTest {
         DataPathMiniport miniport = new DataPathMiniport();
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         RecordingUpperEdge upper = new RecordingUpperEdge();
-        DataPathTestEdge edge = DataPathTestEdge.attach(adapter, upper);
+        ProtocolEdge edge = ProtocolEdge.bind(adapter, upper);
         miniport.indicateHeld(miniport.last, DataPathMiniport.receiveChain(miniport.last, 1), 0);
 
         // The miniport's MiniportPause pends until its receive comes back (as the WDK requires).
         CompletableFuture<Void> pause =
                 CompletableFuture.runAsync(() -> PnpManager.of(kernel).pause(adapter));
         waitUntil(() -> miniport.pausePending);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Pausing);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Pausing);
         assertThat(pause).isNotDone();
 
         edge.returnNetBufferLists(upper.indications.get(0).chain(), 0);
         pause.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Paused);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Paused);
         assertThat(miniport.returnedNbls).hasValue(1);
     }
 
@@ -215,12 +224,10 @@ class DataPathTest {
         DataPathMiniport miniport = new DataPathMiniport();
         miniport.pauseWaitsForReturns = false;
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
-        DataPathTestEdge.attach(adapter, new RecordingUpperEdge());
+        ProtocolEdge.bind(adapter, new RecordingUpperEdge());
         miniport.indicateHeld(miniport.last, DataPathMiniport.receiveChain(miniport.last, 1), 0);
-        var report = org.ndis4j.testing.BugCheckAssertions.assertViolation(
-                kernel,
-                org.ndis4j.verifier.Rule.Nbl_OutstandingAtPause,
-                () -> PnpManager.of(kernel).pause(adapter));
+        var report = BugCheckAssertions.assertViolation(
+                kernel, Rule.Nbl_OutstandingAtPause, () -> PnpManager.of(kernel).pause(adapter));
         assertThat(report.message()).contains("1 indicated NBL(s) not returned");
     }
 
@@ -230,7 +237,7 @@ class DataPathTest {
         miniport.completeSendsInline = false;
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
         RecordingUpperEdge upper = new RecordingUpperEdge();
-        DataPathTestEdge edge = DataPathTestEdge.attach(adapter, upper);
+        ProtocolEdge edge = ProtocolEdge.bind(adapter, upper);
         Sender sender = new Sender(kernel);
         edge.sendNetBufferLists(sender.chain("held"), NDIS_DEFAULT_PORT_NUMBER, 0);
 
@@ -252,7 +259,7 @@ class DataPathTest {
     void cancelSendReachesTheMiniportWithTheId(Kernel kernel) {
         DataPathMiniport miniport = new DataPathMiniport();
         NdisMiniportAdapterHandle adapter = miniport.start(kernel, "dp");
-        DataPathTestEdge edge = DataPathTestEdge.attach(adapter, new RecordingUpperEdge());
+        ProtocolEdge edge = ProtocolEdge.bind(adapter, new RecordingUpperEdge());
         edge.cancelSendNetBufferLists(1); // also enters this thread into the kernel
         int partial = Ndis.generatePartialCancelId();
         assertThat(partial).isBetween(1, 255);

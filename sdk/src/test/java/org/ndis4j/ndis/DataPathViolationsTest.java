@@ -8,12 +8,15 @@ import static org.ndis4j.testing.BugCheckAssertions.assertViolation;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.CrashReport;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.testing.ProtocolEdge;
 import org.ndis4j.verifier.Rule;
 
 /** Each data-path rule, broken on purpose. Stranded buffers are given back when the machine closes. */
@@ -30,7 +33,7 @@ class DataPathViolationsTest {
         DataPathMiniport miniport = new DataPathMiniport();
         miniport.completeSendsInline = false;
         DataPathMiniport.Adapter a = running(kernel, miniport);
-        DataPathTestEdge edge = DataPathTestEdge.attach(a.handle, new RecordingUpperEdge());
+        ProtocolEdge edge = ProtocolEdge.bind(a.handle, new RecordingUpperEdge());
         NetBufferList chain = new DataPathTest.Sender(kernel).chain("x");
         edge.sendNetBufferLists(chain, NDIS_DEFAULT_PORT_NUMBER, 0);
         DataPathMiniport.completeHeld(a, NdisStatus.SUCCESS);
@@ -55,7 +58,7 @@ class DataPathViolationsTest {
         DataPathMiniport miniport = new DataPathMiniport();
         miniport.completeSendsInline = false;
         DataPathMiniport.Adapter a = running(kernel, miniport);
-        DataPathTestEdge edge = DataPathTestEdge.attach(a.handle, new RecordingUpperEdge());
+        ProtocolEdge edge = ProtocolEdge.bind(a.handle, new RecordingUpperEdge());
         edge.sendNetBufferLists(new DataPathTest.Sender(kernel).chain("x"), NDIS_DEFAULT_PORT_NUMBER, 0);
         NetBufferList held = a.heldSends.poll();
         CrashReport report = assertViolation(
@@ -79,7 +82,7 @@ class DataPathViolationsTest {
         miniport.completeSendsInline = false;
         miniport.completeHeldSendsOnPause = false;
         DataPathMiniport.Adapter a = running(kernel, miniport);
-        DataPathTestEdge edge = DataPathTestEdge.attach(a.handle, new RecordingUpperEdge());
+        ProtocolEdge edge = ProtocolEdge.bind(a.handle, new RecordingUpperEdge());
         edge.sendNetBufferLists(new DataPathTest.Sender(kernel).chain("x", "y"), NDIS_DEFAULT_PORT_NUMBER, 0);
 
         // Removal pauses first: a pause that completes with sends held is the bug (before halt is reached).
@@ -126,7 +129,7 @@ class DataPathViolationsTest {
     void freeingAnNblThatIsIndicatedIsNotOwned(Kernel kernel) {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         RecordingUpperEdge upper = new RecordingUpperEdge();
-        DataPathTestEdge.attach(a.handle, upper);
+        ProtocolEdge.bind(a.handle, upper);
         NetBufferList nbl = DataPathMiniport.receiveChain(a, 1);
         DataPathMiniport.indicate(a, nbl, 0);
         CrashReport report = assertViolation(kernel, Rule.Nbl_NotOwned, () -> Ndis.freeNetBufferList(nbl));
@@ -137,7 +140,7 @@ class DataPathViolationsTest {
     void returningAnNblIndicatedWithResourcesIsNotOwned(Kernel kernel) {
         DataPathMiniport.Adapter a = running(kernel, new DataPathMiniport());
         RecordingUpperEdge upper = new RecordingUpperEdge();
-        DataPathTestEdge edge = DataPathTestEdge.attach(a.handle, upper);
+        ProtocolEdge edge = ProtocolEdge.bind(a.handle, upper);
         NetBufferList nbl = DataPathMiniport.receiveChain(a, 1);
         DataPathMiniport.indicate(a, nbl, NDIS_RECEIVE_FLAGS_RESOURCES);
         CrashReport report = assertViolation(kernel, Rule.Nbl_NotOwned, () -> edge.returnNetBufferLists(nbl, 0));
@@ -149,7 +152,7 @@ class DataPathViolationsTest {
         DataPathMiniport miniport = new DataPathMiniport();
         miniport.freeReturned = false;
         DataPathMiniport.Adapter a = running(kernel, miniport);
-        DataPathTestEdge edge = DataPathTestEdge.attach(a.handle, new RecordingUpperEdge());
+        ProtocolEdge edge = ProtocolEdge.bind(a.handle, new RecordingUpperEdge());
         NetBufferList nbl = DataPathMiniport.receiveChain(a, 1);
         DataPathMiniport.indicate(a, nbl, 0);
         edge.returnNetBufferLists(nbl, 0);

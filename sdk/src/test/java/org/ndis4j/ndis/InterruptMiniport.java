@@ -4,10 +4,24 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * A miniport for interrupt tests: it registers its interrupt in MiniportInitializeEx and
@@ -69,16 +83,13 @@ final class InterruptMiniport
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        1_000_000_000L,
-                        NdisLinkState.disconnected(),
-                        1500,
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        new byte[] {2, 0, 0, 0, 0, 2},
-                        0,
-                        32,
-                        List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(new byte[] {2, 0, 0, 0, 0, 2})
+                        .maxMulticastListSize(32)
+                        .build());
         if (registerInInitialize) {
             adapter.interrupt = NdisM.registerInterruptEx(handle, adapter, this);
         }
@@ -115,6 +126,6 @@ final class InterruptMiniport
     }
 
     private static String where() {
-        return Ke.getCurrentIrql() + " " + ThreadContext.current().kind() + " cpu" + Ke.getCurrentProcessorNumber();
+        return Ke.getCurrentIrql() + " " + CurrentThread.kind() + " cpu" + Ke.getCurrentProcessorNumber();
     }
 }

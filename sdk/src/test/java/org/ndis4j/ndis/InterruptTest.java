@@ -12,10 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.types.HandleKind;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.KernelOptions;
 
@@ -240,12 +247,12 @@ class InterruptTest {
         waitUntil(interrupt::isDeregistrationWaiting);
         assertThat(device.line.isConnected()).isFalse(); // disconnected first, then it waits
         assertThat(interrupt.isRegistered()).isFalse();
-        assertThat(adapter.state()).isEqualTo(AdapterState.Paused); // halt has not finished
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Paused); // halt has not finished
 
         letDpcFinish.countDown();
         remover.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(remover.isAlive()).isFalse();
-        assertThat(adapter.state()).isEqualTo(AdapterState.Halted);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Halted);
         assertThat(interrupt.dpcsRun()).isEqualTo(1);
 
         device.assertCause(InterruptTestDevice.CAUSE_RX); // after deregistration: unclaimed

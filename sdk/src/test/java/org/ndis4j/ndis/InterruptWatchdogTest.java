@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.BugCheckCode;
 import org.ndis4j.kernel.CrashReport;
 import org.ndis4j.kernel.Irql;

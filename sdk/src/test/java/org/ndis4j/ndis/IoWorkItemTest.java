@@ -9,12 +9,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.PnpManager;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.IoWorkItemRoutine;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisMiniportDriverHandle;
+import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.KernelOptions;
+import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.verifier.Rule;
 
 @ExtendWith(KernelExtension.class)
@@ -39,7 +50,7 @@ class IoWorkItemTest {
                 (String ctx, NdisIoWorkItem self) -> {
                     seen.set(ctx + " " + Ke.getCurrentIrql() + " "
                             + Thread.currentThread().getName() + " "
-                            + ThreadContext.current().kind() + " " + (self == item));
+                            + CurrentThread.kind() + " " + (self == item));
                     ran.countDown();
                 },
                 "ctx");
@@ -67,7 +78,7 @@ class IoWorkItemTest {
         assertThat(item.isFreed()).isTrue();
         // Removing the device runs the halt-time accounting: nothing is reported as leaked.
         PnpManager.of(kernel).removeDevice(adapter);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Halted);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Halted);
         assertThat(kernel.isCrashed()).isFalse();
     }
 
@@ -99,7 +110,7 @@ class IoWorkItemTest {
     void driverAndFilterAndDeviceHandlesMayOwnWorkItems(Kernel kernel) throws Exception {
         TestMiniport miniport = new TestMiniport();
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, miniport);
-        NdisMiniportDriverHandle driverHandle = adapter.adapter().driver();
+        NdisMiniportDriverHandle driverHandle = AdapterView.of(adapter).miniportDriver();
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(driverHandle);
         CountDownLatch ran = new CountDownLatch(1);
         Ndis.queueIoWorkItem(item, (Object c, NdisIoWorkItem i) -> ran.countDown(), null);
@@ -273,14 +284,14 @@ class IoWorkItemTest {
 
         Thread remover = new Thread(() -> PnpManager.of(kernel).removeDevice(adapter), "remover");
         remover.start();
-        waitUntil(adapter::isHaltWaitingForWorkItems);
+        waitUntil(() -> AdapterView.of(adapter).isHaltWaitingForWorkItems());
         assertThat(miniport.calls).contains("halt");
-        assertThat(adapter.state()).isEqualTo(AdapterState.Paused); // not Halted while the item runs
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Paused); // not Halted while the item runs
 
         letRoutineFinish.countDown();
         remover.join(TimeUnit.SECONDS.toMillis(WAIT));
         assertThat(remover.isAlive()).isFalse();
-        assertThat(adapter.state()).isEqualTo(AdapterState.Halted);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Halted);
     }
 
     // ---- helpers ----------------------------------------------------------------------------
@@ -289,7 +300,7 @@ class IoWorkItemTest {
     private static CountDownLatch occupyTheOnlyWorker(NdisMiniportAdapterHandle adapter) throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
-        NdisIoWorkItem blocker = Ndis.allocateIoWorkItem(adapter.adapter().driver());
+        NdisIoWorkItem blocker = Ndis.allocateIoWorkItem(AdapterView.of(adapter).miniportDriver());
         Ndis.queueIoWorkItem(
                 blocker,
                 (Object c, NdisIoWorkItem self) -> {

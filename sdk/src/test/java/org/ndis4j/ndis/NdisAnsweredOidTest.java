@@ -17,9 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ndis4j.host.NdisOidClient;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.oid.NdisLinkStatePayload;
 import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
 import org.ndis4j.testing.KernelExtension;
 
 /**

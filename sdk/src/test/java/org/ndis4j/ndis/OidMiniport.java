@@ -10,12 +10,23 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import org.ndis4j.host.PnpManager;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.ThreadKind;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
 import org.ndis4j.ndis.oid.NdisMacOption;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisPacketType;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * A miniport for OID tests: fixed general attributes, and a control path each test plugs in. It
@@ -45,7 +56,7 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
     }
 
     /** A request as the miniport saw it arrive. */
-    record Arrival(NdisOidRequest request, String irql, ThreadContext.Kind thread) {}
+    record Arrival(NdisOidRequest request, String irql, ThreadKind thread) {}
 
     final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     final List<Object> cancels = new CopyOnWriteArrayList<>();
@@ -60,17 +71,18 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        SPEED,
-                        NdisLinkState.connected(SPEED),
-                        256,
-                        PERMANENT_MAC,
-                        CURRENT_MAC,
-                        NdisPacketType.ETHERNET_FILTERS,
-                        32,
-                        SUPPORTED_OIDS,
-                        MAC_OPTIONS));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(SPEED)
+                        .initialLinkState(NdisLinkState.connected(SPEED))
+                        .lookaheadSize(256)
+                        .permanentMacAddress(PERMANENT_MAC)
+                        .currentMacAddress(CURRENT_MAC)
+                        .supportedPacketFilters(NdisPacketType.ETHERNET_FILTERS)
+                        .maxMulticastListSize(32)
+                        .supportedOidList(SUPPORTED_OIDS)
+                        .macOptions(MAC_OPTIONS)
+                        .build());
         return NdisStatus.SUCCESS;
     }
 
@@ -79,8 +91,7 @@ final class OidMiniport implements MiniportDriver<OidMiniport.Adapter> {
 
     @Override
     public NdisStatus oidRequest(Adapter adapter, NdisOidRequest request) {
-        arrivals.add(new Arrival(
-                request, Ke.getCurrentIrql().name(), ThreadContext.current().kind()));
+        arrivals.add(new Arrival(request, Ke.getCurrentIrql().name(), CurrentThread.kind()));
         return onOid.apply(adapter, request);
     }
 

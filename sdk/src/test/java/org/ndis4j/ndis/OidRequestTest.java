@@ -16,13 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.NdisOidClient;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.ThreadKind;
+import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisPacketType;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
 
 /** OID requests that reach the miniport: pending, queuing, statuses, cancellation, halt. */
@@ -91,7 +98,7 @@ class OidRequestTest {
         assertThat(routineIrql.get()).isEqualTo("PASSIVE_LEVEL");
         assertThat(miniport.arrivals).singleElement().satisfies(arrival -> {
             assertThat(arrival.irql()).isEqualTo("PASSIVE_LEVEL");
-            assertThat(arrival.thread()).isEqualTo(ThreadContext.Kind.WORKER);
+            assertThat(arrival.thread()).isEqualTo(ThreadKind.WORKER);
         });
         assertThat(query.bytesWritten()).isEqualTo(NdisStatisticsInfo.SIZE);
         assertThat(NdisStatisticsInfo.decode(query.result())).isEqualTo(STATS);
@@ -319,14 +326,14 @@ class OidRequestTest {
         assertThat(queuedDone.get(10, TimeUnit.SECONDS)).isEqualTo(NdisStatus.REQUEST_ABORTED);
         assertThat(client.request(NdisOidRequest.setUlong(VENDOR_OID + 2, 3), s -> {}))
                 .isEqualTo(NdisStatus.ADAPTER_REMOVED); // no new requests while halting
-        assertThat(adapter.state()).isEqualTo(AdapterState.Paused); // halt waits for the held request
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Paused); // halt waits for the held request
 
         held.setBytesRead(4);
         NdisM.oidRequestComplete(adapter, held, NdisStatus.SUCCESS);
         remover.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(remover.isAlive()).isFalse();
         assertThat(heldDone.getNow(null)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(adapter.state()).isEqualTo(AdapterState.Halted);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Halted);
         assertThat(miniport.arrivals).hasSize(1);
     }
 

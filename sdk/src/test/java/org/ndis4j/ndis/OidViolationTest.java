@@ -9,11 +9,15 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.NdisOidClient;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.verifier.Rule;
 
@@ -172,7 +176,7 @@ class OidViolationTest {
     void haltWithARequestStillPendingIsOidRequestPendingAtHalt(Kernel kernel) {
         AtomicReference<NdisOidRequest> held = new AtomicReference<>();
         NdisMiniportAdapterHandle adapter = pending(held).start(kernel); // never completes it
-        adapter.adapter().oidBroker().setHaltGrace(Duration.ofMillis(200));
+        PnpManager.of(kernel).setOidHaltGrace(adapter, Duration.ofMillis(200));
         NdisOidClient.of(adapter).request(NdisOidRequest.setUlong(VENDOR_OID, 1), s -> {});
         waitUntil(() -> held.get() != null);
 

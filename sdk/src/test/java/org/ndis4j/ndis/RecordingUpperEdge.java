@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.testing.ProtocolEdge;
 
 /** An upper edge for tests: records completions and indications; returns receives if told to. */
-final class RecordingUpperEdge implements DataPathUpperEdge {
+final class RecordingUpperEdge implements ProtocolEdge.Upper {
 
     /** One completed NBL as the sender saw it. */
     record Completed(NetBufferList nbl, NdisStatus status, int flags) {}
@@ -19,7 +21,7 @@ final class RecordingUpperEdge implements DataPathUpperEdge {
     final List<Completed> completed = new CopyOnWriteArrayList<>();
     final List<Indication> indications = new CopyOnWriteArrayList<>();
     /** Set after attach: returns receives through it when {@link #returnAtOnce}. */
-    volatile DataPathTestEdge edge;
+    volatile ProtocolEdge edge;
 
     volatile boolean returnAtOnce;
     volatile Consumer<NetBufferList> onReceive = c -> {};

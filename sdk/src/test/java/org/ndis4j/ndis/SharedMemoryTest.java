@@ -5,11 +5,16 @@ import static org.ndis4j.testing.BugCheckAssertions.assertViolation;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.PnpManager;
+import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.SharedMemory;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.verifier.Rule;
 
 /** NdisMAllocateSharedMemory / NdisMFreeSharedMemory and their accounting at halt. */
@@ -22,11 +27,13 @@ class SharedMemoryTest {
 
     @Test
     void theDriverAndTheDeviceSeeTheSameBytes(Kernel kernel) {
-        NdisMiniportAdapterHandle adapter = adapter(kernel, new TestMiniport());
+        DeviceResources device = TestMiniport.trivialDevice("d");
+        NdisMiniportAdapterHandle adapter =
+                PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "shm"), device);
         SharedMemory block = NdisM.allocateSharedMemory(adapter, 4096, true);
         block.virtualAddress().setIntLE(8, 0xCAFEF00D);
         // The device reaches the same bytes by physical address through the bus.
-        var bus = adapter.adapter().resources().memory();
+        var bus = device.memory();
         assertThat(bus.map(block.physicalAddress(8), 4).getIntLE(0)).isEqualTo(0xCAFEF00D);
         NdisM.freeSharedMemory(adapter, 4096, true, block);
         assertThat(bus.allocatedBytes()).isZero();

@@ -15,12 +15,34 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.filter.FilterAttachParameters;
+import org.ndis4j.ndis.filter.FilterDriver;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
 import org.ndis4j.ndis.nbl.NetBuffer;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.protocol.NdisBindContext;
+import org.ndis4j.ndis.protocol.NdisBindParameters;
+import org.ndis4j.ndis.protocol.ProtocolDriver;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisFilterModuleHandle;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.verifier.Rule;
 
@@ -59,16 +81,13 @@ class StackDataPathTest {
             NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(a));
             NdisM.setMiniportAttributes(
                     handle,
-                    new MiniportAdapterGeneralAttributes(
-                            1500,
-                            1_000_000_000L,
-                            NdisLinkState.connected(1_000_000_000L),
-                            1500,
-                            new byte[] {2, 0, 0, 0, 0, 3},
-                            new byte[] {2, 0, 0, 0, 0, 3},
-                            0,
-                            32,
-                            List.of()));
+                    MiniportAdapterGeneralAttributes.builder()
+                            .mtuSize(1500)
+                            .maxLinkSpeed(1_000_000_000L)
+                            .initialLinkState(NdisLinkState.connected(1_000_000_000L))
+                            .macAddress(new byte[] {2, 0, 0, 0, 0, 3})
+                            .maxMulticastListSize(32)
+                            .build());
             a.pool = Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.withNetBuffer(1, 1514));
             a.interrupt = NdisM.registerInterruptEx(handle, a, this);
             return NdisStatus.SUCCESS;

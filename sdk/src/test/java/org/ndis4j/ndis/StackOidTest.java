@@ -9,8 +9,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.filter.FilterAttachParameters;
+import org.ndis4j.ndis.filter.FilterDriver;
 import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.protocol.NdisBindContext;
+import org.ndis4j.ndis.protocol.NdisBindParameters;
+import org.ndis4j.ndis.protocol.ProtocolDriver;
+import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisFilterModuleHandle;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
 
 /** OID requests from a protocol binding, through filters, to the miniport and back. */

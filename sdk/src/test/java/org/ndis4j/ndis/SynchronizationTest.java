@@ -9,10 +9,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.PnpManager;
+import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.internal.ThreadContext;
+import org.ndis4j.kernel.WorkQueueType;
+import org.ndis4j.ndis.types.NdisEvent;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisSpinLock;
+import org.ndis4j.ndis.types.NdisTimer;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.verifier.Rule;
 
@@ -27,7 +33,7 @@ class SynchronizationTest {
 
     @Test
     void spinLockRaisesToDispatchAndRestores(Kernel kernel) {
-        ThreadContext.current().enter(kernel);
+        CurrentThread.enter(kernel);
         NdisSpinLock lock = Ndis.allocateSpinLock();
         Ndis.acquireSpinLock(lock);
         assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.DISPATCH_LEVEL);
@@ -39,14 +45,14 @@ class SynchronizationTest {
 
     @Test
     void dprAcquireAtPassiveIsAViolation(Kernel kernel) {
-        ThreadContext.current().enter(kernel);
+        CurrentThread.enter(kernel);
         NdisSpinLock lock = Ndis.allocateSpinLock();
         assertViolation(kernel, Rule.Irql_Synch_Function, () -> Ndis.dprAcquireSpinLock(lock));
     }
 
     @Test
     void acquiringASpinLockTwiceIsAViolation(Kernel kernel) {
-        ThreadContext.current().enter(kernel);
+        CurrentThread.enter(kernel);
         NdisSpinLock lock = Ndis.allocateSpinLock();
         Ndis.acquireSpinLock(lock);
         try {
@@ -58,10 +64,10 @@ class SynchronizationTest {
 
     @Test
     void eventWaitAtPassiveAndViolationAtDispatch(Kernel kernel) throws Exception {
-        ThreadContext.current().enter(kernel);
+        CurrentThread.enter(kernel);
         NdisEvent event = Ndis.initializeEvent();
         assertThat(Ndis.waitEvent(event, 1)).isFalse();
-        kernel.queueWorkItem(org.ndis4j.kernel.WorkQueueType.CriticalWorkQueue, "t", () -> Ndis.setEvent(event));
+        kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, "t", () -> Ndis.setEvent(event));
         assertThat(Ndis.waitEvent(event, 10_000)).isTrue();
         Ndis.resetEvent(event);
         assertThat(event.isSignaled()).isFalse();

@@ -4,8 +4,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.NullDevice;
 
 /**
@@ -39,16 +50,13 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
         NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500,
-                        1_000_000_000L,
-                        NdisLinkState.disconnected(),
-                        1500,
-                        new byte[] {2, 0, 0, 0, 0, 1},
-                        new byte[] {2, 0, 0, 0, 0, 1},
-                        0,
-                        32,
-                        List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(1_000_000_000L)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(new byte[] {2, 0, 0, 0, 0, 1})
+                        .maxMulticastListSize(32)
+                        .build());
         return onInitialize.apply(adapter);
     }
 

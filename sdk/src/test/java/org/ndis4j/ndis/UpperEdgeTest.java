@@ -10,8 +10,27 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.PnpManager;
+import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.filter.FilterAttachParameters;
+import org.ndis4j.ndis.filter.FilterDriver;
+import org.ndis4j.ndis.filter.FilterModuleState;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.protocol.NdisBindContext;
+import org.ndis4j.ndis.protocol.NdisBindParameters;
+import org.ndis4j.ndis.protocol.ProtocolDriver;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisFilterModuleHandle;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.verifier.Rule;
 
@@ -145,9 +164,7 @@ class UpperEdgeTest {
         assertThat(events)
                 .containsExactly("lower attach layer 0", "upper attach layer 1", "lower restart", "upper restart");
         assertThat(protocol.events).containsExactly("bind mp/d mtu 1500 at PASSIVE_LEVEL");
-        assertThat(adapter.adapter().stack().filters())
-                .extracting(NdisFilterModuleHandle::state)
-                .containsOnly(FilterModuleState.Running);
+        assertThat(AdapterView.of(adapter).filterStates()).containsOnly(FilterModuleState.Running);
 
         events.clear();
         pnp.removeDevice(adapter);
@@ -215,7 +232,7 @@ class UpperEdgeTest {
                 .containsExactly(
                         "bind mp/d mtu 1500 at PASSIVE_LEVEL", "unbind", "bind mp/d mtu 1500 at PASSIVE_LEVEL");
         assertThat(miniport.calls).containsExactly("initialize", "restart", "pause", "restart");
-        assertThat(adapter.state()).isEqualTo(AdapterState.Running);
+        assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Running);
     }
 
     @Test
@@ -225,13 +242,13 @@ class UpperEdgeTest {
         filter.load(kernel);
         NdisMiniportAdapterHandle adapter =
                 PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"), TestMiniport.trivialDevice("d"));
-        NdisFilterModuleHandle module = adapter.adapter().stack().filters().get(0);
+        NdisFilterModuleHandle module = AdapterView.of(adapter).filters().get(0);
         NdisIoWorkItem item = Ndis.allocateIoWorkItem(module);
         CountDownLatch ran = new CountDownLatch(1);
         Ndis.queueIoWorkItem(
                 item,
                 (NdisFilterModuleHandle m, NdisIoWorkItem self) -> {
-                    if (self.owner() == m && Ke.getCurrentIrql() == org.ndis4j.kernel.Irql.PASSIVE_LEVEL) {
+                    if (self.owner() == m && Ke.getCurrentIrql() == Irql.PASSIVE_LEVEL) {
                         ran.countDown();
                     }
                 },
@@ -276,7 +293,7 @@ class UpperEdgeTest {
         new LinkFilter("f", new CopyOnWriteArrayList<>(), false).load(kernel);
         NdisMiniportAdapterHandle adapter =
                 PnpManager.of(kernel).addDevice(new TestMiniport().load(kernel, "mp"), TestMiniport.trivialDevice("d"));
-        NdisFilterModuleHandle module = adapter.adapter().stack().filters().get(0);
+        NdisFilterModuleHandle module = AdapterView.of(adapter).filters().get(0);
         assertViolation(kernel, Rule.Init_SetAttributes, () -> NdisF.setAttributes(module, "again"));
     }
 }

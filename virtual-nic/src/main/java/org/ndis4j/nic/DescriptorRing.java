@@ -2,6 +2,9 @@ package org.ndis4j.nic;
 
 import io.netty.buffer.ByteBuf;
 import org.ndis4j.hw.BusMemory;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * One descriptor ring as the device sees it: base address, size, head and tail, and the ring's

@@ -1,6 +1,9 @@
 package org.ndis4j.nic;
 
 import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * The register space a driver maps: decodes each 32-bit access (see {@link Registers}) and routes it

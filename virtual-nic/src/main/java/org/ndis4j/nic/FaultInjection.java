@@ -2,6 +2,7 @@ package org.ndis4j.nic;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * Fault-injection knobs, in the manner of netdevsim's debugfs files: a test (or the CLI) turns them

@@ -2,6 +2,9 @@ package org.ndis4j.nic;
 
 import java.util.concurrent.TimeUnit;
 import org.ndis4j.hw.InterruptLine;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * Interrupt cause, mask and moderation logic (registers ICR, ICS, IMS, IMC, ITR).

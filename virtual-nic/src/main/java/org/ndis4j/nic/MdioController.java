@@ -1,5 +1,9 @@
 package org.ndis4j.nic;
 
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
+
 /**
  * The PHY management interface (register MDIC, e1000 layout): a driver writes a command, the
  * device completes it a PHY access time later and sets READY, with the data of a read.

@@ -1,5 +1,8 @@
 package org.ndis4j.nic;
 
+import org.ndis4j.nic.regs.PhyRegisters;
+import org.ndis4j.nic.regs.Registers;
+
 /**
  * The PHY: resolves link, speed and duplex from the wire's carrier, the cable (fault injection) and
  * its own control register, and serves its registers ({@link PhyRegisters}) to the management

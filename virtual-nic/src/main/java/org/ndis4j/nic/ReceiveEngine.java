@@ -3,6 +3,10 @@ package org.ndis4j.nic;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 import org.ndis4j.hw.BusMemory;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * The receive unit: takes frames from the wire (or the PHY's loopback), filters them and DMAs each
@@ -81,7 +85,7 @@ final class ReceiveEngine {
         int index = ring.head();
         try {
             status |= copyToBuffer(frame, length, status, descriptors, index);
-            ReceiveDescriptor.writeBack(descriptors, index, length, status | ReceiveDescriptor.STATUS_DONE);
+            writeBack(descriptors, index, length, status | ReceiveDescriptor.STATUS_DONE);
         } catch (IllegalReferenceCountException ringFreed) {
             ring.fail();
             return;
@@ -96,12 +100,12 @@ final class ReceiveEngine {
      * BROADCAST/MULTICAST status for the frame.
      */
     private int copyToBuffer(ByteBuf frame, int length, int destination, ByteBuf descriptors, int index) {
-        if (length > ReceiveDescriptor.bufferSize(descriptors, index)) {
+        if (length > bufferSize(descriptors, index)) {
             statistics.increment(StatisticsCounter.RX_BUFFER_TOO_SMALL);
             return ReceiveDescriptor.STATUS_ERR_TOO_SMALL;
         }
         try {
-            memory.writeFrom(ReceiveDescriptor.bufferAddress(descriptors, index), frame, frame.readerIndex(), length);
+            memory.writeFrom(bufferAddress(descriptors, index), frame, frame.readerIndex(), length);
         } catch (IllegalArgumentException | IllegalReferenceCountException badAddress) {
             statistics.increment(StatisticsCounter.RX_DMA_ERRORS);
             return ReceiveDescriptor.STATUS_ERR_DMA;
@@ -156,5 +160,21 @@ final class ReceiveEngine {
             ring.reset();
             pendingCauses = 0;
         }
+    }
+
+    // ---- the device's side of a receive descriptor (layout: ReceiveDescriptor) ----------------
+
+    private static long bufferAddress(ByteBuf ring, int index) {
+        return ring.getLongLE(ReceiveDescriptor.offset(index) + ReceiveDescriptor.ADDRESS_OFFSET);
+    }
+
+    private static int bufferSize(ByteBuf ring, int index) {
+        return ring.getUnsignedShortLE(ReceiveDescriptor.offset(index) + ReceiveDescriptor.BUFFER_SIZE_OFFSET);
+    }
+
+    /** Writes back frame length and status; status last, as hardware writes the DONE bit last. */
+    private static void writeBack(ByteBuf ring, int index, int frameLength, int status) {
+        ring.setShortLE(ReceiveDescriptor.offset(index) + ReceiveDescriptor.FRAME_LENGTH_OFFSET, frameLength);
+        ring.setByte(ReceiveDescriptor.offset(index) + ReceiveDescriptor.STATUS_OFFSET, status);
     }
 }

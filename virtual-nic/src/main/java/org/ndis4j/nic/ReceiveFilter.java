@@ -2,6 +2,9 @@ package org.ndis4j.nic;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.Registers;
 
 /**
  * The hardware receive filter: receive control (RCTL), the station address (RAL/RAH) and the

@@ -1,6 +1,8 @@
 package org.ndis4j.nic;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * The device's statistics counters: free-running 64-bit counters, readable as register pairs and

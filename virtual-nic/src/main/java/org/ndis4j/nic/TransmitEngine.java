@@ -3,6 +3,10 @@ package org.ndis4j.nic;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 import org.ndis4j.hw.BusMemory;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
+import org.ndis4j.nic.regs.TransmitDescriptor;
 import org.ndis4j.wire.WirePort;
 
 /**
@@ -106,8 +110,8 @@ final class TransmitEngine {
             while (!ring.isEmpty()) {
                 int index = ring.head();
                 int status = transmitOne(descriptors, index);
-                TransmitDescriptor.writeStatus(descriptors, index, status | TransmitDescriptor.STATUS_DONE);
-                if ((TransmitDescriptor.command(descriptors, index) & TransmitDescriptor.CMD_REPORT_STATUS) != 0) {
+                writeStatus(descriptors, index, status | TransmitDescriptor.STATUS_DONE);
+                if ((command(descriptors, index) & TransmitDescriptor.CMD_REPORT_STATUS) != 0) {
                     causes |= Registers.INT_TX_DONE;
                 }
                 ring.advanceHead();
@@ -128,7 +132,7 @@ final class TransmitEngine {
 
     /** Sends one descriptor's frame. Returns the error status bits, 0 when sent. */
     private int transmitOne(ByteBuf descriptors, int index) {
-        int length = TransmitDescriptor.length(descriptors, index);
+        int length = length(descriptors, index);
         if (length < HardwareLimits.ETHERNET_HEADER_LENGTH || length > HardwareLimits.MAX_FRAME_LENGTH) {
             statistics.increment(StatisticsCounter.TX_LENGTH_ERRORS);
             return TransmitDescriptor.STATUS_ERR_LENGTH;
@@ -142,7 +146,7 @@ final class TransmitEngine {
             statistics.increment(StatisticsCounter.TX_NO_CARRIER);
             return TransmitDescriptor.STATUS_ERR_NO_CARRIER;
         }
-        ByteBuf frame = dmaCopy(TransmitDescriptor.bufferAddress(descriptors, index), length);
+        ByteBuf frame = dmaCopy(bufferAddress(descriptors, index), length);
         if (frame == null) {
             statistics.increment(StatisticsCounter.TX_DMA_ERRORS);
             return TransmitDescriptor.STATUS_ERR_DMA;
@@ -178,5 +182,23 @@ final class TransmitEngine {
             unflushed = 0;
             wire.flush();
         }
+    }
+
+    // ---- the device's side of a transmit descriptor (layout: TransmitDescriptor) --------------
+
+    private static long bufferAddress(ByteBuf ring, int index) {
+        return ring.getLongLE(TransmitDescriptor.offset(index) + TransmitDescriptor.ADDRESS_OFFSET);
+    }
+
+    private static int length(ByteBuf ring, int index) {
+        return ring.getUnsignedShortLE(TransmitDescriptor.offset(index) + TransmitDescriptor.LENGTH_OFFSET);
+    }
+
+    private static int command(ByteBuf ring, int index) {
+        return ring.getUnsignedByte(TransmitDescriptor.offset(index) + TransmitDescriptor.COMMAND_OFFSET);
+    }
+
+    private static void writeStatus(ByteBuf ring, int index, int status) {
+        ring.setByte(TransmitDescriptor.offset(index) + TransmitDescriptor.STATUS_OFFSET, status);
     }
 }

@@ -6,6 +6,11 @@ import org.ndis4j.hw.BusMemory;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.hw.InterruptLine;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.PhyRegisters;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.TransmitDescriptor;
 import org.ndis4j.wire.WireListener;
 import org.ndis4j.wire.WirePort;
 

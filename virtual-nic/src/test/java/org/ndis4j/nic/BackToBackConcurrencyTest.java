@@ -9,7 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ndis4j.hw.HostMemory;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 import org.ndis4j.wire.InMemoryWire;
+import org.ndis4j.wire.WirePort;
 
 /**
  * Two NICs back to back, each driven by its own thread: every frame one thread transmits is
@@ -27,7 +30,7 @@ class BackToBackConcurrencyTest {
 
     private record Side(VirtualNic nic, TestDriver driver, HostMemory memory, List<byte[]> received) {}
 
-    private static Side side(String name, org.ndis4j.wire.WirePort port, MacAddress address, ManualDeviceTimer timer) {
+    private static Side side(String name, WirePort port, MacAddress address, ManualDeviceTimer timer) {
         HostMemory memory = new HostMemory(32L << 20);
         VirtualNic nic = VirtualNic.builder(name, port)
                 .memory(memory)

@@ -1,5 +1,7 @@
 package org.ndis4j.nic;
 
+import org.ndis4j.nic.regs.HardwareLimits;
+
 /** Ethernet frames for tests: a header and a payload whose bytes depend on a seed. */
 final class Frames {
 

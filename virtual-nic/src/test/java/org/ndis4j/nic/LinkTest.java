@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.nic.regs.PhyRegisters;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.TransmitDescriptor;
 
 class LinkTest {
 

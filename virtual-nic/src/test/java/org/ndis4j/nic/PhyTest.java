@@ -6,6 +6,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.PhyRegisters;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 import org.ndis4j.wire.InMemoryWire;
 
 class PhyTest {

@@ -6,6 +6,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 class ReceiveTest {
 

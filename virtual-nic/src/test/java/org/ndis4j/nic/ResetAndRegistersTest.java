@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ndis4j.hw.SharedMemory;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.PhyRegisters;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 class ResetAndRegistersTest {
 

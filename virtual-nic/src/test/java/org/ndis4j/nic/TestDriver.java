@@ -6,6 +6,11 @@ import java.util.List;
 import org.ndis4j.hw.BusMemory;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.hw.SharedMemory;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
+import org.ndis4j.nic.regs.TransmitDescriptor;
 
 /**
  * The smallest driver that works the device: programs the registers, fills the transmit ring, posts

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.PhyRegisters;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
+import org.ndis4j.nic.regs.TransmitDescriptor;
 
 class TransmitTest {
 

@@ -1,22 +1,20 @@
 package org.ndis4j.examples.linkflap;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ndis4j.examples.Console;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.kernel.Ke;
-import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
-import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisIoWorkItem;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisSpinLock;
-import org.ndis4j.ndis.NdisStatus;
-import org.ndis4j.ndis.NdisStatusIndication;
-import org.ndis4j.ndis.NdisTimer;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisSpinLock;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
+import org.ndis4j.ndis.types.NdisTimer;
 
 /**
  * One adapter: lifecycle and link monitoring (netvmini's adapter.c, trimmed to the link path).
@@ -69,8 +67,12 @@ public final class LinkFlapAdapter {
         byte[] mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        1500, LINK_SPEED, NdisLinkState.disconnected(), 1500, mac, mac, 0, 0, List.of()));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(1500)
+                        .maxLinkSpeed(LINK_SPEED)
+                        .initialLinkState(NdisLinkState.disconnected())
+                        .macAddress(mac)
+                        .build());
         Console.say("%s: initialized (work item and timer allocated with the adapter handle)", handle.name());
         return NdisStatus.SUCCESS;
     }

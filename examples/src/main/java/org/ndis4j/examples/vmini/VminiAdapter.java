@@ -4,18 +4,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
-import org.ndis4j.ndis.MiniportAdapterGeneralAttributes;
-import org.ndis4j.ndis.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisEvent;
-import org.ndis4j.ndis.NdisInterrupt;
-import org.ndis4j.ndis.NdisIoWorkItem;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.oid.NdisMacOption;
-import org.ndis4j.nic.Registers;
+import org.ndis4j.ndis.types.NdisEvent;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.nic.regs.Registers;
 
 /**
  * One adapter: MiniportInitializeEx, MiniportHaltEx, MiniportPause and MiniportRestart (netvmini's
@@ -109,17 +109,17 @@ final class VminiAdapter {
         NdisLinkState link = VminiHardware.readLinkState(registers); // PASSIVE_LEVEL: the PHY may be read here
         NdisM.setMiniportAttributes(
                 handle,
-                new MiniportAdapterGeneralAttributes(
-                        VminiHardware.MTU,
-                        VminiHardware.MAX_LINK_SPEED,
-                        link,
-                        VminiHardware.MTU,
-                        address,
-                        address,
-                        VminiHardware.SUPPORTED_PACKET_FILTERS,
-                        VminiHardware.MULTICAST_LIST_SIZE,
-                        VminiControlPath.SUPPORTED_OIDS,
-                        NdisMacOption.DEFAULT | NdisMacOption.NDIS_MAC_OPTION_FULL_DUPLEX));
+                MiniportAdapterGeneralAttributes.builder()
+                        .mtuSize(VminiHardware.MTU)
+                        .maxLinkSpeed(VminiHardware.MAX_LINK_SPEED)
+                        .initialLinkState(link)
+                        .lookaheadSize(VminiHardware.MTU)
+                        .macAddress(address)
+                        .supportedPacketFilters(VminiHardware.SUPPORTED_PACKET_FILTERS)
+                        .maxMulticastListSize(VminiHardware.MULTICAST_LIST_SIZE)
+                        .supportedOidList(VminiControlPath.SUPPORTED_OIDS)
+                        .macOptions(NdisMacOption.DEFAULT | NdisMacOption.NDIS_MAC_OPTION_FULL_DUPLEX)
+                        .build());
 
         dataPath.programRings();
         VminiHardware.writeStationAddress(registers, address);

@@ -20,13 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.ndis4j.hw.RegisterSpace;
-import org.ndis4j.ndis.NdisStatus;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisRequestType;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
 import org.ndis4j.ndis.oid.Oid;
-import org.ndis4j.nic.Registers;
-import org.ndis4j.nic.StatisticsCounter;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * The control path (netvmini's ctrlpath.c): MiniportOidRequest. NDIS answers the queries it keeps
@@ -199,26 +199,24 @@ final class VminiControlPath {
                 | NDIS_STATISTICS_FLAGS_VALID_DIRECTED_BYTES_XMIT
                 | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_BYTES_XMIT
                 | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_BYTES_XMIT;
-        return new NdisStatisticsInfo(
-                valid,
-                VminiHardware.readCounter(r, StatisticsCounter.RX_NO_BUFFER),
-                rxErrors,
-                VminiHardware.readCounter(r, StatisticsCounter.RX_BYTES),
-                rxFrames - rxBroadcast - rxMulticast,
-                rxMulticast,
-                rxBroadcast,
-                VminiHardware.readCounter(r, StatisticsCounter.TX_BYTES),
-                tx.directedFrames(),
-                tx.multicastFrames(),
-                tx.broadcastFrames(),
-                txErrors,
-                tx.discards(),
-                0,
-                0,
-                0,
-                tx.directedOctets(),
-                tx.multicastOctets(),
-                tx.broadcastOctets());
+        return NdisStatisticsInfo.builder()
+                .supportedStatistics(valid)
+                .ifInDiscards(VminiHardware.readCounter(r, StatisticsCounter.RX_NO_BUFFER))
+                .ifInErrors(rxErrors)
+                .ifHCInOctets(VminiHardware.readCounter(r, StatisticsCounter.RX_BYTES))
+                .ifHCInUcastPkts(rxFrames - rxBroadcast - rxMulticast)
+                .ifHCInMulticastPkts(rxMulticast)
+                .ifHCInBroadcastPkts(rxBroadcast)
+                .ifHCOutOctets(VminiHardware.readCounter(r, StatisticsCounter.TX_BYTES))
+                .ifHCOutUcastPkts(tx.directedFrames())
+                .ifHCOutMulticastPkts(tx.multicastFrames())
+                .ifHCOutBroadcastPkts(tx.broadcastFrames())
+                .ifOutErrors(txErrors)
+                .ifOutDiscards(tx.discards())
+                .ifHCOutUcastOctets(tx.directedOctets())
+                .ifHCOutMulticastOctets(tx.multicastOctets())
+                .ifHCOutBroadcastOctets(tx.broadcastOctets())
+                .build();
     }
 
     /** OID_GEN_XMIT_OK and friends: a ULONG64, or a ULONG when the buffer holds less than 8 bytes. */

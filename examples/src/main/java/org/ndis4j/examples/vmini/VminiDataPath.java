@@ -8,21 +8,21 @@ import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_COMPLETE_FLAGS_DISPATC
 import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_FLAGS_DISPATCH_LEVEL;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayDeque;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisEvent;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisSpinLock;
-import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.nbl.NblQueue;
 import org.ndis4j.ndis.nbl.NetBuffer;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
-import org.ndis4j.nic.ReceiveDescriptor;
-import org.ndis4j.nic.Registers;
-import org.ndis4j.nic.TransmitDescriptor;
+import org.ndis4j.ndis.types.NdisEvent;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisSpinLock;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.TransmitDescriptor;
 
 /**
  * The data path (netvmini's datapath.c): MiniportSendNetBufferLists, transmit completion,
@@ -84,8 +84,8 @@ final class VminiDataPath {
     private final VminiRings rings;
 
     /**
-     * Guards the transmit side: the ring indexes, the control blocks, the wait list, sendPaused and
-     * the transmit counters.
+     * Guards the transmit side: the ring indexes, the control blocks, the three send queues,
+     * sendPaused and the transmit counters.
      */
     private final NdisSpinLock sendLock = Ndis.allocateSpinLock();
     /** Per transmit slot: the NBL whose NET_BUFFER the slot carries (null once completed). */
@@ -97,7 +97,13 @@ final class VminiDataPath {
     private int txTail;
     private int txNextToReap;
     private int txInUse;
-    private final ArrayDeque<NetBufferList> sendWaitList = new ArrayDeque<>();
+    /** Sends waiting for ring slots, in order (at most SEND_WAIT_LIMIT). */
+    private final NblQueue sendWaitList = new NblQueue();
+    /** Sends refused by the current send call, completed once the lock is released. */
+    private final NblQueue sendsRefused = new NblQueue();
+    /** Sends whose descriptors were reaped, completed once the lock is released. */
+    private final NblQueue sendsDone = new NblQueue();
+
     private boolean sendPaused = true;
     private long txDirectedFrames;
     private long txMulticastFrames;
@@ -109,13 +115,16 @@ final class VminiDataPath {
     private long txDiscards;
 
     /**
-     * Guards the receive side: the ring indexes, which RCB sits in which slot, receivePaused and
-     * indicationsInFlight.
+     * Guards the receive side: the ring indexes, which RCB sits in which slot, the received queue,
+     * receivePaused and indicationsInFlight.
      */
     private final NdisSpinLock receiveLock = Ndis.allocateSpinLock();
 
     private final Rcb[] rcbs = new Rcb[VminiHardware.RCB_COUNT];
     private final Rcb[] rxSlotRcb = new Rcb[VminiHardware.RX_RING_SIZE];
+    /** Received frames gathered by the DPC, indicated as one chain once the lock is released. */
+    private final NblQueue received = new NblQueue();
+
     private int rxTail;
     private int rxNextToReap;
     private int rxPosted;
@@ -207,8 +216,6 @@ final class VminiDataPath {
      */
     void sendNetBufferLists(NetBufferList netBufferLists, int sendFlags) {
         boolean atDispatch = (sendFlags & NDIS_SEND_FLAGS_DISPATCH_LEVEL) != 0;
-        NetBufferList failedHead = null;
-        NetBufferList failedTail = null;
         acquire(sendLock, atDispatch);
         int placed = 0;
         NetBufferList nbl = netBufferLists;
@@ -219,8 +226,8 @@ final class VminiDataPath {
             if (reject == null) {
                 if (sendWaitList.isEmpty() && placeLocked(nbl)) {
                     placed++;
-                } else if (sendWaitList.size() < VminiHardware.SEND_WAIT_LIMIT) {
-                    sendWaitList.addLast(nbl);
+                } else if (sendWaitList.count() < VminiHardware.SEND_WAIT_LIMIT) {
+                    sendWaitList.append(nbl);
                 } else {
                     reject = NdisStatus.RESOURCES;
                 }
@@ -228,22 +235,17 @@ final class VminiDataPath {
             if (reject != null) {
                 txDiscards++;
                 nbl.setStatus(reject);
-                if (failedHead == null) {
-                    failedHead = nbl;
-                } else {
-                    failedTail.setNext(nbl);
-                }
-                failedTail = nbl;
+                sendsRefused.append(nbl);
             }
             nbl = next;
         }
         if (placed > 0) {
             registers.write32(Registers.TX_TAIL, txTail);
         }
+        NetBufferList refused = sendsRefused.takeChain();
         release(sendLock, atDispatch);
-        if (failedHead != null) {
-            NdisM.sendNetBufferListsComplete(
-                    handle, failedHead, atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
+        if (refused != null) {
+            NdisM.sendNetBufferListsComplete(handle, refused, atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
         }
     }
 
@@ -255,8 +257,8 @@ final class VminiDataPath {
         Ndis.dprAcquireSpinLock(sendLock);
         NetBufferList done = reapTransmitsLocked(false);
         int placed = 0;
-        while (!sendPaused && !sendWaitList.isEmpty() && placeLocked(sendWaitList.peekFirst())) {
-            sendWaitList.pollFirst();
+        while (!sendPaused && !sendWaitList.isEmpty() && placeLocked(sendWaitList.peek())) {
+            sendWaitList.pop();
             placed++;
         }
         if (placed > 0) {
@@ -311,8 +313,6 @@ final class VminiDataPath {
      */
     private NetBufferList reapTransmitsLocked(boolean all) {
         int head = all ? txTail : registers.read32(Registers.TX_HEAD);
-        NetBufferList doneHead = null;
-        NetBufferList doneTail = null;
         while (txNextToReap != head) {
             int slot = txNextToReap;
             NetBufferList nbl = tcbNbl[slot];
@@ -336,15 +336,10 @@ final class VminiDataPath {
                 countTransmitted(slot);
             }
             if (tcbLast[slot]) {
-                if (doneHead == null) {
-                    doneHead = nbl;
-                } else {
-                    doneTail.setNext(nbl);
-                }
-                doneTail = nbl;
+                sendsDone.append(nbl);
             }
         }
-        return doneHead;
+        return sendsDone.takeChain();
     }
 
     private void countTransmitted(int slot) {
@@ -386,13 +381,10 @@ final class VminiDataPath {
      * RX or RX_OVERRUN). Returns true when finished descriptors are left over (MoreNblsPending).
      */
     boolean indicateReceives(int maxNbls) {
-        NetBufferList head = null;
-        NetBufferList tail = null;
-        int count = 0;
         boolean reposted = false;
         Ndis.dprAcquireSpinLock(receiveLock);
         int hardwareHead = registers.read32(Registers.RX_HEAD);
-        while (rxNextToReap != hardwareHead && count < maxNbls) {
+        while (rxNextToReap != hardwareHead && received.count() < maxNbls) {
             int slot = rxNextToReap;
             Rcb rcb = rxSlotRcb[slot];
             rxSlotRcb[slot] = null;
@@ -404,16 +396,11 @@ final class VminiDataPath {
                 reposted = true;
                 continue;
             }
-            NetBufferList nbl = rcb.nbl;
-            nbl.firstNetBuffer().setDataLength(rings.receiveFrameLength(slot));
-            if (head == null) {
-                head = nbl;
-            } else {
-                tail.setNext(nbl);
-            }
-            tail = nbl;
-            count++;
+            rcb.nbl.firstNetBuffer().setDataLength(rings.receiveFrameLength(slot));
+            received.append(rcb.nbl);
         }
+        int count = received.count();
+        NetBufferList head = received.takeChain();
         boolean more = rxNextToReap != hardwareHead;
         boolean lowOnBuffers = rxPosted < VminiHardware.RX_LOW_WATER;
         if (count > 0) {
@@ -516,18 +503,10 @@ final class VminiDataPath {
         // The transmit unit finishes every descriptor inside the TAIL write, so this reaps them all;
         // a descriptor it still owned would carry a copy, and its NBL completes with PAUSED.
         NetBufferList done = reapTransmitsLocked(true);
-        NetBufferList waiting = null;
-        NetBufferList waitingTail = null;
-        NetBufferList nbl;
-        while ((nbl = sendWaitList.pollFirst()) != null) {
+        txDiscards += sendWaitList.count();
+        NetBufferList waiting = sendWaitList.takeChain();
+        for (NetBufferList nbl = waiting; nbl != null; nbl = nbl.next()) {
             nbl.setStatus(NdisStatus.PAUSED);
-            txDiscards++;
-            if (waiting == null) {
-                waiting = nbl;
-            } else {
-                waitingTail.setNext(nbl);
-            }
-            waitingTail = nbl;
         }
         Ndis.releaseSpinLock(sendLock);
         if (done != null) {

@@ -1,14 +1,14 @@
 package org.ndis4j.examples.vmini;
 
-import org.ndis4j.ndis.DriverObject;
-import org.ndis4j.ndis.MiniportDriver;
-import org.ndis4j.ndis.MiniportInitParameters;
-import org.ndis4j.ndis.NdisHaltAction;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * Driver entry and the handlers NDIS calls (netvmini's miniport.c). Each handler hands over to the

@@ -1,15 +1,15 @@
 package org.ndis4j.examples.vmini;
 
 import org.ndis4j.hw.RegisterSpace;
-import org.ndis4j.ndis.MediaConnectState;
-import org.ndis4j.ndis.MediaDuplexState;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.oid.NdisPacketType;
-import org.ndis4j.nic.HardwareLimits;
-import org.ndis4j.nic.PhyRegisters;
-import org.ndis4j.nic.Registers;
-import org.ndis4j.nic.StatisticsCounter;
+import org.ndis4j.ndis.types.MediaConnectState;
+import org.ndis4j.ndis.types.MediaDuplexState;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.PhyRegisters;
+import org.ndis4j.nic.regs.Registers;
+import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
  * Hardware access and limits (netvmini's hardware.h and the register half of mphal.c): every size

@@ -1,14 +1,14 @@
 package org.ndis4j.examples.vmini;
 
-import org.ndis4j.ndis.InterruptHandlers;
-import org.ndis4j.ndis.MiniportInterruptResult;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisIoWorkItem;
-import org.ndis4j.ndis.NdisLinkState;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisReceiveThrottleParameters;
-import org.ndis4j.ndis.NdisStatusIndication;
-import org.ndis4j.nic.Registers;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisStatusIndication;
+import org.ndis4j.nic.regs.Registers;
 
 /**
  * The interrupt path (the ISR/DPC half of netvmini's datapath.c, and its link-state deferral):

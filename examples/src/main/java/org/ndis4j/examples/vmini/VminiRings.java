@@ -3,10 +3,10 @@ package org.ndis4j.examples.vmini;
 import io.netty.buffer.ByteBuf;
 import org.ndis4j.hw.SharedMemory;
 import org.ndis4j.ndis.NdisM;
-import org.ndis4j.ndis.NdisMiniportAdapterHandle;
-import org.ndis4j.nic.HardwareLimits;
-import org.ndis4j.nic.ReceiveDescriptor;
-import org.ndis4j.nic.TransmitDescriptor;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.nic.regs.HardwareLimits;
+import org.ndis4j.nic.regs.ReceiveDescriptor;
+import org.ndis4j.nic.regs.TransmitDescriptor;
 
 /**
  * The descriptor rings and frame buffers in shared memory (netvmini's tcbrcb.c): four blocks

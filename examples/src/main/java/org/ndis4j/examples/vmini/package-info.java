@@ -1,5 +1,5 @@
 /**
- * vmini: the NDIS 6 miniport for the ndis4j virtual NIC ({@code org.ndis4j.nic.VirtualNic}), laid
+ * vmini: the NDIS 6 miniport for the ndis4j virtual NIC ({@code VirtualNic}), laid
  * out as the WDK's netvmini sample, one file per concern:
  *
  * <pre>

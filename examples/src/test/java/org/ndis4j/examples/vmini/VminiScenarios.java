@@ -15,12 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ndis4j.host.AdapterView;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.ndis.NdisStatus;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
 import org.ndis4j.ndis.oid.Oid;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.wire.WirePort;
@@ -62,8 +63,8 @@ abstract class VminiScenarios {
         b = new VminiStation(kernelB, "vnic-b", wire[1], B);
         await(
                 "both links up",
-                () -> a.adapter.linkState().isConnected()
-                        && b.adapter.linkState().isConnected());
+                () -> AdapterView.of(a.adapter).linkState().isConnected()
+                        && AdapterView.of(b.adapter).linkState().isConnected());
         assertThat(a.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
         assertThat(b.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
     }
@@ -233,7 +234,7 @@ abstract class VminiScenarios {
         await(
                 "A's protocol hears link up",
                 () -> a.protocol.links.get(a.protocol.links.size() - 1).state().isConnected());
-        await("B's link up", () -> b.adapter.linkState().isConnected());
+        await("B's link up", () -> AdapterView.of(b.adapter).linkState().isConnected());
         VminiTestProtocol.LinkIndication up = a.protocol.links.get(a.protocol.links.size() - 1);
         assertThat(up.state().isConnected()).isTrue();
         assertThat(up.state().xmitLinkSpeed()).isEqualTo(1_000_000_000L);

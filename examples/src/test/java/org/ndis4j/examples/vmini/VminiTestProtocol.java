@@ -13,24 +13,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.Ndis;
-import org.ndis4j.ndis.NdisBindContext;
-import org.ndis4j.ndis.NdisBindParameters;
-import org.ndis4j.ndis.NdisBindingHandle;
-import org.ndis4j.ndis.NdisLinkState;
-import org.ndis4j.ndis.NdisProtocolDriverHandle;
-import org.ndis4j.ndis.NdisStatus;
-import org.ndis4j.ndis.NdisStatusIndication;
-import org.ndis4j.ndis.PnpManager;
-import org.ndis4j.ndis.ProtocolDriver;
 import org.ndis4j.ndis.nbl.NetBuffer;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
 import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.protocol.NdisBindContext;
+import org.ndis4j.ndis.protocol.NdisBindParameters;
+import org.ndis4j.ndis.protocol.ProtocolDriver;
+import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
 
 /**
  * A small protocol driver bound to one vmini adapter: sends frames from its own pool, copies every

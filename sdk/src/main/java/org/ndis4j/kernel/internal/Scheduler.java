@@ -11,8 +11,8 @@ public interface Scheduler {
     /** The kernel clock in nanoseconds; only differences mean anything. */
     long nanoTime();
 
-    /** Creates and starts a kernel thread. */
-    KernelThread startThread(String name, ThreadContext context, Runnable body);
+    /** Creates and starts a kernel thread carrying the kernel's {@code context} for it. */
+    KernelThread startThread(String name, Object context, Runnable body);
 
     /** A FIFO of runnables that threads block on. */
     TaskQueue newTaskQueue();

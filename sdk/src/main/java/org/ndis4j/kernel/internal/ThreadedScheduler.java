@@ -5,7 +5,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.ndis4j.kernel.Kernel;
 
 /**
  * The scheduler of real threads: every context is a platform thread, the clock is the JVM's
@@ -15,9 +14,9 @@ public final class ThreadedScheduler implements Scheduler {
 
     private final ScheduledThreadPoolExecutor clock;
 
-    public ThreadedScheduler(Kernel kernel, String name) {
-        clock = new ScheduledThreadPoolExecutor(
-                1, r -> new KernelThread(name + "-clock", new ThreadContext(kernel, ThreadContext.Kind.CLOCK, -1), r));
+    /** A scheduler whose clock thread is named {@code name + "-clock"} and carries {@code clockContext}. */
+    public ThreadedScheduler(String name, Object clockContext) {
+        clock = new ScheduledThreadPoolExecutor(1, r -> new KernelThread(name + "-clock", clockContext, r));
         clock.setRemoveOnCancelPolicy(true);
         clock.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
@@ -28,7 +27,7 @@ public final class ThreadedScheduler implements Scheduler {
     }
 
     @Override
-    public KernelThread startThread(String name, ThreadContext context, Runnable body) {
+    public KernelThread startThread(String name, Object context, Runnable body) {
         KernelThread t = new KernelThread(name, context, body);
         t.start();
         return t;

@@ -22,12 +22,10 @@ import io.netty.buffer.ByteBuf;
  * by {@code Ndis.freeNetBufferListPool}. A driver that wants to keep the bytes longer (a transmit
  * ring) takes its own reference ({@code retainedSlice}); it never copies to keep them.
  *
- * <p>Not thread-safe: whoever owns the NBL (see docs/data-path.md) may touch it.
+ * <p>Not thread-safe: whoever owns the NBL (see docs/data-path.md) may touch it. NDIS's engine makes
+ * every NET_BUFFER, with its NBL.
  */
-public final class NetBuffer {
-
-    /** The frame memory the pool gave this NET_BUFFER for the pool's lifetime, or null. */
-    final ByteBuf poolData;
+public abstract class NetBuffer {
 
     private NetBuffer next;
     private ByteBuf data;
@@ -35,28 +33,28 @@ public final class NetBuffer {
     private int dataLength;
     private Object miniportReserved;
 
-    NetBuffer(ByteBuf poolData) {
-        this.poolData = poolData;
-        this.data = poolData;
+    /** For NDIS's engine: a NET_BUFFER over {@code data} (may be null), with no frame yet. */
+    protected NetBuffer(ByteBuf data) {
+        this.data = data;
     }
 
     /** NET_BUFFER_NEXT_NB: the next NET_BUFFER of the same NBL, or null. */
-    public NetBuffer next() {
+    public final NetBuffer next() {
         return next;
     }
 
     /** NET_BUFFER_FIRST_MDL / NET_BUFFER_CURRENT_MDL: the frame memory; null for an NB without data. */
-    public ByteBuf data() {
+    public final ByteBuf data() {
         return data;
     }
 
     /** NET_BUFFER_DATA_OFFSET: where the frame starts in {@link #data()}. */
-    public int dataOffset() {
+    public final int dataOffset() {
         return dataOffset;
     }
 
     /** NET_BUFFER_DATA_LENGTH: the frame's length in bytes. */
-    public int dataLength() {
+    public final int dataLength() {
         return dataLength;
     }
 
@@ -64,51 +62,34 @@ public final class NetBuffer {
      * NET_BUFFER_DATA_LENGTH as an lvalue: a receive path sets the length of what the device wrote
      * into a pool buffer. The frame must fit in the buffer.
      */
-    public void setDataLength(int dataLength) {
+    public final void setDataLength(int dataLength) {
         checkRange(data, dataOffset, dataLength);
         this.dataLength = dataLength;
     }
 
     /** NET_BUFFER_MINIPORT_RESERVED: the miniport's slot while it owns the NBL (a TCB, a ring index). */
-    public Object miniportReserved() {
+    public final Object miniportReserved() {
         return miniportReserved;
     }
 
-    public void setMiniportReserved(Object miniportReserved) {
+    public final void setMiniportReserved(Object miniportReserved) {
         this.miniportReserved = miniportReserved;
     }
 
-    /** Attaches caller data (the reference is transferred) or, with null, the pool's own buffer. */
-    void attach(ByteBuf callerData, int offset, int length) {
-        ByteBuf d = callerData != null ? callerData : poolData;
-        checkRange(d, offset, length);
-        data = d;
+    /**
+     * For NDIS's engine: the NET_BUFFER now describes {@code length} bytes of {@code newData} from
+     * absolute index {@code offset}, with no miniport state. The frame must fit the buffer.
+     */
+    protected final void describe(ByteBuf newData, int offset, int length) {
+        checkRange(newData, offset, length);
+        data = newData;
         dataOffset = offset;
         dataLength = length;
         next = null;
         miniportReserved = null;
     }
 
-    /** On NdisFreeNetBufferList: releases caller data, goes back to the pool's buffer. */
-    void detach() {
-        ByteBuf d = data;
-        data = poolData;
-        dataOffset = 0;
-        dataLength = 0;
-        miniportReserved = null;
-        if (d != null && d != poolData) {
-            d.release();
-        }
-    }
-
-    /** Releases the pool's buffer (NdisFreeNetBufferListPool, or the machine went down). */
-    void releasePoolData() {
-        if (poolData != null && poolData.refCnt() > 0) {
-            poolData.release();
-        }
-    }
-
-    static void checkRange(ByteBuf d, int offset, int length) {
+    private static void checkRange(ByteBuf d, int offset, int length) {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException(
                     "NET_BUFFER DataOffset " + offset + " and DataLength " + length + " must not be negative");

@@ -1,7 +1,7 @@
 package org.ndis4j.ndis.nbl;
 
-import org.ndis4j.ndis.NdisHandle;
-import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.types.NdisHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * NET_BUFFER_LIST: one packet's NET_BUFFERs plus what travels with them (status, flags, the
@@ -26,14 +26,11 @@ import org.ndis4j.ndis.NdisStatus;
  * <p>NBL objects are recycled by their pool: after {@code Ndis.freeNetBufferList} the object goes
  * to the back of the pool's free list and is handed out again later, so a reference kept past the
  * free is a bug the verifier reports (Nbl_UseAfterFree) for as long as the object stays free. Not
- * thread-safe: only the current owner (see docs/data-path.md) touches an NBL.
+ * thread-safe: only the current owner (see docs/data-path.md) touches an NBL. NDIS's engine makes
+ * every NBL (it keeps its ownership record beside these fields); a driver only allocates them
+ * through {@code Ndis}.
  */
-public final class NetBufferList {
-
-    /** The pool the NBL came from and returns to. */
-    final NetBufferListPool pool;
-    /** The NET_BUFFER the pool attached (fAllocateNetBuffer), or null. */
-    final NetBuffer ownNetBuffer;
+public abstract class NetBufferList {
 
     private NetBufferList next;
     private NetBuffer firstNetBuffer;
@@ -45,30 +42,21 @@ public final class NetBufferList {
     private Object protocolReserved;
     private long cancelId;
 
-    /** Ownership, for the verifier: one of NblOwnership's states. Written with a CAS. */
-    volatile int state = NblOwnership.FREE;
-    /** The adapter handle the NBL is with (sent to / indicated by), or the last one it was with. */
-    NdisHandle holder;
-    /** The last ownership event ({@link NblOwnership}), for precise violation messages. */
-    int lastEvent;
-
-    NetBufferList(NetBufferListPool pool, NetBuffer ownNetBuffer) {
-        this.pool = pool;
-        this.ownNetBuffer = ownNetBuffer;
-    }
+    /** For NDIS's engine, which makes every NBL. */
+    protected NetBufferList() {}
 
     /** NET_BUFFER_LIST_NEXT_NBL: the next NBL of the chain, or null. */
-    public NetBufferList next() {
+    public final NetBufferList next() {
         return next;
     }
 
     /** NET_BUFFER_LIST_NEXT_NBL as an lvalue: links (or, with null, ends) a chain. */
-    public void setNext(NetBufferList next) {
+    public final void setNext(NetBufferList next) {
         this.next = next;
     }
 
     /** NET_BUFFER_LIST_FIRST_NB: the first NET_BUFFER, or null for an NBL without data. */
-    public NetBuffer firstNetBuffer() {
+    public final NetBuffer firstNetBuffer() {
         return firstNetBuffer;
     }
 
@@ -77,57 +65,57 @@ public final class NetBufferList {
      * return finds its way back down; a protocol sets it to its binding handle (a filter to its filter
      * module handle) before sending its own NBLs, so the completion finds its way back up.
      */
-    public NdisHandle sourceHandle() {
+    public final NdisHandle sourceHandle() {
         return sourceHandle;
     }
 
     /** NET_BUFFER_LIST_STATUS: the final status of a send, set by the miniport before completing. */
-    public NdisStatus status() {
+    public final NdisStatus status() {
         return status;
     }
 
-    public void setStatus(NdisStatus status) {
+    public final void setStatus(NdisStatus status) {
         this.status = status;
     }
 
     /** NET_BUFFER_LIST_FLAGS (NBL_FLAGS_*): generic flags, for whoever owns the NBL. */
-    public int flags() {
+    public final int flags() {
         return flags;
     }
 
-    public void setFlags(int flags) {
+    public final void setFlags(int flags) {
         this.flags = flags;
     }
 
     /** NdisTestNblFlag / NdisSetNblFlag (the NblFlags word, NDIS_NBL_FLAGS_*). */
-    public int nblFlags() {
+    public final int nblFlags() {
         return nblFlags;
     }
 
-    public void setNblFlags(int nblFlags) {
+    public final void setNblFlags(int nblFlags) {
         this.nblFlags = nblFlags;
     }
 
     /** MiniportReserved: the miniport's slot while it owns the NBL (netvmini keeps its TCB/RCB here). */
-    public Object miniportReserved() {
+    public final Object miniportReserved() {
         return miniportReserved;
     }
 
-    public void setMiniportReserved(Object miniportReserved) {
+    public final void setMiniportReserved(Object miniportReserved) {
         this.miniportReserved = miniportReserved;
     }
 
-    /** ProtocolReserved: the protocol's (or test upper edge's) slot while it owns the NBL. */
-    public Object protocolReserved() {
+    /** ProtocolReserved: the protocol's slot while it owns the NBL. */
+    public final Object protocolReserved() {
         return protocolReserved;
     }
 
-    public void setProtocolReserved(Object protocolReserved) {
+    public final void setProtocolReserved(Object protocolReserved) {
         this.protocolReserved = protocolReserved;
     }
 
     /** NDIS_GET_NET_BUFFER_LIST_CANCEL_ID: 0 when the sender set none. */
-    public long cancelId() {
+    public final long cancelId() {
         return cancelId;
     }
 
@@ -135,36 +123,32 @@ public final class NetBufferList {
      * NDIS_SET_NET_BUFFER_LIST_CANCEL_ID: by convention the high byte is a partial id from
      * {@code Ndis.generatePartialCancelId()} and the rest the sender's own counter.
      */
-    public void setCancelId(long cancelId) {
+    public final void setCancelId(long cancelId) {
         this.cancelId = cancelId;
     }
 
     /** NdisGetPoolFromNetBufferList. */
-    public NetBufferListPool pool() {
-        return pool;
-    }
+    public abstract NetBufferListPool pool();
 
     /** The number of NBLs in the chain that starts here (a chain must not loop). */
     public static int count(NetBufferList chain) {
         int n = 0;
-        for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next) {
+        for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next()) {
             n++;
         }
         return n;
     }
 
     /** True while the NBL is allocated (not back in its pool). */
-    public boolean isAllocated() {
-        return state != NblOwnership.FREE;
-    }
+    public abstract boolean isAllocated();
 
     /** SourceHandle as an lvalue: a protocol or filter stamps the NBLs it sends (see {@link #sourceHandle()}). */
-    public void setSourceHandle(NdisHandle sourceHandle) {
+    public final void setSourceHandle(NdisHandle sourceHandle) {
         this.sourceHandle = sourceHandle;
     }
 
-    /** Fresh fields for a new allocation; the NET_BUFFER is attached by the pool. */
-    void reset(NetBuffer first) {
+    /** For NDIS's engine: fresh fields for a new allocation (or a free), with {@code first} attached. */
+    protected final void resetFields(NetBuffer first) {
         next = null;
         firstNetBuffer = first;
         sourceHandle = null;
@@ -174,13 +158,5 @@ public final class NetBufferList {
         miniportReserved = null;
         protocolReserved = null;
         cancelId = 0;
-        holder = null;
-        lastEvent = NblOwnership.EVENT_ALLOCATED;
-    }
-
-    @Override
-    public String toString() {
-        return "NET_BUFFER_LIST@" + Integer.toHexString(System.identityHashCode(this)) + "[" + pool.name() + ", "
-                + NblOwnership.describe(this) + "]";
     }
 }

@@ -1,8 +1,8 @@
 /**
  * NET_BUFFER_LIST, NET_BUFFER and their pools, over pooled, reference-counted frame memory (Netty
- * {@link io.netty.buffer.ByteBuf}), and the ownership tracking the verifier uses to catch double
- * completion, use after free and leaks. Drivers allocate and free through {@code Ndis}; the
- * NDIS-internal classes here ({@link org.ndis4j.ndis.nbl.NblOwnership},
- * {@link org.ndis4j.ndis.nbl.NblRegistry}) are called by the NDIS library only. See docs/data-path.md.
+ * {@code ByteBuf}), the data-path flag words, and a queue of NBLs for drivers. Drivers allocate and
+ * free through {@code Ndis}; NDIS's engine makes the objects and tracks who owns each (the verifier
+ * catches double completion, use after free and leaks). Depends only on the base types. See
+ * docs/data-path.md.
  */
 package org.ndis4j.ndis.nbl;

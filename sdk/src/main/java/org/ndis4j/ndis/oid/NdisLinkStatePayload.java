@@ -1,8 +1,8 @@
 package org.ndis4j.ndis.oid;
 
-import org.ndis4j.ndis.MediaConnectState;
-import org.ndis4j.ndis.MediaDuplexState;
-import org.ndis4j.ndis.NdisLinkState;
+import org.ndis4j.ndis.types.MediaConnectState;
+import org.ndis4j.ndis.types.MediaDuplexState;
+import org.ndis4j.ndis.types.NdisLinkState;
 
 /**
  * The bytes of NDIS_LINK_STATE (revision 1, 40 bytes): the payload of OID_GEN_LINK_STATE and of an

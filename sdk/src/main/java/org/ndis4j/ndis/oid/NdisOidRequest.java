@@ -1,8 +1,8 @@
 package org.ndis4j.ndis.oid;
 
 import java.util.Arrays;
-import org.ndis4j.ndis.NdisHandle;
-import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.types.NdisHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * NDIS_OID_REQUEST: one Query, Set or Method request for one OID, with its information buffer and the

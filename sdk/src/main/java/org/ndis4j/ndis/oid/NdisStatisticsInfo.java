@@ -130,4 +130,165 @@ public record NdisStatisticsInfo(
                 c[16],
                 c[17]);
     }
+
+    /**
+     * A builder: every counter by its NDIS name, 0 unless set; set SupportedStatistics to the
+     * NDIS_STATISTICS_FLAGS_VALID_* bits of the counters the miniport keeps.
+     *
+     * <pre>
+     *   NdisStatisticsInfo.builder()
+     *           .supportedStatistics(NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_RCV | ...)
+     *           .ifHCInUcastPkts(rxDirected)
+     *           .ifHCOutOctets(txBytes)
+     *           .build();
+     * </pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an NDIS_STATISTICS_INFO by field name. */
+    public static final class Builder {
+
+        private int supportedStatistics;
+        private long ifInDiscards;
+        private long ifInErrors;
+        private long ifHCInOctets;
+        private long ifHCInUcastPkts;
+        private long ifHCInMulticastPkts;
+        private long ifHCInBroadcastPkts;
+        private long ifHCOutOctets;
+        private long ifHCOutUcastPkts;
+        private long ifHCOutMulticastPkts;
+        private long ifHCOutBroadcastPkts;
+        private long ifOutErrors;
+        private long ifOutDiscards;
+        private long ifHCInUcastOctets;
+        private long ifHCInMulticastOctets;
+        private long ifHCInBroadcastOctets;
+        private long ifHCOutUcastOctets;
+        private long ifHCOutMulticastOctets;
+        private long ifHCOutBroadcastOctets;
+
+        private Builder() {}
+
+        /** SupportedStatistics: NDIS_STATISTICS_FLAGS_VALID_* bits. */
+        public Builder supportedStatistics(int flags) {
+            this.supportedStatistics = flags;
+            return this;
+        }
+
+        public Builder ifInDiscards(long value) {
+            this.ifInDiscards = value;
+            return this;
+        }
+
+        public Builder ifInErrors(long value) {
+            this.ifInErrors = value;
+            return this;
+        }
+
+        public Builder ifHCInOctets(long value) {
+            this.ifHCInOctets = value;
+            return this;
+        }
+
+        public Builder ifHCInUcastPkts(long value) {
+            this.ifHCInUcastPkts = value;
+            return this;
+        }
+
+        public Builder ifHCInMulticastPkts(long value) {
+            this.ifHCInMulticastPkts = value;
+            return this;
+        }
+
+        public Builder ifHCInBroadcastPkts(long value) {
+            this.ifHCInBroadcastPkts = value;
+            return this;
+        }
+
+        public Builder ifHCOutOctets(long value) {
+            this.ifHCOutOctets = value;
+            return this;
+        }
+
+        public Builder ifHCOutUcastPkts(long value) {
+            this.ifHCOutUcastPkts = value;
+            return this;
+        }
+
+        public Builder ifHCOutMulticastPkts(long value) {
+            this.ifHCOutMulticastPkts = value;
+            return this;
+        }
+
+        public Builder ifHCOutBroadcastPkts(long value) {
+            this.ifHCOutBroadcastPkts = value;
+            return this;
+        }
+
+        public Builder ifOutErrors(long value) {
+            this.ifOutErrors = value;
+            return this;
+        }
+
+        public Builder ifOutDiscards(long value) {
+            this.ifOutDiscards = value;
+            return this;
+        }
+
+        public Builder ifHCInUcastOctets(long value) {
+            this.ifHCInUcastOctets = value;
+            return this;
+        }
+
+        public Builder ifHCInMulticastOctets(long value) {
+            this.ifHCInMulticastOctets = value;
+            return this;
+        }
+
+        public Builder ifHCInBroadcastOctets(long value) {
+            this.ifHCInBroadcastOctets = value;
+            return this;
+        }
+
+        public Builder ifHCOutUcastOctets(long value) {
+            this.ifHCOutUcastOctets = value;
+            return this;
+        }
+
+        public Builder ifHCOutMulticastOctets(long value) {
+            this.ifHCOutMulticastOctets = value;
+            return this;
+        }
+
+        public Builder ifHCOutBroadcastOctets(long value) {
+            this.ifHCOutBroadcastOctets = value;
+            return this;
+        }
+
+        public NdisStatisticsInfo build() {
+            return new NdisStatisticsInfo(
+                    supportedStatistics,
+                    ifInDiscards,
+                    ifInErrors,
+                    ifHCInOctets,
+                    ifHCInUcastPkts,
+                    ifHCInMulticastPkts,
+                    ifHCInBroadcastPkts,
+                    ifHCOutOctets,
+                    ifHCOutUcastPkts,
+                    ifHCOutMulticastPkts,
+                    ifHCOutBroadcastPkts,
+                    ifOutErrors,
+                    ifOutDiscards,
+                    ifHCInUcastOctets,
+                    ifHCInMulticastOctets,
+                    ifHCInBroadcastOctets,
+                    ifHCOutUcastOctets,
+                    ifHCOutMulticastOctets,
+                    ifHCOutBroadcastOctets);
+        }
+    }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * NDIS_OID values, exactly as ntddndis.h defines them (checked against the Windows 7 SDK header).
- * {@code import static org.ndis4j.ndis.oid.Oid.*} gives a miniport the C names. Which of them NDIS
+ * {@code import static Oid.*} gives a miniport the C names. Which of them NDIS
  * answers itself and which reach MiniportOidRequest is in docs/oids.md.
  */
 public final class Oid {

@@ -1,6 +1,6 @@
 /**
- * OID requests: the OID numbers (the real ntddndis.h values, {@link org.ndis4j.ndis.oid.Oid}), the
- * request ({@link org.ndis4j.ndis.oid.NdisOidRequest}, NDIS_OID_REQUEST) and the typed payloads NDIS
+ * OID requests: the OID numbers (the real ntddndis.h values, {@code Oid}), the
+ * request ({@code NdisOidRequest}, NDIS_OID_REQUEST) and the typed payloads NDIS
  * and miniports exchange in its information buffer (NDIS_LINK_STATE, NDIS_STATISTICS_INFO, packet
  * filter and MAC option bits).
  *

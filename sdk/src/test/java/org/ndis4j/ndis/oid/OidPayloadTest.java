@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.ndis4j.ndis.MediaConnectState;
-import org.ndis4j.ndis.MediaDuplexState;
-import org.ndis4j.ndis.NdisLinkState;
-import org.ndis4j.ndis.NdisStatus;
+import org.ndis4j.ndis.types.MediaConnectState;
+import org.ndis4j.ndis.types.MediaDuplexState;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisStatus;
 
 /** Byte layouts of the payloads and the request's buffer helpers. */
 class OidPayloadTest {

@@ -1,0 +1,93 @@
+package org.ndis4j.host;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.ndis4j.ndis.filter.FilterModuleState;
+import org.ndis4j.ndis.internal.FilterModule;
+import org.ndis4j.ndis.internal.Handles;
+import org.ndis4j.ndis.internal.MiniportAdapter;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.types.NdisFilterModuleHandle;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisMiniportDriverHandle;
+import org.ndis4j.ndis.types.NdisStatusIndication;
+
+/**
+ * What a host may read about one adapter, and its status indications as they happen: the adapter
+ * state, the link state NDIS saw last, the driver's context, the filter modules over it and the NBLs
+ * outstanding on its data path. Drivers hold the opaque handle; hosts look through this view.
+ *
+ * <pre>
+ *   AdapterView view = AdapterView.of(adapter);
+ *   view.state();                                   // Running
+ *   view.addStatusListener(s -&gt; ...);               // every NdisMIndicateStatusEx NDIS passes up
+ * </pre>
+ */
+public final class AdapterView {
+
+    private final MiniportAdapter adapter;
+
+    private AdapterView(MiniportAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    /** A view of {@code adapter}. */
+    public static AdapterView of(NdisMiniportAdapterHandle adapter) {
+        return new AdapterView(Handles.adapter(adapter, "AdapterView.of"));
+    }
+
+    /** The adapter's state in the NDIS 6 miniport state machine. */
+    public AdapterState state() {
+        return adapter.state();
+    }
+
+    /** The link state NDIS last saw (initial general attributes, then indications). */
+    public NdisLinkState linkState() {
+        return adapter.linkState();
+    }
+
+    /** The driver's adapter context from its registration attributes, or null before they are set. */
+    public Object adapterContext() {
+        return adapter.context();
+    }
+
+    /** The miniport driver that runs the adapter. */
+    public NdisMiniportDriverHandle miniportDriver() {
+        return adapter.driver();
+    }
+
+    /** The filter modules over the adapter now, bottom first. */
+    public List<NdisFilterModuleHandle> filters() {
+        return new ArrayList<>(adapter.stack().filters());
+    }
+
+    /** The states of the filter modules over the adapter now, bottom first. */
+    public List<FilterModuleState> filterStates() {
+        return adapter.stack().filters().stream().map(FilterModule::state).toList();
+    }
+
+    /** True while halt is done with MiniportHaltEx but waits for this adapter's work items. */
+    public boolean isHaltWaitingForWorkItems() {
+        return adapter.isHaltWaitingForWorkItems();
+    }
+
+    /** NBLs sent to the miniport and not completed. */
+    public int sendsOutstanding() {
+        return adapter.dataPath().sendsOutstanding();
+    }
+
+    /** NBLs the miniport indicated and NDIS has not returned (an indication in progress included). */
+    public int receivesOutstanding() {
+        return adapter.dataPath().receivesOutstanding();
+    }
+
+    /**
+     * Observes the status indications NDIS passes up from the miniport (duplicate link states
+     * suppressed), on the indicating thread, before the stack sees them.
+     */
+    public void addStatusListener(Consumer<NdisStatusIndication> listener) {
+        adapter.addStatusListener(listener);
+    }
+}

@@ -1,0 +1,56 @@
+package org.ndis4j.kernel;
+
+/**
+ * What the kernel knows about the calling thread, for the layers above it (the NDIS library, the
+ * verifier, test harnesses): the kernel it belongs to, what kind of thread it is, and the driver
+ * whose code it runs. Drivers use {@link Ke} instead; nothing here is a WDK routine.
+ */
+public final class CurrentThread {
+
+    private CurrentThread() {}
+
+    /** The kernel the calling thread belongs to, or the last one an external thread entered; null if none. */
+    public static Kernel kernel() {
+        return ThreadContext.current().kernel();
+    }
+
+    /** What the calling thread is: a processor, a system worker, the clock, or an external thread. */
+    public static ThreadKind kind() {
+        return ThreadContext.current().kind();
+    }
+
+    /**
+     * Enters {@code kernel} from an entry point: the machine must be running (else the recorded bug
+     * check is thrown), and an external thread remembers the kernel for crash reports.
+     */
+    public static void enter(Kernel kernel) {
+        kernel.checkAlive();
+        ThreadContext.current().enter(kernel);
+    }
+
+    /** The driver whose code the calling thread runs now, or null. */
+    public static String driver() {
+        return ThreadContext.current().driver();
+    }
+
+    /**
+     * Names {@code driver} as the code the calling thread runs from now on (crash reports blame it);
+     * returns the previous name, which {@link #leaveDriver} restores. Allocates nothing.
+     */
+    public static String enterDriver(String driver) {
+        return ThreadContext.current().enterDriver(driver);
+    }
+
+    /** Restores the driver name {@link #enterDriver} returned. */
+    public static void leaveDriver(String previous) {
+        ThreadContext.current().leaveDriver(previous);
+    }
+
+    /**
+     * Forgets what an external thread (a test's) carried over from earlier work: back to
+     * PASSIVE_LEVEL, no kernel, no driver. No effect on kernel threads.
+     */
+    public static void resetExternal() {
+        ThreadContext.resetExternal();
+    }
+}

@@ -1,0 +1,143 @@
+package org.ndis4j.kernel;
+
+import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.TaskQueue;
+
+/**
+ * A simulated processor: one thread that runs interrupt service routines at DIRQL and drains its
+ * DPC queue at DISPATCH_LEVEL. Interrupt requests go to the front of the queue, so an ISR runs
+ * before any DPC still waiting (a running DPC is not preempted: see docs/kernel.md).
+ */
+final class Processor {
+
+    private final Kernel kernel;
+    private final int number;
+    private final TaskQueue queue;
+    private final ThreadContext context;
+    private KernelThread thread;
+    private volatile boolean stopping;
+
+    /** Kernel clock when the current ISR or DPC started, 0 when idle; read by the DPC watchdog. */
+    private volatile long routineStart;
+    /** Kernel clock when the processor last rose to DISPATCH_LEVEL from idle, 0 when idle. */
+    private volatile long elevatedSince;
+    /** What runs now, for the watchdog's report. */
+    private volatile String routineDriver;
+    /** The IRQL of what runs now (DIRQL for an ISR), for the watchdog's report; null when idle. */
+    private volatile Irql routineIrql;
+
+    Processor(Kernel kernel, int number, Scheduler scheduler) {
+        this.kernel = kernel;
+        this.number = number;
+        this.queue = scheduler.newTaskQueue();
+        this.context = new ThreadContext(kernel, ThreadKind.PROCESSOR, number);
+    }
+
+    void start(Scheduler scheduler) {
+        thread = scheduler.startThread(kernel.name() + "-cpu" + number, context, this::loop);
+    }
+
+    int number() {
+        return number;
+    }
+
+    KernelThread thread() {
+        return thread;
+    }
+
+    /**
+     * Queues a task that carries its IRQL and driver (nothing is allocated); an interrupt (above
+     * DISPATCH_LEVEL) goes before the DPCs already waiting.
+     */
+    void queue(ProcessorTask task) {
+        enqueue(task.irql(), task);
+    }
+
+    private void enqueue(Irql irql, Runnable task) {
+        if (irql.above(Irql.DISPATCH_LEVEL)) {
+            queue.addFirst(task);
+        } else {
+            queue.add(task);
+        }
+    }
+
+    long routineStart() {
+        return routineStart;
+    }
+
+    long elevatedSince() {
+        return elevatedSince;
+    }
+
+    String routineDriver() {
+        return routineDriver;
+    }
+
+    /** The IRQL the current ISR or DPC was called at, or null when idle. */
+    Irql routineIrql() {
+        return routineIrql;
+    }
+
+    void stop() {
+        stopping = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void loop() {
+        while (!stopping) {
+            Runnable task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                continue; // only stop() ends the processor; a driver's stray interrupt does not
+            }
+            if (kernel.isCrashed()) {
+                continue; // the machine has stopped: drain without running driver code
+            }
+            if (elevatedSince == 0) {
+                elevatedSince = kernel.nanoTime();
+            }
+            ProcessorTask carried = (ProcessorTask) task; // only queue(ProcessorTask) fills the queue
+            runAt(carried.irql(), carried.driver(), carried);
+            Thread.interrupted(); // a routine's interrupt must not leak into the next one
+            if (queue.size() == 0) {
+                elevatedSince = 0;
+            }
+        }
+    }
+
+    private void runAt(Irql irql, String driver, Runnable routine) {
+        context.setIrql(irql);
+        String previous = context.enterDriver(driver);
+        routineDriver = driver;
+        routineIrql = irql;
+        routineStart = kernel.nanoTime();
+        try {
+            routine.run();
+            if (context.irql() != irql && !kernel.isCrashed()) {
+                // A DPC or ISR that returns at another IRQL than it was called at.
+                throw kernel.bugCheck(
+                        BugCheckCode.IRQL_UNEXPECTED_VALUE,
+                        (long) context.irql().level() << 8 | irql.level(),
+                        0,
+                        0,
+                        0,
+                        null,
+                        "a routine returned at " + context.irql() + " but was called at " + irql);
+            }
+        } catch (BugCheckException stopped) {
+            // Recorded by the kernel already; this processor stops running driver code.
+        } catch (Throwable t) {
+            kernel.unhandledException(BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED, t);
+        } finally {
+            routineStart = 0;
+            routineDriver = null;
+            routineIrql = null;
+            context.leaveDriver(previous);
+            context.setIrql(Irql.PASSIVE_LEVEL);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.ndis4j.kernel;
+
+import org.ndis4j.kernel.internal.KernelThread;
+
+/**
+ * What the kernel knows about the thread running right now: its IRQL, the processor it is (if it is
+ * one), and the driver whose code it is running. Only the owning thread writes it. Private to the
+ * kernel: the rest of ndis4j reads it through {@link Ke} and {@link CurrentThread}.
+ */
+final class ThreadContext {
+
+    private static final ThreadLocal<ThreadContext> EXTERNAL =
+            ThreadLocal.withInitial(() -> new ThreadContext(null, ThreadKind.EXTERNAL, -1));
+
+    private Kernel kernel;
+    private final ThreadKind kind;
+    private final int processorNumber;
+    private Irql irql = Irql.PASSIVE_LEVEL;
+    private String driver;
+
+    ThreadContext(Kernel kernel, ThreadKind kind, int processorNumber) {
+        this.kernel = kernel;
+        this.kind = kind;
+        this.processorNumber = processorNumber;
+    }
+
+    /** The calling thread's context. Cheap: a field read on kernel threads. */
+    static ThreadContext current() {
+        Thread t = Thread.currentThread();
+        if (t instanceof KernelThread k) {
+            return (ThreadContext) k.context();
+        }
+        return EXTERNAL.get();
+    }
+
+    /**
+     * Forgets what an external thread (a test's) carried over from earlier work: back to
+     * PASSIVE_LEVEL, no kernel, no driver. No effect on kernel threads.
+     */
+    static void resetExternal() {
+        if (!(Thread.currentThread() instanceof KernelThread)) {
+            EXTERNAL.remove();
+        }
+    }
+
+    /** The kernel this thread belongs to, or the last one an external thread called into; may be null. */
+    Kernel kernel() {
+        return kernel;
+    }
+
+    /** An external thread remembers the last kernel it called into, for reports. */
+    void enter(Kernel k) {
+        if (kind == ThreadKind.EXTERNAL) {
+            kernel = k;
+        }
+    }
+
+    ThreadKind kind() {
+        return kind;
+    }
+
+    /** The processor number, or -1 when this thread is not a processor. */
+    int processorNumber() {
+        return processorNumber;
+    }
+
+    Irql irql() {
+        return irql;
+    }
+
+    void setIrql(Irql newIrql) {
+        irql = newIrql;
+    }
+
+    /** The driver whose code this thread is running, or null. */
+    String driver() {
+        return driver;
+    }
+
+    /** Sets the running driver and returns the previous one, to restore on the way out. */
+    String enterDriver(String name) {
+        String previous = driver;
+        driver = name;
+        return previous;
+    }
+
+    void leaveDriver(String previous) {
+        driver = previous;
+    }
+}

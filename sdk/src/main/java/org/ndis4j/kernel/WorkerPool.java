@@ -1,0 +1,100 @@
+package org.ndis4j.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.TaskQueue;
+
+/**
+ * The system worker threads of one work queue: PASSIVE_LEVEL threads that take routines in FIFO
+ * order. A routine that returns at a raised IRQL is bug check WORKER_THREAD_RETURNED_AT_BAD_IRQL;
+ * one that throws is SYSTEM_THREAD_EXCEPTION_NOT_HANDLED.
+ */
+final class WorkerPool {
+
+    private final Kernel kernel;
+    private final TaskQueue queue;
+    private final List<KernelThread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+
+    WorkerPool(Kernel kernel, WorkQueueType type, int size, Scheduler scheduler) {
+        this.kernel = kernel;
+        this.queue = scheduler.newTaskQueue();
+        for (int i = 0; i < size; i++) {
+            ThreadContext ctx = new ThreadContext(kernel, ThreadKind.WORKER, -1);
+            threads.add(scheduler.startThread(kernel.name() + "-" + type + "-" + i, ctx, this::loop));
+        }
+    }
+
+    /** ExQueueWorkItem: runs {@code routine} at PASSIVE_LEVEL on one of this queue's threads. */
+    void queue(String driver, Runnable routine) {
+        queue.add(() -> run(driver, routine));
+    }
+
+    /** The same for a task that names its driver: nothing is allocated. */
+    void queue(WorkerTask task) {
+        queue.add(task);
+    }
+
+    void stop() {
+        stopping = true;
+        threads.forEach(Thread::interrupt);
+    }
+
+    /** Waits up to {@code millis} for the threads to end; true when they all did. */
+    boolean join(long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        for (KernelThread t : threads) {
+            t.join(Math.max(1, deadline - System.currentTimeMillis()));
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void loop() {
+        while (!stopping) {
+            Runnable task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                continue; // only stop() ends a worker; a routine's stray interrupt does not
+            }
+            if (!kernel.isCrashed()) {
+                if (task instanceof WorkerTask carried) {
+                    run(carried.driver(), carried);
+                } else {
+                    task.run();
+                }
+            }
+            Thread.interrupted(); // a routine's interrupt must not leak into the next one
+        }
+    }
+
+    private void run(String driver, Runnable routine) {
+        ThreadContext ctx = ThreadContext.current();
+        String previous = ctx.enterDriver(driver);
+        try {
+            routine.run();
+            if (ctx.irql() != Irql.PASSIVE_LEVEL && !kernel.isCrashed()) {
+                throw kernel.bugCheck(
+                        BugCheckCode.WORKER_THREAD_RETURNED_AT_BAD_IRQL,
+                        0,
+                        ctx.irql().level(),
+                        0,
+                        0,
+                        null,
+                        "a worker routine returned at " + ctx.irql() + "; it must return at PASSIVE_LEVEL");
+            }
+        } catch (BugCheckException stopped) {
+            // Recorded already.
+        } catch (Throwable t) {
+            kernel.unhandledException(BugCheckCode.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, t);
+        } finally {
+            ctx.setIrql(Irql.PASSIVE_LEVEL);
+            ctx.leaveDriver(previous);
+        }
+    }
+}

@@ -1,8 +1,0 @@
-package org.ndis4j.ndis;
-
-/** NDIS_MEDIA_CONNECT_STATE. */
-public enum MediaConnectState {
-    MediaConnectStateUnknown,
-    MediaConnectStateConnected,
-    MediaConnectStateDisconnected
-}

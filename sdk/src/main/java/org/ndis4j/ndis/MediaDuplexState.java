@@ -1,8 +1,0 @@
-package org.ndis4j.ndis;
-
-/** NDIS_MEDIA_DUPLEX_STATE. */
-public enum MediaDuplexState {
-    MediaDuplexStateUnknown,
-    MediaDuplexStateHalf,
-    MediaDuplexStateFull
-}

@@ -1,0 +1,140 @@
+package org.ndis4j.ndis.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.ndis4j.hw.BusMemory;
+import org.ndis4j.hw.SharedMemory;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.verifier.FaultInjection;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * What a miniport allocated with its adapter handle and has not freed: I/O work items, timer
+ * objects, shared memory. At the end of MiniportHaltEx (or of a failed MiniportInitializeEx) each
+ * kind must be empty, or the verifier names the rule broken. By identity throughout: a record's
+ * equality would follow the bytes in its buffer.
+ */
+public final class AdapterAllocations {
+
+    private final Kernel kernel;
+    private final String adapterName;
+    private final BusMemory memory;
+    /** Guards the three sets. */
+    private final Object lock = new Object();
+
+    private final Set<IoWorkItem> workItems = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<TimerObject> timers = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<SharedMemory> sharedMemory = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    AdapterAllocations(Kernel kernel, String adapterName, BusMemory memory) {
+        this.kernel = kernel;
+        this.adapterName = adapterName;
+        this.memory = memory;
+    }
+
+    void workItemAllocated(IoWorkItem item) {
+        synchronized (lock) {
+            workItems.add(item);
+        }
+    }
+
+    void workItemFreed(IoWorkItem item) {
+        synchronized (lock) {
+            workItems.remove(item);
+        }
+    }
+
+    void timerAllocated(TimerObject timer) {
+        synchronized (lock) {
+            timers.add(timer);
+        }
+    }
+
+    void timerFreed(TimerObject timer) {
+        synchronized (lock) {
+            timers.remove(timer);
+        }
+    }
+
+    /**
+     * NdisMAllocateSharedMemory, after the entry point checked IRQL: from the device's bus memory;
+     * null when the bus has none left or fault injection fails it.
+     */
+    public SharedMemory allocateSharedMemory(int length) {
+        if (length <= 0) {
+            throw Verifier.violation(
+                    kernel, Rule.Handle_Invalid, 6, length, "NdisMAllocateSharedMemory with length " + length);
+        }
+        if (FaultInjection.of(kernel).shouldFail(FaultInjection.Allocation.SHARED_MEMORY)) {
+            return null;
+        }
+        SharedMemory block = memory.allocate(length);
+        if (block != null) {
+            synchronized (lock) {
+                sharedMemory.add(block);
+            }
+        }
+        return block;
+    }
+
+    /** NdisMFreeSharedMemory: only a block this adapter allocated, with its length. */
+    public void freeSharedMemory(int length, SharedMemory block) {
+        synchronized (lock) {
+            if (block == null || !sharedMemory.contains(block) || block.length() != length) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Handle_Invalid,
+                        5,
+                        length,
+                        adapterName + ": NdisMFreeSharedMemory of " + block + " with length " + length
+                                + ", which this adapter did not allocate with that length (or freed already)");
+            }
+            sharedMemory.remove(block);
+        }
+        memory.free(block);
+    }
+
+    /** Throws the violation for the first kind still allocated at the end of {@code where}. */
+    void checkNothingLeft(String where) {
+        List<IoWorkItem> leakedItems;
+        List<TimerObject> leakedTimers;
+        List<SharedMemory> leakedMemory;
+        synchronized (lock) {
+            leakedItems = new ArrayList<>(workItems);
+            leakedTimers = new ArrayList<>(timers);
+            leakedMemory = new ArrayList<>(sharedMemory);
+        }
+        if (!leakedMemory.isEmpty()) {
+            long bytes = leakedMemory.stream().mapToLong(SharedMemory::length).sum();
+            throw Verifier.violation(
+                    kernel,
+                    Rule.SharedMemory_Leak,
+                    leakedMemory.size(),
+                    bytes,
+                    adapterName + ": " + leakedMemory.size() + " shared memory block(s), " + bytes + " bytes, "
+                            + "allocated with the adapter handle were not freed by the end of " + where);
+        }
+        if (!leakedItems.isEmpty()) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Init_NdisAllocateIoWorkItem,
+                    leakedItems.size(),
+                    0,
+                    adapterName + ": " + leakedItems.size() + " work item(s) allocated with the adapter handle "
+                            + "were not freed by the end of " + where);
+        }
+        if (!leakedTimers.isEmpty()) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.TimerObject_Leak,
+                    leakedTimers.size(),
+                    0,
+                    adapterName + ": " + leakedTimers.size() + " timer object(s) allocated with the adapter "
+                            + "handle were not freed by the end of " + where);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package org.ndis4j.ndis.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.ndis4j.ndis.filter.FilterAttachParameters;
+import org.ndis4j.ndis.filter.FilterModuleState;
+import org.ndis4j.ndis.protocol.NdisBindParameters;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * The driver stack NDIS builds over one adapter: the miniport at the bottom, filter modules above it
+ * (the first registered sits lowest), protocol bindings on top. It attaches, restarts, pauses and
+ * detaches the filter modules, binds and unbinds protocols, and routes status indications up.
+ *
+ * <pre>
+ *   protocol binding  protocol binding        ▲ status, receives      │ sends, OID requests
+ *   ────────────────────────────────          │                       ▼
+ *   filter module  (layer 1)
+ *   filter module  (layer 0)
+ *   ────────────────────────────────
+ *   miniport adapter
+ * </pre>
+ * Lifecycle methods run at PASSIVE_LEVEL on the PnP thread.
+ */
+public final class AdapterStack {
+
+    private final MiniportAdapter adapter;
+    /**
+     * Bottom first. Immutable lists, replaced whole on the PnP thread when the stack changes, so the
+     * data path reads a consistent snapshot with one volatile read and no copy.
+     */
+    private volatile List<FilterModule> filters = List.of();
+
+    private volatile List<Binding> bindings = List.of();
+
+    private final StackOidPath oids = new StackOidPath(this);
+    private final StackDataPath data = new StackDataPath(this);
+
+    AdapterStack(MiniportAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    /** NBLs across this stack. */
+    public StackDataPath data() {
+        return data;
+    }
+
+    /** OID requests across this stack. */
+    public StackOidPath oids() {
+        return oids;
+    }
+
+    String adapterName() {
+        return adapter.name();
+    }
+
+    MiniportAdapter adapter() {
+        return adapter;
+    }
+
+    /** The filter modules now, bottom first (an immutable snapshot). */
+    public List<FilterModule> filters() {
+        return filters;
+    }
+
+    /** The protocol bindings now (an immutable snapshot). */
+    List<Binding> bindings() {
+        return bindings;
+    }
+
+    private static <T> List<T> with(List<T> list, T element) {
+        List<T> copy = new ArrayList<>(list);
+        copy.add(element);
+        return List.copyOf(copy);
+    }
+
+    private static <T> List<T> without(List<T> list, T element) {
+        List<T> copy = new ArrayList<>(list);
+        boolean removed = copy.remove(element);
+        return removed ? List.copyOf(copy) : list;
+    }
+
+    // ---- filters ----------------------------------------------------------------------------
+
+    /** FilterAttach for a filter driver on top of the modules already here; the module starts Paused. */
+    void attach(FilterDriverBlock driver) {
+        if (filters.stream().anyMatch(m -> m.filterDriver() == driver)) {
+            return; // attached here already (the filter registered while this device was being added)
+        }
+        FilterModule module = new FilterModule(driver, this);
+        module.setState(FilterModuleState.Attaching);
+        FilterAttachParameters parameters =
+                new FilterAttachParameters(adapterName(), filters.size(), adapter.linkState());
+        NdisStatus status = DriverCalls.call(
+                driver.driverName(),
+                () -> driver.characteristics().attach(module, driver.filterDriverContext(), parameters));
+        if (!status.isSuccess()) {
+            module.setState(FilterModuleState.Detached);
+            Trace.log("%s: FilterAttach failed with %s; the filter is not in the stack", module.name(), status);
+            return;
+        }
+        if (module.context() == null) {
+            throw Verifier.violation(
+                    adapter.kernel(),
+                    Rule.Init_SetAttributes,
+                    2,
+                    0,
+                    module.name() + ": FilterAttach succeeded without NdisFSetAttributes");
+        }
+        module.setState(FilterModuleState.Paused);
+        filters = with(filters, module);
+        Trace.log("%s: attached at layer %d", module.name(), filters.size() - 1);
+    }
+
+    /** FilterRestart, bottom up, after the miniport restarted. */
+    void restartFilters() {
+        for (FilterModule module : filters) {
+            module.setState(FilterModuleState.Restarting);
+            NdisStatus status = DriverCalls.call(
+                    module.driverName(),
+                    () -> module.filterDriver().characteristics().restart(module.context()));
+            module.setState(status.isSuccess() ? FilterModuleState.Running : FilterModuleState.Paused);
+            Trace.log("%s: %s", module.name(), module.state());
+        }
+    }
+
+    /** FilterPause, top down, before the miniport pauses. Pause cannot fail. */
+    void pauseFilters() {
+        for (FilterModule module : topDown(filters)) {
+            if (module.state() != FilterModuleState.Running) {
+                continue;
+            }
+            module.setState(FilterModuleState.Pausing);
+            NdisStatus status = DriverCalls.call(
+                    module.driverName(),
+                    () -> module.filterDriver().characteristics().pause(module.context()));
+            if (!status.isSuccess()) {
+                throw Verifier.violation(
+                        adapter.kernel(),
+                        Rule.Adapter_StateTransition,
+                        status.code(),
+                        0,
+                        module.name() + ": FilterPause returned " + status + "; pause cannot fail");
+            }
+            module.setState(FilterModuleState.Paused);
+            Trace.log("%s: Paused", module.name());
+        }
+    }
+
+    /** FilterDetach, top down, with every module paused. */
+    void detachFilters() {
+        for (FilterModule module : topDown(filters)) {
+            detach(module);
+        }
+    }
+
+    /** FilterDetach of one module (its driver is going away). */
+    void detach(FilterModule module) {
+        DriverCalls.run(
+                module.driverName(),
+                () -> module.filterDriver().characteristics().detach(module.context()));
+        module.setState(FilterModuleState.Detached);
+        filters = without(filters, module);
+        Trace.log("%s: detached", module.name());
+    }
+
+    // ---- protocols --------------------------------------------------------------------------
+
+    /** ProtocolBindAdapterEx for one protocol; the protocol opens the adapter inside it. */
+    void bind(ProtocolBlock protocol) {
+        if (protocol.characteristics() == null || bindings.stream().anyMatch(b -> b.protocol() == protocol)) {
+            return; // binds nothing, or is bound here already
+        }
+        BindContext context = new BindContext(protocol, this);
+        NdisBindParameters parameters = new NdisBindParameters(
+                adapterName(),
+                adapter.ifIndex(),
+                adapter.generalAttributes().mtuSize(),
+                adapter.generalAttributes().currentMacAddress(),
+                adapter.linkState());
+        NdisStatus status = DriverCalls.call(
+                protocol.driverName(),
+                () -> protocol.characteristics().bindAdapterEx(protocol.protocolDriverContext(), context, parameters));
+        if (status.isSuccess() && context.opened == null) {
+            throw Verifier.violation(
+                    protocol.kernel(),
+                    Rule.Handle_Invalid,
+                    0,
+                    0,
+                    protocol.name() + ": ProtocolBindAdapterEx returned SUCCESS without NdisOpenAdapterEx");
+        }
+        Trace.log("%s: ProtocolBindAdapterEx -> %s", protocol.name(), status);
+    }
+
+    /** NdisOpenAdapterEx, from inside ProtocolBindAdapterEx. */
+    Binding open(BindContext context, Object protocolBindingContext) {
+        if (context.stack != this || context.opened != null) {
+            throw Verifier.violation(
+                    context.protocol.kernel(),
+                    Rule.Handle_Invalid,
+                    0,
+                    0,
+                    "NdisOpenAdapterEx with a bind context that is not pending (" + context + ")");
+        }
+        Binding binding = new Binding(context.protocol, protocolBindingContext, this);
+        context.opened = binding;
+        bindings = with(bindings, binding);
+        return binding;
+    }
+
+    /** ProtocolUnbindAdapterEx for every binding, newest first. */
+    void unbindAll() {
+        for (Binding binding : topDown(bindings)) {
+            unbind(binding);
+        }
+    }
+
+    void unbind(Binding binding) {
+        BindContext context = new BindContext(binding.protocol(), this);
+        DriverCalls.call(
+                binding.driverName(),
+                () -> binding.protocol().characteristics().unbindAdapterEx(context, binding.protocolBindingContext()));
+        if (!binding.isClosed()) {
+            throw Verifier.violation(
+                    binding.kernel(),
+                    Rule.Handle_Invalid,
+                    1,
+                    0,
+                    binding.name() + ": ProtocolUnbindAdapterEx returned without NdisCloseAdapterEx");
+        }
+        Trace.log("%s: unbound", binding.name());
+    }
+
+    /** NdisCloseAdapterEx. */
+    public void close(Binding binding) {
+        List<Binding> remaining = without(bindings, binding);
+        if (remaining == bindings) {
+            throw Verifier.violation(
+                    binding.kernel(),
+                    Rule.Handle_Invalid,
+                    2,
+                    0,
+                    "NdisCloseAdapterEx on a binding that is not open (" + binding.name() + ")");
+        }
+        bindings = remaining;
+        binding.markClosed();
+    }
+
+    // ---- status -----------------------------------------------------------------------------
+
+    /** A status indication from the miniport: to the lowest filter that takes status, or the protocols. */
+    void indicateFromMiniport(NdisStatusIndication indication) {
+        deliverAbove(-1, indication);
+    }
+
+    /** NdisFIndicateStatus: from a filter module to the next one up, or the protocols. */
+    public void indicateFromFilter(FilterModule module, NdisStatusIndication indication) {
+        deliverAbove(module.layer("NdisFIndicateStatus"), indication);
+    }
+
+    private void deliverAbove(int layer, NdisStatusIndication indication) {
+        FilterModule module = StackWalk.above(filters, layer, FilterHandler.STATUS);
+        if (module != null) {
+            // The filter passes it on (or not) with NdisFIndicateStatus.
+            DriverCalls.run(
+                    module.driverName(),
+                    () -> module.filterDriver().characteristics().status(module.context(), indication));
+            return;
+        }
+        for (Binding binding : bindings) {
+            DriverCalls.run(
+                    binding.driverName(),
+                    () -> binding.protocol().characteristics().statusEx(binding.protocolBindingContext(), indication));
+        }
+    }
+
+    private static <T> List<T> topDown(List<T> bottomFirst) {
+        List<T> copy = new ArrayList<>(bottomFirst);
+        Collections.reverse(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,505 @@
+package org.ndis4j.ndis.internal;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.kernel.KEvent;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
+import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportAttributes;
+import org.ndis4j.ndis.miniport.MiniportDriver;
+import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.types.NdisLinkState;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * NDIS's side of one miniport adapter (the miniport block behind its MiniportAdapterHandle): the
+ * state machine, the attributes the miniport set, the link state, and the accounting of everything
+ * allocated with the adapter handle (work items, timers, shared memory) that halt checks. Lifecycle
+ * methods run at PASSIVE_LEVEL on a system thread (see {@link PlugAndPlay}).
+ */
+public final class MiniportAdapter extends NdisMiniportAdapterHandle {
+
+    private final MiniportDriverBlock driver;
+    private final DeviceResources resources;
+    private final int ifIndex;
+    private final Kernel kernel;
+    private final List<Consumer<NdisStatusIndication>> statusListeners = new CopyOnWriteArrayList<>();
+    private final AdapterAllocations allocations;
+
+    /** Serialises status indications from check to delivery (held while upper layers run). */
+    private final Object indicationOrder = new Object();
+    /** Guards every field below. */
+    private final Object lock = new Object();
+
+    private AdapterState state = AdapterState.Halted;
+    private Object context;
+    private MiniportAdapterRegistrationAttributes registration;
+    private MiniportAdapterGeneralAttributes general;
+    private NdisLinkState linkState = NdisLinkState.disconnected();
+    private boolean haltReturned;
+    private boolean haltWaiting;
+    /** Work items queued or running: each holds the adapter alive. */
+    private int workItemReferences;
+    /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
+    private KEvent pendingCompletion;
+
+    private NdisStatus completionStatus;
+
+    MiniportAdapter(MiniportDriverBlock driver, DeviceResources resources, int ifIndex) {
+        super(driver.kernel(), driver.name() + "/" + resources.deviceName());
+        this.driver = driver;
+        this.resources = resources;
+        this.ifIndex = ifIndex;
+        this.kernel = driver.kernel();
+        this.allocations = new AdapterAllocations(kernel, name(), resources.memory());
+    }
+
+    @Override
+    public String driverName() {
+        return driver.driverName();
+    }
+
+    /** The miniport driver that runs this adapter. */
+    public MiniportDriverBlock driver() {
+        return driver;
+    }
+
+    /** The resources the bus assigned the device. */
+    public DeviceResources resources() {
+        return resources;
+    }
+
+    public int ifIndex() {
+        return ifIndex;
+    }
+
+    public AdapterState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** The driver's adapter context from its registration attributes, or null before they are set. */
+    public Object context() {
+        synchronized (lock) {
+            return context;
+        }
+    }
+
+    /** The link state NDIS last saw (initial general attributes, then indications). */
+    public NdisLinkState linkState() {
+        synchronized (lock) {
+            return linkState;
+        }
+    }
+
+    MiniportAdapterGeneralAttributes generalAttributes() {
+        synchronized (lock) {
+            return general;
+        }
+    }
+
+    /** True while halt is done with MiniportHaltEx but waits for this adapter's work items. */
+    public boolean isHaltWaitingForWorkItems() {
+        synchronized (lock) {
+            return haltWaiting;
+        }
+    }
+
+    /**
+     * A host's observer of the status indications NDIS passes up (duplicates suppressed), called on
+     * the indicating thread before the stack sees them.
+     */
+    public void addStatusListener(Consumer<NdisStatusIndication> listener) {
+        statusListeners.add(listener);
+    }
+
+    // ---- state machine ----------------------------------------------------------------------
+
+    private void moveTo(AdapterState next) {
+        AdapterState from;
+        synchronized (lock) {
+            from = state;
+            if (!from.canMoveTo(next)) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Adapter_StateTransition,
+                        from.ordinal(),
+                        next.ordinal(),
+                        name() + ": illegal adapter state transition " + from + " -> " + next);
+            }
+            state = next;
+        }
+        Trace.log("%s: %s -> %s", name(), from, next);
+    }
+
+    /** MiniportInitializeEx, then Paused; on failure back to Halted and the status is returned. */
+    NdisStatus initialize() {
+        moveTo(AdapterState.Initializing);
+        NdisStatus status = DriverCalls.call(
+                driverName(),
+                () -> characteristics().initializeEx(this, new MiniportInitParameters(resources, ifIndex)));
+        if (status == null || status == NdisStatus.PENDING) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Init_SetAttributes,
+                    0,
+                    0,
+                    name() + ": MiniportInitializeEx returned " + status + "; it must return success or a failure");
+        }
+        if (!status.isSuccess()) {
+            Trace.log("%s: MiniportInitializeEx failed with %s", name(), status);
+            checkLeaks("a failed MiniportInitializeEx");
+            moveTo(AdapterState.Halted);
+            return status;
+        }
+        synchronized (lock) {
+            if (registration == null || general == null) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Init_SetAttributes,
+                        registration == null ? 0 : 1,
+                        0,
+                        name() + ": MiniportInitializeEx succeeded without setting "
+                                + (registration == null ? "registration" : "general") + " attributes");
+            }
+        }
+        moveTo(AdapterState.Paused);
+        return status;
+    }
+
+    /** Paused → Restarting → MiniportRestart → Running (or back to Paused when restart fails). */
+    NdisStatus restart() {
+        moveTo(AdapterState.Restarting);
+        armCompletion();
+        NdisStatus status = awaitCompletion(
+                DriverCalls.call(driverName(), () -> characteristics().restart(contextOrFail())), "MiniportRestart");
+        moveTo(status.isSuccess() ? AdapterState.Running : AdapterState.Paused);
+        return status;
+    }
+
+    /** Running → Pausing → MiniportPause → Paused. Pause cannot fail. */
+    void pause() {
+        moveTo(AdapterState.Pausing);
+        dataPath.pausing(); // no send call is inside the miniport from here
+        armCompletion();
+        NdisStatus status = awaitCompletion(
+                DriverCalls.call(driverName(), () -> characteristics().pause(contextOrFail())), "MiniportPause");
+        if (!status.isSuccess()) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Adapter_StateTransition,
+                    status.code(),
+                    0,
+                    name() + ": MiniportPause returned " + status + "; pause cannot fail");
+        }
+        dataPath.paused(); // every send completed and every indicated NBL back (Nbl_OutstandingAtPause)
+        moveTo(AdapterState.Paused);
+    }
+
+    /**
+     * Paused → MiniportHaltEx → (wait for work items) → Halted, then the leak check of everything
+     * allocated with the adapter handle.
+     */
+    void halt(NdisHaltAction action) {
+        oidBroker.beforeHalt(); // NDIS never halts with an OID request outstanding (OID requests section)
+        DriverCalls.run(driverName(), () -> characteristics().haltEx(contextOrFail(), action));
+        synchronized (lock) {
+            haltReturned = true;
+            haltWaiting = workItemReferences > 0;
+            while (workItemReferences > 0) {
+                kernel.checkAlive();
+                try {
+                    lock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while halt waits for work items", e);
+                }
+            }
+            haltWaiting = false;
+        }
+        dataPath.halted(); // nothing outstanding, adapter-owned pools freed
+        checkLeaks("MiniportHaltEx");
+        moveTo(AdapterState.Halted);
+    }
+
+    private NdisStatus awaitCompletion(NdisStatus returned, String handler) {
+        if (returned != NdisStatus.PENDING) {
+            synchronized (lock) {
+                pendingCompletion = null;
+                if (completionStatus != null) {
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.Adapter_StateTransition,
+                            returned.code(),
+                            0,
+                            name() + ": " + handler + " returned " + returned
+                                    + " but also called its completion; completion is only for PENDING");
+                }
+            }
+            return returned;
+        }
+        KEvent done;
+        synchronized (lock) {
+            done = pendingCompletion;
+        }
+        try {
+            while (!done.await(100_000_000L)) {
+                kernel.checkAlive();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + handler + " pends", e);
+        }
+        synchronized (lock) {
+            pendingCompletion = null;
+            return completionStatus;
+        }
+    }
+
+    /** Arms the completion a PENDING pause or restart will signal; called before the handler runs. */
+    private void armCompletion() {
+        synchronized (lock) {
+            pendingCompletion = kernel.initializeEvent(false);
+            completionStatus = null;
+        }
+    }
+
+    /** NdisMPauseComplete / NdisMRestartComplete. */
+    public void complete(AdapterState expected, NdisStatus status, String function) {
+        KEvent done;
+        synchronized (lock) {
+            done = pendingCompletion;
+            if (state != expected || done == null || completionStatus != null) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Adapter_StateTransition,
+                        state.ordinal(),
+                        expected.ordinal(),
+                        name() + ": " + function + " called while the adapter is " + state
+                                + (completionStatus != null ? " and already completed" : ""));
+            }
+            completionStatus = status;
+        }
+        done.set();
+    }
+
+    // ---- attributes and status --------------------------------------------------------------
+
+    /**
+     * NdisMSetMiniportAttributes, after the entry point checked IRQL: registration attributes first
+     * (they carry the adapter context), then general attributes; only in MiniportInitializeEx.
+     */
+    public void setAttributes(MiniportAttributes attributes) {
+        synchronized (lock) {
+            if (state != AdapterState.Initializing) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Init_SetAttributes,
+                        state.ordinal(),
+                        0,
+                        name() + ": NdisMSetMiniportAttributes outside MiniportInitializeEx (adapter is " + state
+                                + ")");
+            }
+            if (attributes instanceof MiniportAdapterRegistrationAttributes r) {
+                if (registration != null) {
+                    throw Verifier.violation(
+                            kernel, Rule.Init_SetAttributes, 0, 0, name() + ": registration attributes set twice");
+                }
+                registration = r;
+                context = r.miniportAdapterContext();
+            } else if (attributes instanceof MiniportAdapterGeneralAttributes g) {
+                if (registration == null) {
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.Init_SetAttributes,
+                            1,
+                            0,
+                            name() + ": general attributes before registration attributes");
+                }
+                general = g;
+                linkState = g.initialLinkState();
+            }
+        }
+        Trace.log(
+                "%s: NdisMSetMiniportAttributes(%s)",
+                name(), attributes.getClass().getSimpleName());
+    }
+
+    /**
+     * NdisMIndicateStatusEx, after the entry point checked IRQL: allowed once registration
+     * attributes are set and never after MiniportHaltEx returns (rule Status_IndicationState); a
+     * link state equal to the last one is suppressed, as NDIS does.
+     */
+    public void indicateStatus(NdisStatusIndication indication) {
+        // One indication at a time per adapter, check to delivery: two processors indicating Up and
+        // Down must reach the protocols in the order NDIS recorded them.
+        synchronized (indicationOrder) {
+            indicateStatusInOrder(indication);
+        }
+    }
+
+    private void indicateStatusInOrder(NdisStatusIndication indication) {
+        synchronized (lock) {
+            if (registration == null
+                    || haltReturned
+                    || state == AdapterState.Halted
+                    || state == AdapterState.Shutdown) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Status_IndicationState,
+                        state.ordinal(),
+                        haltReturned ? 1 : 0,
+                        name() + ": NdisMIndicateStatusEx(" + indication.statusCode() + ") while the adapter is "
+                                + state + (haltReturned ? " (MiniportHaltEx has returned)" : "")
+                                + (registration == null ? " (no registration attributes yet)" : ""));
+            }
+            if (indication.statusCode() == NdisStatus.LINK_STATE) {
+                if (!(indication.statusBuffer() instanceof NdisLinkState newState)) {
+                    throw Verifier.violation(
+                            kernel,
+                            Rule.Handle_Invalid,
+                            0,
+                            0,
+                            "NDIS_STATUS_LINK_STATE needs an NDIS_LINK_STATE buffer, got " + indication.statusBuffer());
+                }
+                if (newState.equals(linkState)) {
+                    Trace.log("%s: duplicate link state suppressed (%s)", name(), newState);
+                    return;
+                }
+                linkState = newState;
+            }
+        }
+        Trace.log("%s: status %s %s", name(), indication.statusCode(), indication.statusBuffer());
+        for (Consumer<NdisStatusIndication> l : statusListeners) {
+            l.accept(indication);
+        }
+        stack.indicateFromMiniport(indication);
+    }
+
+    // ---- what the miniport allocated with the adapter handle --------------------------------
+
+    /** Work items, timers and shared memory allocated with this adapter's handle. */
+    public AdapterAllocations allocations() {
+        return allocations;
+    }
+
+    void referenceForWorkItem() {
+        synchronized (lock) {
+            workItemReferences++;
+        }
+    }
+
+    void dereferenceForWorkItem() {
+        synchronized (lock) {
+            if (--workItemReferences == 0) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void checkLeaks(String where) {
+        checkInterruptLeak(where);
+        allocations.checkNothingLeft(where);
+    }
+
+    // ---- calling the driver -----------------------------------------------------------------
+
+    private MiniportDriver<Object> characteristics() {
+        return driver.characteristics();
+    }
+
+    private Object contextOrFail() {
+        Object c = context();
+        if (c == null) {
+            throw new IllegalStateException(name() + " has no adapter context");
+        }
+        return c;
+    }
+
+    // ---- interrupts ----------------------------------------------------------------------------
+
+    /** Guarded by lock: the interrupt registered with NdisMRegisterInterruptEx, or null. */
+    private Interrupt interrupt;
+
+    /** NdisMRegisterInterruptEx: only in MiniportInitializeEx, after registration attributes, once. */
+    void interruptRegistered(Interrupt registered) {
+        synchronized (lock) {
+            String why = state != AdapterState.Initializing
+                    ? "outside MiniportInitializeEx (adapter is " + state + ")"
+                    : registration == null
+                            ? "before NdisMSetMiniportAttributes set the registration attributes"
+                            : interrupt != null ? "a second time; the adapter already has " + interrupt.name() : null;
+            if (why != null) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Interrupt_RegisterState,
+                        state.ordinal(),
+                        interrupt == null ? 0 : 1,
+                        name() + ": NdisMRegisterInterruptEx " + why);
+            }
+            interrupt = registered;
+        }
+    }
+
+    void interruptDeregistered(Interrupt deregistered) {
+        synchronized (lock) {
+            if (interrupt == deregistered) {
+                interrupt = null;
+            }
+        }
+    }
+
+    /** Halt-time accounting (called from checkLeaks): an interrupt still registered is a leak. */
+    private void checkInterruptLeak(String where) {
+        Interrupt leaked;
+        synchronized (lock) {
+            leaked = interrupt;
+            interrupt = null;
+        }
+        if (leaked != null) {
+            leaked.disconnectLeaked();
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Interrupt_LeakAtHalt,
+                    1,
+                    0,
+                    name() + ": interrupt " + leaked.name() + " registered with NdisMRegisterInterruptEx "
+                            + "was not deregistered by the end of " + where);
+        }
+    }
+
+    // ---- OID requests --------------------------------------------------------------------------
+
+    /** Queues OID requests for this adapter and hands them to the miniport one at a time. */
+    private final OidBroker oidBroker = new OidBroker(this);
+
+    public OidBroker oidBroker() {
+        return oidBroker;
+    }
+
+    // ---- upper edges and data path -------------------------------------------------------------
+
+    /** The filters and protocol bindings above this adapter. */
+    private final AdapterStack stack = new AdapterStack(this);
+
+    /** Sends, receives and their accounting for this adapter (see MiniportDataPath). */
+    private final MiniportDataPath dataPath = new MiniportDataPath(this, stack.data());
+
+    public MiniportDataPath dataPath() {
+        return dataPath;
+    }
+
+    public AdapterStack stack() {
+        return stack;
+    }
+}

@@ -1,0 +1,326 @@
+package org.ndis4j.ndis.internal;
+
+import static org.ndis4j.ndis.internal.DriverCalls.MINIPORT_RETURN;
+import static org.ndis4j.ndis.internal.DriverCalls.MINIPORT_SEND;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RECEIVE_FLAGS_RESOURCES;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_FLAGS_DISPATCH_LEVEL;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * NDIS's side of one adapter's data path: sends handed down and their completions, receive
+ * indications and their returns, the counts pause and halt check, and the NBL pools allocated with
+ * the adapter handle.
+ *
+ * <pre>
+ *   stack ── sendFromAbove ──► MiniportSendNetBufferLists ─ … ─► NdisMSendNetBufferListsComplete ─► sendComplete ─► stack
+ *   stack ◄── receiveAbove ◄── indicate ◄── NdisMIndicateReceiveNetBufferLists
+ *   stack ── returnFromAbove ──► MiniportReturnNetBufferLists          (not with NDIS_RECEIVE_FLAGS_RESOURCES)
+ * </pre>
+ * The stack above is the adapter's {@link StackDataPath}: filters and protocol bindings, or nobody
+ * (then NDIS returns indications at once).
+ *
+ * Pause: once the adapter is Pausing no new send reaches the miniport (NDIS completes them with
+ * NDIS_STATUS_PAUSED); a send call already inside the miniport is waited for before MiniportPause
+ * runs. After MiniportPause completes NDIS waits until every indicated NBL is returned, then the
+ * adapter is Paused. Halt: nothing may be outstanding when MiniportHaltEx returns, and the pools
+ * allocated with the adapter handle must be freed.
+ *
+ * <p>Steady state allocates nothing: chains are walked in place, counts are ints under one lock.
+ */
+public final class MiniportDataPath {
+
+    private static final long WAIT_SLICE_MS = 100;
+
+    private final MiniportAdapter adapter;
+    private final StackDataPath stack;
+
+    /** Guards every field below; waiters (pause, halt) wait on it. */
+    private final Object lock = new Object();
+    /** Threads inside MiniportSendNetBufferLists now. */
+    private int sendCallsInFlight;
+    /** NBLs sent to the miniport and not completed. */
+    private int sentOutstanding;
+    /** NBLs indicated and not returned (RESOURCES ones while their indication runs). */
+    private int indicatedOutstanding;
+    /** Set when a pause has drained its receives: from then on until the next pause, no indication. */
+    private boolean receivesDrained;
+
+    private final Set<NblPool> pools = new LinkedHashSet<>();
+
+    MiniportDataPath(MiniportAdapter adapter, StackDataPath stack) {
+        this.adapter = adapter;
+        this.stack = stack;
+    }
+
+    private Kernel kernel() {
+        return adapter.kernel();
+    }
+
+    // ---- send -------------------------------------------------------------------------------
+
+    /** NdisSendNetBufferLists, from the stack above. IRQL &lt;= DISPATCH_LEVEL. */
+    void sendFromAbove(NetBufferList chain, int portNumber, int sendFlags) {
+        Kernel kernel = kernel();
+        Irql irql =
+                Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisSendNetBufferLists");
+        int n = NblOwnership.beginSend(kernel, chain, adapter, "NdisSendNetBufferLists");
+        AdapterState state;
+        synchronized (lock) {
+            state = adapter.state();
+            if (state == AdapterState.Running) {
+                sendCallsInFlight++;
+                sentOutstanding += n;
+            }
+        }
+        boolean dispatch = irql == Irql.DISPATCH_LEVEL;
+        if (state != AdapterState.Running) {
+            // Paused (or on its way): NDIS completes the sends itself, the miniport never sees them.
+            NblOwnership.completeByNdis(
+                    chain,
+                    state == AdapterState.Pausing || state == AdapterState.Paused || state == AdapterState.Restarting
+                            ? NdisStatus.PAUSED
+                            : NdisStatus.ADAPTER_NOT_READY);
+            stack.completeAbove(-1, chain, dispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
+            return;
+        }
+        int flags = dispatch ? sendFlags | NDIS_SEND_FLAGS_DISPATCH_LEVEL : sendFlags & ~NDIS_SEND_FLAGS_DISPATCH_LEVEL;
+        try {
+            DriverCalls.nbl(adapter, MINIPORT_SEND, chain, portNumber, flags, 0);
+        } finally {
+            synchronized (lock) {
+                if (--sendCallsInFlight == 0) {
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** NdisMSendNetBufferListsComplete. IRQL &lt;= DISPATCH_LEVEL. */
+    public void sendComplete(NetBufferList chain, int sendCompleteFlags) {
+        Kernel kernel = kernel();
+        Irql irql = Verifier.irqlAtMost(
+                kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisMSendNetBufferListsComplete");
+        checkDispatchFlag(
+                kernel,
+                irql,
+                sendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL,
+                "NdisMSendNetBufferListsComplete",
+                "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL");
+        int n = NblOwnership.completeSend(kernel, chain, adapter, "NdisMSendNetBufferListsComplete");
+        synchronized (lock) {
+            sentOutstanding -= n;
+            if (sentOutstanding == 0) {
+                lock.notifyAll();
+            }
+        }
+        stack.completeAbove(-1, chain, sendCompleteFlags);
+    }
+
+    /** NdisCancelSendNetBufferLists: MiniportCancelSend. */
+    public void cancelSend(long cancelId) {
+        DriverCalls.run(
+                adapter.driverName(), () -> adapter.driver().characteristics().cancelSend(adapter.context(), cancelId));
+    }
+
+    // ---- receive ----------------------------------------------------------------------------
+
+    /** NdisMIndicateReceiveNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. */
+    public void indicate(NetBufferList chain, int portNumber, int numberOfNbls, int receiveFlags) {
+        Kernel kernel = kernel();
+        String function = "NdisMIndicateReceiveNetBufferLists";
+        Irql irql = Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, function);
+        checkDispatchFlag(
+                kernel,
+                irql,
+                receiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
+                function,
+                "NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL");
+        synchronized (lock) {
+            AdapterState state = adapter.state();
+            if (state != AdapterState.Running && (state != AdapterState.Pausing || receivesDrained)) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Receive_IndicationState,
+                        state.ordinal(),
+                        0,
+                        adapter.name() + ": " + function + " while the adapter is " + state
+                                + (state == AdapterState.Pausing ? " and its pause has completed" : "")
+                                + "; a miniport indicates receives only while Running (or Pausing)");
+            }
+            indicatedOutstanding += Math.max(numberOfNbls, 0);
+        }
+        boolean resources = (receiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
+        NblOwnership.beginIndicate(kernel, chain, adapter, numberOfNbls, resources, function);
+        try {
+            stack.receiveAbove(-1, chain, portNumber, numberOfNbls, receiveFlags);
+        } finally {
+            if (resources) {
+                NblOwnership.reclaimAfterIndicate(chain, numberOfNbls);
+                released(numberOfNbls);
+            }
+        }
+    }
+
+    /** NdisReturnNetBufferLists from the stack: MiniportReturnNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. */
+    void returnFromAbove(NetBufferList chain, int returnFlags) {
+        Kernel kernel = kernel();
+        Irql irql = Verifier.irqlAtMost(
+                kernel, Irql.DISPATCH_LEVEL, Rule.Irql_SendRcv_Function, "NdisReturnNetBufferLists");
+        int n = NblOwnership.returnIndicated(kernel, chain, adapter, "NdisReturnNetBufferLists");
+        int flags = irql == Irql.DISPATCH_LEVEL
+                ? returnFlags | NDIS_RETURN_FLAGS_DISPATCH_LEVEL
+                : returnFlags & ~NDIS_RETURN_FLAGS_DISPATCH_LEVEL;
+        released(n); // the NBLs are the miniport's again the moment NDIS hands them back
+        DriverCalls.nbl(adapter, MINIPORT_RETURN, chain, flags, 0, 0);
+    }
+
+    private void released(int n) {
+        synchronized (lock) {
+            indicatedOutstanding -= n;
+            if (indicatedOutstanding == 0) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    // ---- pause and halt ---------------------------------------------------------------------
+
+    /** The adapter just became Pausing: wait for send calls inside the miniport, before MiniportPause. */
+    void pausing() {
+        synchronized (lock) {
+            receivesDrained = false;
+            waitWhile(() -> sendCallsInFlight > 0, "send calls to return before MiniportPause");
+        }
+    }
+
+    /**
+     * MiniportPause completed. The WDK requires the miniport to have completed every send and to have
+     * got back every NBL it indicated first (rule Nbl_OutstandingAtPause); from here on receives are
+     * closed.
+     */
+    void paused() {
+        int sent;
+        int indicated;
+        synchronized (lock) {
+            sent = sentOutstanding;
+            indicated = indicatedOutstanding;
+            receivesDrained = true;
+        }
+        if (sent > 0 || indicated > 0) {
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.Nbl_OutstandingAtPause,
+                    sent,
+                    indicated,
+                    adapter.name()
+                            + ": the pause completed with " + sent + " sent NBL(s) not completed and " + indicated
+                            + " indicated NBL(s) not returned; MiniportPause must complete sends and wait for its "
+                            + "receives to come back before it completes");
+        }
+    }
+
+    /** MiniportHaltEx returned: nothing outstanding, every adapter-owned pool freed. */
+    void halted() {
+        Kernel kernel = kernel();
+        int sent;
+        int indicated;
+        List<NblPool> leaked;
+        synchronized (lock) {
+            sent = sentOutstanding;
+            indicated = indicatedOutstanding;
+            leaked = new ArrayList<>(pools);
+        }
+        if (sent > 0 || indicated > 0) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Nbl_OutstandingAtHalt,
+                    sent,
+                    indicated,
+                    adapter.name()
+                            + ": MiniportHaltEx returned with " + sent + " sent NBL(s) not completed and " + indicated
+                            + " indicated NBL(s) not returned");
+        }
+        if (!leaked.isEmpty()) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.NblPool_Leak,
+                    leaked.size(),
+                    0,
+                    adapter.name() + ": "
+                            + leaked.size()
+                            + " NBL pool(s) allocated with the adapter handle were not freed by the end of "
+                            + "MiniportHaltEx: " + leaked);
+        }
+    }
+
+    private void waitWhile(BooleanSupplier condition, String what) {
+        Kernel kernel = kernel();
+        while (condition.getAsBoolean()) {
+            kernel.checkAlive();
+            try {
+                lock.wait(WAIT_SLICE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(adapter.name() + ": interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    /** NBLs sent to the miniport and not completed. */
+    public int sendsOutstanding() {
+        synchronized (lock) {
+            return sentOutstanding;
+        }
+    }
+
+    /** NBLs the miniport indicated and NDIS has not returned (an indication in progress included). */
+    public int receivesOutstanding() {
+        synchronized (lock) {
+            return indicatedOutstanding;
+        }
+    }
+
+    // ---- pools ------------------------------------------------------------------------------
+
+    void poolAllocated(NblPool pool) {
+        synchronized (lock) {
+            pools.add(pool);
+        }
+    }
+
+    void poolFreed(NblPool pool) {
+        synchronized (lock) {
+            pools.remove(pool);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /** A *_DISPATCH_LEVEL flag says the caller runs at DISPATCH_LEVEL; it must be true. */
+    private static void checkDispatchFlag(Kernel kernel, Irql irql, int flag, String function, String flagName) {
+        if (flag != 0 && irql != Irql.DISPATCH_LEVEL) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.Irql_SendRcv_Function,
+                    irql.level(),
+                    Irql.DISPATCH_LEVEL.level(),
+                    function + " with " + flagName + " called at " + irql
+                            + "; the flag says the caller runs at DISPATCH_LEVEL");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.ndis4j.ndis.internal;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.kernel.Kernel;
+
+/**
+ * The NDIS library's state in one kernel: the protocols and filters registered (every new adapter
+ * gets them) and interface indexes.
+ */
+final class NdisLibrary {
+
+    private final List<ProtocolBlock> protocolDrivers = new CopyOnWriteArrayList<>();
+    private final List<FilterDriverBlock> filterDrivers = new CopyOnWriteArrayList<>();
+    private final AtomicInteger nextIfIndex = new AtomicInteger(1);
+
+    private NdisLibrary(Kernel kernel) {}
+
+    static NdisLibrary of(Kernel kernel) {
+        return kernel.extension(NdisLibrary.class, NdisLibrary::new);
+    }
+
+    int nextIfIndex() {
+        return nextIfIndex.getAndIncrement();
+    }
+
+    void registered(ProtocolBlock protocol) {
+        protocolDrivers.add(protocol);
+    }
+
+    void deregistered(ProtocolBlock protocol) {
+        protocolDrivers.remove(protocol);
+    }
+
+    void registered(FilterDriverBlock filter) {
+        filterDrivers.add(filter);
+    }
+
+    void deregistered(FilterDriverBlock filter) {
+        filterDrivers.remove(filter);
+    }
+
+    /** In registration order: the first registered sits lowest in every stack. */
+    List<FilterDriverBlock> filterDrivers() {
+        return List.copyOf(filterDrivers);
+    }
+
+    List<ProtocolBlock> protocolDrivers() {
+        return List.copyOf(protocolDrivers);
+    }
+}

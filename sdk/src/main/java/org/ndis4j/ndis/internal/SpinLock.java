@@ -1,0 +1,141 @@
+package org.ndis4j.ndis.internal;
+
+import java.util.concurrent.locks.ReentrantLock;
+import org.ndis4j.kernel.CurrentThread;
+import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.Ke;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.types.NdisSpinLock;
+import org.ndis4j.verifier.Rule;
+import org.ndis4j.verifier.Verifier;
+
+/**
+ * NDIS's spin lock. Acquiring raises the holder to DISPATCH_LEVEL and remembers the IRQL it came
+ * from (the OldIrql field of the C structure); releasing restores it. A lock may be made on a thread
+ * that belongs to no kernel (a test's, before it entered one): its rule violations are then
+ * exceptions, as there is no machine to stop.
+ */
+public final class SpinLock extends NdisSpinLock {
+
+    /** The lock itself; reentrancy is refused by the verifier before it could happen. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The holder's IRQL before it acquired; written and read only by the holder. */
+    private Irql oldIrql = Irql.PASSIVE_LEVEL;
+
+    /** The kernel whose crash ends a spin on this lock; null for a lock made outside any kernel. */
+    private final Kernel kernel;
+
+    private SpinLock(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** NdisAllocateSpinLock: a lock of the calling thread's kernel, if it has one. */
+    public static SpinLock allocate() {
+        return new SpinLock(CurrentThread.kernel());
+    }
+
+    /** The engine's lock behind {@code spinLock}; one NDIS did not allocate is Handle_Invalid. */
+    public static SpinLock of(NdisSpinLock spinLock, String function) {
+        if (spinLock instanceof SpinLock s) {
+            return s;
+        }
+        throw violationHere(Rule.Handle_Invalid, function + " with a spin lock NdisAllocateSpinLock did not make");
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** NdisFreeSpinLock. The lock must not be held. */
+    public void free() {
+        if (lock.isLocked()) {
+            throw violationHere(Rule.SpinLock, "NdisFreeSpinLock on a spin lock that is held");
+        }
+    }
+
+    /** NdisAcquireSpinLock. IRQL &lt;= DISPATCH_LEVEL; raises to DISPATCH_LEVEL. */
+    public void acquire() {
+        Irql old = Ke.getCurrentIrql();
+        if (old.above(Irql.DISPATCH_LEVEL)) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisAcquireSpinLock");
+        }
+        take("NdisAcquireSpinLock");
+        oldIrql = old;
+    }
+
+    /** NdisReleaseSpinLock: releases and returns to the IRQL the holder came from. */
+    public void release() {
+        if (Ke.getCurrentIrql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisReleaseSpinLock");
+        }
+        Irql back = oldIrql;
+        give("NdisReleaseSpinLock");
+        Ke.lowerIrql(back);
+    }
+
+    /** NdisDprAcquireSpinLock. IRQL = DISPATCH_LEVEL (a DPC, or code that already raised). */
+    public void dprAcquire() {
+        if (Ke.getCurrentIrql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprAcquireSpinLock");
+        }
+        take("NdisDprAcquireSpinLock");
+        oldIrql = Irql.DISPATCH_LEVEL;
+    }
+
+    /** NdisDprReleaseSpinLock. IRQL = DISPATCH_LEVEL. */
+    public void dprRelease() {
+        if (Ke.getCurrentIrql() != Irql.DISPATCH_LEVEL) {
+            throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprReleaseSpinLock");
+        }
+        give("NdisDprReleaseSpinLock");
+    }
+
+    private void take(String function) {
+        if (lock.isHeldByCurrentThread()) {
+            // On a real machine the processor would spin forever on its own lock.
+            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread already holds (deadlock)");
+        }
+        Kernel machine = kernel != null ? kernel : CurrentThread.kernel();
+        // Spin, but not past a crash: a deadlock the watchdog reported must not hang the machine's close.
+        for (int spins = 1; !lock.tryLock(); spins++) {
+            if (machine != null) {
+                machine.checkAlive();
+            }
+            if ((spins & 63) == 0) {
+                Thread.yield(); // more simulated contexts than cores: let the holder run
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        Ke.raiseIrql(Irql.DISPATCH_LEVEL);
+        if (machine != null) {
+            machine.switchPoint();
+        }
+    }
+
+    private void give(String function) {
+        if (!lock.isHeldByCurrentThread()) {
+            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread does not hold");
+        }
+        lock.unlock();
+    }
+
+    private static RuntimeException violationHere(Rule rule, String message) {
+        Kernel kernel = CurrentThread.kernel();
+        if (kernel == null) {
+            return new IllegalStateException(rule + ": " + message);
+        }
+        return Verifier.violation(kernel, rule, 0, 0, message);
+    }
+
+    private static RuntimeException irqlViolationHere(Rule rule, Irql required, String function) {
+        Kernel kernel = CurrentThread.kernel();
+        Irql irql = Ke.getCurrentIrql();
+        String message = function + " called at " + irql + "; it requires " + required;
+        if (kernel == null) {
+            return new IllegalStateException(rule + ": " + message);
+        }
+        return Verifier.violation(kernel, rule, irql.level(), required.level(), message);
+    }
+}

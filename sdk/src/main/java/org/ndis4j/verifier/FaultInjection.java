@@ -1,0 +1,52 @@
+package org.ndis4j.verifier;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.ndis4j.kernel.Kernel;
+
+/**
+ * Fault injection for one kernel, in the manner of Driver Verifier's low resources simulation: make
+ * the next allocations of a kind fail, so a test can prove that a driver handles NULL the way the
+ * WDK says it must. NDIS asks {@link #shouldFail} at each allocation that can fail.
+ */
+public final class FaultInjection {
+
+    /** What can be made to fail. */
+    public enum Allocation {
+        IO_WORK_ITEM,
+        TIMER_OBJECT,
+        SHARED_MEMORY
+    }
+
+    /** Guarded by itself: how many of the next allocations of each kind fail. */
+    private final Map<Allocation, Integer> failures = new EnumMap<>(Allocation.class);
+
+    private FaultInjection(Kernel kernel) {}
+
+    /** The knobs of {@code kernel}. */
+    public static FaultInjection of(Kernel kernel) {
+        return kernel.extension(FaultInjection.class, FaultInjection::new);
+    }
+
+    /** The next {@code count} allocations of {@code kind} fail (return null). */
+    public void failNext(Allocation kind, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        synchronized (failures) {
+            failures.put(kind, count);
+        }
+    }
+
+    /** True, and one fewer failure left, when this allocation must fail. Called by NDIS. */
+    public boolean shouldFail(Allocation kind) {
+        synchronized (failures) {
+            Integer left = failures.get(kind);
+            if (left == null || left == 0) {
+                return false;
+            }
+            failures.put(kind, left - 1);
+            return true;
+        }
+    }
+}
