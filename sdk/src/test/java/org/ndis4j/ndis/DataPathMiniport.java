@@ -189,11 +189,15 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         }
     }
 
-    /** Builds a chain of {@code n} receive NBLs from the adapter's pool, frame "rx<i>" in each. */
+    /**
+     * Builds a chain of {@code n} receive NBLs from the adapter's pool, frame "rx<i>" in each, each
+     * with the adapter handle as SourceHandle (as a miniport must set it before indicating).
+     */
     static NetBufferList receiveChain(Adapter adapter, int n) {
         List<NetBufferList> nbls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NetBufferList nbl = Ndis.allocateNetBufferList(adapter.receivePool, 0, 0);
+            nbl.setSourceHandle(adapter.handle);
             NetBuffer nb = nbl.firstNetBuffer();
             byte[] frame = ("rx" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             nb.data().setBytes(0, frame);
