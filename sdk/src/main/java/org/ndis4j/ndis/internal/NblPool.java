@@ -44,6 +44,8 @@ public final class NblPool extends NetBufferListPool {
     private boolean freed;
     /** Where the driver allocated the pool, when the kernel records allocation stacks. */
     private final List<String> allocatedAt;
+    /** The kernel records allocation stacks: each NBL allocation and free records where it was made. */
+    private final boolean recordStacks;
 
     private NblPool(NdisHandle owner, NetBufferListPoolParameters parameters, ByteBufAllocator allocator) {
         super(owner.kernel(), owner.name() + "/nblpool" + tagText(parameters.poolTag()));
@@ -51,6 +53,7 @@ public final class NblPool extends NetBufferListPool {
         this.parameters = parameters;
         this.allocator = allocator;
         this.allocatedAt = AllocationSites.capture(owner.kernel());
+        this.recordStacks = owner.kernel().config().allocationStacks();
     }
 
     /** Where the driver allocated this pool, or null when no stack was recorded. */
@@ -222,8 +225,10 @@ public final class NblPool extends NetBufferListPool {
                 nb.attach(null, 0, nb.poolData == null ? 0 : nb.poolData.capacity());
             }
         }
-        nbl.allocatedAt = AllocationSites.capture(kernel);
-        nbl.freedAt = List.of();
+        if (recordStacks) {
+            nbl.allocatedAt = AllocationSites.capture(kernel);
+            nbl.freedAt = List.of();
+        }
         NblOwnership.allocated(nbl);
         return nbl;
     }
@@ -267,7 +272,9 @@ public final class NblPool extends NetBufferListPool {
             nb.detach();
         }
         nbl.reset(null, NblOwnership.EVENT_FREED);
-        nbl.freedAt = AllocationSites.capture(kernel());
+        if (recordStacks) {
+            nbl.freedAt = AllocationSites.capture(kernel());
+        }
         synchronized (lock) {
             allocated--;
             freeList.addLast(nbl);
