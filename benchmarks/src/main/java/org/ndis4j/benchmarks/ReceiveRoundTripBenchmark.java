@@ -85,6 +85,7 @@ public class ReceiveRoundTripBenchmark {
             for (int i = 0; i < batch; i++) {
                 NetBufferList nbl = Ndis.allocateNetBufferList(pool, 0, 0);
                 nbl.firstNetBuffer().setDataLength(60);
+                nbl.setSourceHandle(h); // a miniport's receive NBLs name its adapter (NDIS leaves it as set)
                 if (previous == null) {
                     chain = nbl;
                 } else {

@@ -22,6 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * @param thread     the faulting thread's name
  * @param stack      the faulting thread's stack, innermost first
  * @param time       wall-clock time of the crash (for the report only)
+ * @param allocations where the objects the report is about were made (a leaked work item, a freed
+ *                   timer, a spin lock still held), when the kernel records allocation stacks
+ *                   ({@link KernelConfig#allocationStacks()}); empty otherwise
  */
 public record CrashReport(
         BugCheckCode code,
@@ -33,15 +36,22 @@ public record CrashReport(
         Irql irql,
         String thread,
         List<String> stack,
-        Instant time) {
+        Instant time,
+        List<AllocationSite> allocations) {
 
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    public CrashReport {
+        allocations = List.copyOf(allocations);
+    }
+
     /** "DRIVER_VERIFIER_DETECTED_VIOLATION (0x000000C4) rule Irql_Miscellaneous_Function: ...". */
     public String headline() {
-        StringBuilder b =
-                new StringBuilder().append(code).append(" (").append(code.hex()).append(')');
+        StringBuilder b = new StringBuilder().append(code);
+        if (code.isNamed()) {
+            b.append(" (").append(code.hex()).append(')');
+        }
         if (rule != null) {
             b.append(" rule ").append(rule);
         }
@@ -66,6 +76,12 @@ public record CrashReport(
                 .append('\n');
         b.append("IRQL:      ").append(irql).append(" (").append(irql.level()).append(")\n");
         b.append("Thread:    ").append(thread).append('\n');
+        for (AllocationSite site : allocations) {
+            b.append("Allocated: ").append(site.object()).append('\n');
+            for (String frame : site.frames()) {
+                b.append("    at ").append(frame).append('\n');
+            }
+        }
         b.append("Stack:\n");
         for (String frame : stack) {
             b.append("    at ").append(frame).append('\n');
@@ -89,8 +105,16 @@ public record CrashReport(
         m.put("irqlLevel", irql.level());
         m.put("thread", thread);
         m.put("stack", stack);
+        m.put("allocations", allocations.stream().map(CrashReport::json).toList());
         m.put("time", time.toString());
         return JSON.writeValueAsString(m);
+    }
+
+    private static Map<String, Object> json(AllocationSite site) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("object", site.object());
+        m.put("stack", site.frames());
+        return m;
     }
 
     @Override

@@ -47,6 +47,19 @@ public final class CurrentThread {
     }
 
     /**
+     * The calling thread now holds {@code lock}: an ISR, DPC or work item routine that returns before
+     * {@link #lockReleased} is a bug check ({@link HeldLock#heldAtReturn}). Allocates nothing.
+     */
+    public static void lockAcquired(HeldLock lock) {
+        ThreadContext.current().lockAcquired(lock);
+    }
+
+    /** The calling thread released {@code lock}. */
+    public static void lockReleased(HeldLock lock) {
+        ThreadContext.current().lockReleased(lock);
+    }
+
+    /**
      * Forgets what an external thread (a test's) carried over from earlier work: back to
      * PASSIVE_LEVEL, no kernel, no driver. No effect on kernel threads.
      */

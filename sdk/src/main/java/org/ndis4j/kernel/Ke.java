@@ -15,8 +15,9 @@ public final class Ke {
 
     /**
      * KeRaiseIrql: raises the calling thread's IRQL and returns the old one. Raising to a lower IRQL
-     * than the current one is bug check IRQL_NOT_GREATER_OR_EQUAL's cousin in this kernel:
-     * IRQL_NOT_LESS_OR_EQUAL (0x0A) with the two levels.
+     * than the current one is the HAL's bug check IRQL_NOT_GREATER_OR_EQUAL (0x09), parameter 1 = the
+     * current IRQL, parameter 2 = the requested one (Driver Verifier's IRQL checking reports the same
+     * mistake as 0xC4 / 0x30 with the same two values).
      */
     public static Irql raiseIrql(Irql newIrql) {
         ThreadContext ctx = ThreadContext.current();
@@ -24,16 +25,20 @@ public final class Ke {
         if (old.above(newIrql)) {
             throw fail(
                     ctx,
-                    BugCheckCode.IRQL_NOT_LESS_OR_EQUAL,
-                    newIrql,
+                    BugCheckCode.IRQL_NOT_GREATER_OR_EQUAL,
                     old,
+                    newIrql,
                     "KeRaiseIrql to " + newIrql + " from the higher " + old);
         }
         ctx.setIrql(newIrql);
         return old;
     }
 
-    /** KeLowerIrql: back to {@code newIrql}, which must not be above the current IRQL. */
+    /**
+     * KeLowerIrql: back to {@code newIrql}, which must not be above the current IRQL. Lowering to a
+     * higher IRQL is the HAL's bug check IRQL_NOT_LESS_OR_EQUAL (0x0A), parameter 1 = the requested
+     * IRQL, parameter 2 = the current one (Driver Verifier: 0xC4 / 0x31).
+     */
     public static void lowerIrql(Irql newIrql) {
         ThreadContext ctx = ThreadContext.current();
         Irql old = ctx.irql();
@@ -73,23 +78,21 @@ public final class Ke {
         dpc.setTargetProcessor(number);
     }
 
-    /** KeBugCheckEx, from a driver. */
+    /**
+     * KeBugCheckEx, from a driver: stops {@code kernel} with the driver's own stop code and four
+     * parameters, and returns the exception the driver throws to unwind. Any IRQL.
+     */
     public static BugCheckException bugCheckEx(Kernel kernel, long code, long p1, long p2, long p3, long p4) {
+        BugCheckCode stop = BugCheckCode.of((int) code);
         return kernel.bugCheck(
-                BugCheckCode.MANUALLY_INITIATED_CRASH,
-                p1,
-                p2,
-                p3,
-                p4,
-                null,
-                String.format("KeBugCheckEx(0x%X) called by the driver", code));
+                stop, p1, p2, p3, p4, null, String.format("KeBugCheckEx(%s) called by the driver", stop.hex()));
     }
 
     private static BugCheckException fail(
-            ThreadContext ctx, BugCheckCode code, Irql requested, Irql current, String message) {
+            ThreadContext ctx, BugCheckCode code, Irql first, Irql second, String message) {
         Kernel kernel = ctx.kernel();
         if (kernel != null) {
-            return kernel.bugCheck(code, requested.level(), current.level(), 0, 0, null, message);
+            return kernel.bugCheck(code, first.level(), second.level(), 0, 0, null, message);
         }
         // A thread that never entered a kernel: there is no machine to stop, only the caller.
         throw new IllegalStateException(code + ": " + message);

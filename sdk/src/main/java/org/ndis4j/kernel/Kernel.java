@@ -176,6 +176,15 @@ public final class Kernel implements AutoCloseable {
         return Math.floorMod(nextProcessor.getAndIncrement(), processors.length);
     }
 
+    /**
+     * KeFlushQueuedDpcs: returns once every DPC queued on any processor when it was called (and every
+     * DPC running then) has finished. PASSIVE_LEVEL only; the caller checks (NdisCancelTimerObject on a
+     * periodic timer does). Waits through the scheduler seam.
+     */
+    public void flushQueuedDpcs() {
+        DpcFlush.flush(this, processors.length);
+    }
+
     // ---- work queues ------------------------------------------------------------------------
 
     /** ExQueueWorkItem: runs {@code routine} at PASSIVE_LEVEL on a thread of queue {@code type}. */
@@ -209,6 +218,19 @@ public final class Kernel implements AutoCloseable {
      */
     public BugCheckException bugCheck(
             BugCheckCode code, long p1, long p2, long p3, long p4, String rule, String message) {
+        return bugCheck(code, p1, p2, p3, p4, rule, message, List.of());
+    }
+
+    /** The same, naming where the objects the crash is about were made (see {@link AllocationSite}). */
+    public BugCheckException bugCheck(
+            BugCheckCode code,
+            long p1,
+            long p2,
+            long p3,
+            long p4,
+            String rule,
+            String message,
+            List<AllocationSite> allocations) {
         ThreadContext ctx = ThreadContext.current();
         return recordCrash(
                 code,
@@ -222,7 +244,8 @@ public final class Kernel implements AutoCloseable {
                 ctx.processorNumber(),
                 ctx.irql(),
                 Thread.currentThread(),
-                Thread.currentThread().getStackTrace());
+                Thread.currentThread().getStackTrace(),
+                allocations);
     }
 
     /** A bug check raised on behalf of another thread (the DPC watchdog reports the processor). */
@@ -239,7 +262,19 @@ public final class Kernel implements AutoCloseable {
             String rule,
             String message) {
         return recordCrash(
-                code, p1, p2, p3, p4, rule, message, driver, processor, irql, culprit, culprit.getStackTrace());
+                code,
+                p1,
+                p2,
+                p3,
+                p4,
+                rule,
+                message,
+                driver,
+                processor,
+                irql,
+                culprit,
+                culprit.getStackTrace(),
+                List.of());
     }
 
     /** A driver routine threw: the matching "exception not handled" bug check. */
@@ -257,7 +292,8 @@ public final class Kernel implements AutoCloseable {
                 ctx.processorNumber(),
                 ctx.irql(),
                 Thread.currentThread(),
-                t.getStackTrace());
+                t.getStackTrace(),
+                List.of());
     }
 
     private BugCheckException recordCrash(
@@ -272,7 +308,8 @@ public final class Kernel implements AutoCloseable {
             int processor,
             Irql irql,
             Thread thread,
-            StackTraceElement[] stack) {
+            StackTraceElement[] stack,
+            List<AllocationSite> allocations) {
         CrashReport report = new CrashReport(
                 code,
                 List.of(p1, p2, p3, p4),
@@ -283,7 +320,8 @@ public final class Kernel implements AutoCloseable {
                 irql,
                 thread.getName(),
                 trimStack(stack),
-                Instant.now());
+                Instant.now(),
+                allocations);
         if (crash.compareAndSet(null, report)) {
             crashed.countDown();
             crashListeners.forEach(l -> l.accept(report));

@@ -12,6 +12,11 @@ import java.time.Duration;
  * @param dpcTimeout       DPC watchdog: the longest a single DPC or ISR may run
  * @param dpcWatchdogLimit DPC watchdog: the longest a processor may stay at DISPATCH_LEVEL or above
  * @param scheduling       how the machine's contexts are scheduled
+ * @param allocationStacks the verifier records where each tracked object (work item, timer, NBL,
+ *                         pool, shared memory, interrupt, device, held spin lock) was made, and leak
+ *                         and crash reports print it; costs a stack walk per allocation, so it is off
+ *                         unless asked for (system property {@value #ALLOCATION_STACKS_PROPERTY}, or
+ *                         a test run by {@code KernelExtension})
  */
 public record KernelConfig(
         String name,
@@ -20,7 +25,8 @@ public record KernelConfig(
         int delayedWorkers,
         Duration dpcTimeout,
         Duration dpcWatchdogLimit,
-        Scheduling scheduling) {
+        Scheduling scheduling,
+        boolean allocationStacks) {
 
     /**
      * How the contexts of the machine (processors, worker threads, the clock) are scheduled. Every
@@ -36,6 +42,9 @@ public record KernelConfig(
     public static final Duration DEFAULT_DPC_TIMEOUT = Duration.ofMillis(500);
 
     public static final Duration DEFAULT_DPC_WATCHDOG_LIMIT = Duration.ofSeconds(10);
+
+    /** The system property that turns {@link #allocationStacks()} on by default ("true"). */
+    public static final String ALLOCATION_STACKS_PROPERTY = "ndis4j.verifier.allocationStacks";
 
     public KernelConfig {
         if (name == null || name.isBlank()) {
@@ -58,30 +67,71 @@ public record KernelConfig(
         }
     }
 
-    /** Two processors, four critical and two delayed worker threads, threaded scheduling. */
+    /**
+     * Two processors, four critical and two delayed worker threads, threaded scheduling; allocation
+     * stacks when the system property {@value #ALLOCATION_STACKS_PROPERTY} is true.
+     */
     public static KernelConfig defaults() {
         return new KernelConfig(
-                "ndis4j", 2, 4, 2, DEFAULT_DPC_TIMEOUT, DEFAULT_DPC_WATCHDOG_LIMIT, Scheduling.THREADED);
+                "ndis4j",
+                2,
+                4,
+                2,
+                DEFAULT_DPC_TIMEOUT,
+                DEFAULT_DPC_WATCHDOG_LIMIT,
+                Scheduling.THREADED,
+                Boolean.getBoolean(ALLOCATION_STACKS_PROPERTY));
     }
 
     public KernelConfig withName(String newName) {
         return new KernelConfig(
-                newName, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, scheduling);
+                newName,
+                processors,
+                criticalWorkers,
+                delayedWorkers,
+                dpcTimeout,
+                dpcWatchdogLimit,
+                scheduling,
+                allocationStacks);
     }
 
     public KernelConfig withProcessors(int count) {
-        return new KernelConfig(name, count, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, scheduling);
+        return new KernelConfig(
+                name,
+                count,
+                criticalWorkers,
+                delayedWorkers,
+                dpcTimeout,
+                dpcWatchdogLimit,
+                scheduling,
+                allocationStacks);
     }
 
     public KernelConfig withWorkers(int critical, int delayed) {
-        return new KernelConfig(name, processors, critical, delayed, dpcTimeout, dpcWatchdogLimit, scheduling);
+        return new KernelConfig(
+                name, processors, critical, delayed, dpcTimeout, dpcWatchdogLimit, scheduling, allocationStacks);
     }
 
     public KernelConfig withDpcWatchdog(Duration singleDpc, Duration cumulative) {
-        return new KernelConfig(name, processors, criticalWorkers, delayedWorkers, singleDpc, cumulative, scheduling);
+        return new KernelConfig(
+                name, processors, criticalWorkers, delayedWorkers, singleDpc, cumulative, scheduling, allocationStacks);
     }
 
     public KernelConfig withScheduling(Scheduling mode) {
-        return new KernelConfig(name, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, mode);
+        return new KernelConfig(
+                name,
+                processors,
+                criticalWorkers,
+                delayedWorkers,
+                dpcTimeout,
+                dpcWatchdogLimit,
+                mode,
+                allocationStacks);
+    }
+
+    /** Records allocation stacks (see {@link #allocationStacks()}) or not. */
+    public KernelConfig withAllocationStacks(boolean record) {
+        return new KernelConfig(
+                name, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, scheduling, record);
     }
 }

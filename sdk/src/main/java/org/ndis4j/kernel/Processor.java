@@ -11,6 +11,11 @@ import org.ndis4j.kernel.internal.TaskQueue;
  */
 final class Processor {
 
+    /** IRQL_UNEXPECTED_VALUE's UniqueValue for an interrupt service routine (as Windows reports one). */
+    static final int UNIQUE_ISR = 3;
+    /** IRQL_UNEXPECTED_VALUE's UniqueValue for a DPC: ndis4j's own (Windows documents only APC values). */
+    static final int UNIQUE_DPC = 0xD;
+
     private final Kernel kernel;
     private final int number;
     private final TaskQueue queue;
@@ -117,16 +122,8 @@ final class Processor {
         routineStart = kernel.nanoTime();
         try {
             routine.run();
-            if (context.irql() != irql && !kernel.isCrashed()) {
-                // A DPC or ISR that returns at another IRQL than it was called at.
-                throw kernel.bugCheck(
-                        BugCheckCode.IRQL_UNEXPECTED_VALUE,
-                        (long) context.irql().level() << 8 | irql.level(),
-                        0,
-                        0,
-                        0,
-                        null,
-                        "a routine returned at " + context.irql() + " but was called at " + irql);
+            if (!kernel.isCrashed()) {
+                checkReturn(irql);
             }
         } catch (BugCheckException stopped) {
             // Recorded by the kernel already; this processor stops running driver code.
@@ -136,8 +133,33 @@ final class Processor {
             routineStart = 0;
             routineDriver = null;
             routineIrql = null;
+            context.forgetHeldLocks();
             context.leaveDriver(previous);
             context.setIrql(Irql.PASSIVE_LEVEL);
+        }
+    }
+
+    /**
+     * A DPC or ISR returned: it must hold no spin lock (the lock's rule names the lock) and be at the
+     * IRQL it was called at (IRQL_UNEXPECTED_VALUE, parameter 1 = current IRQL &lt;&lt; 16 | expected
+     * IRQL &lt;&lt; 8 | {@link #UNIQUE_ISR} or {@link #UNIQUE_DPC}).
+     */
+    private void checkReturn(Irql calledAt) {
+        boolean isr = calledAt.above(Irql.DISPATCH_LEVEL);
+        HeldLock held = context.firstHeldLock();
+        if (held != null) {
+            throw held.heldAtReturn(isr ? "an ISR" : "a DPC");
+        }
+        Irql now = context.irql();
+        if (now != calledAt) {
+            throw kernel.bugCheck(
+                    BugCheckCode.IRQL_UNEXPECTED_VALUE,
+                    (long) now.level() << 16 | calledAt.level() << 8 | (isr ? UNIQUE_ISR : UNIQUE_DPC),
+                    0,
+                    0,
+                    0,
+                    null,
+                    (isr ? "an ISR" : "a DPC") + " returned at " + now + " but was called at " + calledAt);
         }
     }
 }

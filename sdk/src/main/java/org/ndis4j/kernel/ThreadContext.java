@@ -1,5 +1,6 @@
 package org.ndis4j.kernel;
 
+import java.util.Arrays;
 import org.ndis4j.kernel.internal.KernelThread;
 
 /**
@@ -17,6 +18,10 @@ final class ThreadContext {
     private final int processorNumber;
     private Irql irql = Irql.PASSIVE_LEVEL;
     private String driver;
+    /** The locks this thread holds, in acquisition order (grown on demand: no allocation per acquire). */
+    private HeldLock[] held = new HeldLock[4];
+
+    private int heldCount;
 
     ThreadContext(Kernel kernel, ThreadKind kind, int processorNumber) {
         this.kernel = kernel;
@@ -86,5 +91,35 @@ final class ThreadContext {
 
     void leaveDriver(String previous) {
         driver = previous;
+    }
+
+    void lockAcquired(HeldLock lock) {
+        if (heldCount == held.length) {
+            held = Arrays.copyOf(held, heldCount * 2);
+        }
+        held[heldCount++] = lock;
+    }
+
+    /** Forgets {@code lock} (locks may be released in any order). */
+    void lockReleased(HeldLock lock) {
+        for (int i = heldCount - 1; i >= 0; i--) {
+            if (held[i] == lock) {
+                System.arraycopy(held, i + 1, held, i, heldCount - i - 1);
+                held[--heldCount] = null;
+                return;
+            }
+        }
+    }
+
+    /** The lock acquired first of those still held, or null. */
+    HeldLock firstHeldLock() {
+        return heldCount == 0 ? null : held[0];
+    }
+
+    /** Forgets every lock: a routine ended (normally or with a crash) and its thread goes on. */
+    void forgetHeldLocks() {
+        while (heldCount > 0) {
+            held[--heldCount] = null;
+        }
     }
 }

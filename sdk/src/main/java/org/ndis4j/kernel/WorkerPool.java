@@ -8,8 +8,9 @@ import org.ndis4j.kernel.internal.TaskQueue;
 
 /**
  * The system worker threads of one work queue: PASSIVE_LEVEL threads that take routines in FIFO
- * order. A routine that returns at a raised IRQL is bug check WORKER_THREAD_RETURNED_AT_BAD_IRQL;
- * one that throws is SYSTEM_THREAD_EXCEPTION_NOT_HANDLED.
+ * order. A routine that returns holding a spin lock breaks the lock's rule ({@link HeldLock}); one
+ * that returns at a raised IRQL is bug check WORKER_THREAD_RETURNED_AT_BAD_IRQL; one that throws is
+ * SYSTEM_THREAD_EXCEPTION_NOT_HANDLED.
  */
 final class WorkerPool {
 
@@ -78,6 +79,10 @@ final class WorkerPool {
         String previous = ctx.enterDriver(driver);
         try {
             routine.run();
+            HeldLock held = ctx.firstHeldLock();
+            if (held != null && !kernel.isCrashed()) {
+                throw held.heldAtReturn("a work item routine");
+            }
             if (ctx.irql() != Irql.PASSIVE_LEVEL && !kernel.isCrashed()) {
                 throw kernel.bugCheck(
                         BugCheckCode.WORKER_THREAD_RETURNED_AT_BAD_IRQL,
@@ -93,6 +98,7 @@ final class WorkerPool {
         } catch (Throwable t) {
             kernel.unhandledException(BugCheckCode.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, t);
         } finally {
+            ctx.forgetHeldLocks();
             ctx.setIrql(Irql.PASSIVE_LEVEL);
             ctx.leaveDriver(previous);
         }

@@ -9,6 +9,7 @@ import org.ndis4j.ndis.internal.Event;
 import org.ndis4j.ndis.internal.Handles;
 import org.ndis4j.ndis.internal.IoWorkItem;
 import org.ndis4j.ndis.internal.NblPool;
+import org.ndis4j.ndis.internal.NdisDevice;
 import org.ndis4j.ndis.internal.ProtocolBlock;
 import org.ndis4j.ndis.internal.SpinLock;
 import org.ndis4j.ndis.internal.TimerObject;
@@ -20,6 +21,8 @@ import org.ndis4j.ndis.protocol.NdisBindContext;
 import org.ndis4j.ndis.protocol.ProtocolDriver;
 import org.ndis4j.ndis.types.IoWorkItemRoutine;
 import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisDeviceHandle;
+import org.ndis4j.ndis.types.NdisDeviceObjectAttributes;
 import org.ndis4j.ndis.types.NdisEvent;
 import org.ndis4j.ndis.types.NdisHandle;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
@@ -44,9 +47,10 @@ public final class Ndis {
     // ---- I/O work items ---------------------------------------------------------------------
 
     /**
-     * NdisAllocateIoWorkItem. IRQL &lt;= DISPATCH_LEVEL. {@code ndisObjectHandle} is a miniport
-     * adapter, miniport driver, filter module or device handle; a protocol handle is refused (rule
-     * IoWorkItem_HandleKind). Returns null when the allocation fails.
+     * NdisAllocateIoWorkItem. IRQL &lt;= DISPATCH_LEVEL. {@code ndisObjectHandle} is one of the WDK's
+     * list: a miniport adapter handle, a miniport driver handle, a filter module handle, a filter
+     * driver handle (from NdisFRegisterFilterDriver) or a device handle from {@link #registerDeviceEx};
+     * a protocol handle is refused (rule IoWorkItem_HandleKind). Returns null when the allocation fails.
      */
     public static NdisIoWorkItem allocateIoWorkItem(NdisHandle ndisObjectHandle) {
         Kernel kernel = Handles.kernelOf(ndisObjectHandle, "NdisAllocateIoWorkItem");
@@ -80,18 +84,18 @@ public final class Ndis {
     // ---- timers -----------------------------------------------------------------------------
 
     /**
-     * NdisAllocateTimerObject. IRQL = PASSIVE_LEVEL. The timer function runs at DISPATCH_LEVEL with
+     * NdisAllocateTimerObject. IRQL &lt;= DISPATCH_LEVEL. The timer function runs at DISPATCH_LEVEL with
      * {@code functionContext} (or the context given to {@link #setTimerObject}). Null on failure.
      */
     public static <C> NdisTimer allocateTimerObject(
             NdisHandle ndisHandle, NdisTimerFunction<C> timerFunction, C functionContext) {
         Kernel kernel = Handles.kernelOf(ndisHandle, "NdisAllocateTimerObject");
-        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Timer_Function, "NdisAllocateTimerObject");
+        Verifier.irqlAtMost(kernel, Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisAllocateTimerObject");
         return TimerObject.allocate(ndisHandle, timerFunction, functionContext);
     }
 
     /**
-     * NdisSetTimerObject. IRQL &lt;= DISPATCH_LEVEL. {@code dueTime} in 100-ns units: negative is
+     * NdisSetTimerObject. IRQL &lt;= DISPATCH_LEVEL. Setting a freed timer is TimerObject_UseAfterFree. {@code dueTime} in 100-ns units: negative is
      * relative, positive absolute (interrupt time). {@code millisecondsPeriod} &gt; 0 makes it periodic.
      * {@code functionContext} replaces the allocation context when not null. Returns true when the
      * timer was already set.
@@ -103,18 +107,55 @@ public final class Ndis {
         return timer.set(dueTime, millisecondsPeriod, functionContext);
     }
 
-    /** NdisCancelTimerObject. IRQL &lt;= DISPATCH_LEVEL. True when the timer was set and is now cancelled. */
+    /**
+     * NdisCancelTimerObject. A one-shot timer: IRQL &lt;= DISPATCH_LEVEL. A periodic timer (set with a
+     * nonzero period): IRQL = PASSIVE_LEVEL (rule PeriodicTimer), and NDIS then flushes the queued DPCs
+     * (KeFlushQueuedDpcs), so the timer function is not running anywhere when this returns. Returns
+     * true when the timer was in the timer queue (as KeCancelTimer): an expiry whose DPC is queued
+     * already is not cancelled, the call returns false and the timer function runs.
+     */
     public static boolean cancelTimerObject(NdisTimer timerObject) {
         TimerObject timer = Handles.timer(timerObject, "NdisCancelTimerObject");
         Verifier.irqlAtMost(timer.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisCancelTimerObject");
         return timer.cancel();
     }
 
-    /** NdisFreeTimerObject. IRQL &lt;= DISPATCH_LEVEL. The timer must not be set. */
+    /**
+     * NdisFreeTimerObject. IRQL &lt;= DISPATCH_LEVEL. The timer must not be set (TimerObject_Leak) and
+     * its DPC must not be queued (TIMER_OR_DPC_INVALID); freeing it twice is TimerObject_UseAfterFree.
+     */
     public static void freeTimerObject(NdisTimer timerObject) {
         TimerObject timer = Handles.timer(timerObject, "NdisFreeTimerObject");
         Verifier.irqlAtMost(timer.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisFreeTimerObject");
         timer.free();
+    }
+
+    // ---- devices ----------------------------------------------------------------------------
+
+    /**
+     * NdisRegisterDeviceEx. IRQL = PASSIVE_LEVEL (rule Irql_Miscellaneous_Function). Creates a device
+     * object with {@code deviceObjectAttributes} for the driver of {@code ndisHandle}, a miniport
+     * driver handle or a filter driver handle. C returns a status and two out-parameters (the
+     * DEVICE_OBJECT and the NDIS device handle); here the handle is the return value, and null means
+     * the registration failed (a device of that name exists). Deregister it before the driver unloads
+     * (rule Device_LeakAtUnload).
+     */
+    public static NdisDeviceHandle registerDeviceEx(
+            NdisHandle ndisHandle, NdisDeviceObjectAttributes deviceObjectAttributes) {
+        Kernel kernel = Handles.kernelOf(ndisHandle, "NdisRegisterDeviceEx");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisRegisterDeviceEx");
+        return NdisDevice.register(ndisHandle, deviceObjectAttributes);
+    }
+
+    /**
+     * NdisDeregisterDeviceEx. IRQL = PASSIVE_LEVEL (rule Irql_Miscellaneous_Function). The handle is
+     * invalid afterwards (Handle_Invalid).
+     */
+    public static void deregisterDeviceEx(NdisDeviceHandle ndisDeviceHandle) {
+        NdisDevice device = Handles.device(ndisDeviceHandle, "NdisDeregisterDeviceEx");
+        Verifier.irqlEquals(
+                device.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisDeregisterDeviceEx");
+        device.deregister();
     }
 
     // ---- spin locks -------------------------------------------------------------------------

@@ -245,10 +245,12 @@ public final class NdisM {
 
     /**
      * NdisMIndicateReceiveNetBufferLists. IRQL &lt;= DISPATCH_LEVEL (rule Irql_SendRcv_Function;
-     * NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL only at DISPATCH_LEVEL). Only while Running or Pausing
-     * (Receive_IndicationState); {@code numberOfNetBufferLists} is the chain's length. NDIS sets each
-     * NBL's SourceHandle to the adapter handle. With NDIS_RECEIVE_FLAGS_RESOURCES the miniport owns
-     * the NBLs again when this returns; otherwise they come back through MiniportReturnNetBufferLists.
+     * NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL only at DISPATCH_LEVEL). From the moment NDIS calls
+     * MiniportRestart, while Running, and while Pausing until the pause completes
+     * (Receive_IndicationState); {@code numberOfNetBufferLists} is the chain's length. Each NBL's
+     * SourceHandle is the miniport's own adapter handle, set by the miniport (Receive_SourceHandle);
+     * NDIS passes it up unchanged. With NDIS_RECEIVE_FLAGS_RESOURCES the miniport owns the NBLs again
+     * when this returns; otherwise they come back through MiniportReturnNetBufferLists.
      */
     public static void indicateReceiveNetBufferLists(
             NdisMiniportAdapterHandle miniportAdapterHandle,

@@ -38,8 +38,10 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        KernelConfig config =
-                KernelConfig.defaults().withName(context.getRequiredTestMethod().getName());
+        // Tests record allocation stacks: a leak or a use after free names where the object was made.
+        KernelConfig config = KernelConfig.defaults()
+                .withName(context.getRequiredTestMethod().getName())
+                .withAllocationStacks(true);
         KernelOptions options = context.getRequiredTestMethod().getAnnotation(KernelOptions.class);
         if (options == null) {
             options = context.getRequiredTestClass().getAnnotation(KernelOptions.class);

@@ -12,7 +12,7 @@ public enum Rule {
             0x00092001,
             Origin.SDV,
             "NdisAllocateIoWorkItem, NdisQueueIoWorkItem, NdisFreeIoWorkItem at IRQL <= DISPATCH_LEVEL; "
-                    + "NdisWaitEvent at PASSIVE_LEVEL"),
+                    + "NdisWaitEvent, NdisRegisterDeviceEx, NdisDeregisterDeviceEx at PASSIVE_LEVEL"),
     Irql_Synch_Function(
             0x00092002,
             Origin.SDV,
@@ -22,7 +22,7 @@ public enum Rule {
             0x00092003,
             Origin.SDV,
             "NdisAllocateTimerObject, NdisSetTimerObject, NdisCancelTimerObject, NdisFreeTimerObject "
-                    + "at the IRQL their pages give"),
+                    + "at IRQL <= DISPATCH_LEVEL (a periodic timer's cancel: rule PeriodicTimer)"),
     Irql_Miniport_Driver_Function(
             0x00092004,
             Origin.SDV,
@@ -36,8 +36,8 @@ public enum Rule {
     IoWorkItem_HandleKind(
             0x00092006,
             Origin.NDIS4J,
-            "NdisAllocateIoWorkItem takes a miniport adapter, miniport driver, filter module or device "
-                    + "handle; a protocol handle has no device object and is refused"),
+            "NdisAllocateIoWorkItem takes a miniport adapter, miniport driver, filter module, filter driver "
+                    + "or NdisRegisterDeviceEx device handle; a protocol handle has no device object and is refused"),
     IoWorkItem_DoubleQueue(
             0x00092007, Origin.NDIS4J, "a work item that is queued and has not started is not queued again"),
     IoWorkItem_FreeWhileQueued(0x00092008, Origin.NDIS4J, "a queued work item is not freed before its routine starts"),
@@ -58,7 +58,10 @@ public enum Rule {
             "MiniportInitializeEx sets registration attributes first, then general attributes, once each, "
                     + "before it returns success"),
     SpinLock(
-            0x0009200D, Origin.SDV, "a spin lock is not acquired twice by its holder, and only its holder releases it"),
+            0x0009200D,
+            Origin.SDV,
+            "a spin lock is not acquired twice by its holder, only its holder releases it, and it is released "
+                    + "before the routine that took it (a handler, DPC, ISR or work item) returns"),
     TimerObject_Leak(
             0x0009200E,
             Origin.NDIS4J,
@@ -71,6 +74,17 @@ public enum Rule {
     Handle_Invalid(
             0x00092010, Origin.NDIS4J, "a handle passed to NDIS is of the kind the function takes, and still valid"),
     Irql_StatusIndication_Function(0x00092011, Origin.SDV, "NdisMIndicateStatusEx at IRQL <= DISPATCH_LEVEL"),
+    PeriodicTimer(
+            0x00092012,
+            Origin.SDV,
+            "NdisCancelTimerObject on a timer set with a nonzero MillisecondsPeriod runs at PASSIVE_LEVEL (it "
+                    + "flushes the queued DPCs); a one-shot timer may be cancelled at IRQL <= DISPATCH_LEVEL"),
+    TimerObject_UseAfterFree(0x00092013, Origin.NDIS4J, "a freed timer object is not set, cancelled or freed again"),
+    Device_LeakAtUnload(
+            0x00092014,
+            Origin.NDIS4J,
+            "every device registered with NdisRegisterDeviceEx is deregistered with NdisDeregisterDeviceEx "
+                    + "before its driver unloads"),
 
     // ---- interrupts (0x921xx) ----
     Irql_Interrupt_Function(
@@ -186,6 +200,11 @@ public enum Rule {
             Origin.NDIS4J,
             "a miniport completes its pause only after it has completed every send and got back every NBL "
                     + "it indicated (NdisMPauseComplete / MiniportPause returning SUCCESS)"),
+    Receive_SourceHandle(
+            0x0009230C,
+            Origin.NDIS4J,
+            "every NBL a miniport indicates carries its own miniport adapter handle as SourceHandle (NDIS "
+                    + "returns the NBL to the driver SourceHandle names)"),
 
     // ---- upper edges (0x924xx) ----
     Irql_Filter_Driver_Function(

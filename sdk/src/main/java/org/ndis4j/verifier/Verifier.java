@@ -1,5 +1,8 @@
 package org.ndis4j.verifier;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.BugCheckCode;
 import org.ndis4j.kernel.BugCheckException;
 import org.ndis4j.kernel.CurrentThread;
@@ -53,5 +56,27 @@ public final class Verifier {
     public static BugCheckException violation(Kernel kernel, Rule rule, long p2, long p3, String message) {
         return kernel.bugCheck(
                 BugCheckCode.DRIVER_VERIFIER_DETECTED_VIOLATION, rule.id(), p2, p3, 0, rule.name(), message);
+    }
+
+    /**
+     * The same, with where the objects the violation is about were made (null sites, for objects
+     * made while no stacks were recorded, are left out); the crash report prints them.
+     */
+    public static BugCheckException violation(
+            Kernel kernel, Rule rule, long p2, long p3, String message, AllocationSite... sites) {
+        List<AllocationSite> known = new ArrayList<>(sites.length);
+        for (AllocationSite site : sites) {
+            if (site != null) {
+                known.add(site);
+            }
+        }
+        return kernel.bugCheck(
+                BugCheckCode.DRIVER_VERIFIER_DETECTED_VIOLATION, rule.id(), p2, p3, 0, rule.name(), message, known);
+    }
+
+    /** The same for a list of sites (a leak report names every object still allocated). */
+    public static BugCheckException violation(
+            Kernel kernel, Rule rule, long p2, long p3, String message, List<AllocationSite> sites) {
+        return violation(kernel, rule, p2, p3, message, sites.toArray(new AllocationSite[0]));
     }
 }

@@ -3,8 +3,10 @@ package org.ndis4j.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -121,15 +123,50 @@ class KernelTest {
     }
 
     @Test
-    void raisingToALowerIrqlIsABugCheck(Kernel kernel) {
+    void raisingToALowerIrqlIsIrqlNotGreaterOrEqual(Kernel kernel) {
         CurrentThread.enter(kernel);
         Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
         try {
-            BugCheckAssertions.assertBugCheck(
-                    kernel, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL, () -> Ke.raiseIrql(Irql.PASSIVE_LEVEL));
+            CrashReport report = BugCheckAssertions.assertBugCheck(
+                    kernel, BugCheckCode.IRQL_NOT_GREATER_OR_EQUAL, () -> Ke.raiseIrql(Irql.PASSIVE_LEVEL));
+            assertThat(report.code().code()).isEqualTo(0x09);
+            assertThat(report.parameters()).containsExactly(2L, 0L, 0L, 0L); // current, then requested
         } finally {
             Ke.lowerIrql(old);
         }
+    }
+
+    @Test
+    void loweringToAHigherIrqlIsIrqlNotLessOrEqual(Kernel kernel) {
+        CurrentThread.enter(kernel);
+        CrashReport report = BugCheckAssertions.assertBugCheck(
+                kernel, BugCheckCode.IRQL_NOT_LESS_OR_EQUAL, () -> Ke.lowerIrql(Irql.DISPATCH_LEVEL));
+        assertThat(report.code().code()).isEqualTo(0x0A);
+        assertThat(report.parameters()).containsExactly(2L, 0L, 0L, 0L); // requested, then current
+    }
+
+    @Test
+    void keBugCheckExStopsWithTheDriversOwnCodeAndParameters(Kernel kernel) {
+        BugCheckCode own = BugCheckCode.of(0xDEAD0001);
+        CrashReport report = BugCheckAssertions.assertBugCheck(kernel, own, () -> {
+            throw Ke.bugCheckEx(kernel, 0xDEAD0001L, 1, 2, 3, 4);
+        });
+        assertThat(report.code()).isSameAs(own);
+        assertThat(report.code().isNamed()).isFalse();
+        assertThat(report.parameters()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(report.headline()).startsWith("0xDEAD0001: KeBugCheckEx(0xDEAD0001)");
+        assertThat(report.toText()).startsWith("*** STOP: 0xDEAD0001 (0x0000000000000001, 0x0000000000000002");
+        assertThat(report.toJson()).contains("\"bugCheck\" : \"0xDEAD0001\"").contains("\"code\" : \"0xDEAD0001\"");
+    }
+
+    @Test
+    void keBugCheckExWithAKnownCodeKeepsItsName(Kernel kernel) {
+        CrashReport report =
+                BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.DRIVER_IRQL_NOT_LESS_OR_EQUAL, () -> {
+                    throw Ke.bugCheckEx(kernel, 0xD1, 0xAB, 2, 0, 0);
+                });
+        assertThat(report.headline()).startsWith("DRIVER_IRQL_NOT_LESS_OR_EQUAL (0x000000D1)");
+        assertThat(report.parameters().get(0)).isEqualTo(0xABL);
     }
 
     @Test
@@ -151,8 +188,65 @@ class KernelTest {
     void aDpcThatReturnsAtAnotherIrqlIsIrqlUnexpectedValue(Kernel kernel) {
         KDpc dpc = kernel.initializeDpc(
                 (KDpc d, Object c, Object a1, Object a2) -> Ke.lowerIrql(Irql.PASSIVE_LEVEL), null, "buggy");
-        BugCheckAssertions.assertBugCheck(
+        CrashReport report = BugCheckAssertions.assertBugCheck(
                 kernel, BugCheckCode.IRQL_UNEXPECTED_VALUE, () -> Ke.insertQueueDpc(dpc, null, null));
+        // (current IRQL << 16) | (expected IRQL << 8) | UniqueValue, as Windows lays it out.
+        assertThat(report.parameters().get(0)).isEqualTo(0L << 16 | 2L << 8 | Processor.UNIQUE_DPC);
+        assertThat(report.driver()).isEqualTo("buggy");
+    }
+
+    @Test
+    void anIsrThatReturnsAtAnotherIrqlIsIrqlUnexpectedValue(Kernel kernel) {
+        ProcessorTask isr = new ProcessorTask() {
+            @Override
+            public Irql irql() {
+                return Irql.DIRQL;
+            }
+
+            @Override
+            public String driver() {
+                return "buggy";
+            }
+
+            @Override
+            public void run() {
+                Ke.lowerIrql(Irql.DISPATCH_LEVEL); // and returns there
+            }
+        };
+        CrashReport report = BugCheckAssertions.assertBugCheck(
+                kernel, BugCheckCode.IRQL_UNEXPECTED_VALUE, () -> kernel.runOnProcessor(0, isr));
+        assertThat(report.parameters().get(0)).isEqualTo(2L << 16 | 5L << 8 | Processor.UNIQUE_ISR);
+        assertThat(report.message()).contains("an ISR returned at DISPATCH_LEVEL but was called at DIRQL");
+    }
+
+    @Test
+    void anIsrThatRestoresItsIrqlReturnsCleanly(Kernel kernel) throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        kernel.runOnProcessor(0, new ProcessorTask() {
+            @Override
+            public Irql irql() {
+                return Irql.DIRQL;
+            }
+
+            @Override
+            public String driver() {
+                return "good";
+            }
+
+            @Override
+            public void run() {
+                Ke.lowerIrql(Irql.DISPATCH_LEVEL);
+                Ke.raiseIrql(Irql.DIRQL);
+                ran.countDown();
+            }
+        });
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch after = new CountDownLatch(1); // the processor went on: no crash
+        KDpc next = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> after.countDown(), null, "t");
+        Ke.setTargetProcessorDpc(next, 0);
+        Ke.insertQueueDpc(next, null, null);
+        assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kernel.isCrashed()).isFalse();
     }
 
     @Test
@@ -166,7 +260,7 @@ class KernelTest {
 
     @Test
     void afterABugCheckTheKernelRunsNoDriverCode(Kernel kernel) {
-        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH, () -> {
+        BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.of(0xDEAD), () -> {
             throw Ke.bugCheckEx(kernel, 0xDEAD, 1, 2, 3, 4);
         });
         KDpc dpc = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> {}, null, "late");
@@ -199,7 +293,7 @@ class KernelTest {
     @Test
     void crashReportIsReadableTextAndJson(Kernel kernel) {
         CrashReport report = BugCheckAssertions.assertBugCheck(kernel, BugCheckCode.MANUALLY_INITIATED_CRASH, () -> {
-            throw Ke.bugCheckEx(kernel, 0x1, 0xA, 0xB, 0xC, 0xD);
+            throw Ke.bugCheckEx(kernel, 0xE2, 0xA, 0xB, 0xC, 0xD);
         });
         assertThat(report.toText())
                 .contains("*** STOP: 0x000000E2 (0x000000000000000A, 0x000000000000000B")
@@ -207,7 +301,47 @@ class KernelTest {
                 .contains("Stack:");
         assertThat(report.toJson())
                 .contains("\"bugCheck\" : \"MANUALLY_INITIATED_CRASH\"")
-                .contains("\"code\" : \"0x000000E2\"");
+                .contains("\"code\" : \"0x000000E2\"")
+                .contains("\"allocations\" : [ ]");
+    }
+
+    @Test
+    @KernelOptions(processors = 1, dpcTimeoutMillis = 60_000)
+    void flushQueuedDpcsReturnsOnceTheRunningAndTheQueuedDpcsHaveRun(Kernel kernel) throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        KDpc blocker = kernel.initializeDpc(
+                (KDpc d, Object c, Object a1, Object a2) -> {
+                    running.countDown();
+                    awaitQuietly(release);
+                    ran.add("running");
+                },
+                null,
+                "t");
+        KDpc queued = kernel.initializeDpc((KDpc d, Object c, Object a1, Object a2) -> ran.add("queued"), null, "t");
+        Ke.insertQueueDpc(blocker, null, null);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        Ke.insertQueueDpc(queued, null, null);
+
+        AtomicReference<List<String>> seenAtReturn = new AtomicReference<>();
+        Thread flusher = new Thread(() -> {
+            kernel.flushQueuedDpcs();
+            seenAtReturn.set(List.copyOf(ran));
+        });
+        flusher.start();
+        // The flusher waits on a kernel event (TIMED_WAITING) while the blocker holds the processor.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (flusher.getState() != Thread.State.TIMED_WAITING && flusher.isAlive()) {
+            assertThat(System.nanoTime()).as("flusher waiting").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        assertThat(seenAtReturn.get())
+                .as("returned while a DPC was still running")
+                .isNull();
+        release.countDown();
+        flusher.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(seenAtReturn.get()).containsExactly("running", "queued");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
@@ -44,6 +45,8 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         volatile NetBufferListPool receivePool;
         /** Sent chains the miniport holds (not completed yet). */
         final ConcurrentLinkedQueue<NetBufferList> heldSends = new ConcurrentLinkedQueue<>();
+        /** From MiniportPause until MiniportRestart: new sends are rejected (netvmini's fMP_ADAPTER_PAUSING). */
+        volatile boolean paused;
 
         Adapter(NdisMiniportAdapterHandle handle) {
             this.handle = handle;
@@ -57,6 +60,13 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
     volatile NdisStatus sendStatus = NdisStatus.SUCCESS;
     /** MiniportPause completes held sends with NDIS_STATUS_PAUSED (what a correct miniport does). */
     volatile boolean completeHeldSendsOnPause = true;
+    /**
+     * MiniportSendNetBufferLists completes sends that arrive while the adapter pauses with
+     * NDIS_STATUS_PAUSED at once (what a correct miniport does); false: it treats them as any other.
+     */
+    volatile boolean rejectSendsWhilePaused = true;
+    /** What MiniportRestart does (it may indicate receives, and return PENDING). */
+    volatile Function<Adapter, NdisStatus> onRestart = a -> NdisStatus.SUCCESS;
 
     volatile boolean freePoolAtHalt = true;
     /**
@@ -106,7 +116,14 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
     }
 
     @Override
+    public NdisStatus restart(Adapter adapter) {
+        adapter.paused = false;
+        return onRestart.apply(adapter);
+    }
+
+    @Override
     public NdisStatus pause(Adapter adapter) {
+        adapter.paused = true;
         if (completeHeldSendsOnPause) {
             completeHeld(adapter, NdisStatus.PAUSED);
         }
@@ -130,9 +147,10 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
             framesSent.add(
                     nb.data().toString(nb.dataOffset(), nb.dataLength(), java.nio.charset.StandardCharsets.US_ASCII));
         }
-        if (completeSendsInline) {
+        boolean reject = adapter.paused && rejectSendsWhilePaused;
+        if (completeSendsInline || reject) {
             for (NetBufferList nbl = nbls; nbl != null; nbl = nbl.next()) {
-                nbl.setStatus(sendStatus);
+                nbl.setStatus(reject ? NdisStatus.PAUSED : sendStatus);
             }
             NdisM.sendNetBufferListsComplete(
                     adapter.handle,
@@ -189,11 +207,15 @@ final class DataPathMiniport implements MiniportDriver<DataPathMiniport.Adapter>
         }
     }
 
-    /** Builds a chain of {@code n} receive NBLs from the adapter's pool, frame "rx<i>" in each. */
+    /**
+     * Builds a chain of {@code n} receive NBLs from the adapter's pool, frame "rx<i>" in each, each
+     * with the adapter handle as SourceHandle (as a miniport must set it before indicating).
+     */
     static NetBufferList receiveChain(Adapter adapter, int n) {
         List<NetBufferList> nbls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NetBufferList nbl = Ndis.allocateNetBufferList(adapter.receivePool, 0, 0);
+            nbl.setSourceHandle(adapter.handle);
             NetBuffer nb = nbl.firstNetBuffer();
             byte[] frame = ("rx" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             nb.data().setBytes(0, frame);

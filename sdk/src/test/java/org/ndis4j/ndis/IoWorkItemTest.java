@@ -107,7 +107,7 @@ class IoWorkItemTest {
     }
 
     @Test
-    void driverAndFilterAndDeviceHandlesMayOwnWorkItems(Kernel kernel) throws Exception {
+    void aMiniportDriverHandleMayOwnWorkItems(Kernel kernel) throws Exception {
         TestMiniport miniport = new TestMiniport();
         NdisMiniportAdapterHandle adapter = runningAdapter(kernel, miniport);
         NdisMiniportDriverHandle driverHandle = AdapterView.of(adapter).miniportDriver();

@@ -114,6 +114,7 @@ class StackDataPathTest {
                 NetBuffer nb = nbl.firstNetBuffer();
                 nb.data().setBytes(0, frame.getBytes(US_ASCII));
                 nb.setDataLength(frame.length());
+                nbl.setSourceHandle(a.handle); // the miniport's own handle, as netvmini sets it
                 nbls.add(nbl);
             }
             indicatedFrom.add(Ke.getCurrentIrql() + " cpu" + Ke.getCurrentProcessorNumber());

@@ -118,18 +118,4 @@ class SynchronizationTest {
         assertViolation(
                 kernel, Rule.TimerObject_Leak, () -> PnpManager.of(kernel).removeDevice(adapter));
     }
-
-    @Test
-    void timerAllocationAtDispatchIsAViolation(Kernel kernel) {
-        NdisMiniportAdapterHandle adapter = adapter(kernel);
-        Irql old = Ke.raiseIrql(Irql.DISPATCH_LEVEL);
-        try {
-            assertViolation(
-                    kernel,
-                    Rule.Irql_Timer_Function,
-                    () -> Ndis.allocateTimerObject(adapter, (Object c, NdisTimer t) -> {}, null));
-        } finally {
-            Ke.lowerIrql(old);
-        }
-    }
 }

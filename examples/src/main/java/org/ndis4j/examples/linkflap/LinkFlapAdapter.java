@@ -1,5 +1,8 @@
 package org.ndis4j.examples.linkflap;
 
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL;
+import static org.ndis4j.ndis.nbl.DataPathFlags.NDIS_SEND_FLAGS_DISPATCH_LEVEL;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.RegisterSpace;
@@ -8,6 +11,7 @@ import org.ndis4j.ndis.Ndis;
 import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
 import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
@@ -23,6 +27,11 @@ import org.ndis4j.ndis.types.NdisTimer;
  * the PHY there (a PHY read takes a millisecond and must wait), so it queues an NDIS I/O work item;
  * the routine runs at PASSIVE_LEVEL on a worker thread, reads the PHY, and indicates the new link
  * state. The work item is allocated once with the adapter handle and freed in halt.
+ *
+ * <p>The device has no transmitter. MiniportSendNetBufferLists still answers every send, as NDIS
+ * requires: NDIS_STATUS_PAUSED from MiniportPause until MiniportRestart (NDIS hands sends down while
+ * the adapter is Pausing), NDIS_STATUS_MEDIA_DISCONNECTED while the link is down, and
+ * NDIS_STATUS_NOT_SUPPORTED otherwise.
  */
 public final class LinkFlapAdapter {
 
@@ -39,6 +48,10 @@ public final class LinkFlapAdapter {
 
     private boolean linkWorkPending;
     private final AtomicInteger linkChecks = new AtomicInteger();
+    /** From MiniportPause until MiniportRestart: sends are rejected with NDIS_STATUS_PAUSED. */
+    private volatile boolean paused = true;
+    /** The link as the last PHY read saw it. */
+    private volatile boolean linkUp;
 
     private LinkFlapAdapter(
             NdisMiniportAdapterHandle handle,
@@ -77,16 +90,36 @@ public final class LinkFlapAdapter {
         return NdisStatus.SUCCESS;
     }
 
-    /** MiniportRestart: start polling the device. */
+    /** MiniportRestart: start polling the device; sends are answered again. */
     NdisStatus restart() {
+        paused = false;
         Ndis.setTimerObject(pollTimer, -POLL_MS * 10_000L, POLL_MS, this);
         return NdisStatus.SUCCESS;
     }
 
-    /** MiniportPause: stop polling; a link check already queued finishes on its own. */
+    /**
+     * MiniportPause: reject sends from now on; stop polling (cancelling the periodic timer at
+     * PASSIVE_LEVEL waits for its DPC); a link check already queued finishes on its own.
+     */
     NdisStatus pause() {
+        paused = true;
         Ndis.cancelTimerObject(pollTimer);
         return NdisStatus.SUCCESS;
+    }
+
+    /**
+     * MiniportSendNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL. There is no transmitter: every NBL
+     * completes at once, with NDIS_STATUS_PAUSED while paused or pausing.
+     */
+    void sendNetBufferLists(NetBufferList netBufferLists, int sendFlags) {
+        NdisStatus status =
+                paused ? NdisStatus.PAUSED : linkUp ? NdisStatus.NOT_SUPPORTED : NdisStatus.MEDIA_DISCONNECTED;
+        for (NetBufferList nbl = netBufferLists; nbl != null; nbl = nbl.next()) {
+            nbl.setStatus(status);
+        }
+        boolean atDispatch = (sendFlags & NDIS_SEND_FLAGS_DISPATCH_LEVEL) != 0;
+        NdisM.sendNetBufferListsComplete(
+                handle, netBufferLists, atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
     }
 
     /** MiniportHaltEx: free what initialize allocated, in reverse order. */
@@ -121,6 +154,7 @@ public final class LinkFlapAdapter {
         Ndis.releaseSpinLock(self.lock);
         NdisM.sleep(PHY_READ_MICROS); // the PHY read: legal only here, at PASSIVE_LEVEL
         boolean up = (self.registers.read32(LinkDevice.STATUS) & LinkDevice.STATUS_LINK_UP) != 0;
+        self.linkUp = up;
         self.linkChecks.incrementAndGet();
         Console.say(
                 "work item routine at %s on %s: PHY says link %s",

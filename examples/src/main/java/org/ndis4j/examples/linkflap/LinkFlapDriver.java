@@ -4,6 +4,7 @@ import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.miniport.MiniportDriver;
 import org.ndis4j.ndis.miniport.MiniportInitParameters;
 import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisStatus;
@@ -42,5 +43,12 @@ public final class LinkFlapDriver implements MiniportDriver<LinkFlapAdapter> {
     @Override
     public NdisStatus restart(LinkFlapAdapter adapter) {
         return adapter.restart();
+    }
+
+    /** MiniportSendNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    @Override
+    public void sendNetBufferLists(
+            LinkFlapAdapter adapter, NetBufferList netBufferLists, int portNumber, int sendFlags) {
+        adapter.sendNetBufferLists(netBufferLists, sendFlags);
     }
 }

@@ -31,7 +31,7 @@ import org.ndis4j.nic.regs.Registers;
  *   6 program rings, post receive buffers, MAC, ITR     3 free the shared memory
  *   7 NdisMRegisterInterruptEx
  *   8 IMS: unmask the causes the ISR handles
- *  restart: receive + transmit units on               pause: receive unit off, drain the data path
+ *  restart: receive + transmit units on               pause: refuse new sends, receive unit off, drain
  * </pre>
  *
  * The receive filter starts closed (RCTL 0, packet filter 0): a protocol opens it with
@@ -142,11 +142,14 @@ final class VminiAdapter {
     }
 
     /**
-     * MiniportPause. Runs at PASSIVE_LEVEL. Turns the receive unit off (the transmit unit stays on so
-     * that what is in the ring finishes), then drains the data path: no send is held and no
-     * indication is in flight when it returns. Never fails.
+     * MiniportPause. Runs at PASSIVE_LEVEL. From here on every new send is rejected with
+     * NDIS_STATUS_PAUSED (NDIS keeps handing sends down while the adapter is Pausing); then the
+     * receive unit goes off (the transmit unit stays on so that what is in the ring finishes), and
+     * the data path drains: no send is held and no indication is in flight when it returns. Never
+     * fails.
      */
     NdisStatus pause() {
+        dataPath.refuseSends();
         registers.write32(Registers.CTRL, Registers.CTRL_TX_ENABLE);
         dataPath.pause();
         return NdisStatus.SUCCESS;

@@ -43,7 +43,12 @@ import org.ndis4j.nic.regs.TransmitDescriptor;
  *
  * <p>Ring full: sends wait in software (in order, up to {@link VminiHardware#SEND_WAIT_LIMIT} NBLs)
  * and move into the ring as transmit completions free slots; beyond the limit an NBL completes at
- * once with NDIS_STATUS_RESOURCES. MiniportPause completes waiting sends with NDIS_STATUS_PAUSED.
+ * once with NDIS_STATUS_RESOURCES. From MiniportPause until MiniportRestart every send NDIS hands
+ * down completes at once with NDIS_STATUS_PAUSED (as the WDK's "Pausing an Adapter" asks), and
+ * MiniportPause completes the waiting ones with it too.
+ *
+ * <p>Every receive NBL carries the adapter handle as its SourceHandle, set once when the RCB is made
+ * (netvmini sets it on each indication; NDIS never changes it, so once is enough).
  *
  * <p>No allocation per frame: the NBLs of the receive path are allocated once per RCB at
  * initialize, the transmit path reuses the sender's NBLs and preallocated buffers.
@@ -172,6 +177,7 @@ final class VminiDataPath {
                 return null;
             }
             rcb.nbl.setMiniportReserved(rcb);
+            rcb.nbl.setSourceHandle(handle); // NDIS returns an indicated NBL to the driver this names
             dataPath.rcbs[i] = rcb;
         }
         return dataPath;
@@ -483,9 +489,19 @@ final class VminiDataPath {
     }
 
     /**
-     * The data-path half of MiniportPause (the receive unit is already disabled): no more
-     * indications; wait for the one in flight and for every indicated NBL to come back (NDIS requires
-     * both before the pause completes); complete waiting sends with NDIS_STATUS_PAUSED and
+     * The first step of MiniportPause: from now on {@link #sendNetBufferLists} completes every NBL
+     * at once with NDIS_STATUS_PAUSED. Runs at PASSIVE_LEVEL.
+     */
+    void refuseSends() {
+        Ndis.acquireSpinLock(sendLock);
+        sendPaused = true;
+        Ndis.releaseSpinLock(sendLock);
+    }
+
+    /**
+     * The data-path half of MiniportPause (new sends are refused, the receive unit is disabled): no
+     * more indications; wait for the one in flight and for every indicated NBL to come back (NDIS
+     * requires both before the pause completes); complete waiting sends with NDIS_STATUS_PAUSED and
      * finished ones with their status. Runs at PASSIVE_LEVEL.
      */
     void pause() {
@@ -499,7 +515,6 @@ final class VminiDataPath {
         }
 
         Ndis.acquireSpinLock(sendLock);
-        sendPaused = true;
         // The transmit unit finishes every descriptor inside the TAIL write, so this reaps them all;
         // a descriptor it still owned would carry a copy, and its NBL completes with PAUSED.
         NetBufferList done = reapTransmitsLocked(true);

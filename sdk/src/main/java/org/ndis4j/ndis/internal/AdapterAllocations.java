@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.ndis4j.hw.BusMemory;
 import org.ndis4j.hw.SharedMemory;
+import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
@@ -28,7 +31,8 @@ public final class AdapterAllocations {
 
     private final Set<IoWorkItem> workItems = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<TimerObject> timers = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<SharedMemory> sharedMemory = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Each block with where the driver allocated it (empty when no stacks are recorded). */
+    private final Map<SharedMemory, List<String>> sharedMemory = new IdentityHashMap<>();
 
     AdapterAllocations(Kernel kernel, String adapterName, BusMemory memory) {
         this.kernel = kernel;
@@ -74,8 +78,9 @@ public final class AdapterAllocations {
         }
         SharedMemory block = memory.allocate(length);
         if (block != null) {
+            List<String> allocatedAt = AllocationSites.capture(kernel);
             synchronized (lock) {
-                sharedMemory.add(block);
+                sharedMemory.put(block, allocatedAt);
             }
         }
         return block;
@@ -84,7 +89,7 @@ public final class AdapterAllocations {
     /** NdisMFreeSharedMemory: only a block this adapter allocated, with its length. */
     public void freeSharedMemory(int length, SharedMemory block) {
         synchronized (lock) {
-            if (block == null || !sharedMemory.contains(block) || block.length() != length) {
+            if (block == null || !sharedMemory.containsKey(block) || block.length() != length) {
                 throw Verifier.violation(
                         kernel,
                         Rule.Handle_Invalid,
@@ -98,25 +103,33 @@ public final class AdapterAllocations {
         memory.free(block);
     }
 
-    /** Throws the violation for the first kind still allocated at the end of {@code where}. */
+    /**
+     * Throws the violation for the first kind still allocated at the end of {@code where}; the report
+     * names where each leaked object was allocated (when the kernel records allocation stacks).
+     */
     void checkNothingLeft(String where) {
         List<IoWorkItem> leakedItems;
         List<TimerObject> leakedTimers;
-        List<SharedMemory> leakedMemory;
+        Map<SharedMemory, List<String>> leakedMemory;
         synchronized (lock) {
             leakedItems = new ArrayList<>(workItems);
             leakedTimers = new ArrayList<>(timers);
-            leakedMemory = new ArrayList<>(sharedMemory);
+            leakedMemory = new IdentityHashMap<>(sharedMemory);
         }
         if (!leakedMemory.isEmpty()) {
-            long bytes = leakedMemory.stream().mapToLong(SharedMemory::length).sum();
+            long bytes = leakedMemory.keySet().stream()
+                    .mapToLong(SharedMemory::length)
+                    .sum();
+            List<AllocationSite> sites = new ArrayList<>();
+            leakedMemory.forEach((block, at) -> sites.add(AllocationSites.of(block, at)));
             throw Verifier.violation(
                     kernel,
                     Rule.SharedMemory_Leak,
                     leakedMemory.size(),
                     bytes,
                     adapterName + ": " + leakedMemory.size() + " shared memory block(s), " + bytes + " bytes, "
-                            + "allocated with the adapter handle were not freed by the end of " + where);
+                            + "allocated with the adapter handle were not freed by the end of " + where,
+                    sites);
         }
         if (!leakedItems.isEmpty()) {
             throw Verifier.violation(
@@ -125,7 +138,8 @@ public final class AdapterAllocations {
                     leakedItems.size(),
                     0,
                     adapterName + ": " + leakedItems.size() + " work item(s) allocated with the adapter handle "
-                            + "were not freed by the end of " + where);
+                            + "were not freed by the end of " + where,
+                    leakedItems.stream().map(IoWorkItem::allocationSite).toList());
         }
         if (!leakedTimers.isEmpty()) {
             throw Verifier.violation(
@@ -134,7 +148,8 @@ public final class AdapterAllocations {
                     leakedTimers.size(),
                     0,
                     adapterName + ": " + leakedTimers.size() + " timer object(s) allocated with the adapter "
-                            + "handle were not freed by the end of " + where);
+                            + "handle were not freed by the end of " + where,
+                    leakedTimers.stream().map(TimerObject::allocationSite).toList());
         }
     }
 }

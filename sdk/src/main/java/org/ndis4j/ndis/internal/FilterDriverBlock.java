@@ -54,6 +54,11 @@ public final class FilterDriverBlock extends NdisFilterDriverHandle {
         return driverObject.driverName();
     }
 
+    /** The DRIVER_OBJECT whose DriverEntry registered this filter. */
+    LoadedDriver driverObject() {
+        return driverObject;
+    }
+
     @SuppressWarnings("unchecked")
     FilterDriver<Object> characteristics() {
         return (FilterDriver<Object>) characteristics;

@@ -48,6 +48,25 @@ public final class Handles {
         return resolve(handle, FilterModule.class, function, "filter module handle");
     }
 
+    public static MiniportDriverBlock miniportDriver(NdisHandle handle, String function) {
+        return resolve(handle, MiniportDriverBlock.class, function, "miniport driver handle");
+    }
+
+    /** A device NdisRegisterDeviceEx made and NdisDeregisterDeviceEx has not taken away. */
+    public static NdisDevice device(NdisHandle handle, String function) {
+        NdisDevice device = resolve(handle, NdisDevice.class, function, "device handle");
+        if (!device.isRegistered()) {
+            throw Verifier.violation(
+                    device.kernel(),
+                    Rule.Handle_Invalid,
+                    8,
+                    0,
+                    function + " with " + device + ", which NdisDeregisterDeviceEx deregistered",
+                    device.registrationSite());
+        }
+        return device;
+    }
+
     public static FilterDriverBlock filterDriver(NdisHandle handle, String function) {
         return resolve(handle, FilterDriverBlock.class, function, "filter driver handle");
     }

@@ -1,10 +1,12 @@
 package org.ndis4j.ndis.internal;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ndis4j.hw.InterruptLine;
+import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
@@ -14,6 +16,7 @@ import org.ndis4j.ndis.miniport.InterruptHandlers;
 import org.ndis4j.ndis.miniport.MiniportInterruptResult;
 import org.ndis4j.ndis.miniport.MiniportSynchronizeInterrupt;
 import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -84,6 +87,8 @@ public final class Interrupt extends NdisInterrupt {
 
     private volatile int state = CONNECTED;
     private volatile boolean deregistrationWaiting;
+    /** Where the driver registered the interrupt, when the kernel records allocation stacks. */
+    private final List<String> registeredAt;
 
     private final AtomicLong serviced = new AtomicLong();
     private final AtomicLong notRecognized = new AtomicLong();
@@ -111,6 +116,12 @@ public final class Interrupt extends NdisInterrupt {
             dpcs[cpu].setTargetProcessor(cpu);
             throttles[cpu] = new ThrottleParameters();
         }
+        this.registeredAt = AllocationSites.capture(kernel);
+    }
+
+    /** Where the driver registered this interrupt, or null when no stack was recorded. */
+    AllocationSite registrationSite() {
+        return AllocationSites.of(this, registeredAt);
     }
 
     /**
@@ -196,7 +207,8 @@ public final class Interrupt extends NdisInterrupt {
                         Rule.Interrupt_UseAfterDeregister,
                         state,
                         CONNECTED,
-                        "NdisMDeregisterInterruptEx on an interrupt that was already deregistered (" + name() + ")");
+                        "NdisMDeregisterInterruptEx on an interrupt that was already deregistered (" + name() + ")",
+                        registrationSite());
             }
             state = DEREGISTERING;
         }
@@ -293,7 +305,8 @@ public final class Interrupt extends NdisInterrupt {
                     Rule.Interrupt_UseAfterDeregister,
                     state,
                     CONNECTED,
-                    function + " on an interrupt that was deregistered (" + name() + ")");
+                    function + " on an interrupt that was deregistered (" + name() + ")",
+                    registrationSite());
         }
         if (messageId != 0) {
             throw Verifier.violation(

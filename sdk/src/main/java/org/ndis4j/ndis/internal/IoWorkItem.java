@@ -1,12 +1,15 @@
 package org.ndis4j.ndis.internal;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.WorkQueueType;
 import org.ndis4j.kernel.WorkerTask;
 import org.ndis4j.ndis.types.IoWorkItemRoutine;
 import org.ndis4j.ndis.types.NdisHandle;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
@@ -31,6 +34,9 @@ public final class IoWorkItem extends NdisIoWorkItem {
 
     private final NdisHandle owner;
     private final MiniportAdapter adapter; // null when the owner is not an adapter
+    /** Where the driver allocated the item, when the kernel records allocation stacks. */
+    private final List<String> allocatedAt;
+
     private final AtomicInteger state = new AtomicInteger(IDLE);
     /** Set by queue before the item is handed to a worker; read by that worker. */
     private IoWorkItemRoutine<Object> routine;
@@ -53,11 +59,13 @@ public final class IoWorkItem extends NdisIoWorkItem {
         super(owner.kernel(), owner.name() + "/workitem");
         this.owner = owner;
         this.adapter = adapter;
+        this.allocatedAt = AllocationSites.capture(owner.kernel());
     }
 
     /**
-     * NdisAllocateIoWorkItem, after the entry point checked IRQL: {@code owner} is a miniport
-     * adapter, miniport driver, filter module or device handle; a protocol handle is refused (rule
+     * NdisAllocateIoWorkItem, after the entry point checked IRQL: {@code owner} is one of the WDK's
+     * list, a miniport adapter, miniport driver, filter module, filter driver or NdisRegisterDeviceEx
+     * device handle (a device that is still registered); a protocol handle is refused (rule
      * IoWorkItem_HandleKind). Null when fault injection fails the allocation.
      */
     public static IoWorkItem allocate(NdisHandle owner) {
@@ -65,7 +73,8 @@ public final class IoWorkItem extends NdisIoWorkItem {
         MiniportAdapter adapter = null;
         switch (owner.kind()) {
             case MINIPORT_ADAPTER -> adapter = Handles.adapter(owner, "NdisAllocateIoWorkItem");
-            case MINIPORT_DRIVER, FILTER_MODULE, DEVICE -> {}
+            case MINIPORT_DRIVER, FILTER_MODULE, FILTER_DRIVER -> {}
+            case DEVICE -> Handles.device(owner, "NdisAllocateIoWorkItem");
             case PROTOCOL_DRIVER, PROTOCOL_BINDING ->
                 throw Verifier.violation(
                         kernel,
@@ -81,7 +90,8 @@ public final class IoWorkItem extends NdisIoWorkItem {
                         owner.kind().ordinal(),
                         0,
                         "NdisAllocateIoWorkItem with a " + owner.kind() + " handle (" + owner
-                                + "); it takes a miniport adapter, miniport driver, filter module or device handle");
+                                + "); it takes a miniport adapter, miniport driver, filter module, filter driver "
+                                + "or device handle");
         }
         if (FaultInjection.of(kernel).shouldFail(FaultInjection.Allocation.IO_WORK_ITEM)) {
             Trace.log("NdisAllocateIoWorkItem(%s) -> NULL (fault injection)", owner.name());
@@ -97,6 +107,11 @@ public final class IoWorkItem extends NdisIoWorkItem {
     @Override
     public NdisHandle owner() {
         return owner;
+    }
+
+    /** Where the driver allocated this item, or null when no stack was recorded. */
+    AllocationSite allocationSite() {
+        return AllocationSites.of(this, allocatedAt);
     }
 
     @Override
@@ -132,7 +147,8 @@ public final class IoWorkItem extends NdisIoWorkItem {
                     Rule.IoWorkItem_UseAfterFree,
                     seen,
                     IDLE,
-                    "NdisQueueIoWorkItem on a work item that was freed (" + name() + ")");
+                    "NdisQueueIoWorkItem on a work item that was freed (" + name() + ")",
+                    allocationSite());
         }
         if (seen == QUEUED || !state.compareAndSet(IDLE, QUEUED)) {
             throw Verifier.violation(
@@ -140,7 +156,8 @@ public final class IoWorkItem extends NdisIoWorkItem {
                     Rule.IoWorkItem_DoubleQueue,
                     state.get(),
                     IDLE,
-                    "NdisQueueIoWorkItem on a work item that is already queued (" + name() + ")");
+                    "NdisQueueIoWorkItem on a work item that is already queued (" + name() + ")",
+                    allocationSite());
         }
         routine = (IoWorkItemRoutine<Object>) newRoutine;
         context = newContext;
@@ -163,7 +180,8 @@ public final class IoWorkItem extends NdisIoWorkItem {
                     Rule.IoWorkItem_FreeWhileQueued,
                     seen,
                     IDLE,
-                    "NdisFreeIoWorkItem on a work item that is queued and has not run (" + name() + ")");
+                    "NdisFreeIoWorkItem on a work item that is queued and has not run (" + name() + ")",
+                    allocationSite());
         }
         if (seen == FREED || !state.compareAndSet(IDLE, FREED)) {
             throw Verifier.violation(
@@ -171,7 +189,8 @@ public final class IoWorkItem extends NdisIoWorkItem {
                     Rule.IoWorkItem_UseAfterFree,
                     state.get(),
                     IDLE,
-                    "NdisFreeIoWorkItem on a work item that was already freed (" + name() + ")");
+                    "NdisFreeIoWorkItem on a work item that was already freed (" + name() + ")",
+                    allocationSite());
         }
         if (adapter != null) {
             adapter.allocations().workItemFreed(this);

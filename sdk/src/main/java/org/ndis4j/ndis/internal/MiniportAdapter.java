@@ -190,7 +190,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     /** Running → Pausing → MiniportPause → Paused. Pause cannot fail. */
     void pause() {
         moveTo(AdapterState.Pausing);
-        dataPath.pausing(); // no send call is inside the miniport from here
+        dataPath.pausing(); // new sends keep reaching the miniport, which rejects them
         armCompletion();
         NdisStatus status = awaitCompletion(
                 DriverCalls.call(driverName(), () -> characteristics().pause(contextOrFail())), "MiniportPause");
@@ -474,7 +474,8 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
                     1,
                     0,
                     name() + ": interrupt " + leaked.name() + " registered with NdisMRegisterInterruptEx "
-                            + "was not deregistered by the end of " + where);
+                            + "was not deregistered by the end of " + where,
+                    leaked.registrationSite());
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.miniport.AdapterState;
@@ -34,27 +33,28 @@ import org.ndis4j.verifier.Verifier;
  * The stack above is the adapter's {@link StackDataPath}: filters and protocol bindings, or nobody
  * (then NDIS returns indications at once).
  *
- * Pause: once the adapter is Pausing no new send reaches the miniport (NDIS completes them with
- * NDIS_STATUS_PAUSED); a send call already inside the miniport is waited for before MiniportPause
- * runs. After MiniportPause completes NDIS waits until every indicated NBL is returned, then the
- * adapter is Paused. Halt: nothing may be outstanding when MiniportHaltEx returns, and the pools
- * allocated with the adapter handle must be freed.
+ * States, as the WDK's "Miniport Adapter States and Operations" gives them: sends reach
+ * MiniportSendNetBufferLists while Running and while Pausing (where the miniport must reject each
+ * new one with NDIS_STATUS_PAUSED); while Paused or Restarting NDIS completes sends itself with
+ * NDIS_STATUS_PAUSED, the miniport never sees them. Receive indications are legal from the moment
+ * NDIS calls MiniportRestart (Restarting), while Running, and while Pausing until the pause
+ * completes. When it completes nothing may be outstanding (Nbl_OutstandingAtPause). Halt: nothing
+ * may be outstanding when MiniportHaltEx returns, and the pools allocated with the adapter handle
+ * must be freed.
  *
  * <p>Steady state allocates nothing: chains are walked in place, counts are ints under one lock.
  */
 public final class MiniportDataPath {
 
-    private static final long WAIT_SLICE_MS = 100;
-
     private final MiniportAdapter adapter;
     private final StackDataPath stack;
 
-    /** Guards every field below; waiters (pause, halt) wait on it. */
+    /** Guards every field below. */
     private final Object lock = new Object();
-    /** Threads inside MiniportSendNetBufferLists now. */
-    private int sendCallsInFlight;
     /** NBLs sent to the miniport and not completed. */
     private int sentOutstanding;
+    /** Of those, the ones sent while the adapter was Pausing (to be rejected with PAUSED at once). */
+    private int sentWhilePausingOutstanding;
     /** NBLs indicated and not returned (RESOURCES ones while their indication runs). */
     private int indicatedOutstanding;
     /** Set when a pause has drained its receives: from then on until the next pause, no indication. */
@@ -73,7 +73,12 @@ public final class MiniportDataPath {
 
     // ---- send -------------------------------------------------------------------------------
 
-    /** NdisSendNetBufferLists, from the stack above. IRQL &lt;= DISPATCH_LEVEL. */
+    /**
+     * NdisSendNetBufferLists, from the stack above. IRQL &lt;= DISPATCH_LEVEL. Running or Pausing: to
+     * MiniportSendNetBufferLists (Pausing: the miniport must reject them with NDIS_STATUS_PAUSED);
+     * Paused or Restarting: NDIS completes them with NDIS_STATUS_PAUSED; otherwise with
+     * NDIS_STATUS_ADAPTER_NOT_READY.
+     */
     void sendFromAbove(NetBufferList chain, int portNumber, int sendFlags) {
         Kernel kernel = kernel();
         Irql irql =
@@ -82,32 +87,27 @@ public final class MiniportDataPath {
         AdapterState state;
         synchronized (lock) {
             state = adapter.state();
-            if (state == AdapterState.Running) {
-                sendCallsInFlight++;
+            if (state == AdapterState.Running || state == AdapterState.Pausing) {
                 sentOutstanding += n;
+            }
+            if (state == AdapterState.Pausing) {
+                sentWhilePausingOutstanding += n;
+                NblOwnership.markSentWhilePausing(chain);
             }
         }
         boolean dispatch = irql == Irql.DISPATCH_LEVEL;
-        if (state != AdapterState.Running) {
-            // Paused (or on its way): NDIS completes the sends itself, the miniport never sees them.
+        if (state != AdapterState.Running && state != AdapterState.Pausing) {
+            // Paused, Restarting (or not started): the data path is diverted, NDIS completes the sends.
             NblOwnership.completeByNdis(
                     chain,
-                    state == AdapterState.Pausing || state == AdapterState.Paused || state == AdapterState.Restarting
+                    state == AdapterState.Paused || state == AdapterState.Restarting
                             ? NdisStatus.PAUSED
                             : NdisStatus.ADAPTER_NOT_READY);
             stack.completeAbove(-1, chain, dispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
             return;
         }
         int flags = dispatch ? sendFlags | NDIS_SEND_FLAGS_DISPATCH_LEVEL : sendFlags & ~NDIS_SEND_FLAGS_DISPATCH_LEVEL;
-        try {
-            DriverCalls.nbl(adapter, MINIPORT_SEND, chain, portNumber, flags, 0);
-        } finally {
-            synchronized (lock) {
-                if (--sendCallsInFlight == 0) {
-                    lock.notifyAll();
-                }
-            }
-        }
+        DriverCalls.nbl(adapter, MINIPORT_SEND, chain, portNumber, flags, 0);
     }
 
     /** NdisMSendNetBufferListsComplete. IRQL &lt;= DISPATCH_LEVEL. */
@@ -124,8 +124,8 @@ public final class MiniportDataPath {
         int n = NblOwnership.completeSend(kernel, chain, adapter, "NdisMSendNetBufferListsComplete");
         synchronized (lock) {
             sentOutstanding -= n;
-            if (sentOutstanding == 0) {
-                lock.notifyAll();
+            if (sentWhilePausingOutstanding > 0) {
+                sentWhilePausingOutstanding -= NblOwnership.countSentWhilePausing(chain);
             }
         }
         stack.completeAbove(-1, chain, sendCompleteFlags);
@@ -152,7 +152,10 @@ public final class MiniportDataPath {
                 "NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL");
         synchronized (lock) {
             AdapterState state = adapter.state();
-            if (state != AdapterState.Running && (state != AdapterState.Pausing || receivesDrained)) {
+            boolean open = state == AdapterState.Running
+                    || state == AdapterState.Restarting
+                    || (state == AdapterState.Pausing && !receivesDrained);
+            if (!open) {
                 throw Verifier.violation(
                         kernel,
                         Rule.Receive_IndicationState,
@@ -160,7 +163,8 @@ public final class MiniportDataPath {
                         0,
                         adapter.name() + ": " + function + " while the adapter is " + state
                                 + (state == AdapterState.Pausing ? " and its pause has completed" : "")
-                                + "; a miniport indicates receives only while Running (or Pausing)");
+                                + "; a miniport indicates receives from the moment NDIS calls MiniportRestart, "
+                                + "while Running, and while Pausing until its pause completes");
             }
             indicatedOutstanding += Math.max(numberOfNbls, 0);
         }
@@ -192,19 +196,19 @@ public final class MiniportDataPath {
     private void released(int n) {
         synchronized (lock) {
             indicatedOutstanding -= n;
-            if (indicatedOutstanding == 0) {
-                lock.notifyAll();
-            }
         }
     }
 
     // ---- pause and halt ---------------------------------------------------------------------
 
-    /** The adapter just became Pausing: wait for send calls inside the miniport, before MiniportPause. */
+    /**
+     * The adapter just became Pausing. NDIS calls MiniportPause at once: a send call already inside
+     * MiniportSendNetBufferLists goes on beside it, and new sends keep reaching the miniport, which
+     * rejects them (the WDK's "Pausing an Adapter").
+     */
     void pausing() {
         synchronized (lock) {
             receivesDrained = false;
-            waitWhile(() -> sendCallsInFlight > 0, "send calls to return before MiniportPause");
         }
     }
 
@@ -215,9 +219,11 @@ public final class MiniportDataPath {
      */
     void paused() {
         int sent;
+        int sentWhilePausing;
         int indicated;
         synchronized (lock) {
             sent = sentOutstanding;
+            sentWhilePausing = sentWhilePausingOutstanding;
             indicated = indicatedOutstanding;
             receivesDrained = true;
         }
@@ -228,9 +234,13 @@ public final class MiniportDataPath {
                     sent,
                     indicated,
                     adapter.name()
-                            + ": the pause completed with " + sent + " sent NBL(s) not completed and " + indicated
-                            + " indicated NBL(s) not returned; MiniportPause must complete sends and wait for its "
-                            + "receives to come back before it completes");
+                            + ": the pause completed with " + sent + " sent NBL(s) not completed"
+                            + (sentWhilePausing > 0
+                                    ? " (" + sentWhilePausing + " of them sent while the adapter was Pausing, which "
+                                            + "MiniportSendNetBufferLists must complete at once with NDIS_STATUS_PAUSED)"
+                                    : "")
+                            + " and " + indicated + " indicated NBL(s) not returned; MiniportPause must complete "
+                            + "sends and wait for its receives to come back before it completes");
         }
     }
 
@@ -264,20 +274,8 @@ public final class MiniportDataPath {
                     adapter.name() + ": "
                             + leaked.size()
                             + " NBL pool(s) allocated with the adapter handle were not freed by the end of "
-                            + "MiniportHaltEx: " + leaked);
-        }
-    }
-
-    private void waitWhile(BooleanSupplier condition, String what) {
-        Kernel kernel = kernel();
-        while (condition.getAsBoolean()) {
-            kernel.checkAlive();
-            try {
-                lock.wait(WAIT_SLICE_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(adapter.name() + ": interrupted while waiting for " + what, e);
-            }
+                            + "MiniportHaltEx: " + leaked,
+                    leaked.stream().map(NblPool::allocationSite).toList());
         }
     }
 

@@ -49,6 +49,11 @@ public final class MiniportDriverBlock extends NdisMiniportDriverHandle {
         return driverObject.driverName();
     }
 
+    /** The DRIVER_OBJECT whose DriverEntry registered this miniport. */
+    LoadedDriver driverObject() {
+        return driverObject;
+    }
+
     @SuppressWarnings("unchecked")
     MiniportDriver<Object> characteristics() {
         return (MiniportDriver<Object>) characteristics;

@@ -1,7 +1,10 @@
 package org.ndis4j.ndis.internal;
 
+import java.util.List;
+import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.types.NdisHandle;
+import org.ndis4j.verifier.AllocationSites;
 
 /**
  * NDIS's NET_BUFFER_LIST: the driver-visible fields of {@link NetBufferList} plus NDIS's ownership
@@ -20,6 +23,12 @@ final class Nbl extends NetBufferList {
     NdisHandle holder;
     /** The last ownership event ({@link NblOwnership}), for precise violation messages. */
     int lastEvent;
+    /** Sent to the miniport while its adapter was Pausing: it must reject it with NDIS_STATUS_PAUSED. */
+    boolean sentWhilePausing;
+    /** Where the driver allocated it (this time), when the kernel records allocation stacks. */
+    List<String> allocatedAt = List.of();
+    /** Where the driver last freed it, when stacks are recorded: a use after free names both. */
+    List<String> freedAt = List.of();
 
     Nbl(NblPool pool, Nb ownNetBuffer) {
         this.pool = pool;
@@ -41,6 +50,14 @@ final class Nbl extends NetBufferList {
         resetFields(first);
         holder = null;
         lastEvent = event;
+        sentWhilePausing = false;
+    }
+
+    /** Where the driver allocated this NBL, and where it freed it last; nulls when not recorded. */
+    AllocationSite[] sites() {
+        return new AllocationSite[] {
+            AllocationSites.of(this + " allocated", allocatedAt), AllocationSites.of(this + " freed", freedAt)
+        };
     }
 
     @Override

@@ -120,6 +120,25 @@ final class NblOwnership {
         return n;
     }
 
+    /** The chain was sent while the adapter was Pausing (for the report if the miniport keeps it). */
+    static void markSentWhilePausing(NetBufferList chain) {
+        for (Nbl nbl = (Nbl) chain; nbl != null; nbl = (Nbl) nbl.next()) {
+            nbl.sentWhilePausing = true;
+        }
+    }
+
+    /** How many NBLs of a completed chain were sent while the adapter was Pausing. */
+    static int countSentWhilePausing(NetBufferList chain) {
+        int n = 0;
+        for (Nbl nbl = (Nbl) chain; nbl != null; nbl = (Nbl) nbl.next()) {
+            if (nbl.sentWhilePausing) {
+                nbl.sentWhilePausing = false;
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** NDIS completes a send itself (the adapter is paused): SENT → OWNED with {@code status}. */
     static void completeByNdis(NetBufferList chain, NdisStatus status) {
         for (Nbl nbl = (Nbl) chain; nbl != null; nbl = (Nbl) nbl.next()) {
@@ -133,8 +152,10 @@ final class NblOwnership {
 
     /**
      * NdisMIndicateReceiveNetBufferLists: {@code numberOfNbls} NBLs owned by the miniport, each
-     * with a NET_BUFFER; each becomes INDICATED (or INDICATED_RESOURCES) with SourceHandle set to
-     * {@code adapter}.
+     * with a NET_BUFFER and with the miniport's own adapter handle as SourceHandle (the miniport sets
+     * it, as netvmini does; NDIS returns each NBL to the driver its SourceHandle names, and leaves it
+     * as the miniport set it: rule Receive_SourceHandle); each becomes INDICATED (or
+     * INDICATED_RESOURCES).
      */
     static void beginIndicate(
             Kernel kernel,
@@ -165,12 +186,24 @@ final class NblOwnership {
                         0,
                         function + ": " + nbl + " has no NET_BUFFER; an indicated NBL carries at least one");
             }
+            NdisHandle source = nbl.sourceHandle();
+            if (source != adapter) {
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Receive_SourceHandle,
+                        source == null ? 0 : source.kind() == adapter.kind() ? 1 : 2,
+                        0,
+                        function + " by " + adapter.name() + ": " + nbl + " has SourceHandle "
+                                + (source == null ? "NULL" : source.toString())
+                                + "; a miniport sets each NBL it indicates to its own MiniportAdapterHandle "
+                                + "(NDIS returns the NBL to the driver SourceHandle names)",
+                        nbl.sites());
+            }
         }
         int to = resources ? INDICATED_RESOURCES : INDICATED;
         for (Nbl nbl = (Nbl) chain; nbl != null; nbl = (Nbl) nbl.next()) {
             nbl.holder = adapter;
             nbl.lastEvent = EVENT_INDICATED;
-            nbl.setSourceHandle(adapter);
             move(kernel, nbl, OWNED, to, function, "indicate");
         }
     }
@@ -286,7 +319,12 @@ final class NblOwnership {
             default -> "it is in state " + s;
         };
         return Verifier.violation(
-                kernel, Rule.Nbl_NotOwned, s, OWNED, function + " cannot " + verb + " " + nbl + ": " + where);
+                kernel,
+                Rule.Nbl_NotOwned,
+                s,
+                OWNED,
+                function + " cannot " + verb + " " + nbl + ": " + where,
+                nbl.sites()[0]);
     }
 
     private static RuntimeException notSentHere(Kernel kernel, Nbl nbl, int s, NdisHandle adapter, String function) {
@@ -300,7 +338,8 @@ final class NblOwnership {
                     s,
                     SENT,
                     function + ": " + nbl + " was already completed by " + adapter.name()
-                            + "; each sent NBL is completed exactly once");
+                            + "; each sent NBL is completed exactly once",
+                    nbl.sites()[0]);
         }
         String why = switch (s) {
             case SENT -> "it was sent to " + nbl.holder.name() + ", not to " + adapter.name();
@@ -312,7 +351,8 @@ final class NblOwnership {
                         ? "NDIS completed it itself (the adapter was paused) and never gave it to the miniport"
                         : "NDIS never sent it to " + adapter.name();
         };
-        return Verifier.violation(kernel, Rule.Nbl_CompleteNotSent, s, SENT, function + ": " + nbl + ": " + why);
+        return Verifier.violation(
+                kernel, Rule.Nbl_CompleteNotSent, s, SENT, function + ": " + nbl + ": " + why, nbl.sites()[0]);
     }
 
     private static RuntimeException notIndicatedHere(
@@ -331,7 +371,8 @@ final class NblOwnership {
         } else {
             why = "it was never indicated by " + adapter.name() + " (" + describe(nbl) + ")";
         }
-        return Verifier.violation(kernel, Rule.Nbl_NotOwned, s, INDICATED, function + ": " + nbl + ": " + why);
+        return Verifier.violation(
+                kernel, Rule.Nbl_NotOwned, s, INDICATED, function + ": " + nbl + ": " + why, nbl.sites()[0]);
     }
 
     static RuntimeException useAfterFree(Kernel kernel, Nbl nbl, String function) {
@@ -341,7 +382,8 @@ final class NblOwnership {
                 FREE,
                 OWNED,
                 function + " on " + nbl
-                        + ", which was freed with NdisFreeNetBufferList (NBL objects are recycled: keep no reference)");
+                        + ", which was freed with NdisFreeNetBufferList (NBL objects are recycled: keep no reference)",
+                nbl.sites());
     }
 
     /** "sent to vmini/vnic0", "free", … for messages. */

@@ -6,12 +6,14 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
 import org.ndis4j.ndis.types.NdisHandle;
+import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -23,6 +25,9 @@ import org.ndis4j.verifier.Verifier;
  * reference to it is caught as use after free) for as long as possible.
  */
 public final class NblPool extends NetBufferListPool {
+
+    /** How many still-allocated NBLs a pool's violation names where they were allocated. */
+    private static final int MAX_SITES_REPORTED = 8;
 
     private final NdisHandle owner;
     private final NetBufferListPoolParameters parameters;
@@ -37,12 +42,23 @@ public final class NblPool extends NetBufferListPool {
 
     private int allocated;
     private boolean freed;
+    /** Where the driver allocated the pool, when the kernel records allocation stacks. */
+    private final List<String> allocatedAt;
+    /** The kernel records allocation stacks: each NBL allocation and free records where it was made. */
+    private final boolean recordStacks;
 
     private NblPool(NdisHandle owner, NetBufferListPoolParameters parameters, ByteBufAllocator allocator) {
         super(owner.kernel(), owner.name() + "/nblpool" + tagText(parameters.poolTag()));
         this.owner = owner;
         this.parameters = parameters;
         this.allocator = allocator;
+        this.allocatedAt = AllocationSites.capture(owner.kernel());
+        this.recordStacks = owner.kernel().config().allocationStacks();
+    }
+
+    /** Where the driver allocated this pool, or null when no stack was recorded. */
+    AllocationSite allocationSite() {
+        return AllocationSites.of(this, allocatedAt);
     }
 
     /**
@@ -190,7 +206,8 @@ public final class NblPool extends NetBufferListPool {
                         Rule.Nbl_UseAfterFree,
                         0,
                         0,
-                        function + " on " + name() + ", which was freed with NdisFreeNetBufferListPool");
+                        function + " on " + name() + ", which was freed with NdisFreeNetBufferListPool",
+                        allocationSite());
             }
             nbl = freeList.pollFirst();
             if (nbl == null) {
@@ -207,6 +224,10 @@ public final class NblPool extends NetBufferListPool {
             } else {
                 nb.attach(null, 0, nb.poolData == null ? 0 : nb.poolData.capacity());
             }
+        }
+        if (recordStacks) {
+            nbl.allocatedAt = AllocationSites.capture(kernel);
+            nbl.freedAt = List.of();
         }
         NblOwnership.allocated(nbl);
         return nbl;
@@ -251,6 +272,9 @@ public final class NblPool extends NetBufferListPool {
             nb.detach();
         }
         nbl.reset(null, NblOwnership.EVENT_FREED);
+        if (recordStacks) {
+            nbl.freedAt = AllocationSites.capture(kernel());
+        }
         synchronized (lock) {
             allocated--;
             freeList.addLast(nbl);
@@ -268,15 +292,28 @@ public final class NblPool extends NetBufferListPool {
         synchronized (lock) {
             if (freed) {
                 throw Verifier.violation(
-                        kernel, Rule.Nbl_UseAfterFree, 0, 0, function + " on " + name() + ", which was already freed");
+                        kernel,
+                        Rule.Nbl_UseAfterFree,
+                        0,
+                        0,
+                        function + " on " + name() + ", which was already freed",
+                        allocationSite());
             }
             if (allocated > 0) {
+                List<AllocationSite> sites = new ArrayList<>();
+                sites.add(allocationSite());
+                for (Nbl nbl : all) {
+                    if (nbl.isAllocated() && sites.size() <= MAX_SITES_REPORTED) {
+                        sites.add(AllocationSites.of(nbl, nbl.allocatedAt));
+                    }
+                }
                 throw Verifier.violation(
                         kernel,
                         Rule.NblPool_FreeWithOutstanding,
                         allocated,
                         0,
-                        function + " on " + name() + " while " + allocated + " NBL(s) allocated from it are not freed");
+                        function + " on " + name() + " while " + allocated + " NBL(s) allocated from it are not freed",
+                        sites);
             }
             freed = true;
             for (Nbl nbl : all) {

@@ -1,6 +1,8 @@
 package org.ndis4j.ndis.internal;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.kernel.Kernel;
@@ -14,6 +16,8 @@ final class NdisLibrary {
     private final List<ProtocolBlock> protocolDrivers = new CopyOnWriteArrayList<>();
     private final List<FilterDriverBlock> filterDrivers = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextIfIndex = new AtomicInteger(1);
+    /** The device objects of the machine by name: a name is taken once. */
+    private final Map<String, NdisDevice> devices = new ConcurrentHashMap<>();
 
     private NdisLibrary(Kernel kernel) {}
 
@@ -44,6 +48,15 @@ final class NdisLibrary {
     /** In registration order: the first registered sits lowest in every stack. */
     List<FilterDriverBlock> filterDrivers() {
         return List.copyOf(filterDrivers);
+    }
+
+    /** False when a device of that name exists already. */
+    boolean deviceRegistered(NdisDevice device) {
+        return devices.putIfAbsent(device.attributes().deviceName(), device) == null;
+    }
+
+    void deviceDeregistered(NdisDevice device) {
+        devices.remove(device.attributes().deviceName(), device);
     }
 
     List<ProtocolBlock> protocolDrivers() {

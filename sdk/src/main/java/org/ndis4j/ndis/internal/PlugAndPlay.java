@@ -219,7 +219,10 @@ public final class PlugAndPlay {
         }
     }
 
-    /** Unloads a driver whose adapters are all removed: MiniportDriverUnload. */
+    /**
+     * Unloads a driver whose adapters are all removed: MiniportDriverUnload, then the check that every
+     * device it registered with NdisRegisterDeviceEx is gone (Device_LeakAtUnload).
+     */
     public void unloadDriver(LoadedDriver driver) {
         MiniportDriverBlock miniport = driver.miniportDriver();
         if (miniport != null && !miniport.adapters().isEmpty()) {
@@ -230,6 +233,7 @@ public final class PlugAndPlay {
                 DriverCalls.run(
                         driver.driverName(), () -> miniport.characteristics().unload(driver));
             }
+            driver.checkDevicesGone();
             return null;
         });
         drivers.remove(driver);

@@ -1,11 +1,17 @@
 package org.ndis4j.ndis.internal;
 
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.ndis4j.kernel.AllocationSite;
+import org.ndis4j.kernel.BugCheckException;
 import org.ndis4j.kernel.CurrentThread;
+import org.ndis4j.kernel.HeldLock;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.types.NdisSpinLock;
+import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -14,8 +20,14 @@ import org.ndis4j.verifier.Verifier;
  * from (the OldIrql field of the C structure); releasing restores it. A lock may be made on a thread
  * that belongs to no kernel (a test's, before it entered one): its rule violations are then
  * exceptions, as there is no machine to stop.
+ *
+ * <p>The holder's thread knows it holds the lock ({@link CurrentThread#lockAcquired}): an ISR, DPC
+ * or work item routine that returns with it still held breaks rule SpinLock (the SDV rule: the lock
+ * is released before the routine that took it exits), and the report says where it was acquired.
  */
-public final class SpinLock extends NdisSpinLock {
+public final class SpinLock extends NdisSpinLock implements HeldLock {
+
+    private static final AtomicInteger NUMBERS = new AtomicInteger();
 
     /** The lock itself; reentrancy is refused by the verifier before it could happen. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -25,8 +37,15 @@ public final class SpinLock extends NdisSpinLock {
     /** The kernel whose crash ends a spin on this lock; null for a lock made outside any kernel. */
     private final Kernel kernel;
 
+    private final int number = NUMBERS.incrementAndGet();
+    /** Where the lock was made, when the kernel records allocation stacks. */
+    private final List<String> allocatedAt;
+    /** Where the holder acquired it (written and read by the holder), when stacks are recorded. */
+    private List<String> acquiredAt = List.of();
+
     private SpinLock(Kernel kernel) {
         this.kernel = kernel;
+        this.allocatedAt = kernel == null ? List.of() : AllocationSites.capture(kernel);
     }
 
     /** NdisAllocateSpinLock: a lock of the calling thread's kernel, if it has one. */
@@ -50,7 +69,7 @@ public final class SpinLock extends NdisSpinLock {
     /** NdisFreeSpinLock. The lock must not be held. */
     public void free() {
         if (lock.isLocked()) {
-            throw violationHere(Rule.SpinLock, "NdisFreeSpinLock on a spin lock that is held");
+            throw violationHere(Rule.SpinLock, "NdisFreeSpinLock on " + this + ", which is held");
         }
     }
 
@@ -94,7 +113,10 @@ public final class SpinLock extends NdisSpinLock {
     private void take(String function) {
         if (lock.isHeldByCurrentThread()) {
             // On a real machine the processor would spin forever on its own lock.
-            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread already holds (deadlock)");
+            throw violationHere(
+                    Rule.SpinLock,
+                    function + " on " + this + ", which this thread already holds (deadlock)",
+                    AllocationSites.of(this + " acquired", acquiredAt));
         }
         Kernel machine = kernel != null ? kernel : CurrentThread.kernel();
         // Spin, but not past a crash: a deadlock the watchdog reported must not hang the machine's close.
@@ -109,24 +131,48 @@ public final class SpinLock extends NdisSpinLock {
             }
         }
         Ke.raiseIrql(Irql.DISPATCH_LEVEL);
+        CurrentThread.lockAcquired(this);
         if (machine != null) {
+            acquiredAt = AllocationSites.capture(machine);
             machine.switchPoint();
         }
     }
 
     private void give(String function) {
         if (!lock.isHeldByCurrentThread()) {
-            throw violationHere(Rule.SpinLock, function + " on a spin lock this thread does not hold");
+            throw violationHere(Rule.SpinLock, function + " on " + this + ", which this thread does not hold");
         }
+        CurrentThread.lockReleased(this);
+        acquiredAt = List.of();
         lock.unlock();
     }
 
-    private static RuntimeException violationHere(Rule rule, String message) {
+    /** An ISR, DPC or work item routine returned holding this lock: rule SpinLock, parameter 2 = 1. */
+    @Override
+    public BugCheckException heldAtReturn(String routine) {
+        Kernel machine = CurrentThread.kernel();
+        return Verifier.violation(
+                machine,
+                Rule.SpinLock,
+                1,
+                0,
+                routine + " returned holding " + this + "; a spin lock is released before the routine that took "
+                        + "it returns (the next acquirer would spin forever)",
+                AllocationSites.of(this + " acquired", acquiredAt),
+                AllocationSites.of(this, allocatedAt));
+    }
+
+    @Override
+    public String toString() {
+        return "NDIS_SPIN_LOCK#" + number;
+    }
+
+    private static RuntimeException violationHere(Rule rule, String message, AllocationSite... sites) {
         Kernel kernel = CurrentThread.kernel();
         if (kernel == null) {
             return new IllegalStateException(rule + ": " + message);
         }
-        return Verifier.violation(kernel, rule, 0, 0, message);
+        return Verifier.violation(kernel, rule, 0, 0, message, sites);
     }
 
     private static RuntimeException irqlViolationHere(Rule rule, Irql required, String function) {

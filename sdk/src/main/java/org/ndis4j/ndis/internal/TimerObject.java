@@ -1,6 +1,10 @@
 package org.ndis4j.ndis.internal;
 
+import java.util.List;
+import org.ndis4j.kernel.AllocationSite;
+import org.ndis4j.kernel.BugCheckCode;
 import org.ndis4j.kernel.ClockTask;
+import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
@@ -8,13 +12,27 @@ import org.ndis4j.ndis.types.HandleKind;
 import org.ndis4j.ndis.types.NdisHandle;
 import org.ndis4j.ndis.types.NdisTimer;
 import org.ndis4j.ndis.types.NdisTimerFunction;
+import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
 /**
- * NDIS's timer object (NdisAllocateTimerObject). When it fires, the clock queues its DPC and the
- * timer function runs at DISPATCH_LEVEL on a processor. Periodic timers re-arm themselves.
+ * NDIS's timer object (NdisAllocateTimerObject): a KTIMER and its KDPC. When it expires, the clock
+ * queues its DPC and the timer function runs at DISPATCH_LEVEL on a processor. Periodic timers re-arm
+ * themselves.
+ *
+ * <pre>
+ *   set ──► IN THE TIMER QUEUE ──expires──► DPC QUEUED ──processor──► timer function (DISPATCH)
+ *              │      ▲  periodic: re-armed at each expiry │
+ *            cancel: true, nothing runs              cancel: false, the DPC still runs
+ *                                                    (periodic: cancel flushes the DPC queues, so it
+ *                                                     has run by the time cancel returns)
+ * </pre>
+ *
+ * As KeCancelTimer does, cancel takes the timer out of the timer queue and reports whether it was
+ * there; a DPC already queued is a separate object and runs. Cancelling a periodic timer is
+ * PASSIVE_LEVEL only (rule PeriodicTimer) because NDIS then calls KeFlushQueuedDpcs.
  */
 public final class TimerObject extends NdisTimer {
 
@@ -22,14 +40,21 @@ public final class TimerObject extends NdisTimer {
     private final MiniportAdapter adapter;
     private final NdisTimerFunction<Object> function;
     private final KDpc dpc;
+    /** Where the driver allocated the timer, when the kernel records allocation stacks. */
+    private final List<String> allocatedAt;
     /** Guards the fields below. */
     private final Object lock = new Object();
 
+    /** The pending expiry on the clock: the timer is in the timer queue while this is set. */
     private ClockTask armed;
+    /** Bumped by every set and cancel, so an expiry the clock is already running for an old set is dropped. */
     private long generation;
+
     private int periodMillis;
     private Object functionContext;
     private boolean freed;
+    /** Where the driver freed the timer, when stacks are recorded: a use after free names both. */
+    private List<String> freedAt = List.of();
 
     @SuppressWarnings("unchecked")
     private <C> TimerObject(
@@ -40,6 +65,7 @@ public final class TimerObject extends NdisTimer {
         this.function = (NdisTimerFunction<Object>) function;
         this.functionContext = allocationContext;
         this.dpc = owner.kernel().initializeDpc(this::expired, null, owner.driverName());
+        this.allocatedAt = AllocationSites.capture(owner.kernel());
     }
 
     /**
@@ -80,9 +106,15 @@ public final class TimerObject extends NdisTimer {
         }
     }
 
+    /** Where the driver allocated this timer, or null when no stack was recorded. */
+    AllocationSite allocationSite() {
+        return AllocationSites.of(this, allocatedAt);
+    }
+
     /**
      * NdisSetTimerObject, after the entry point checked IRQL: {@code dueTime100ns} negative is
-     * relative, positive absolute (interrupt time); returns true when the timer was already set.
+     * relative, positive absolute (interrupt time); returns true when the timer was in the timer queue
+     * already (that expiry is replaced).
      */
     public boolean set(long dueTime100ns, int millisecondsPeriod, Object context) {
         Kernel kernel = kernel();
@@ -93,26 +125,53 @@ public final class TimerObject extends NdisTimer {
         long delayNanos = dueTime100ns < 0 ? -dueTime100ns * 100 : Math.max(0, dueTime100ns * 100 - kernel.nanoTime());
         synchronized (lock) {
             checkNotFreed("NdisSetTimerObject");
-            boolean wasSet = cancelLocked();
+            boolean wasSet = dequeueLocked();
             periodMillis = millisecondsPeriod;
             if (context != null) {
                 functionContext = context;
             }
-            long gen = ++generation;
+            long gen = generation;
             armed = kernel.schedule(delayNanos, () -> fire(gen));
             return wasSet;
         }
     }
 
-    /** NdisCancelTimerObject: true when the timer was set and is now cancelled. */
+    /**
+     * NdisCancelTimerObject, after the entry point checked IRQL &lt;= DISPATCH_LEVEL: a periodic timer
+     * only at PASSIVE_LEVEL (rule PeriodicTimer), then the DPC queues are flushed. True when the timer
+     * was in the timer queue.
+     */
     public boolean cancel() {
+        boolean wasQueued;
+        boolean periodic;
         synchronized (lock) {
             checkNotFreed("NdisCancelTimerObject");
-            return cancelLocked();
+            periodic = periodMillis > 0;
+            Irql irql = Ke.getCurrentIrql();
+            if (periodic && irql != Irql.PASSIVE_LEVEL) {
+                throw Verifier.violation(
+                        kernel(),
+                        Rule.PeriodicTimer,
+                        irql.level(),
+                        Irql.PASSIVE_LEVEL.level(),
+                        "NdisCancelTimerObject on the periodic timer " + name() + " (period " + periodMillis
+                                + " ms) at " + irql + "; a periodic timer is cancelled at PASSIVE_LEVEL, where NDIS "
+                                + "can wait for its DPC (KeFlushQueuedDpcs)",
+                        allocationSite());
+            }
+            wasQueued = dequeueLocked();
         }
+        if (periodic) {
+            // Outside the lock: the timer's own DPC takes it.
+            kernel().flushQueuedDpcs();
+        }
+        return wasQueued;
     }
 
-    /** NdisFreeTimerObject: the timer must not be set (TimerObject_Leak). */
+    /**
+     * NdisFreeTimerObject: the timer must not be in the timer queue (TimerObject_Leak) nor have its
+     * DPC queued (TIMER_OR_DPC_INVALID: the memory would be freed under a queued DPC).
+     */
     public void free() {
         synchronized (lock) {
             checkNotFreed("NdisFreeTimerObject");
@@ -122,33 +181,59 @@ public final class TimerObject extends NdisTimer {
                         Rule.TimerObject_Leak,
                         1,
                         0,
-                        "NdisFreeTimerObject on a timer that is still set; cancel it first (" + name() + ")");
+                        "NdisFreeTimerObject on a timer that is still set; cancel it first (" + name() + ")",
+                        allocationSite());
+            }
+            if (dpc.isInserted()) {
+                // Driver Verifier's pool check: freeing memory that holds a queued DPC (parameter 1 = 1).
+                throw kernel().bugCheck(
+                                BugCheckCode.TIMER_OR_DPC_INVALID,
+                                1,
+                                System.identityHashCode(dpc),
+                                0,
+                                0,
+                                null,
+                                "NdisFreeTimerObject on " + name()
+                                        + " while its DPC is queued (it expired and its timer "
+                                        + "function has not run yet); wait for the function to run before freeing",
+                                allocationSite() == null ? List.of() : List.of(allocationSite()));
             }
             freed = true;
+            freedAt = AllocationSites.capture(kernel());
         }
         if (adapter != null) {
             adapter.allocations().timerFreed(this);
         }
     }
 
-    private boolean cancelLocked() {
+    /** Takes the timer out of the timer queue; true when it was there. */
+    private boolean dequeueLocked() {
         generation++;
-        boolean wasSet = armed != null;
-        if (armed != null) {
-            armed.cancel();
-            armed = null;
+        if (armed == null) {
+            return false;
         }
-        return Ke.removeQueueDpc(dpc) || wasSet;
+        armed.cancel();
+        armed = null;
+        return true;
     }
 
     private void checkNotFreed(String function) {
         if (freed) {
             throw Verifier.violation(
-                    kernel(), Rule.Handle_Invalid, 0, 0, function + " on a freed timer (" + name() + ")");
+                    kernel(),
+                    Rule.TimerObject_UseAfterFree,
+                    0,
+                    0,
+                    function + " on " + name() + ", which NdisFreeTimerObject freed",
+                    allocationSite(),
+                    AllocationSites.of(this + " freed", freedAt));
         }
     }
 
-    /** On the clock thread: queue the DPC, unless cancelled meanwhile. */
+    /**
+     * On the clock thread: the timer expired. Unless a set or cancel came meanwhile, re-arm a periodic
+     * timer and queue the DPC, both under the lock, so a cancel that follows sees the DPC queued.
+     */
     private void fire(long gen) {
         synchronized (lock) {
             if (gen != generation || kernel().isCrashed()) {
@@ -159,16 +244,16 @@ public final class TimerObject extends NdisTimer {
             } else {
                 armed = null;
             }
+            Ke.insertQueueDpc(dpc, null, null); // false when the last expiry's DPC still waits: coalesced
         }
-        Ke.insertQueueDpc(dpc, gen, null);
     }
 
-    /** The timer's DPC, at DISPATCH_LEVEL. */
-    private void expired(KDpc self, Object unused, Object gen, Object unused2) {
+    /** The timer's DPC, at DISPATCH_LEVEL: runs the timer function, whatever happened to the timer since. */
+    private void expired(KDpc self, Object unused, Object unused1, Object unused2) {
         Object context;
         synchronized (lock) {
-            if ((Long) gen != generation || freed) {
-                return;
+            if (freed) {
+                return; // freed from another processor as the DPC started: nothing of the timer is left
             }
             context = functionContext;
         }

@@ -78,8 +78,11 @@ public interface MiniportDriver<A> {
      * MiniportSendNetBufferLists. Runs at IRQL &lt;= DISPATCH_LEVEL (NDIS_SEND_FLAGS_DISPATCH_LEVEL in
      * {@code sendFlags} says which). The miniport owns the NBLs until it completes each of them,
      * exactly once and with a final status, through {@code NdisM.sendNetBufferListsComplete}. NDIS
-     * calls it only while the adapter is Running. The default refuses: a miniport that is sent to
-     * must implement it.
+     * calls it while the adapter is Running and while it is Pausing: from the moment MiniportPause is
+     * called until MiniportRestart, the miniport completes every NBL it is handed at once with
+     * NDIS_STATUS_PAUSED (one it keeps across the pause is rule Nbl_OutstandingAtPause). While Paused
+     * or Restarting NDIS completes sends itself. The default refuses: a miniport that is sent to must
+     * implement it.
      */
     default void sendNetBufferLists(A adapterContext, NetBufferList netBufferLists, int portNumber, int sendFlags) {
         throw new UnsupportedOperationException(

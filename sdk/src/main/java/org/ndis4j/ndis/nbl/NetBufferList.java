@@ -61,9 +61,10 @@ public abstract class NetBufferList {
     }
 
     /**
-     * SourceHandle: NDIS sets it to the miniport adapter handle when the NBL is indicated up, so the
-     * return finds its way back down; a protocol sets it to its binding handle (a filter to its filter
-     * module handle) before sending its own NBLs, so the completion finds its way back up.
+     * SourceHandle: the handle of the driver that made the NBL, which NDIS uses to give it back. A
+     * miniport sets it to its adapter handle before indicating (so the return finds its way back
+     * down); a protocol sets it to its binding handle (a filter to its filter module handle) before
+     * sending its own NBLs (so the completion finds its way back up). NDIS never overwrites it.
      */
     public final NdisHandle sourceHandle() {
         return sourceHandle;
@@ -142,7 +143,7 @@ public abstract class NetBufferList {
     /** True while the NBL is allocated (not back in its pool). */
     public abstract boolean isAllocated();
 
-    /** SourceHandle as an lvalue: a protocol or filter stamps the NBLs it sends (see {@link #sourceHandle()}). */
+    /** SourceHandle as an lvalue: a driver stamps the NBLs it indicates or sends (see {@link #sourceHandle()}). */
     public final void setSourceHandle(NdisHandle sourceHandle) {
         this.sourceHandle = sourceHandle;
     }
