@@ -75,11 +75,31 @@ final class ThreadDump {
         }
         int shown = Math.min(stack.length, MAX_FRAMES);
         for (int i = 0; i < shown; i++) {
-            out.append("        at ").append(stack[i]).append('\n');
+            out.append("        at ").append(format(stack[i])).append('\n');
         }
         if (stack.length > shown) {
             out.append("        ... ").append(stack.length - shown).append(" more\n");
         }
+    }
+
+    /** As a Throwable prints a frame: the module without its version, no class loader. */
+    static String format(StackTraceElement f) {
+        StringBuilder b = new StringBuilder();
+        if (f.getModuleName() != null) {
+            b.append(f.getModuleName()).append('/');
+        }
+        b.append(f.getClassName()).append('.').append(f.getMethodName()).append('(');
+        if (f.isNativeMethod()) {
+            b.append("Native Method");
+        } else if (f.getFileName() == null) {
+            b.append("Unknown Source");
+        } else {
+            b.append(f.getFileName());
+            if (f.getLineNumber() >= 0) {
+                b.append(':').append(f.getLineNumber());
+            }
+        }
+        return b.append(')').toString();
     }
 
     private static String kind(ThreadSnapshot t) {
@@ -92,23 +112,20 @@ final class ThreadDump {
     }
 
     /**
-     * What the thread waits for: the kernel object its stack shows, and the Java lock or condition
-     * (with its owner) the JVM reports; null for a thread that runs.
+     * What the thread waits for: the kernel object its stack shows, else the Java lock or condition
+     * the JVM reports; and who holds that lock, when the JVM knows. Null for a thread that runs.
      */
     static String waitsFor(ThreadKind kind, StackTraceElement[] stack, ThreadInfo info) {
         String object = kernelObject(kind, stack);
-        String lock = null;
-        if (info != null && info.getLockInfo() != null) {
-            LockInfo l = info.getLockInfo();
-            lock = l.getClassName() + "@" + Integer.toHexString(l.getIdentityHashCode());
-            if (info.getLockOwnerName() != null) {
-                lock += ", held by \"" + info.getLockOwnerName() + "\"";
-            }
+        LockInfo lock = info == null ? null : info.getLockInfo();
+        String owner = info == null ? null : info.getLockOwnerName();
+        if (object == null && lock != null) {
+            object = lock.getClassName() + "@" + Integer.toHexString(lock.getIdentityHashCode());
         }
-        if (object == null) {
-            return lock;
+        if (object != null && owner != null) {
+            object += ", held by \"" + owner + "\"";
         }
-        return lock == null ? object : object + " — " + lock;
+        return object;
     }
 
     /** The kernel-level wait the stack shows, innermost first; null when none is recognised. */
