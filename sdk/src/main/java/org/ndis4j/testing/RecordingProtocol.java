@@ -263,7 +263,12 @@ public final class RecordingProtocol {
      * after {@link Await#DEFAULT_TIMEOUT}.
      */
     public Frame awaitReceive(String what, Predicate<Frame> matcher) {
-        Frame frame = Await.value(kernel, what, Await.DEFAULT_TIMEOUT, () -> nextMatch(matcher));
+        return awaitReceive(what, Await.DEFAULT_TIMEOUT, matcher);
+    }
+
+    /** The same, waiting up to {@code timeout}. */
+    public Frame awaitReceive(String what, Duration timeout, Predicate<Frame> matcher) {
+        Frame frame = Await.value(kernel, what, timeout, () -> nextMatch(matcher));
         return frame.verify();
     }
 

@@ -62,6 +62,9 @@ final class KitMiniport implements MiniportDriver<KitMiniport.Adapter> {
         NdisIoWorkItem oidWork;
         NdisIoWorkItem parkWork;
         NdisEvent halting;
+        /** Set once the link work item has run (or will never be queued). */
+        NdisEvent linkRead;
+
         NetBufferListPool receivePool;
         volatile NdisOidRequest pendingFilter;
 
@@ -107,6 +110,7 @@ final class KitMiniport implements MiniportDriver<KitMiniport.Adapter> {
         adapter.oidWork = Ndis.allocateIoWorkItem(handle);
         adapter.parkWork = Ndis.allocateIoWorkItem(handle);
         adapter.halting = Ndis.initializeEvent();
+        adapter.linkRead = Ndis.initializeEvent();
         adapter.linkTimer = Ndis.allocateTimerObject(handle, this::linkTimerDpc, adapter);
         Ndis.setTimerObject(adapter.linkTimer, -10 * 10_000L, 0, null); // 10 ms from now
         return NdisStatus.SUCCESS;
@@ -133,12 +137,16 @@ final class KitMiniport implements MiniportDriver<KitMiniport.Adapter> {
         if (bug == Bug.PARK_A_WORKER) {
             Ndis.queueIoWorkItem(adapter.parkWork, (a, w) -> Ndis.waitEvent(a.halting, 0), adapter);
         }
+        Ndis.setEvent(adapter.linkRead);
     }
 
     @Override
     public void haltEx(Adapter adapter, NdisHaltAction action) {
         Ndis.setEvent(adapter.halting); // ends a parked work item
-        Ndis.cancelTimerObject(adapter.linkTimer);
+        if (!Ndis.cancelTimerObject(adapter.linkTimer)) {
+            // The timer fired: its DPC queued the link work item, which must run before it is freed.
+            Ndis.waitEvent(adapter.linkRead, 0);
+        }
         Ndis.freeTimerObject(adapter.linkTimer);
         Ndis.freeIoWorkItem(adapter.linkWork);
         Ndis.freeIoWorkItem(adapter.oidWork);
