@@ -54,7 +54,7 @@ class FailFastTest {
         EngineExecutionResults results = run(SleepInADpcWhileTheTestAwaitsLinkUp.class);
         Throwable failure = onlyFailure(results);
         assertIsTheBugCheck(failure, Rule.Irql_Miniport_Driver_Function, "NdisMSleep", "linkTimerDpc");
-        report("NdisMSleep in a DPC", results);
+        report("NdisMSleep in a DPC", results, (BugCheckFailure) failure);
         System.out.println("[fail-fast] the failure JUnit reports:\n" + failure);
     }
 
@@ -74,8 +74,9 @@ class FailFastTest {
     @Test
     void aWaitWithATimeoutInADpcFailsTheGenericAwaitWithTheBugCheck() {
         EngineExecutionResults results = run(WaitEventInADpcWhileTheTestAwaitsLinkUp.class);
-        assertIsTheBugCheck(onlyFailure(results), Rule.Irql_Miscellaneous_Function, "NdisWaitEvent", "linkTimerDpc");
-        report("NdisWaitEvent in a DPC", results);
+        Throwable failure = onlyFailure(results);
+        assertIsTheBugCheck(failure, Rule.Irql_Miscellaneous_Function, "NdisWaitEvent", "linkTimerDpc");
+        report("NdisWaitEvent in a DPC", results, (BugCheckFailure) failure);
     }
 
     // ---- other threads -----------------------------------------------------------------------
@@ -270,8 +271,12 @@ class FailFastTest {
     }
 
     /** Prints how long the broken test took to fail (the "within a second"; not asserted). */
-    static void report(String what, EngineExecutionResults results) {
-        System.out.println("[fail-fast] " + what + ": the test failed after "
-                + KitRuns.firstTestDuration(results).toMillis() + " ms with the bug check");
+    static void report(String what, EngineExecutionResults results, BugCheckFailure failure) {
+        System.out.println("[fail-fast] " + what + ": the test failed "
+                + Duration.between(failure.report().time(), KitRuns.firstTestEnd(results))
+                        .toMillis()
+                + " ms after the bug check, "
+                + KitRuns.firstTestDuration(results).toMillis()
+                + " ms after it started");
     }
 }

@@ -3,6 +3,7 @@ package org.ndis4j.testing;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -42,6 +43,15 @@ final class KitRuns {
                     + results.testEvents().list());
         }
         return failures.get(0);
+    }
+
+    /** When the first test of the run finished. */
+    static Instant firstTestEnd(EngineExecutionResults results) {
+        return results.testEvents().list().stream()
+                .filter(e -> e.getType() == EventType.FINISHED)
+                .findFirst()
+                .orElseThrow()
+                .getTimestamp();
     }
 
     /** How long the first test of the run took, start to finish (reported, never asserted). */
