@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.extension.InvocationInterceptor.Invocation;
 import org.ndis4j.kernel.Kernel;
 
@@ -160,19 +162,23 @@ final class TestSupervisor {
 
     /** Closes {@code kernel} on a thread of its own, waiting at most {@link #CLOSE_LIMIT}. */
     private static String close(Kernel kernel) throws InterruptedException {
+        AtomicBoolean closed = new AtomicBoolean();
         Thread closer = new Thread(
                 () -> {
                     try {
                         kernel.close();
                     } catch (RuntimeException e) {
                         // The kernel's own shutdown failure; afterEach reports crashes and leaks.
+                    } finally {
+                        closed.set(true);
+                        Changes.signal();
                     }
                 },
                 kernel.name() + "-close");
         closer.setDaemon(true);
         closer.start();
-        closer.join(CLOSE_LIMIT.toMillis());
-        if (closer.isAlive()) {
+        await(closed::get, Deadline.after(CLOSE_LIMIT));
+        if (!closed.get()) {
             CLOSE_LEFT_BEHIND.add(kernel);
             return "kernel " + kernel.name() + " did not close within " + Await.describe(CLOSE_LIMIT)
                     + " (left behind)";
@@ -186,9 +192,14 @@ final class TestSupervisor {
     }
 
     private void awaitBody(Deadline deadline) throws InterruptedException {
+        await(() -> done, deadline);
+    }
+
+    /** Waits until {@code condition} holds (whoever makes it true signals {@link Changes}) or the deadline. */
+    private static void await(BooleanSupplier condition, Deadline deadline) throws InterruptedException {
         for (; ; ) {
             long seen = Changes.version();
-            if (done) {
+            if (condition.getAsBoolean()) {
                 return;
             }
             long remaining = deadline.remainingNanos();
