@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.ndis4j.host.AdapterView;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
@@ -250,13 +249,13 @@ public final class RecordingProtocol {
     }
 
     /**
-     * The link state as this protocol knows it: the last indication it received; before the first,
-     * the link state NDIS holds for the adapter — what NDIS_BIND_PARAMETERS said at bind, or an
-     * indication that came while the binding was being opened and so never reached the protocol.
+     * The link state as this protocol knows it: the last NDIS_STATUS_LINK_STATE indication it
+     * received; before the first, what NDIS_BIND_PARAMETERS said at bind. (Not the adapter's state
+     * NDIS holds: that changes before the indication reaches the protocol.)
      */
     public NdisLinkState linkState() {
         LinkIndication last = lastLinkIndication();
-        return last != null ? last.state() : AdapterView.of(edge.adapter()).linkState();
+        return last != null ? last.state() : edge.bindParameters().linkState();
     }
 
     // ---- awaits ------------------------------------------------------------------------------
