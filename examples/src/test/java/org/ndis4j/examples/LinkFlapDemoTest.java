@@ -13,6 +13,7 @@ import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.testing.Await;
 import org.ndis4j.testing.KernelExtension;
 
 @ExtendWith(KernelExtension.class)
@@ -30,22 +31,16 @@ class LinkFlapDemoTest {
         NdisMiniportAdapterHandle adapter =
                 pnp.addDevice(pnp.loadDriver("linkflap", LinkFlapDriver::driverEntry), device.resources());
         List<Boolean> links = new CopyOnWriteArrayList<>();
-        AdapterView.of(adapter).addStatusListener(s -> links.add(((NdisLinkState) s.statusBuffer()).isConnected()));
+        AdapterView.of(adapter).addStatusListener(s -> {
+            links.add(((NdisLinkState) s.statusBuffer()).isConnected());
+            Await.changed();
+        });
         device.setCable(true);
-        waitFor(() -> links.size() == 1);
+        Await.until("the link-up indication", () -> links.size() == 1);
         device.setCable(false);
-        waitFor(() -> links.size() == 2);
+        Await.until("the link-down indication", () -> links.size() == 2);
         assertThat(links).containsExactly(true, false);
         assertThat(AdapterView.of(adapter).linkState().isConnected()).isFalse();
         // The extension removes the device at the end: halt must free the work item and the timer.
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 }

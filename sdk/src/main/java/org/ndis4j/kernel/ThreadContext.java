@@ -1,6 +1,9 @@
 package org.ndis4j.kernel;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.ndis4j.kernel.internal.KernelThread;
 
 /**
@@ -10,8 +13,14 @@ import org.ndis4j.kernel.internal.KernelThread;
  */
 final class ThreadContext {
 
-    private static final ThreadLocal<ThreadContext> EXTERNAL =
-            ThreadLocal.withInitial(() -> new ThreadContext(null, ThreadKind.EXTERNAL, -1));
+    private static final ThreadLocal<ThreadContext> EXTERNAL = ThreadLocal.withInitial(ThreadContext::newExternal);
+
+    /**
+     * External threads' contexts by thread, so that a thread dump ({@link ThreadSnapshot}) can read
+     * another thread's IRQL. Weak: a thread that ends takes its entry with it. Written once per
+     * context, never on a hot path.
+     */
+    private static final Map<Thread, ThreadContext> EXTERNALS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private Kernel kernel;
     private final ThreadKind kind;
@@ -45,7 +54,22 @@ final class ThreadContext {
     static void resetExternal() {
         if (!(Thread.currentThread() instanceof KernelThread)) {
             EXTERNAL.remove();
+            EXTERNALS.remove(Thread.currentThread());
         }
+    }
+
+    private static ThreadContext newExternal() {
+        ThreadContext context = new ThreadContext(null, ThreadKind.EXTERNAL, -1);
+        EXTERNALS.put(Thread.currentThread(), context);
+        return context;
+    }
+
+    /** The context of {@code thread} (any thread), or null for an external thread that never had one. */
+    static ThreadContext of(Thread thread) {
+        if (thread instanceof KernelThread k) {
+            return (ThreadContext) k.context();
+        }
+        return EXTERNALS.get(thread);
     }
 
     /** The kernel this thread belongs to, or the last one an external thread called into; may be null. */

@@ -34,12 +34,26 @@ public final class BugCheckAssertions {
         return report;
     }
 
-    /** Runs {@code action} and asserts that the machine bug-checks with {@code code}. */
+    /**
+     * Runs {@code action} and asserts that the machine bug-checks with {@code code}. While it runs,
+     * a crash of {@code kernel} is what the test asks for: {@link KernelExtension} does not fail the
+     * test for it, and the kit's waits inside the action end with it.
+     */
     public static CrashReport assertBugCheck(Kernel kernel, BugCheckCode code, Action action) {
+        CrashWatch.watch(kernel);
+        CrashWatch.expectCrash(kernel);
+        try {
+            return expectBugCheck(kernel, code, action);
+        } finally {
+            CrashWatch.endExpectation(kernel);
+        }
+    }
+
+    private static CrashReport expectBugCheck(Kernel kernel, BugCheckCode code, Action action) {
         try {
             action.run();
-        } catch (BugCheckException expected) {
-            // The usual way: thrown into the code that broke the rule.
+        } catch (BugCheckException | BugCheckFailure expected) {
+            // The usual way: thrown into the code that broke the rule, or by a wait of the kit.
         } catch (Exception e) {
             if (!kernel.isCrashed()) {
                 throw new AssertionError("expected bug check " + code + " but the action threw " + e, e);

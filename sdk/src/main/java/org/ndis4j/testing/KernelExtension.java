@@ -1,23 +1,28 @@
 package org.ndis4j.testing;
 
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.ndis4j.kernel.CrashReport;
 import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.KernelConfig;
 
 /**
- * Gives a test method (or constructor) a freshly booted {@link Kernel} per {@code Kernel}
- * parameter, and after the test shuts it down — removing every device and unloading every driver,
- * so halt-time leak accounting runs — and fails the test if the machine bug-checked at any point,
- * unless the test expected that crash through {@link BugCheckAssertions}, or if a Netty buffer was
- * leaked ({@link NettyLeakCheck}).
+ * Gives a test method (or its {@code @BeforeEach} methods) a freshly booted {@link Kernel} per
+ * {@code Kernel} parameter, runs the test so that it fails fast, and after the test shuts the
+ * kernels down — removing every device and unloading every driver, so halt-time leak accounting
+ * runs — and fails the test if a machine bug-checked (unless the test expected that crash through
+ * {@link BugCheckAssertions}) or a Netty buffer leaked ({@link NettyLeakCheck}).
  *
  * <pre>
  *   &#64;ExtendWith(KernelExtension.class)
@@ -25,9 +30,22 @@ import org.ndis4j.kernel.KernelConfig;
  *       &#64;Test void initializes(Kernel kernel) { ... }
  *   }
  * </pre>
- * A {@link KernelOptions} annotation on the method or class changes processors and worker counts.
+ *
+ * <p>Failing fast: the test method and its {@code @BeforeEach}/{@code @AfterEach} methods run on a
+ * thread of their own ("test-NAME"), watched from JUnit's thread ({@link TestSupervisor}):
+ * <ul>
+ *   <li>a bug check or verifier report on any thread — a processor, a worker, a device's thread, the
+ *       test thread — fails the test at once with {@link BugCheckFailure} as its primary failure
+ *       (the kit's waits throw it; any other wait is interrupted);</li>
+ *   <li>a test that runs longer than its timeout (30 s; {@code @KernelOptions(timeout = "…")} or
+ *       {@code -Dndis4j.test.timeout}) fails with {@link TestTimeoutFailure} and a dump of every
+ *       kernel thread; the test thread is interrupted, the kernels closed, and the next test runs.</li>
+ * </ul>
+ * A {@link KernelOptions} annotation on the method or class changes processors, worker counts, the
+ * DPC watchdog and the timeout.
  */
-public final class KernelExtension implements ParameterResolver, BeforeEachCallback, AfterEachCallback {
+public final class KernelExtension
+        implements ParameterResolver, BeforeEachCallback, AfterEachCallback, InvocationInterceptor {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KernelExtension.class);
 
@@ -50,7 +68,7 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
             config = config.withProcessors(options.processors())
                     .withWorkers(options.criticalWorkers(), options.delayedWorkers());
             if (options.dpcTimeoutMillis() > 0) {
-                java.time.Duration single = java.time.Duration.ofMillis(options.dpcTimeoutMillis());
+                Duration single = Duration.ofMillis(options.dpcTimeoutMillis());
                 config = config.withDpcWatchdog(
                         single,
                         single.compareTo(config.dpcWatchdogLimit()) > 0
@@ -59,6 +77,7 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
             }
         }
         Kernel kernel = Kernel.boot(config);
+        CrashWatch.watch(kernel);
         kernels(context).add(kernel);
         return kernel;
     }
@@ -70,18 +89,58 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
     }
 
     @Override
+    public void interceptBeforeEachMethod(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
+            throws Throwable {
+        supervise(invocation, method, context);
+    }
+
+    @Override
+    public void interceptTestMethod(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
+            throws Throwable {
+        supervise(invocation, method, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
+            throws Throwable {
+        supervise(invocation, method, context);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
+            throws Throwable {
+        supervise(invocation, method, context);
+    }
+
+    private static void supervise(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
+            throws Throwable {
+        String test = context.getRequiredTestClass().getSimpleName() + "."
+                + method.getExecutable().getName();
+        new TestSupervisor(test, kernels(context), TestTimeout.of(context))
+                .run(invocation, "test-" + method.getExecutable().getName());
+    }
+
+    @Override
     public void afterEach(ExtensionContext context) {
         List<String> failures = new ArrayList<>();
         for (Kernel kernel : kernels(context)) {
             try {
-                kernel.close();
+                if (!TestSupervisor.closeLeftBehind(kernel)) {
+                    kernel.close();
+                }
             } catch (RuntimeException e) {
                 failures.add(kernel.name() + ": shutdown failed: " + e);
             }
             CrashReport report = kernel.crashReport().orElse(null);
-            if (report != null && !kernel.isCrashAcknowledged()) {
+            if (report != null && !kernel.isCrashAcknowledged() && !CrashWatch.isReported(kernel)) {
                 failures.add(kernel.name() + " bug-checked:\n" + report.toText());
             }
+            CrashWatch.forget(kernel);
         }
         kernels(context).clear();
         CurrentThread.resetExternal();
@@ -96,6 +155,7 @@ public final class KernelExtension implements ParameterResolver, BeforeEachCallb
 
     @SuppressWarnings("unchecked")
     private static List<Kernel> kernels(ExtensionContext context) {
-        return (List<Kernel>) context.getStore(NS).getOrComputeIfAbsent("kernels", k -> new ArrayList<Kernel>());
+        return (List<Kernel>)
+                context.getStore(NS).getOrComputeIfAbsent("kernels", k -> new CopyOnWriteArrayList<Kernel>());
     }
 }

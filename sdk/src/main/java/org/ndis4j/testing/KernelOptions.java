@@ -21,4 +21,13 @@ public @interface KernelOptions {
      * park a DPC or ISR on purpose (to hold a processor) raise it, so a slow machine does not trip it.
      */
     long dpcTimeoutMillis() default 0;
+
+    /**
+     * How long the test (and each of its {@code @BeforeEach} and {@code @AfterEach} methods) may run
+     * before {@link KernelExtension} fails it with a dump of every kernel thread: {@code "30s"},
+     * {@code "500ms"}, {@code "2m"}, or {@code "off"}. Empty: the class's setting, else the system
+     * property {@code ndis4j.test.timeout}, else 30 s. Unlike the rest of this annotation, a method's
+     * empty timeout falls back to its class's.
+     */
+    String timeout() default "";
 }

@@ -1,13 +1,13 @@
 package org.ndis4j.testing;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.ndis4j.host.AdapterView;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.Ndis;
 import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.protocol.NdisBindContext;
 import org.ndis4j.ndis.protocol.NdisBindParameters;
 import org.ndis4j.ndis.protocol.ProtocolDriver;
@@ -15,6 +15,7 @@ import org.ndis4j.ndis.types.NdisBindingHandle;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
 import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.ndis.types.NdisStatusIndication;
 
 /**
  * A protocol driver bound to one adapter, for tests and benchmarks: the upper edge a test drives. It
@@ -30,14 +31,19 @@ import org.ndis4j.ndis.types.NdisStatus;
  *   // upper.receiveNetBufferLists(chain, ...) on each indication; then:
  *   edge.returnNetBufferLists(chain, 0);                           // → MiniportReturnNetBufferLists
  * </pre>
- * It binds to its adapter only, and unbinds when the device is removed.
+ * It binds to its adapter only, and unbinds when the device is removed. {@link RecordingProtocol}
+ * is the frame-level recorder built on it.
  */
 public final class ProtocolEdge {
 
     /** How long {@link #bind} waits for NDIS to bind the protocol. */
     public static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
 
-    /** What comes up through the binding: ProtocolReceiveNetBufferLists and ProtocolSendNetBufferListsComplete. */
+    /**
+     * What comes up through the binding: ProtocolReceiveNetBufferLists and
+     * ProtocolSendNetBufferListsComplete; status indications, OID completions and the unbind if the
+     * owner wants them.
+     */
     public interface Upper {
 
         /**
@@ -53,17 +59,32 @@ public final class ProtocolEdge {
          * final status; the sender owns them again.
          */
         void sendNetBufferListsComplete(NetBufferList netBufferLists, int sendCompleteFlags);
+
+        /** ProtocolStatusEx: a status indication from below. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+        default void statusEx(NdisStatusIndication statusIndication) {}
+
+        /**
+         * ProtocolOidRequestComplete: a request {@link #oidRequest} returned PENDING for completed. Runs
+         * at IRQL &lt;= DISPATCH_LEVEL.
+         */
+        default void oidRequestComplete(NdisOidRequest oidRequest, NdisStatus status) {}
+
+        /**
+         * ProtocolUnbindAdapterEx, before the edge closes the binding: the last moment to free what
+         * was allocated for it. Runs at PASSIVE_LEVEL, with the binding paused.
+         */
+        default void unbindAdapterEx() {}
     }
 
     private final NdisMiniportAdapterHandle adapter;
     private final Upper upper;
-    private final CountDownLatch bound = new CountDownLatch(1);
     private volatile NdisProtocolDriverHandle protocol;
     private volatile NdisBindingHandle binding;
+    private volatile NdisBindParameters bindParameters;
 
-    private ProtocolEdge(NdisMiniportAdapterHandle adapter, Upper upper) {
+    private ProtocolEdge(NdisMiniportAdapterHandle adapter, Function<ProtocolEdge, Upper> upper) {
         this.adapter = adapter;
-        this.upper = upper;
+        this.upper = upper.apply(this);
     }
 
     /**
@@ -71,6 +92,17 @@ public final class ProtocolEdge {
      * is bound; what comes up goes to {@code upper}. Runs at PASSIVE_LEVEL.
      */
     public static ProtocolEdge bind(NdisMiniportAdapterHandle adapter, Upper upper) {
+        if (upper == null) {
+            throw new IllegalArgumentException("ProtocolEdge.bind needs an adapter and an upper edge");
+        }
+        return bind(adapter, edge -> upper);
+    }
+
+    /**
+     * The same, for an upper edge that needs the edge itself (to return NBLs from its receive
+     * handler): {@code upper} makes it from the edge before NDIS can call it.
+     */
+    public static ProtocolEdge bind(NdisMiniportAdapterHandle adapter, Function<ProtocolEdge, Upper> upper) {
         if (adapter == null || upper == null) {
             throw new IllegalArgumentException("ProtocolEdge.bind needs an adapter and an upper edge");
         }
@@ -88,30 +120,42 @@ public final class ProtocolEdge {
     }
 
     private void awaitBound(Kernel kernel) {
-        long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
-        try {
-            while (!bound.await(50, TimeUnit.MILLISECONDS)) {
-                kernel.checkAlive(); // a bug check anywhere ends the wait
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(adapter.name() + ": no binding within " + BIND_TIMEOUT.toSeconds()
-                            + " s (is the adapter Running?)");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding to " + adapter.name(), e);
-        }
+        // A bug check anywhere ends the wait at once.
+        Await.until(
+                kernel,
+                "a binding to " + adapter.name() + " (is the adapter Running?)",
+                BIND_TIMEOUT,
+                () -> binding != null);
     }
 
     public NdisMiniportAdapterHandle adapter() {
         return adapter;
     }
 
+    /** The protocol driver's handle (NdisRegisterProtocolDriver), e.g. to allocate a pool with. */
+    public NdisProtocolDriverHandle protocolHandle() {
+        return protocol;
+    }
+
+    /** What NDIS told the protocol at ProtocolBindAdapterEx: MTU, MAC address, link state then. */
+    public NdisBindParameters bindParameters() {
+        return bindParameters;
+    }
+
+    /**
+     * NdisOidRequest on the binding. IRQL &lt;= DISPATCH_LEVEL. Returns the final status, or PENDING and
+     * later calls {@link Upper#oidRequestComplete}.
+     */
+    public NdisStatus oidRequest(NdisOidRequest oidRequest) {
+        return Ndis.oidRequest(binding, oidRequest);
+    }
+
     /**
      * NdisSendNetBufferLists. IRQL &lt;= DISPATCH_LEVEL. Stamps the binding as each NBL's SourceHandle
-     * first, as a protocol must. Running: NDIS calls MiniportSendNetBufferLists (with
-     * NDIS_SEND_FLAGS_DISPATCH_LEVEL set or cleared to match the IRQL); otherwise NDIS completes the
-     * NBLs itself with NDIS_STATUS_PAUSED without calling the miniport.
+     * first, as a protocol must. Running or Pausing: NDIS calls MiniportSendNetBufferLists (with
+     * NDIS_SEND_FLAGS_DISPATCH_LEVEL set or cleared to match the IRQL; while Pausing the miniport
+     * completes them with NDIS_STATUS_PAUSED); Paused or Restarting: NDIS completes the NBLs itself
+     * with NDIS_STATUS_PAUSED without calling the miniport.
      */
     public void sendNetBufferLists(NetBufferList netBufferLists, int portNumber, int sendFlags) {
         for (NetBufferList nbl = netBufferLists; nbl != null; nbl = nbl.next()) {
@@ -149,14 +193,26 @@ public final class ProtocolEdge {
             if (!bindParameters.adapterName().equals(adapter.name())) {
                 return NdisStatus.NOT_ACCEPTED;
             }
+            ProtocolEdge.this.bindParameters = bindParameters;
             binding = Ndis.openAdapterEx(protocol, ProtocolEdge.this, bindContext);
-            bound.countDown();
+            Await.changed();
             return NdisStatus.SUCCESS;
         }
 
         @Override
         public NdisStatus unbindAdapterEx(NdisBindContext unbindContext, ProtocolEdge edge) {
+            upper.unbindAdapterEx();
             return Ndis.closeAdapterEx(binding);
+        }
+
+        @Override
+        public void statusEx(ProtocolEdge edge, NdisStatusIndication statusIndication) {
+            upper.statusEx(statusIndication);
+        }
+
+        @Override
+        public void oidRequestComplete(ProtocolEdge edge, NdisOidRequest oidRequest, NdisStatus status) {
+            upper.oidRequestComplete(oidRequest, status);
         }
 
         @Override

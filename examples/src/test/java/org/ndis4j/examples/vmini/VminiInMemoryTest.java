@@ -1,8 +1,6 @@
 package org.ndis4j.examples.vmini;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ndis4j.examples.vmini.EthernetFrames.frame;
-import static org.ndis4j.examples.vmini.VminiStation.await;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +12,8 @@ import org.ndis4j.ndis.oid.NdisStatisticsInfo;
 import org.ndis4j.ndis.oid.Oid;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.MacAddress;
+import org.ndis4j.testing.Await;
+import org.ndis4j.testing.RecordingProtocol;
 import org.ndis4j.wire.InMemoryWire;
 import org.ndis4j.wire.WirePort;
 
@@ -49,18 +49,18 @@ class VminiInMemoryTest extends VminiScenarios {
             burst.add(frame(B, A, 200, i));
         }
         a.protocol.send(burst); // one call: 255 go into the ring, the rest wait for TX_DONE
-        await("every send completed", () -> a.protocol.completions.size() == frames);
-        assertThat(a.protocol.completions).containsOnly(NdisStatus.SUCCESS);
+        a.protocol.awaitSendCompletions(frames);
+        assertThat(a.protocol.sendCompletions()).hasSize(frames).containsOnly(NdisStatus.SUCCESS);
         assertThat(statistics(a).ifHCOutUcastPkts()).isEqualTo(frames);
         // B had 255 receive buffers for a burst the wire delivers at once: what did not fit was
         // dropped by the device and is counted as a discard, nothing is lost without a count.
-        await("B accounted for every frame", () -> {
+        Await.until("B accounted for every frame", () -> {
             NdisStatisticsInfo s = statistics(b);
             return s.ifHCInUcastPkts() + s.ifInDiscards() == frames;
         });
         // The device counts a frame when it lands in a buffer; the DPC indicates it a little later.
         long landed = statistics(b).ifHCInUcastPkts();
-        await("B's protocol received every frame that landed", () -> b.protocol.received.size() == landed);
+        Await.until("B's protocol received every frame that landed", () -> b.protocol.receivedCount() == landed);
     }
 
     @Test
@@ -70,8 +70,8 @@ class VminiInMemoryTest extends VminiScenarios {
             burst.add(frame(B, A, 80, i));
         }
         exchange(a, b, burst, burst.size()); // the in-memory wire delivers the whole burst: one interrupt
-        assertThat(b.protocol.received).containsExactlyElementsOf(burst);
-        assertThat(b.protocol.indicationSizes)
+        assertThat(b.protocol.received()).containsExactlyElementsOf(burst);
+        assertThat(b.protocol.indicationSizes())
                 .contains(64)
                 .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(64));
     }
@@ -80,26 +80,27 @@ class VminiInMemoryTest extends VminiScenarios {
     void pauseStopsTheDataPathAndRestartResumesIt() {
         PnpManager pnp = PnpManager.of(b.kernel);
         pnp.pause(b.adapter);
-        int before = b.protocol.received.size();
+        int before = b.protocol.received().size();
         a.protocol.send(List.of(frame(B, A, 64, 1), frame(B, A, 64, 2)));
-        await("A's sends completed", () -> a.protocol.completions.size() == 2);
-        assertThat(a.protocol.completions).containsOnly(NdisStatus.SUCCESS); // on the wire; B's receive unit is off
+        a.protocol.awaitSendCompletions(2);
+        assertThat(a.protocol.sendCompletions())
+                .hasSize(2)
+                .containsOnly(NdisStatus.SUCCESS); // on the wire; B's receive unit is off
 
         // B's protocol sends while B is paused: NDIS completes them with NDIS_STATUS_PAUSED.
         b.protocol.send(List.of(frame(A, B, 64, 3)));
-        await("B's send completed", () -> b.protocol.completions.size() == 1);
-        assertThat(b.protocol.completions).containsExactly(NdisStatus.PAUSED);
+        b.protocol.awaitSendCompletions(1);
+        assertThat(b.protocol.sendCompletions()).containsExactly(NdisStatus.PAUSED);
 
         assertThat(pnp.restart(b.adapter)).isEqualTo(NdisStatus.SUCCESS);
         List<byte[]> after = List.of(frame(B, A, 90, 4));
         exchange(a, b, after, 1);
-        assertThat(b.protocol.received.subList(before, b.protocol.received.size()))
-                .containsExactlyElementsOf(after);
+        assertThat(received(b, before)).containsExactlyElementsOf(after);
     }
 
     @Test
     void oidErrorsGetTheStatusNdisExpects() {
-        VminiTestProtocol p = b.protocol;
+        RecordingProtocol p = b.protocol;
         NdisOidRequest total = NdisOidRequest.query(Oid.OID_GEN_MAXIMUM_TOTAL_SIZE, 4);
         assertThat(p.request(total)).isEqualTo(NdisStatus.SUCCESS);
         assertThat(total.resultUlong()).isEqualTo(1514);
@@ -148,8 +149,8 @@ class VminiInMemoryTest extends VminiScenarios {
     @Test
     void sendsThatCannotBeFramesCompleteWithInvalidLength() {
         a.protocol.send(List.of(new byte[10], frame(B, A, 64, 1), new byte[VminiHardware.MAX_FRAME_LENGTH + 1]));
-        await("three completions", () -> a.protocol.completions.size() == 3);
-        assertThat(a.protocol.completions)
+        a.protocol.awaitSendCompletions(3);
+        assertThat(a.protocol.sendCompletions())
                 .containsExactlyInAnyOrder(NdisStatus.INVALID_LENGTH, NdisStatus.SUCCESS, NdisStatus.INVALID_LENGTH);
         assertThat(statistics(a).ifOutDiscards()).isEqualTo(2);
     }

@@ -1,8 +1,6 @@
 package org.ndis4j.examples.vmini;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ndis4j.examples.vmini.EthernetFrames.frame;
-import static org.ndis4j.examples.vmini.VminiStation.await;
 import static org.ndis4j.ndis.oid.NdisPacketType.NDIS_PACKET_TYPE_BROADCAST;
 import static org.ndis4j.ndis.oid.NdisPacketType.NDIS_PACKET_TYPE_DIRECTED;
 import static org.ndis4j.ndis.oid.NdisPacketType.NDIS_PACKET_TYPE_MULTICAST;
@@ -21,15 +19,20 @@ import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
 import org.ndis4j.ndis.oid.Oid;
+import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.MacAddress;
+import org.ndis4j.testing.Await;
+import org.ndis4j.testing.FrameBuilder;
 import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.testing.RecordingProtocol;
 import org.ndis4j.wire.WirePort;
 
 /**
  * What vmini must do on any wire, written once (as Netty's testsuite is) and run by a subclass per
- * transport: two machines, each a kernel with a virtual NIC, vmini and a test protocol, joined by the
- * subclass's wire. Every test ends by removing both devices, which must halt with nothing leaked.
+ * transport: two machines, each a kernel with a virtual NIC, vmini and the test kit's recording
+ * protocol, joined by the subclass's wire. Every test ends by removing both devices, which must halt
+ * with nothing leaked.
  */
 @ExtendWith(KernelExtension.class)
 abstract class VminiScenarios {
@@ -61,10 +64,8 @@ abstract class VminiScenarios {
         WirePort[] wire = plugIn();
         a = new VminiStation(kernelA, "vnic-a", wire[0], A);
         b = new VminiStation(kernelB, "vnic-b", wire[1], B);
-        await(
-                "both links up",
-                () -> AdapterView.of(a.adapter).linkState().isConnected()
-                        && AdapterView.of(b.adapter).linkState().isConnected());
+        a.protocol.awaitLinkState("A's link up", NdisLinkState::isConnected);
+        b.protocol.awaitLinkState("B's link up", NdisLinkState::isConnected);
         assertThat(a.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
         assertThat(b.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
     }
@@ -83,17 +84,22 @@ abstract class VminiScenarios {
         }
     }
 
+    /** A test frame of {@code length} bytes from {@code source} to {@code destination}, numbered {@code seq}. */
+    static byte[] frame(MacAddress destination, MacAddress source, int length, int seq) {
+        return FrameBuilder.ethernet(destination.value(), source.value()).testPattern(length, seq);
+    }
+
     /** {@code from} sends {@code frames}; waits until {@code to} has received {@code expected} more. */
     static void exchange(VminiStation from, VminiStation to, List<byte[]> frames, int expected) {
-        int before = to.protocol.received.size();
-        int completedBefore = from.protocol.completions.size();
+        long before = to.protocol.receivedCount();
+        long completedBefore = from.protocol.sendCompletionCount();
         from.protocol.send(frames);
-        await("sends completed", () -> from.protocol.completions.size() == completedBefore + frames.size());
-        await(expected + " frames received", () -> to.protocol.received.size() >= before + expected);
+        from.protocol.awaitSendCompletions(completedBefore + frames.size());
+        to.protocol.awaitReceivedCount(before + expected);
     }
 
     static List<byte[]> received(VminiStation station, int from) {
-        List<byte[]> all = station.protocol.received;
+        List<byte[]> all = station.protocol.received();
         return all.subList(from, all.size());
     }
 
@@ -108,10 +114,14 @@ abstract class VminiScenarios {
         toB.add(frame(MacAddress.BROADCAST, A, 64, 999));
         exchange(a, b, toB, toB.size());
         exchange(b, a, toA, toA.size());
-        assertThat(b.protocol.received).containsExactlyElementsOf(toB);
-        assertThat(a.protocol.received).containsExactlyElementsOf(toA);
-        assertThat(a.protocol.completions).containsOnly(NdisStatus.SUCCESS).hasSize(toB.size());
-        assertThat(b.protocol.completions).containsOnly(NdisStatus.SUCCESS).hasSize(toA.size());
+        assertThat(b.protocol.received()).containsExactlyElementsOf(toB);
+        assertThat(a.protocol.received()).containsExactlyElementsOf(toA);
+        assertThat(a.protocol.sendCompletions())
+                .containsOnly(NdisStatus.SUCCESS)
+                .hasSize(toB.size());
+        assertThat(b.protocol.sendCompletions())
+                .containsOnly(NdisStatus.SUCCESS)
+                .hasSize(toA.size());
     }
 
     @Test
@@ -122,9 +132,7 @@ abstract class VminiScenarios {
         assertThat(receivedOf(destinations, 1)).containsExactly(B);
 
         // Broadcast and the multicast list.
-        byte[] list = JOINED_GROUP.bytes();
-        assertThat(b.protocol.request(NdisOidRequest.set(Oid.OID_802_3_MULTICAST_LIST, list)))
-                .isEqualTo(NdisStatus.SUCCESS);
+        assertThat(b.protocol.setMulticastList(JOINED_GROUP.value())).isEqualTo(NdisStatus.SUCCESS);
         assertThat(b.setPacketFilter(
                         NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST))
                 .isEqualTo(NdisStatus.SUCCESS);
@@ -142,17 +150,17 @@ abstract class VminiScenarios {
 
     /** A sends one frame to each destination, then a directed sentinel; returns what B received, in order. */
     private List<MacAddress> receivedOf(MacAddress[] destinations, int round) {
-        int before = b.protocol.received.size();
+        int before = b.protocol.received().size();
         List<byte[]> frames = new ArrayList<>();
         for (MacAddress destination : destinations) {
             frames.add(frame(destination, A, 64, round));
         }
         byte[] sentinel = frame(B, A, 61, -round);
         frames.add(sentinel);
-        int completed = a.protocol.completions.size();
+        long completed = a.protocol.sendCompletionCount();
         a.protocol.send(frames);
-        await("A's sends completed", () -> a.protocol.completions.size() == completed + frames.size());
-        await("the sentinel", () -> b.protocol.received.stream().anyMatch(f -> Arrays.equals(f, sentinel)));
+        a.protocol.awaitSendCompletions(completed + frames.size());
+        Await.until("the sentinel", () -> b.protocol.received().stream().anyMatch(f -> Arrays.equals(f, sentinel)));
         List<MacAddress> seen = new ArrayList<>();
         for (byte[] f : received(b, before)) {
             if (!Arrays.equals(f, sentinel)) {
@@ -172,7 +180,7 @@ abstract class VminiScenarios {
         toB.add(frame(JOINED_GROUP, A, 70, 11)); // not in B's (empty) multicast list: filtered
         toB.add(frame(B, A, 80, 12));
         exchange(a, b, toB, 12);
-        await("B counted the last frame", () -> statistics(b).ifHCInUcastPkts() == 11);
+        Await.until("B counted the last frame", () -> statistics(b).ifHCInUcastPkts() == 11);
 
         NdisStatisticsInfo sent = statistics(a);
         assertThat(sent.ifHCOutUcastPkts()).isEqualTo(11);
@@ -209,41 +217,32 @@ abstract class VminiScenarios {
 
     @Test
     void aPulledCableIsIndicatedFromTheWorkItemAtPassiveLevel() {
-        int linksBefore = a.protocol.links.size();
+        int linksBefore = a.protocol.linkIndications().size();
         pullCable();
-        await(
-                "A's protocol hears link down",
-                () -> a.protocol.links.size() > linksBefore
-                        && !a.protocol
-                                .links
-                                .get(a.protocol.links.size() - 1)
-                                .state()
-                                .isConnected());
-        VminiTestProtocol.LinkIndication down = a.protocol.links.get(a.protocol.links.size() - 1);
+        a.protocol.awaitLinkState("A's protocol hears link down", s -> !s.isConnected());
+        RecordingProtocol.LinkIndication down = a.protocol.lastLinkIndication();
         assertThat(down.state().isConnected()).isFalse();
         assertThat(down.irql()).isEqualTo(Irql.PASSIVE_LEVEL);
         assertThat(down.thread()).contains("CriticalWorkQueue");
 
         // Sends while the link is down complete with NDIS_STATUS_MEDIA_DISCONNECTED.
-        int completed = a.protocol.completions.size();
+        int completed = a.protocol.sendCompletions().size();
         a.protocol.send(List.of(frame(B, A, 64, 1)));
-        await("the send completed", () -> a.protocol.completions.size() == completed + 1);
-        assertThat(a.protocol.completions.get(completed)).isEqualTo(NdisStatus.MEDIA_DISCONNECTED);
+        a.protocol.awaitSendCompletions(completed + 1);
+        assertThat(a.protocol.sendCompletions().get(completed)).isEqualTo(NdisStatus.MEDIA_DISCONNECTED);
 
         plugCable();
-        await(
-                "A's protocol hears link up",
-                () -> a.protocol.links.get(a.protocol.links.size() - 1).state().isConnected());
-        await("B's link up", () -> AdapterView.of(b.adapter).linkState().isConnected());
-        VminiTestProtocol.LinkIndication up = a.protocol.links.get(a.protocol.links.size() - 1);
+        a.protocol.awaitLinkState("A's protocol hears link up", NdisLinkState::isConnected);
+        Await.until("B's link up", () -> AdapterView.of(b.adapter).linkState().isConnected());
+        RecordingProtocol.LinkIndication up = a.protocol.lastLinkIndication();
         assertThat(up.state().isConnected()).isTrue();
         assertThat(up.state().xmitLinkSpeed()).isEqualTo(1_000_000_000L);
         assertThat(up.irql()).isEqualTo(Irql.PASSIVE_LEVEL);
-        assertThat(a.protocol.links.size()).isGreaterThanOrEqualTo(linksBefore + 2);
+        assertThat(a.protocol.linkIndications().size()).isGreaterThanOrEqualTo(linksBefore + 2);
 
         List<byte[]> again = List.of(frame(B, A, 128, 2));
         exchange(a, b, again, 1);
-        assertThat(b.protocol.received).last().isEqualTo(again.get(0));
+        assertThat(b.protocol.received()).last().isEqualTo(again.get(0));
     }
 
     @Test
@@ -253,7 +252,7 @@ abstract class VminiScenarios {
             burst.add(frame(B, A, 100, i));
         }
         exchange(a, b, burst, burst.size());
-        assertThat(b.protocol.received).containsExactlyElementsOf(burst);
-        assertThat(b.protocol.indicationSizes).allSatisfy(n -> assertThat(n).isBetween(1, 64));
+        assertThat(b.protocol.received()).containsExactlyElementsOf(burst);
+        assertThat(b.protocol.indicationSizes()).allSatisfy(n -> assertThat(n).isBetween(1, 64));
     }
 }

@@ -2,37 +2,31 @@ package org.ndis4j.examples.vmini;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.ndis.oid.NdisOidRequest;
-import org.ndis4j.ndis.oid.Oid;
 import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.nic.VirtualNic;
+import org.ndis4j.testing.RecordingProtocol;
 import org.ndis4j.wire.WirePort;
 
 /**
- * One machine: a kernel, a virtual NIC on a wire, the vmini miniport driving it and a test protocol
- * bound to the adapter. {@link #close()} removes the device (halt) and checks that every byte of
- * shared memory came back.
+ * One machine: a kernel, a virtual NIC on a wire, the vmini miniport driving it and the test kit's
+ * recording protocol bound to the adapter. {@link #close()} removes the device (halt) and checks
+ * that every byte of shared memory came back.
  */
 final class VminiStation implements AutoCloseable {
-
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     final Kernel kernel;
     final MacAddress mac;
     final HostMemory memory = new HostMemory(16L << 20);
     final WirePort wire;
     final VirtualNic nic;
-    final VminiTestProtocol protocol = new VminiTestProtocol();
     final NdisMiniportAdapterHandle adapter;
+    final RecordingProtocol protocol;
     private boolean removed;
 
     VminiStation(Kernel kernel, String name, WirePort wire, MacAddress mac) {
@@ -44,15 +38,14 @@ final class VminiStation implements AutoCloseable {
                 .permanentAddress(mac)
                 .build();
         PnpManager pnp = PnpManager.of(kernel);
-        protocol.register(kernel, "tstproto");
         DriverObject driver = pnp.loadDriver("vmini", VminiDriver::driverEntry);
         adapter = pnp.addDevice(driver, nic.resources());
-        await(name + " bound", () -> protocol.binding != null);
+        protocol = RecordingProtocol.bind(adapter);
     }
 
     /** Sets the packet filter through the protocol binding (OID_GEN_CURRENT_PACKET_FILTER). */
     NdisStatus setPacketFilter(int filter) {
-        return protocol.request(NdisOidRequest.setUlong(Oid.OID_GEN_CURRENT_PACKET_FILTER, filter));
+        return protocol.setPacketFilter(filter);
     }
 
     /** Removes the device: unbind, pause, MiniportHaltEx. The verifier checks what halt left behind. */
@@ -73,17 +66,6 @@ final class VminiStation implements AutoCloseable {
         } finally {
             nic.close();
             wire.close();
-        }
-    }
-
-    /** Waits for a real condition, failing with {@code what} after {@link #TIMEOUT}. */
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            LockSupport.parkNanos(200_000);
         }
     }
 }

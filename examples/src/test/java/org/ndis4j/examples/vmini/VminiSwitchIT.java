@@ -3,6 +3,7 @@ package org.ndis4j.examples.vmini;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.ndis4j.testing.Await;
 import org.ndis4j.wire.SwitchOptions;
 import org.ndis4j.wire.TcpWireOptions;
 import org.ndis4j.wire.TcpWirePort;
@@ -26,7 +27,7 @@ class VminiSwitchIT extends VminiScenarios {
                 VirtualSwitch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SwitchOptions.DEFAULTS);
         InetSocketAddress address = vswitch.localAddress();
         TcpWirePort first = TcpWirePort.connect(address, null, FAST_RECONNECT);
-        VminiStation.await(
+        Await.until(
                 "port 1 connected",
                 () -> vswitch.ports().size() == 1 && vswitch.ports().get(0).connected());
         TcpWirePort second = TcpWirePort.connect(address, null, FAST_RECONNECT);
