@@ -8,48 +8,52 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline of one switch port: splits the incoming stream into frames
- * ({@link FrameSplitter}), learns source addresses, and forwards each frame still in its wire
- * form (length prefix included) so that forwarding is a slice, never a copy or a re-encode.
+ * ({@link FrameSplitter}), learns source addresses, and hands each frame, still in its wire form
+ * (length prefix included), to the output queue of every port it goes to, so that forwarding is a
+ * slice, never a copy or a re-encode (see {@link OutputQueue} for how frames become writes).
  *
- * <pre>
- * read buffer:  [len|frame A→p2][len|frame B→p2][len|frame C→p3][len|frame D→p2] ...
- * written:      p2 ← slice(A..B)   p3 ← slice(C)   p2 ← slice(D)    (then one flush per port)
- * </pre>
- *
- * <p>Consecutive frames of one read bound for the same port are merged into a single slice (a
- * "run"), so a burst of small unicast frames costs one write, not one per frame. Broken input
- * closes this port only. Not sharable.
+ * <p>Broken input closes this port only; so does a frame that stalls half-way or a port that stays
+ * idle past its timeout ({@link #closeIfTimedOut}). Not sharable.
  */
 final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements FrameSplitter.FrameSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(SwitchPortHandler.class);
+    private static final RateLimitedLog WARN = new RateLimitedLog(LOG);
+    private static final long NO_PARTIAL = Long.MIN_VALUE;
 
     private final SwitchFabric fabric;
     private final SwitchPort port;
     private final FrameSplitter splitter;
     private final PcapWriter capture;
+    private ChannelHandlerContext ctx;
     private boolean broken;
     /** Read once per burst: a clock call per frame is measurable at millions of frames/s. */
     private long now;
 
     private boolean inBurst;
+    /** When the port last received bytes, for the idle timeout. */
+    private long lastRead;
+    /** When the frame now held half-received started, or NO_PARTIAL. */
+    private long partialSince = NO_PARTIAL;
+
     private long burstFrames;
     private long burstBytes;
     private long burstFiltered;
-    /** The current run: frames [runStart, runEnd) of runBuffer, all bound for runPort. */
-    private SwitchPort runPort;
-
-    private ByteBuf runBuffer;
-    private int runStart;
-    private int runEnd;
-    private long runFrames;
-    private long runBytes;
+    /** The last source learned in this burst: a run of frames from one station learns it once. */
+    private long learnedSource = -1;
 
     SwitchPortHandler(SwitchFabric fabric, SwitchPort port) {
         this.fabric = fabric;
         this.port = port;
         this.splitter = new FrameSplitter(fabric.options.maxFrameLength(), port.counters);
         this.capture = fabric.capture;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        lastRead = fabric.now();
+        port.handler = this;
     }
 
     @Override
@@ -62,11 +66,16 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
         if (!inBurst) {
             inBurst = true;
             now = fabric.now();
+            lastRead = now;
+            learnedSource = -1;
         }
         FrameError error = splitter.split(in, ctx.alloc(), this);
         if (error != null) {
-            broken = true;
-            splitter.reject(ctx, error);
+            reject(error);
+        } else if (!splitter.holdsPartial()) {
+            partialSince = NO_PARTIAL;
+        } else if (partialSince == NO_PARTIAL) {
+            partialSince = now;
         }
     }
 
@@ -77,45 +86,30 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
         int eth = prefixIndex + FrameSplitter.PREFIX_LENGTH;
         long destination = EthernetFrames.macAt(buf, eth);
         long source = EthernetFrames.macAt(buf, eth + 6);
-        if (!EthernetFrames.isGroupAddress(source)) {
+        if (source != learnedSource && !EthernetFrames.isGroupAddress(source)) {
             fabric.macTable.learn(source, port, now);
+            learnedSource = source;
         }
-        if (capture != null && !capture.write(buf, eth, frameLength)) {
-            port.counters.dropped(DropReason.CAPTURE_BEHIND);
+        if (capture != null) {
+            capture.write(buf, eth, frameLength);
         }
         SwitchPort out = EthernetFrames.isGroupAddress(destination) ? null : fabric.macTable.lookup(destination, now);
-        if (out == null || !out.canForward()) {
-            endRun();
-            fabric.flood(port, buf, prefixIndex, frameLength);
-        } else if (out == port) {
+        if (out == port) {
             // The destination sits behind the port the frame came from: a switch filters it.
             burstFiltered++;
-        } else if (out == runPort && buf == runBuffer && prefixIndex == runEnd) {
-            runEnd += FrameSplitter.PREFIX_LENGTH + frameLength;
-            runFrames++;
-            runBytes += frameLength;
-        } else {
-            endRun();
-            runPort = out;
-            runBuffer = buf;
-            runStart = prefixIndex;
-            runEnd = prefixIndex + FrameSplitter.PREFIX_LENGTH + frameLength;
-            runFrames = 1;
-            runBytes = frameLength;
+            return;
         }
+        if (out == null || !out.canForward()) {
+            fabric.flood(port, buf, prefixIndex, frameLength);
+        } else {
+            fabric.forward(out, buf, prefixIndex, frameLength);
+        }
+        fabric.mirror(buf, prefixIndex, frameLength);
     }
 
     @Override
     public void bufferDone(ByteBuf buf) {
-        endRun();
-    }
-
-    private void endRun() {
-        if (runPort != null) {
-            fabric.send(runPort, runBuffer.retainedSlice(runStart, runEnd - runStart), runFrames, runBytes);
-            runPort = null;
-            runBuffer = null;
-        }
+        fabric.endBuffer(port);
     }
 
     @Override
@@ -130,13 +124,40 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
             port.counters.dropped(DropReason.FILTERED, burstFiltered);
             burstFiltered = 0;
         }
-        fabric.endBurst(port);
+    }
+
+    /**
+     * Called by the fabric's sweep: closes the port if its half-received frame started more than
+     * {@code partialNanos} ago (counted as {@link FrameError#STALLED}) or nothing arrived for
+     * {@code idleNanos} (0 turns either off). Returns true when it closed the port for idleness.
+     */
+    boolean closeIfTimedOut(long now, long partialNanos, long idleNanos) {
+        if (broken) {
+            return false;
+        }
+        if (partialNanos > 0 && partialSince != NO_PARTIAL && now - partialSince > partialNanos) {
+            reject(splitter.stall());
+            return false;
+        }
+        if (idleNanos > 0 && now - lastRead > idleNanos) {
+            broken = true;
+            WARN.warn("{}: closing {}: idle for more than {} ms", ctx.channel(), port, idleNanos / 1_000_000);
+            ctx.close();
+            return true;
+        }
+        return false;
+    }
+
+    private void reject(FrameError error) {
+        broken = true;
+        partialSince = NO_PARTIAL;
+        splitter.reject(ctx, error);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            fabric.resumeInputs(port);
+            fabric.resumeInputs(port.output);
         }
     }
 
@@ -144,8 +165,7 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
     public void channelInactive(ChannelHandlerContext ctx) {
         FrameError error = splitter.finish();
         if (error != null && !broken) {
-            broken = true;
-            splitter.reject(ctx, error);
+            reject(error);
         }
         fabric.unplug(port, ctx.channel());
     }
