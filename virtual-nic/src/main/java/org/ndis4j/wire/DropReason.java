@@ -6,6 +6,8 @@ public enum DropReason {
     CARRIER_DOWN,
     /** Tail drop: the output queue (the send queue of a wire, a switch port's queue) was full. */
     BACKPRESSURE,
+    /** Tail drop: the switch's shared buffer, which all output queues draw on, was used up. */
+    BUFFER_FULL,
     /** The frame was shorter than an Ethernet header or longer than the frame limit. */
     MALFORMED,
     /** The switch port was set administratively down with the frame still queued. */

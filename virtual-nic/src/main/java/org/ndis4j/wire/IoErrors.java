@@ -36,8 +36,8 @@ public final class IoErrors {
         if (message == null || message.isBlank()) {
             return failure.getClass().getSimpleName();
         }
-        // Netty's native errors read "bind(..) failed: Address already in use".
-        int failed = message.lastIndexOf("failed: ");
-        return failed >= 0 ? message.substring(failed + "failed: ".length()) : message;
+        // Netty's native errors read "bind(..) failed with error(-98): Address already in use".
+        int colon = message.lastIndexOf(": ");
+        return message.contains("failed") && colon >= 0 ? message.substring(colon + 2) : message;
     }
 }

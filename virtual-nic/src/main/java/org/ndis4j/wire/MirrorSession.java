@@ -13,9 +13,9 @@ final class MirrorSession {
     final TrafficCounters counters = new TrafficCounters();
     final OutputQueue output;
 
-    MirrorSession(Channel channel, long queueCapacity) {
+    MirrorSession(Channel channel, long queueCapacity, SharedBuffer shared) {
         this.channel = channel;
-        this.output = new OutputQueue(counters, queueCapacity, false, () -> false);
+        this.output = new OutputQueue(counters, queueCapacity, shared, false, () -> false);
         output.attach(channel);
     }
 
@@ -24,7 +24,7 @@ final class MirrorSession {
                 Transports.format(channel.remoteAddress()),
                 counters.snapshot(),
                 output.queuedFrames(),
-                output.pendingBytes(),
+                output.queuedBytes(),
                 output.peakBytes(),
                 output.capacity());
     }

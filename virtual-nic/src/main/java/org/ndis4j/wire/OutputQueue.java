@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.DefaultChannelPromise;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The bounded output queue of one switch port or mirror session, as a hardware switch has one per
  * egress port: frames wait here until the socket takes them; a frame that does not fit is
- * tail-dropped and counted ({@link DropReason#BACKPRESSURE}); nothing upstream ever waits for it.
+ * tail-dropped and counted, and nothing upstream ever waits for it.
  *
  * <pre>
  * read buffer of an input:  [len|A→p2][len|B→p2][len|C→p3][len|D→p2]
@@ -22,25 +21,27 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Frames stay in their wire form (length prefix included) as retained slices of the input's
  * read buffer. Consecutive frames of one read buffer bound for this output form a <em>run</em> that
- * becomes one write. The queue is Netty's {@link ChannelOutboundBuffer} of the output channel, and
- * its size is counted as Netty counts it: frame bytes plus a fixed bookkeeping charge per write
- * ({@link #WRITE_OVERHEAD}), so the cap bounds memory even when every frame is its own write.
+ * becomes one write. Each write is charged its bytes plus {@link #WRITE_OVERHEAD} for its
+ * bookkeeping (what Netty charges too), against two limits: this queue's capacity (else
+ * {@link DropReason#BACKPRESSURE}) and the switch's shared buffer (else
+ * {@link DropReason#BUFFER_FULL}). So memory is bounded even when every frame is its own write.
  *
  * <p>Each write carries a promise that tells, when the socket took it or the connection dropped it,
  * how many frames it held: transmitted and dropped counters are then exact, including the frames
  * still queued when a port is closed ({@link DropReason#CARRIER_DOWN} or
- * {@link DropReason#ADMIN_DOWN}). Confined to the switch's event loop, except the gauges, which
- * statistics read.
+ * {@link DropReason#ADMIN_DOWN}). Confined to the switch's event loop, gauges included (statistics
+ * are taken on the loop): nothing here is volatile, because it changes per frame.
  */
 final class OutputQueue {
 
-    /** Netty's charge per queued write ({@code io.netty.transport.outboundBufferEntrySizeOverhead}). */
+    /** The charge per write for its bookkeeping, as Netty's {@code outboundBufferEntrySizeOverhead}. */
     static final int WRITE_OVERHEAD = 96;
 
     /** Where transmitted and dropped frames are counted; the fabric redirects it when a port slot goes away. */
     private TrafficCounters counters;
 
     private final long capacity;
+    private final SharedBuffer shared;
     /** Tells, when a queued write is lost, whether the port was set down (else the carrier went). */
     private final BooleanSupplier adminDown;
 
@@ -52,24 +53,30 @@ final class OutputQueue {
     /** False for mirror sessions: a slow mirror drops, it never pauses an input. */
     final boolean pausesInputs;
 
-    /** The open run: frames [runStart, runEnd) of runBuffer, not written yet. */
+    /** The open run: frames [runStart, runEnd) of runBuffer, charged but not written yet. */
     private ByteBuf runBuffer;
 
     private int runStart;
     private int runEnd;
     private int runFrames;
     private long runBytes;
-    /** Room left in the queue for the open run, decided when the run started. */
-    private long runSpace;
 
-    /** Frames written to the channel whose fate is not known yet. */
-    private volatile long queuedFrames;
-    /** The most bytes ever queued at once: never above the capacity. */
-    private volatile long peakBytes;
+    /** Frames queued (written or in the open run) whose fate is not known yet. Gauges: read on the loop. */
+    private long queuedFrames;
+    /** Bytes charged to this queue now; never above the capacity. */
+    private long queuedBytes;
+    /** The most bytes ever charged at once. */
+    private long peakBytes;
 
-    OutputQueue(TrafficCounters counters, long capacity, boolean pausesInputs, BooleanSupplier adminDown) {
+    OutputQueue(
+            TrafficCounters counters,
+            long capacity,
+            SharedBuffer shared,
+            boolean pausesInputs,
+            BooleanSupplier adminDown) {
         this.counters = counters;
         this.capacity = capacity;
+        this.shared = shared;
         this.pausesInputs = pausesInputs;
         this.adminDown = adminDown;
     }
@@ -94,34 +101,37 @@ final class OutputQueue {
 
     /**
      * Queues one frame whose 4-byte prefix starts at {@code prefixIndex} of {@code buf}, or drops it
-     * when the queue has no room for it. The frame is written with the rest of its run at
-     * {@link #writeRun()}, before {@code buf} is released.
+     * when it does not fit. The frame is written with the rest of its run at {@link #writeRun()},
+     * before {@code buf} is released.
      */
     void offer(ByteBuf buf, int prefixIndex, int frameLength) {
         int wire = FrameSplitter.PREFIX_LENGTH + frameLength;
-        if (buf == runBuffer && prefixIndex == runEnd) {
-            if (wire > runSpace) {
-                counters.dropped(DropReason.BACKPRESSURE);
-                return;
-            }
-            runEnd += wire;
-            runFrames++;
-            runBytes += frameLength;
-            runSpace -= wire;
+        boolean extendsRun = buf == runBuffer && prefixIndex == runEnd;
+        int charge = extendsRun ? wire : wire + WRITE_OVERHEAD;
+        if (charge > capacity - queuedBytes) {
+            counters.dropped(DropReason.BACKPRESSURE);
             return;
         }
-        writeRun();
-        long space = capacity - pendingBytes() - WRITE_OVERHEAD;
-        if (wire > space) {
-            counters.dropped(channel == null ? DropReason.CARRIER_DOWN : DropReason.BACKPRESSURE);
+        if (charge > shared.capacity - shared.used) {
+            counters.dropped(DropReason.BUFFER_FULL);
             return;
         }
-        runBuffer = buf;
-        runStart = prefixIndex;
-        runEnd = prefixIndex + wire;
-        runFrames = 1;
-        runBytes = frameLength;
-        runSpace = space - wire;
+        if (!extendsRun) {
+            writeRun();
+            runBuffer = buf;
+            runStart = prefixIndex;
+            runEnd = prefixIndex;
+        }
+        runEnd += wire;
+        runFrames++;
+        runBytes += frameLength;
+        queuedFrames++;
+        long queued = queuedBytes + charge;
+        queuedBytes = queued;
+        shared.used += charge;
+        if (queued > peakBytes) {
+            peakBytes = queued;
+        }
     }
 
     /** Writes the open run, if any, as one retained slice (no flush). */
@@ -131,17 +141,17 @@ final class OutputQueue {
             return;
         }
         runBuffer = null;
+        int frames = runFrames;
+        long charge = runEnd - runStart + WRITE_OVERHEAD;
+        runFrames = 0;
         Channel ch = channel;
         if (ch == null) {
-            counters.dropped(DropReason.CARRIER_DOWN, runFrames);
-            return;
+            release(frames, charge);
+            counters.dropped(DropReason.CARRIER_DOWN, frames);
+        } else {
+            ch.write(buf.retainedSlice(runStart, runEnd - runStart), Write.of(this, ch, frames, runBytes, charge));
         }
-        queuedFrames += runFrames;
-        ch.write(buf.retainedSlice(runStart, runEnd - runStart), Write.of(this, runFrames, runBytes));
-        long pending = pendingBytes();
-        if (pending > peakBytes) {
-            peakBytes = pending;
-        }
+        runBytes = 0;
     }
 
     /** Puts what is queued on the socket (as much as it takes now; the rest follows as it drains). */
@@ -152,15 +162,12 @@ final class OutputQueue {
         }
     }
 
-    /** Bytes queued now, as Netty counts them; 0 without a connection. */
-    long pendingBytes() {
-        Channel ch = channel;
-        ChannelOutboundBuffer b = ch == null ? null : ch.unsafe().outboundBuffer();
-        return b == null ? 0 : b.totalPendingWriteBytes();
-    }
-
     long queuedFrames() {
         return queuedFrames;
+    }
+
+    long queuedBytes() {
+        return queuedBytes;
     }
 
     long peakBytes() {
@@ -171,8 +178,14 @@ final class OutputQueue {
         return capacity;
     }
 
+    private void release(int frames, long charge) {
+        queuedFrames -= frames;
+        queuedBytes -= charge;
+        shared.used -= charge;
+    }
+
     private void completed(Write w, boolean success) {
-        queuedFrames -= w.frames;
+        release(w.frames, w.charge);
         if (success) {
             counters.transmitted(w.frames, w.bytes);
         } else {
@@ -188,16 +201,18 @@ final class OutputQueue {
         private final OutputQueue queue;
         private final int frames;
         private final long bytes;
+        private final long charge;
 
-        private Write(OutputQueue queue, Channel channel, int frames, long bytes) {
+        private Write(OutputQueue queue, Channel channel, int frames, long bytes, long charge) {
             super(channel);
             this.queue = queue;
             this.frames = frames;
             this.bytes = bytes;
+            this.charge = charge;
         }
 
-        static Write of(OutputQueue queue, int frames, long bytes) {
-            Write w = new Write(queue, queue.channel, frames, bytes);
+        static Write of(OutputQueue queue, Channel channel, int frames, long bytes, long charge) {
+            Write w = new Write(queue, channel, frames, bytes, charge);
             w.addListener(w);
             return w;
         }

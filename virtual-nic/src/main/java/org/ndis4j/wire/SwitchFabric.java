@@ -45,6 +45,8 @@ final class SwitchFabric {
     final LongAdder refused = new LongAdder();
     /** Ports closed by the idle timeout. */
     final LongAdder idleClosed = new LongAdder();
+    /** The memory all output queues share. */
+    final SharedBuffer buffer;
 
     /** Slots by number - 1 (null: no slot); copied on change, so a loop over it may hold it. */
     private SwitchPort[] ports = new SwitchPort[0];
@@ -62,6 +64,7 @@ final class SwitchFabric {
     SwitchFabric(SwitchOptions options, PcapWriter capture, Runnable onAcceptingChanged) {
         this.options = options;
         this.capture = capture;
+        this.buffer = new SharedBuffer(options.bufferBytes());
         this.macTable =
                 new MacTable<>(options.macTableCapacity(), options.ageing().toNanos());
         this.onAcceptingChanged = onAcceptingChanged;
@@ -175,7 +178,7 @@ final class SwitchFabric {
         SwitchPort p = port(number);
         if (p == null) {
             SwitchPort[] grown = Arrays.copyOf(ports, Math.max(ports.length, number));
-            p = new SwitchPort(number, options.queueBytes());
+            p = new SwitchPort(number, options.queueBytes(), buffer);
             grown[number - 1] = p;
             ports = grown;
         }
@@ -211,7 +214,7 @@ final class SwitchFabric {
             ch.close();
             return null;
         }
-        MirrorSession m = new MirrorSession(ch, options.queueBytes());
+        MirrorSession m = new MirrorSession(ch, options.queueBytes(), buffer);
         MirrorSession[] grown = Arrays.copyOf(mirrors, mirrors.length + 1);
         grown[mirrors.length] = m;
         mirrors = grown;

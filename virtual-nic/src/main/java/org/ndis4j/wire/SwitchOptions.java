@@ -11,8 +11,11 @@ import java.util.function.LongSupplier;
  * @param maxFrameLength      the longest Ethernet frame a port accepts (default 9018: jumbo)
  * @param ageing              how long a learned MAC address stays without being seen (default 300 s)
  * @param macTableCapacity    the most addresses learned at once (default 8192)
- * @param queueBytes          the capacity of each output queue in bytes (default 2 MiB); a frame that
+ * @param queueBytes          the capacity of each output queue in bytes (default 16 MiB); a frame that
  *                            does not fit is tail-dropped and counted on that port
+ * @param bufferBytes         the memory all output queues share (default 256 MiB): however many ports
+ *                            are stuck, the switch never queues more; a frame that does not fit is
+ *                            dropped and counted as {@link DropReason#BUFFER_FULL}
  * @param flowControl         instead of dropping, stop reading an input while an output it feeds is
  *                            half full (802.3x-like; off by default: one stuck port then stalls every
  *                            sender that floods to it, which is all of them)
@@ -34,6 +37,7 @@ public record SwitchOptions(
         Duration ageing,
         int macTableCapacity,
         int queueBytes,
+        long bufferBytes,
         boolean flowControl,
         int maxPorts,
         Duration partialFrameTimeout,
@@ -49,11 +53,15 @@ public record SwitchOptions(
     /** The largest output queue a port may be configured with (1 GiB). */
     public static final int MAX_QUEUE_BYTES = 1 << 30;
 
+    /** The largest shared buffer a switch may be configured with (64 GiB). */
+    public static final long MAX_BUFFER_BYTES = 64L << 30;
+
     public static final SwitchOptions DEFAULTS = new SwitchOptions(
             EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
             Duration.ofSeconds(300),
             8192,
-            2 * 1024 * 1024,
+            16 * 1024 * 1024,
+            256L * 1024 * 1024,
             false,
             256,
             Duration.ofSeconds(30),
@@ -72,6 +80,10 @@ public record SwitchOptions(
         if (queueBytes < smallest || queueBytes > MAX_QUEUE_BYTES) {
             throw new IllegalArgumentException("output queue of " + queueBytes + " bytes is outside " + smallest + ".."
                     + MAX_QUEUE_BYTES + " (it must hold at least one frame of the maximum length)");
+        }
+        if (bufferBytes < smallest || bufferBytes > MAX_BUFFER_BYTES) {
+            throw new IllegalArgumentException("shared buffer of " + bufferBytes + " bytes is outside " + smallest
+                    + ".." + MAX_BUFFER_BYTES + " (it must hold at least one frame of the maximum length)");
         }
         if (maxPorts < 1 || maxPorts > MAX_PORTS_LIMIT) {
             throw new IllegalArgumentException(
@@ -109,6 +121,10 @@ public record SwitchOptions(
 
     public SwitchOptions withQueueBytes(int value) {
         return toBuilder().queueBytes(value).build();
+    }
+
+    public SwitchOptions withBufferBytes(long value) {
+        return toBuilder().bufferBytes(value).build();
     }
 
     public SwitchOptions withFlowControl(boolean value) {
@@ -155,6 +171,7 @@ public record SwitchOptions(
         private Duration ageing;
         private int macTableCapacity;
         private int queueBytes;
+        private long bufferBytes;
         private boolean flowControl;
         private int maxPorts;
         private Duration partialFrameTimeout;
@@ -169,6 +186,7 @@ public record SwitchOptions(
             ageing = o.ageing;
             macTableCapacity = o.macTableCapacity;
             queueBytes = o.queueBytes;
+            bufferBytes = o.bufferBytes;
             flowControl = o.flowControl;
             maxPorts = o.maxPorts;
             partialFrameTimeout = o.partialFrameTimeout;
@@ -196,6 +214,11 @@ public record SwitchOptions(
 
         Builder queueBytes(int v) {
             queueBytes = v;
+            return this;
+        }
+
+        Builder bufferBytes(long v) {
+            bufferBytes = v;
             return this;
         }
 
@@ -245,6 +268,7 @@ public record SwitchOptions(
                     ageing,
                     macTableCapacity,
                     queueBytes,
+                    bufferBytes,
                     flowControl,
                     maxPorts,
                     partialFrameTimeout,

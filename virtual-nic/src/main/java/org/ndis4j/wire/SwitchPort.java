@@ -21,9 +21,9 @@ final class SwitchPort {
     /** Times the switch stopped reading this port because an output was full (flow control only). */
     final LongAdder inputPauses = new LongAdder();
 
-    SwitchPort(int number, long queueCapacity) {
+    SwitchPort(int number, long queueCapacity, SharedBuffer shared) {
         this.number = number;
-        this.output = new OutputQueue(counters, queueCapacity, true, () -> !adminUp);
+        this.output = new OutputQueue(counters, queueCapacity, shared, true, () -> !adminUp);
     }
 
     boolean canForward() {
@@ -38,7 +38,7 @@ final class SwitchPort {
                 ch == null ? null : Transports.format(ch.remoteAddress()),
                 counters.snapshot(),
                 output.queuedFrames(),
-                output.pendingBytes(),
+                output.queuedBytes(),
                 output.peakBytes(),
                 output.capacity(),
                 inputPauses.sum());

@@ -41,6 +41,10 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
     private long burstFiltered;
     /** The last source learned in this burst: a run of frames from one station learns it once. */
     private long learnedSource = -1;
+    /** The last destination looked up in this burst and its port; forgotten whenever this burst learns. */
+    private long cachedDestination = -1;
+
+    private SwitchPort cachedPort;
 
     SwitchPortHandler(SwitchFabric fabric, SwitchPort port) {
         this.fabric = fabric;
@@ -68,6 +72,7 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
             now = fabric.now();
             lastRead = now;
             learnedSource = -1;
+            cachedDestination = -1;
         }
         FrameError error = splitter.split(in, ctx.alloc(), this);
         if (error != null) {
@@ -84,16 +89,24 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
         burstFrames++;
         burstBytes += frameLength;
         int eth = prefixIndex + FrameSplitter.PREFIX_LENGTH;
-        long destination = EthernetFrames.macAt(buf, eth);
-        long source = EthernetFrames.macAt(buf, eth + 6);
+        long destination = EthernetFrames.destinationAt(buf, eth);
+        long source = EthernetFrames.sourceAt(buf, eth);
         if (source != learnedSource && !EthernetFrames.isGroupAddress(source)) {
             fabric.macTable.learn(source, port, now);
             learnedSource = source;
+            cachedDestination = -1; // learning may have moved the station we cached
         }
         if (capture != null) {
             capture.write(buf, eth, frameLength);
         }
-        SwitchPort out = EthernetFrames.isGroupAddress(destination) ? null : fabric.macTable.lookup(destination, now);
+        SwitchPort out;
+        if (destination == cachedDestination) {
+            out = cachedPort;
+        } else {
+            out = EthernetFrames.isGroupAddress(destination) ? null : fabric.macTable.lookup(destination, now);
+            cachedDestination = destination;
+            cachedPort = out;
+        }
         if (out == port) {
             // The destination sits behind the port the frame came from: a switch filters it.
             burstFiltered++;

@@ -12,6 +12,8 @@ import java.util.List;
  * @param refusedConnections connections closed at once: the maximum number of ports (or of mirror
  *                           sessions) was reached
  * @param idleClosed         ports closed by the idle timeout
+ * @param bufferedBytes      bytes queued now in all output queues together (gauge)
+ * @param bufferCapacity     the shared buffer's capacity in bytes
  * @param mirrors            the mirror sessions connected now
  * @param capture            the packet capture, or null without one
  */
@@ -22,6 +24,8 @@ public record SwitchStatistics(
         TrafficStatistics departed,
         long refusedConnections,
         long idleClosed,
+        long bufferedBytes,
+        long bufferCapacity,
         List<MirrorStatistics> mirrors,
         CaptureStatistics capture) {
 
@@ -37,6 +41,15 @@ public record SwitchStatistics(
 
     SwitchStatistics withCapture(CaptureStatistics value) {
         return new SwitchStatistics(
-                listen, ports, connectedPorts, departed, refusedConnections, idleClosed, mirrors, value);
+                listen,
+                ports,
+                connectedPorts,
+                departed,
+                refusedConnections,
+                idleClosed,
+                bufferedBytes,
+                bufferCapacity,
+                mirrors,
+                value);
     }
 }

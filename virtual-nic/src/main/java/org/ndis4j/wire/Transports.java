@@ -59,7 +59,8 @@ public final class Transports {
      * also take IPv6 peers as a dual-stack socket would; the IPv6 wildcard {@code ::} gets an IPv6-only
      * socket (epoll; NIO has no way to ask for it and stays dual-stack).
      */
-    static ServerBootstrap listenExactly(ServerBootstrap bootstrap, EventLoopGroup group, InetSocketAddress address) {
+    public static ServerBootstrap listenExactly(
+            ServerBootstrap bootstrap, EventLoopGroup group, InetSocketAddress address) {
         SocketProtocolFamily family =
                 address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         boolean epoll = isEpoll(group);

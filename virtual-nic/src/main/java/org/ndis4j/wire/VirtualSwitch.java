@@ -247,6 +247,8 @@ public final class VirtualSwitch implements AutoCloseable {
                 fabric.departed.snapshot(),
                 fabric.refused.sum(),
                 fabric.idleClosed.sum(),
+                fabric.buffer.used,
+                fabric.buffer.capacity,
                 List.copyOf(mirrors),
                 null));
     }
@@ -286,13 +288,14 @@ public final class VirtualSwitch implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap(InetSocketAddress address, ChannelHandler child) {
-        int queue = fabric.options.queueBytes();
+        long queue = fabric.options.queueBytes();
         ServerBootstrap b = new ServerBootstrap()
                 .group(loop, loop)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // Only flow control looks at writability: an input pauses above half the queue.
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 4, queue / 2))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark((int) (queue / 4), (int)
+                        (queue / 2)))
                 .childOption(
                         ChannelOption.RECVBUF_ALLOCATOR,
                         new AdaptiveRecvByteBufAllocator(2048, 64 * 1024, MAX_READ_BUFFER))

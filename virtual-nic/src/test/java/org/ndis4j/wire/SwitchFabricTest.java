@@ -277,6 +277,29 @@ class SwitchFabricTest {
     }
 
     @Test
+    void stuckPortsTogetherNeverHoldMoreThanTheSharedBuffer() {
+        fabric = fabric(SwitchOptions.DEFAULTS.withBufferBytes(QUEUE + QUEUE / 2));
+        StuckChannel stuck1 = plug(new StuckChannel());
+        StuckChannel stuck2 = plug(new StuckChannel());
+        EmbeddedChannel sender = plug();
+        for (int i = 0; i < 100; i++) {
+            sender.writeInbound(buf(wire(ethernet(BROADCAST, mac(0xb), 1514, i))));
+        }
+        assertThat(fabric.buffer.used).isLessThanOrEqualTo(QUEUE + QUEUE / 2);
+        assertThat(fabric.port(1).statistics().queuedBytes()
+                        + fabric.port(2).statistics().queuedBytes())
+                .isEqualTo(fabric.buffer.used);
+        assertThat(traffic(2).drops(DropReason.BUFFER_FULL))
+                .as("the second stuck port found the shared buffer used up")
+                .isPositive();
+        stuck1.stuck = false;
+        stuck2.stuck = false;
+        stuck1.flush();
+        stuck2.flush();
+        assertThat(fabric.buffer.used).isZero();
+    }
+
+    @Test
     void flowControlPausesTheSenderInsteadOfDroppingAndResumesWhenDrained() {
         fabric = fabric(SwitchOptions.DEFAULTS.withFlowControl(true));
         StuckChannel slow = plug(new StuckChannel());

@@ -1,0 +1,20 @@
+package org.ndis4j.tools.bench;
+
+import java.nio.file.Path;
+
+/**
+ * What a run of {@code ndis4j bench} was asked for.
+ *
+ * @param runs           measured runs per subject (the table shows their median)
+ * @param frames64       frames per forwarding run at 64 bytes
+ * @param frames1514     frames per forwarding run at 1514 bytes
+ * @param samples        samples per latency run
+ * @param relaylimit     the relaylimit binary, or null when not installed
+ * @param qemu           qemu-system-x86_64, or null when not installed
+ */
+public record BenchSettings(int runs, long frames64, long frames1514, int samples, Path relaylimit, Path qemu) {
+
+    public long frames(int size) {
+        return size <= 64 ? frames64 : frames1514;
+    }
+}

@@ -1,0 +1,114 @@
+package org.ndis4j.tools.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Frames per second through the ndis4j switch at one frame size, with {@link WireLoad} as the
+ * generator, and through each installed reference the same way, run after run in turn (so every
+ * run compares like with like on a machine whose load moves): {@code relaylimit}, the ceiling of
+ * any user-space relay here, and a QEMU hub. One unreported warm-up run lets the JIT compile the
+ * switch first.
+ */
+final class SwitchForwarding implements Benchmark {
+
+    private final int size;
+
+    SwitchForwarding(int size) {
+        this.size = size;
+    }
+
+    @Override
+    public String name() {
+        return "switch-" + size;
+    }
+
+    @Override
+    public String description() {
+        return "switch forwarding, " + size + "-byte frames";
+    }
+
+    @Override
+    public long work(BenchSettings s) {
+        long subjects = 1 + (s.relaylimit() != null ? 1 : 0) + (s.qemu() != null ? 1 : 0);
+        return s.frames(size) / 2 + subjects * s.runs() * s.frames(size);
+    }
+
+    @Override
+    public List<Result> run(BenchSettings s, Progress progress) throws Exception {
+        long count = s.frames(size);
+        List<WireLoad.Outcome> ours = new ArrayList<>();
+        List<WireLoad.Outcome> limit = new ArrayList<>();
+        List<WireLoad.Outcome> qemu = new ArrayList<>();
+        try (Relay.Switch sw = new Relay.Switch()) {
+            progress.phase(size + " B: warm-up");
+            WireLoad.run(sw.txAddress(), sw.rxAddress(), count / 2, size, sw.ready(), progress);
+            for (int run = 1; run <= s.runs(); run++) {
+                progress.phase(size + " B: ndis4j switch, run " + run);
+                ours.add(WireLoad.run(sw.txAddress(), sw.rxAddress(), count, size, sw.ready(), progress));
+                if (s.relaylimit() != null) {
+                    progress.phase(size + " B: relaylimit, run " + run);
+                    try (Relay r = Relay.RelayLimit.start(s.relaylimit())) {
+                        limit.add(WireLoad.run(r.txAddress(), r.rxAddress(), count, size, r.ready(), progress));
+                    }
+                }
+                if (s.qemu() != null) {
+                    progress.phase(size + " B: QEMU hub, run " + run);
+                    try (Relay r = Relay.QemuHub.start(s.qemu())) {
+                        qemu.add(WireLoad.run(r.txAddress(), r.rxAddress(), count, size, r.ready(), progress));
+                    }
+                }
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        results.add(result("ndis4j switch", ours, limit, qemu));
+        if (!limit.isEmpty()) {
+            results.add(result("relaylimit", limit, List.of(), List.of()));
+        }
+        if (!qemu.isEmpty()) {
+            results.add(result("QEMU hub", qemu, List.of(), List.of()));
+        }
+        return results;
+    }
+
+    private Result result(
+            String subject, List<WireLoad.Outcome> runs, List<WireLoad.Outcome> limit, List<WireLoad.Outcome> qemu) {
+        boolean small = size <= 64;
+        List<Double> values = new ArrayList<>();
+        double worstLoss = 0;
+        for (WireLoad.Outcome o : runs) {
+            values.add(small ? o.framesPerSecond() / 1e6 : o.gigabitsPerSecond());
+            worstLoss = Math.max(worstLoss, o.loss());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("frameBytes", size);
+        details.put("framesPerRun", runs.get(0).sent());
+        details.put(
+                "medianMpps",
+                Samples.median(runs.stream().map(o -> o.framesPerSecond() / 1e6).toList()));
+        details.put(
+                "medianGbps",
+                Samples.median(
+                        runs.stream().map(WireLoad.Outcome::gigabitsPerSecond).toList()));
+        details.put("worstLoss", worstLoss);
+        ratio(details, "ratioToRelaylimit", runs, limit);
+        ratio(details, "ratioToQemuHub", runs, qemu);
+        return Result.of(
+                name(), subject, small ? "frames/s" : "throughput", small ? "Mpps" : "Gbit/s", values, details);
+    }
+
+    /** The median of the per-run ratios (each pair measured back to back). */
+    private static void ratio(
+            Map<String, Object> details, String key, List<WireLoad.Outcome> ours, List<WireLoad.Outcome> theirs) {
+        if (theirs.isEmpty()) {
+            return;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+            ratios.add(ours.get(i).framesPerSecond() / theirs.get(i).framesPerSecond());
+        }
+        details.put(key, Samples.median(ratios));
+    }
+}
