@@ -3,6 +3,7 @@ package org.ndis4j.wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,12 +75,15 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
             learnedSource = -1;
             cachedDestination = -1;
         }
+        long framesBefore = burstFrames;
         FrameError error = splitter.split(in, ctx.alloc(), this);
         if (error != null) {
             reject(error);
         } else if (!splitter.holdsPartial()) {
             partialSince = NO_PARTIAL;
-        } else if (partialSince == NO_PARTIAL) {
+        } else if (partialSince == NO_PARTIAL || burstFrames != framesBefore) {
+            // A frame is in progress. Its clock restarts with every frame completed: a stream that
+            // keeps delivering frames is never "stalled", though every read ends inside one.
             partialSince = now;
         }
     }
@@ -127,6 +131,11 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        countBurst();
+    }
+
+    /** Adds the burst's counts; also when the port closes, since no read-complete may follow a close. */
+    private void countBurst() {
         inBurst = false;
         if (burstFrames != 0) {
             port.counters.received(burstFrames, burstBytes);
@@ -164,6 +173,7 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
     private void reject(FrameError error) {
         broken = true;
         partialSince = NO_PARTIAL;
+        countBurst();
         splitter.reject(ctx, error);
     }
 
@@ -176,6 +186,7 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        countBurst();
         FrameError error = splitter.finish();
         if (error != null && !broken) {
             reject(error);
@@ -191,7 +202,11 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Connection resets end here; nothing propagates and the other ports carry on.
-        LOG.debug("{}: closing after {}", port, cause.toString());
+        if (cause instanceof IOException) {
+            LOG.debug("{}: closing after {}", port, cause.toString());
+        } else {
+            LOG.error("{}: closing after an unexpected failure", port, cause);
+        }
         ctx.close();
     }
 }
