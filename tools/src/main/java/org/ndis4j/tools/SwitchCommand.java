@@ -168,21 +168,26 @@ final class SwitchCommand implements Callable<Integer> {
                     .ifPresent(w -> err.println("ndis4j switch: " + w));
         }
         warnIfFileDescriptorsShort(err);
+        // The control endpoint listens first: if its port is taken, nothing else has started.
+        SwitchResources resources = new SwitchResources();
+        ControlServer controlServer = null;
+        if (control != null) {
+            try {
+                controlServer = ControlServer.start(control, List.of(resources));
+            } catch (CannotListenException e) {
+                return verbosity.fail(err, "ndis4j switch", e, "");
+            }
+        }
         VirtualSwitch sw;
         try {
             sw = VirtualSwitch.start(listen, options);
         } catch (UncheckedIOException e) { // CannotListenException, or the capture file
+            if (controlServer != null) {
+                controlServer.close();
+            }
             return verbosity.fail(err, "ndis4j switch", e, hint(e));
         }
-        ControlServer controlServer = null;
-        if (control != null) {
-            try {
-                controlServer = ControlServer.start(control, List.of(new SwitchResources(sw)));
-            } catch (CannotListenException e) {
-                sw.close();
-                return verbosity.fail(err, "ndis4j switch", e, "");
-            }
-        }
+        resources.serve(sw);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch reported = new CountDownLatch(1);
         ControlServer endpoint = controlServer;

@@ -19,10 +19,19 @@ import org.ndis4j.wire.VirtualSwitch;
  */
 final class SwitchResources implements ControlResource {
 
-    private final VirtualSwitch sw;
+    /** Set once the switch runs: the endpoint listens first, so a busy control port starts nothing. */
+    private volatile VirtualSwitch running;
 
-    SwitchResources(VirtualSwitch sw) {
-        this.sw = sw;
+    void serve(VirtualSwitch sw) {
+        running = sw;
+    }
+
+    private VirtualSwitch sw() {
+        VirtualSwitch sw = running;
+        if (sw == null) {
+            throw new ControlException(503, "the switch is starting");
+        }
+        return sw;
     }
 
     @Override
@@ -34,7 +43,7 @@ final class SwitchResources implements ControlResource {
                 .get(
                         "/ports",
                         "every port: counters, drops by cause, queue gauges; totals of ports that left",
-                        r -> SwitchJson.ports(sw.statistics()))
+                        r -> SwitchJson.ports(sw().statistics()))
                 .get("/ports/{n}", "one port", r -> SwitchJson.port(port(r)))
                 .post(
                         "/ports/{n}/down",
@@ -44,11 +53,11 @@ final class SwitchResources implements ControlResource {
                 .get(
                         "/mirrors",
                         "mirror sessions: copies delivered and dropped",
-                        r -> SwitchJson.mirrors(sw.statistics()));
+                        r -> SwitchJson.mirrors(sw().statistics()));
     }
 
     private Map<String, Object> health() {
-        SwitchStatistics s = sw.statistics();
+        SwitchStatistics s = sw().statistics();
         List<String> problems = new ArrayList<>();
         if (s.capture() != null && s.capture().failure() != null) {
             problems.add("capture stopped: " + s.capture().failure());
@@ -71,7 +80,7 @@ final class SwitchResources implements ControlResource {
 
     private SwitchPortStatistics port(ControlRequest r) {
         int n = number(r);
-        SwitchPortStatistics p = sw.statistics().port(n);
+        SwitchPortStatistics p = sw().statistics().port(n);
         if (p == null) {
             throw ControlException.notFound("port " + n + " has no connection and is not administratively down");
         }
@@ -80,8 +89,8 @@ final class SwitchResources implements ControlResource {
 
     private Map<String, Object> setAdmin(ControlRequest r, boolean up) {
         int n = number(r);
-        sw.setAdminUp(n, up);
-        SwitchPortStatistics p = sw.statistics().port(n);
+        sw().setAdminUp(n, up);
+        SwitchPortStatistics p = sw().statistics().port(n);
         if (p != null) {
             return SwitchJson.port(p);
         }

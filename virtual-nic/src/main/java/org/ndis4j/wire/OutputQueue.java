@@ -19,6 +19,10 @@ import java.util.function.BooleanSupplier;
  * p2's queue:  slice(A..B) → one write      p3's queue: slice(C)     p2: slice(D) → a second write
  * </pre>
  *
+ * <p>Storm control: a flooded frame (broadcast, multicast, unknown unicast) is admitted only while
+ * the queue is below half its capacity; known unicast may use all of it. A broadcast storm then
+ * never crowds unicast out of a port that reads.
+ *
  * <p>Frames stay in their wire form (length prefix included) as retained slices of the input's
  * read buffer. Consecutive frames of one read buffer bound for this output form a <em>run</em> that
  * becomes one write. Each write is charged its bytes plus {@link #WRITE_OVERHEAD} for its
@@ -101,14 +105,14 @@ final class OutputQueue {
 
     /**
      * Queues one frame whose 4-byte prefix starts at {@code prefixIndex} of {@code buf}, or drops it
-     * when it does not fit. The frame is written with the rest of its run at {@link #writeRun()},
-     * before {@code buf} is released.
+     * when it does not fit ({@code flooded}: when the queue is half full). The frame is written with
+     * the rest of its run at {@link #writeRun()}, before {@code buf} is released.
      */
-    void offer(ByteBuf buf, int prefixIndex, int frameLength) {
+    void offer(ByteBuf buf, int prefixIndex, int frameLength, boolean flooded) {
         int wire = FrameSplitter.PREFIX_LENGTH + frameLength;
         boolean extendsRun = buf == runBuffer && prefixIndex == runEnd;
         int charge = extendsRun ? wire : wire + WRITE_OVERHEAD;
-        if (charge > capacity - queuedBytes) {
+        if (charge > (flooded ? capacity / 2 : capacity) - queuedBytes) {
             counters.dropped(DropReason.BACKPRESSURE);
             return;
         }

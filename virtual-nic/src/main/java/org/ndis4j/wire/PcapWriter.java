@@ -125,7 +125,7 @@ public final class PcapWriter implements AutoCloseable {
                             StandardOpenOption.TRUNCATE_EXISTING,
                             LinkOption.NOFOLLOW_LINKS)
                     : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (FileSystemException e) {
+        } catch (IOException e) {
             if (Files.isSymbolicLink(file)) {
                 throw new FileSystemException(file.toString(), null, "Is a symbolic link (never followed)");
             }

@@ -38,7 +38,8 @@ final class SwitchFabric {
 
     final SwitchOptions options;
     final MacTable<SwitchPort> macTable;
-    final PcapWriter capture;
+    /** Set once, before the switch accepts its first connection (loop-confined). */
+    PcapWriter capture;
     /** Counters of the port slots that were removed. */
     final TrafficCounters departed = new TrafficCounters();
     /** Connections closed at once because {@link SwitchOptions#maxPorts()} ports were connected. */
@@ -231,18 +232,20 @@ final class SwitchFabric {
         }
     }
 
-    /** Queues one frame (prefix at {@code prefixIndex} of {@code buf}) for {@code out}. */
+    /** Queues one known-unicast frame (prefix at {@code prefixIndex} of {@code buf}) for {@code out}. */
     void forward(SwitchPort out, ByteBuf buf, int prefixIndex, int frameLength) {
         OutputQueue q = out.output;
         touch(q);
-        q.offer(buf, prefixIndex, frameLength);
+        q.offer(buf, prefixIndex, frameLength, false);
     }
 
     /** Queues one frame for every forwarding port but {@code in}. */
     void flood(SwitchPort in, ByteBuf buf, int prefixIndex, int frameLength) {
         for (SwitchPort out : ports) {
             if (out != null && out != in && out.canForward()) {
-                forward(out, buf, prefixIndex, frameLength);
+                OutputQueue q = out.output;
+                touch(q);
+                q.offer(buf, prefixIndex, frameLength, true);
             }
         }
     }
@@ -251,7 +254,7 @@ final class SwitchFabric {
     void mirror(ByteBuf buf, int prefixIndex, int frameLength) {
         for (MirrorSession m : mirrors) {
             touch(m.output);
-            m.output.offer(buf, prefixIndex, frameLength);
+            m.output.offer(buf, prefixIndex, frameLength, false);
         }
     }
 

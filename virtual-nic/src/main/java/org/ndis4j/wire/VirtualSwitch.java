@@ -77,11 +77,11 @@ public final class VirtualSwitch implements AutoCloseable {
     /** The port counters once every port has closed; what {@link #statistics()} returns after close. */
     private volatile SwitchStatistics closedStatistics;
 
-    private VirtualSwitch(SwitchOptions options, EventLoopGroup group, boolean owns, PcapWriter capture) {
+    private VirtualSwitch(SwitchOptions options, EventLoopGroup group, boolean owns) {
         this.group = group;
         this.ownsGroup = owns;
         this.loop = group.next();
-        this.fabric = new SwitchFabric(options, capture, this::updateListening);
+        this.fabric = new SwitchFabric(options, null, this::updateListening);
     }
 
     /** Starts a switch on {@code listen} (port 0 picks a free port) with its own event loop. */
@@ -98,21 +98,21 @@ public final class VirtualSwitch implements AutoCloseable {
      * @throws UncheckedIOException  when the capture file cannot be opened (the message says why)
      */
     public static VirtualSwitch start(InetSocketAddress listen, SwitchOptions options, EventLoopGroup group) {
-        PcapWriter capture = null;
-        if (options.capture() != null) {
-            try {
-                capture = PcapWriter.open(options.capture(), PcapWriter.DEFAULT_SNAPLEN, options.replaceCapture());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot capture to " + options.capture() + ": " + IoErrors.reason(e), e);
-            }
-        }
         boolean owns = group == null;
-        VirtualSwitch sw = new VirtualSwitch(options, owns ? Transports.newGroup(1) : group, owns, capture);
+        VirtualSwitch sw = new VirtualSwitch(options, owns ? Transports.newGroup(1) : group, owns);
         try {
+            // Sockets first (not accepting yet), then the capture file: a switch that cannot listen
+            // creates or truncates no file.
             Channel server = sw.bind(listen, sw.new PortInitializer(), "");
             Channel mirror =
                     options.mirror() == null ? null : sw.bind(options.mirror(), sw.new MirrorInitializer(), "mirror");
+            PcapWriter capture = openCapture(options);
             sw.onLoop(() -> {
+                sw.fabric.capture = capture;
+                server.config().setAutoRead(true);
+                if (mirror != null) {
+                    mirror.config().setAutoRead(true);
+                }
                 sw.server = server;
                 sw.bound = (InetSocketAddress) server.localAddress();
                 sw.mirrorServer = mirror;
@@ -125,7 +125,7 @@ public final class VirtualSwitch implements AutoCloseable {
             sw.close();
             throw e;
         }
-        LOG.info("switch listening on {}", Transports.format(sw.bound));
+        LOG.debug("switch listening on {}", Transports.format(sw.bound));
         return sw;
     }
 
@@ -278,7 +278,21 @@ public final class VirtualSwitch implements AutoCloseable {
         }
     }
 
-    /** Binds a listener; the failure, if any, as a one-line {@link CannotListenException}. */
+    private static PcapWriter openCapture(SwitchOptions options) {
+        if (options.capture() == null) {
+            return null;
+        }
+        try {
+            return PcapWriter.open(options.capture(), PcapWriter.DEFAULT_SNAPLEN, options.replaceCapture());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot capture to " + options.capture() + ": " + IoErrors.reason(e), e);
+        }
+    }
+
+    /**
+     * Binds a listener that does not accept yet (auto-read off: the caller turns it on once the
+     * switch is ready); the failure, if any, as a one-line {@link CannotListenException}.
+     */
     private Channel bind(InetSocketAddress address, ChannelHandler child, String what) {
         ChannelFuture f = bootstrap(address, child).bind(address).awaitUninterruptibly();
         if (!f.isSuccess()) {
@@ -292,15 +306,21 @@ public final class VirtualSwitch implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(loop, loop)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // Only flow control looks at writability: an input pauses above half the queue.
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark((int) (queue / 4), (int)
-                        (queue / 2)))
+                // Only flow control looks at writability: an input pauses above a quarter of the
+                // queue, below the half where storm control starts dropping floods.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(queue))
                 .childOption(
                         ChannelOption.RECVBUF_ALLOCATOR,
                         new AdaptiveRecvByteBufAllocator(2048, 64 * 1024, MAX_READ_BUFFER))
                 .childHandler(child);
         return Transports.listenExactly(b, group, address);
+    }
+
+    /** Flow control pauses an input above a quarter of a queue it feeds, resumes it below an eighth. */
+    static WriteBufferWaterMark waterMark(long queueBytes) {
+        return new WriteBufferWaterMark((int) (queueBytes / 8), (int) (queueBytes / 4));
     }
 
     /** Plugs each accepted connection into a port slot. */
@@ -379,6 +399,7 @@ public final class VirtualSwitch implements AutoCloseable {
                     return;
                 }
                 server = f.channel();
+                server.config().setAutoRead(true);
                 LOG.info("listening again on {}", Transports.format(bound));
                 updateListening(); // the slots may have changed while binding
             });

@@ -55,7 +55,7 @@ class SwitchFabricTest {
     }
 
     private <C extends EmbeddedChannel> C plug(C ch) {
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(QUEUE / 4, QUEUE / 2));
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(QUEUE / 8, QUEUE / 4));
         SwitchPort port = fabric.plug(ch);
         if (port != null) {
             ch.pipeline().addLast(new SwitchPortHandler(fabric, port));
@@ -257,6 +257,29 @@ class SwitchFabricTest {
     }
 
     @Test
+    void aBroadcastStormFillsOnlyHalfAQueueAndUnicastGetsTheRest() {
+        StuckChannel slow = plug(new StuckChannel());
+        EmbeddedChannel storm = plug();
+        EmbeddedChannel talker = plug();
+        slow.writeInbound(buf(wire(ethernet(BROADCAST, mac(0xa), 60, 0))));
+        for (int i = 0; i < 100; i++) {
+            storm.writeInbound(buf(wire(ethernet(BROADCAST, mac(0xb), 1514, i))));
+        }
+        SwitchPortStatistics afterStorm = fabric.port(1).statistics();
+        assertThat(afterStorm.queuedBytes()).isLessThanOrEqualTo(QUEUE / 2);
+        assertThat(afterStorm.traffic().drops(DropReason.BACKPRESSURE)).isPositive();
+        int unicast = 0;
+        while (fabric.port(1).statistics().traffic().drops(DropReason.BACKPRESSURE)
+                == afterStorm.traffic().drops(DropReason.BACKPRESSURE)) {
+            talker.writeInbound(buf(wire(ethernet(mac(0xa), mac(0xc), 1514, unicast++))));
+        }
+        assertThat(unicast - 1)
+                .as("unicast frames queued behind the storm")
+                .isGreaterThanOrEqualTo((QUEUE / 2) / (1518 + OutputQueue.WRITE_OVERHEAD) - 1);
+        assertThat(fabric.port(1).statistics().queuePeakBytes()).isLessThanOrEqualTo(QUEUE);
+    }
+
+    @Test
     void framesStillQueuedWhenAPortCloses() {
         StuckChannel stuck = plug(new StuckChannel());
         EmbeddedChannel sender = plug();
@@ -278,14 +301,14 @@ class SwitchFabricTest {
 
     @Test
     void stuckPortsTogetherNeverHoldMoreThanTheSharedBuffer() {
-        fabric = fabric(SwitchOptions.DEFAULTS.withBufferBytes(QUEUE + QUEUE / 2));
+        fabric = fabric(SwitchOptions.DEFAULTS.withBufferBytes(QUEUE / 2 + QUEUE / 4));
         StuckChannel stuck1 = plug(new StuckChannel());
         StuckChannel stuck2 = plug(new StuckChannel());
         EmbeddedChannel sender = plug();
         for (int i = 0; i < 100; i++) {
             sender.writeInbound(buf(wire(ethernet(BROADCAST, mac(0xb), 1514, i))));
         }
-        assertThat(fabric.buffer.used).isLessThanOrEqualTo(QUEUE + QUEUE / 2);
+        assertThat(fabric.buffer.used).isLessThanOrEqualTo(QUEUE / 2 + QUEUE / 4);
         assertThat(fabric.port(1).statistics().queuedBytes()
                         + fabric.port(2).statistics().queuedBytes())
                 .isEqualTo(fabric.buffer.used);

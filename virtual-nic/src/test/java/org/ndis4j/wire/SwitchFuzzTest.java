@@ -182,7 +182,7 @@ class SwitchFuzzTest {
 
         private EmbeddedChannel connect(boolean stuck) {
             EmbeddedChannel ch = stuck ? new SwitchFabricTest.StuckChannel() : new EmbeddedChannel();
-            ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(QUEUE / 4, QUEUE / 2));
+            ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(QUEUE / 8, QUEUE / 4));
             SwitchModel.Slot slot = model.plug(ch, clock.get());
             SwitchPort port = fabric.plug(ch);
             assertThat(port == null)
