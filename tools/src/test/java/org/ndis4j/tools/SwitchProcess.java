@@ -1,16 +1,13 @@
 package org.ndis4j.tools;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -20,6 +17,10 @@ import java.util.regex.Pattern;
 /**
  * {@code java -jar target/ndis4j.jar switch ...} as a user runs it, in a process of its own: the
  * addresses it prints, its output, and a stop by SIGTERM (what Ctrl-C and {@code kill} do).
+ *
+ * <p>Its output goes to files, not pipes: when a process exits, the JDK closes the pipe of a stream
+ * that a thread is still reading ("Stream closed"), and the last lines, the final counters printed
+ * by the shutdown hook, would be lost.
  */
 final class SwitchProcess implements AutoCloseable {
 
@@ -27,15 +28,16 @@ final class SwitchProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "ndis4j.jar");
 
     private final Process process;
-    private final List<String> out = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> err = Collections.synchronizedList(new ArrayList<>());
-    private final Thread outReader;
-    private final Thread errReader;
+    private final Path outFile;
+    private final Path errFile;
 
     private SwitchProcess(List<String> command) throws IOException {
-        process = new ProcessBuilder(command).start();
-        outReader = pump(process.getInputStream(), out, "switch-stdout");
-        errReader = pump(process.getErrorStream(), err, "switch-stderr");
+        outFile = Files.createTempFile("ndis4j-switch", ".out");
+        errFile = Files.createTempFile("ndis4j-switch", ".err");
+        process = new ProcessBuilder(command)
+                .redirectOutput(outFile.toFile())
+                .redirectError(errFile.toFile())
+                .start();
     }
 
     /** Starts {@code ndis4j switch ARGS...} and waits until it says where it listens. */
@@ -51,48 +53,37 @@ final class SwitchProcess implements AutoCloseable {
         return p;
     }
 
-    private static Thread pump(InputStream in, List<String> lines, String name) {
-        Thread t = new Thread(
-                () -> {
-                    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                        for (String line; (line = r.readLine()) != null; ) {
-                            lines.add(line);
-                        }
-                    } catch (IOException ended) {
-                        // the process is gone
-                    }
-                },
-                name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
     /** The first stdout line matching {@code pattern} (its first group), waiting for it with a deadline. */
     String awaitOut(Pattern pattern, Duration timeout) {
-        return await(out, pattern, timeout, "stdout");
+        return await(outFile, pattern, timeout, "stdout");
     }
 
     String awaitErr(Pattern pattern, Duration timeout) {
-        return await(err, pattern, timeout, "stderr");
+        return await(errFile, pattern, timeout, "stderr");
     }
 
-    private String await(List<String> lines, Pattern pattern, Duration timeout, String what) {
+    private String await(Path file, Pattern pattern, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (; ; ) {
-            synchronized (lines) {
-                for (String line : lines) {
-                    Matcher m = pattern.matcher(line);
-                    if (m.find()) {
-                        return m.groupCount() > 0 ? m.group(1) : line;
-                    }
+            for (String line : lines(file)) {
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                    return m.groupCount() > 0 ? m.group(1) : line;
                 }
             }
-            if (System.nanoTime() - deadline > 0 || (!process.isAlive() && !outReader.isAlive())) {
+            if (System.nanoTime() - deadline > 0 || !process.isAlive()) {
                 throw new AssertionError("no " + what + " line matching " + pattern + " within " + timeout
                         + "; stdout: " + out() + "; stderr: " + err());
             }
             LockSupport.parkNanos(10_000_000); // poll interval of a bounded wait
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -120,27 +111,23 @@ final class SwitchProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("the switch did not stop within 60 s of SIGTERM; stdout: " + out());
         }
-        outReader.join(10_000);
-        errReader.join(10_000);
         return process.exitValue();
     }
 
     List<String> out() {
-        synchronized (out) {
-            return List.copyOf(out);
-        }
+        return lines(outFile);
     }
 
     List<String> err() {
-        synchronized (err) {
-            return List.copyOf(err);
-        }
+        return lines(errFile);
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         if (process.isAlive()) {
             stop();
         }
+        Files.deleteIfExists(outFile);
+        Files.deleteIfExists(errFile);
     }
 }

@@ -207,6 +207,11 @@ final class SwitchFabric {
         closing = true;
     }
 
+    /** True once the switch closes its ports itself: a frame cut short then is no peer's error. */
+    boolean isClosing() {
+        return closing;
+    }
+
     /** A connection to the mirror listener; null (and closed) when {@link #MAX_MIRRORS} are attached. */
     MirrorSession attachMirror(Channel ch) {
         if (mirrors.length >= MAX_MIRRORS) {

@@ -188,7 +188,7 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
     public void channelInactive(ChannelHandlerContext ctx) {
         countBurst();
         FrameError error = splitter.finish();
-        if (error != null && !broken) {
+        if (error != null && !broken && !fabric.isClosing()) {
             reject(error);
         }
         fabric.unplug(port, ctx.channel());
