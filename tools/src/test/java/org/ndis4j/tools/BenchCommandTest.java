@@ -28,12 +28,17 @@ class BenchCommandTest {
         assertThat(report.get("machine").get("processors").asInt()).isPositive();
         JsonNode results = report.get("results");
         assertThat(results.findValuesAsString("subject"))
-                .containsExactly("ndis4j switch", "NDIS work item", "ThreadPoolExecutor", "NDIS interrupt → DPC");
+                .containsExactly(
+                        "ndis4j switch",
+                        "ndis4j switch --flow-control",
+                        "NDIS work item",
+                        "ThreadPoolExecutor",
+                        "NDIS interrupt → DPC");
         JsonNode forwarding = results.get(0);
         assertThat(forwarding.get("unit").asString()).isEqualTo("Mpps");
         assertThat(forwarding.get("median").asDouble()).isPositive();
         assertThat(forwarding.get("details").get("framesPerRun").asLong()).isEqualTo(200_000);
-        for (JsonNode latency : new JsonNode[] {results.get(1), results.get(2), results.get(3)}) {
+        for (JsonNode latency : new JsonNode[] {results.get(2), results.get(3), results.get(4)}) {
             assertThat(latency.get("unit").asString()).isEqualTo("µs");
             assertThat(latency.get("median").asDouble()).isPositive();
         }

@@ -70,14 +70,21 @@ abstract class Relay implements AutoCloseable {
         }
     }
 
-    /** The ndis4j switch, in this JVM, default options. */
+    /** The ndis4j switch, in this JVM: default options (tail drop), or with flow control. */
     static final class Switch extends Relay {
-        private final VirtualSwitch sw =
-                VirtualSwitch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SwitchOptions.DEFAULTS);
+        private final String name;
+        private final VirtualSwitch sw;
+
+        Switch(boolean flowControl) {
+            name = flowControl ? "ndis4j switch --flow-control" : "ndis4j switch";
+            sw = VirtualSwitch.start(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    SwitchOptions.DEFAULTS.withFlowControl(flowControl));
+        }
 
         @Override
         String name() {
-            return "ndis4j switch";
+            return name;
         }
 
         @Override

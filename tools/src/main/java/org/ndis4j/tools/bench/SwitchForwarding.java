@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * Frames per second through the ndis4j switch at one frame size, with {@link WireLoad} as the
- * generator, and through each installed reference the same way, run after run in turn (so every
- * run compares like with like on a machine whose load moves): {@code relaylimit}, the ceiling of
- * any user-space relay here, and a QEMU hub. One unreported warm-up run lets the JIT compile the
- * switch first.
+ * generator: with its default tail drop, and with flow control (lossless like a blocking relay),
+ * then through each installed reference the same way, run after run in turn (so every run compares
+ * like with like on a machine whose load moves): {@code relaylimit}, the ceiling of any user-space
+ * relay here, and a QEMU hub. One unreported warm-up run of each switch lets the JIT compile it.
  */
 final class SwitchForwarding implements Benchmark {
 
@@ -32,38 +32,41 @@ final class SwitchForwarding implements Benchmark {
 
     @Override
     public long work(BenchSettings s) {
-        long subjects = 1 + (s.relaylimit() != null ? 1 : 0) + (s.qemu() != null ? 1 : 0);
-        return s.frames(size) / 2 + subjects * s.runs() * s.frames(size);
+        long subjects = 2 + (s.relaylimit() != null ? 1 : 0) + (s.qemu() != null ? 1 : 0);
+        return s.frames(size) + subjects * s.runs() * s.frames(size);
     }
 
     @Override
     public List<Result> run(BenchSettings s, Progress progress) throws Exception {
         long count = s.frames(size);
-        List<WireLoad.Outcome> ours = new ArrayList<>();
+        List<WireLoad.Outcome> drop = new ArrayList<>();
+        List<WireLoad.Outcome> flow = new ArrayList<>();
         List<WireLoad.Outcome> limit = new ArrayList<>();
         List<WireLoad.Outcome> qemu = new ArrayList<>();
-        try (Relay.Switch sw = new Relay.Switch()) {
-            progress.phase(size + " B: warm-up");
-            WireLoad.run(sw.txAddress(), sw.rxAddress(), count / 2, size, sw.ready(), progress);
+        try (Relay.Switch tailDrop = new Relay.Switch(false);
+                Relay.Switch flowControl = new Relay.Switch(true)) {
+            for (Relay.Switch sw : List.of(tailDrop, flowControl)) {
+                progress.phase(size + " B: warm-up, " + sw.name());
+                WireLoad.run(sw.txAddress(), sw.rxAddress(), count / 2, size, sw.ready(), progress);
+            }
             for (int run = 1; run <= s.runs(); run++) {
-                progress.phase(size + " B: ndis4j switch, run " + run);
-                ours.add(WireLoad.run(sw.txAddress(), sw.rxAddress(), count, size, sw.ready(), progress));
+                drop.add(measure(tailDrop, count, run, progress));
+                flow.add(measure(flowControl, count, run, progress));
                 if (s.relaylimit() != null) {
-                    progress.phase(size + " B: relaylimit, run " + run);
                     try (Relay r = Relay.RelayLimit.start(s.relaylimit())) {
-                        limit.add(WireLoad.run(r.txAddress(), r.rxAddress(), count, size, r.ready(), progress));
+                        limit.add(measure(r, count, run, progress));
                     }
                 }
                 if (s.qemu() != null) {
-                    progress.phase(size + " B: QEMU hub, run " + run);
                     try (Relay r = Relay.QemuHub.start(s.qemu())) {
-                        qemu.add(WireLoad.run(r.txAddress(), r.rxAddress(), count, size, r.ready(), progress));
+                        qemu.add(measure(r, count, run, progress));
                     }
                 }
             }
         }
         List<Result> results = new ArrayList<>();
-        results.add(result("ndis4j switch", ours, limit, qemu));
+        results.add(result("ndis4j switch", drop, limit, qemu));
+        results.add(result("ndis4j switch --flow-control", flow, limit, qemu));
         if (!limit.isEmpty()) {
             results.add(result("relaylimit", limit, List.of(), List.of()));
         }
@@ -71,6 +74,11 @@ final class SwitchForwarding implements Benchmark {
             results.add(result("QEMU hub", qemu, List.of(), List.of()));
         }
         return results;
+    }
+
+    private WireLoad.Outcome measure(Relay relay, long count, int run, Progress progress) throws Exception {
+        progress.phase(size + " B: " + relay.name() + ", run " + run);
+        return WireLoad.run(relay.txAddress(), relay.rxAddress(), count, size, relay.ready(), progress);
     }
 
     private Result result(
