@@ -114,7 +114,7 @@ class StuckPortIT {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             for (Peer p : List.of(stuck, blaster, sender, receiver)) {
                 p.close();
             }

@@ -238,7 +238,8 @@ class SwitchCommandIT {
     }
 
     private static void assertRefused(InetAddress address, int port) {
-        try (Socket s = new Socket(address, port)) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 10_000);
             throw new AssertionError("connected to " + address + " port " + port + " through the other family");
         } catch (ConnectException refused) {
             // as it should be
