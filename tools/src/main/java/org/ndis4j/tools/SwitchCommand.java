@@ -85,7 +85,7 @@ final class SwitchCommand implements Callable<Integer> {
     @Option(
             names = "--queue-bytes",
             paramLabel = "BYTES",
-            defaultValue = "16777216",
+            defaultValue = "67108864",
             description = "Capacity of each port's output queue (default: ${DEFAULT-VALUE}); frames beyond it are"
                     + " dropped and counted on that port.")
     int queueBytes;

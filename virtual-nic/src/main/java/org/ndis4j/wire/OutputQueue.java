@@ -52,6 +52,8 @@ final class OutputQueue {
     private Channel channel;
     /** Set while this queue is on the fabric's list of outputs touched by the current read buffer. */
     boolean touched;
+    /** Set while this queue is on the fabric's list of outputs to flush at the end of the read burst. */
+    boolean flushPending;
     /** Flow control only: input ports that stopped reading until this queue drains. */
     final List<SwitchPort> pausedInputs = new ArrayList<>(2);
     /** False for mirror sessions: a slow mirror drops, it never pauses an input. */

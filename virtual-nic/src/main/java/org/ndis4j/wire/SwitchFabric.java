@@ -53,8 +53,10 @@ final class SwitchFabric {
     private SwitchPort[] ports = new SwitchPort[0];
 
     private MirrorSession[] mirrors = new MirrorSession[0];
-    /** Output queues written in the current read buffer, to write and flush once at its end. */
+    /** Output queues written in the current read buffer, to write at its end. */
     private final List<OutputQueue> touched = new ArrayList<>();
+    /** Output queues written in the current read burst, to flush once at its end. */
+    private final List<OutputQueue> unflushed = new ArrayList<>();
 
     private int connected;
     /** Set when the switch closes: slots stay, so the final counters show every port. */
@@ -280,13 +282,29 @@ final class SwitchFabric {
             OutputQueue q = touched.get(i);
             q.touched = false;
             q.writeRun();
-            q.flush();
+            if (q.queuedBytes() > q.capacity() / 4) {
+                q.flush(); // do not let a long burst fill a small queue before the socket sees any of it
+            }
+            if (!q.flushPending) {
+                q.flushPending = true;
+                unflushed.add(q);
+            }
             Channel out = q.channel();
             if (flowControl && q.pausesInputs && out != null && !out.isWritable()) {
                 pause(in, q);
             }
         }
         touched.clear();
+    }
+
+    /** The read burst of an input is over: flush every output it wrote to, once. */
+    void endBurst() {
+        for (int i = 0, n = unflushed.size(); i < n; i++) {
+            OutputQueue q = unflushed.get(i);
+            q.flushPending = false;
+            q.flush();
+        }
+        unflushed.clear();
     }
 
     private static void pause(SwitchPort in, OutputQueue q) {

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * @param maxFrameLength      the longest Ethernet frame a port accepts (default 9018: jumbo)
  * @param ageing              how long a learned MAC address stays without being seen (default 300 s)
  * @param macTableCapacity    the most addresses learned at once (default 8192)
- * @param queueBytes          the capacity of each output queue in bytes (default 16 MiB); a frame that
+ * @param queueBytes          the capacity of each output queue in bytes (default 64 MiB); a frame that
  *                            does not fit is tail-dropped and counted on that port
  * @param bufferBytes         the memory all output queues share (default 256 MiB): however many ports
  *                            are stuck, the switch never queues more; a frame that does not fit is
@@ -60,7 +60,7 @@ public record SwitchOptions(
             EthernetFrames.DEFAULT_MAX_FRAME_LENGTH,
             Duration.ofSeconds(300),
             8192,
-            16 * 1024 * 1024,
+            64 * 1024 * 1024,
             256L * 1024 * 1024,
             false,
             256,

@@ -137,6 +137,7 @@ final class SwitchPortHandler extends ChannelInboundHandlerAdapter implements Fr
     /** Adds the burst's counts; also when the port closes, since no read-complete may follow a close. */
     private void countBurst() {
         inBurst = false;
+        fabric.endBurst();
         if (burstFrames != 0) {
             port.counters.received(burstFrames, burstBytes);
             burstFrames = 0;
