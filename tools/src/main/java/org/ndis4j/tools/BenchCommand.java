@@ -95,7 +95,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!verbosity.verbose) {
-            System.setProperty("org.slf4j.simpleLogger.log.org.ndis4j", "warn"); // the switch's own log lines
+            // Neither the switch's log lines nor the NDIS trace of the benchmark miniport's life.
+            System.setProperty("org.slf4j.simpleLogger.log.org.ndis4j", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.org.ndis4j.trace", "warn");
         }
         verbosity.apply();
         PrintStream out = System.out;
