@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,39 @@ class BenchCommandIT {
 
     @TempDir
     Path dir;
+
+    @Test
+    void onATerminalItShowsAProgressBar() throws Exception {
+        // script(1) (util-linux) runs the command on a pseudo-terminal: System.console() is then there.
+        boolean found = Files.isExecutable(Path.of("/usr/bin/script"));
+        if (!found) {
+            System.err.println("*** BenchCommandIT: /usr/bin/script NOT FOUND - the progress bar check is SKIPPED."
+                    + " Install util-linux to run it. ***");
+        }
+        Assumptions.assumeTrue(found, "script(1) is not installed");
+        Path out = dir.resolve("terminal");
+        String command = String.join(
+                " ",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target", "ndis4j.jar").toAbsolutePath().toString(),
+                "bench",
+                "--quick",
+                "--no-references",
+                "--only",
+                "work-item");
+        Process p = new ProcessBuilder("/usr/bin/script", "-qec", command, "/dev/null")
+                .redirectOutput(out.toFile())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bench finished").isTrue();
+        String screen = Files.readString(out);
+        assertThat(p.exitValue()).as(screen).isZero();
+        assertThat(screen)
+                .as("the bar: task, percentage, units")
+                .containsPattern("work-item +100% \\[=*\\] +4000/4000");
+        assertThat(screen).containsPattern("work-item\\s+NDIS work item\\s+\\S+ µs p50");
+    }
 
     @Test
     void printsATableAndNoLogLines() throws Exception {
