@@ -170,8 +170,14 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path limit = noReferences ? null : existing(relaylimit, "relaylimit", "--relaylimit");
         Path qemuBinary = noReferences ? null : existing(qemu, "qemu-system-x86_64", "--qemu");
+        // The switch under test runs as users run it: this same ndis4j, in a JVM of its own.
+        List<String> ndis4j = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Ndis4j.class.getName());
         if (quick) {
-            return new BenchSettings(1, 200_000, 50_000, 2_000, limit, qemuBinary);
+            return new BenchSettings(1, 200_000, 50_000, 2_000, limit, qemuBinary, ndis4j);
         }
         return new BenchSettings(
                 runs,
@@ -179,7 +185,8 @@ final class BenchCommand implements Callable<Integer> {
                 frames != null ? frames : 2_000_000,
                 samples,
                 limit,
-                qemuBinary);
+                qemuBinary,
+                ndis4j);
     }
 
     /** The path given (which must be executable), else {@code name} on the PATH, else null. */
@@ -221,7 +228,15 @@ final class BenchCommand implements Callable<Integer> {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("machine", machine);
-        m.put("settings", s);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("runs", s.runs());
+        settings.put("frames64", s.frames64());
+        settings.put("frames1514", s.frames1514());
+        settings.put("samples", s.samples());
+        settings.put(
+                "relaylimit", s.relaylimit() == null ? null : s.relaylimit().toString());
+        settings.put("qemu", s.qemu() == null ? null : s.qemu().toString());
+        m.put("settings", settings);
         m.put("results", results);
         return m;
     }

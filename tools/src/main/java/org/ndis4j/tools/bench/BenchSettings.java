@@ -1,6 +1,7 @@
 package org.ndis4j.tools.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What a run of {@code ndis4j bench} was asked for.
@@ -11,8 +12,10 @@ import java.nio.file.Path;
  * @param samples        samples per latency run
  * @param relaylimit     the relaylimit binary, or null when not installed
  * @param qemu           qemu-system-x86_64, or null when not installed
+ * @param ndis4j         the command that runs {@code ndis4j} in a JVM of its own (the switch under test)
  */
-public record BenchSettings(int runs, long frames64, long frames1514, int samples, Path relaylimit, Path qemu) {
+public record BenchSettings(
+        int runs, long frames64, long frames1514, int samples, Path relaylimit, Path qemu, List<String> ndis4j) {
 
     public long frames(int size) {
         return size <= 64 ? frames64 : frames1514;

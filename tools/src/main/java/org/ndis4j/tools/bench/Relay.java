@@ -5,20 +5,25 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.ndis4j.wire.EthernetFrames;
-import org.ndis4j.wire.SwitchOptions;
-import org.ndis4j.wire.VirtualSwitch;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Something that relays the wire framing between a sender and a receiver connection: the subject
- * (the ndis4j switch, in this JVM) or a reference run as a process of its own ({@code relaylimit},
- * the ceiling of a user-space relay here; a QEMU hub, what a QEMU user would get otherwise).
+ * Something that relays the wire framing between a sender and a receiver connection, each run as a
+ * process of its own: the subject (the ndis4j switch) or a reference ({@code relaylimit}, the
+ * ceiling of a user-space relay here; a QEMU hub, what a QEMU user would get otherwise).
  */
 abstract class Relay implements AutoCloseable {
 
@@ -70,16 +75,50 @@ abstract class Relay implements AutoCloseable {
         }
     }
 
-    /** The ndis4j switch, in this JVM: default options (tail drop), or with flow control. */
-    static final class Switch extends Relay {
+    /**
+     * The ndis4j switch as users run it: {@code ndis4j switch} in a JVM of its own (so the generator's
+     * threads and garbage are not the switch's), default options or with flow control. It has
+     * learned the receiver's address once its control endpoint shows the receiver's first frame.
+     */
+    static final class Switch extends External {
+        private static final HttpClient HTTP = HttpClient.newHttpClient();
+        private static final JsonMapper JSON = JsonMapper.builder().build();
         private final String name;
-        private final VirtualSwitch sw;
+        private final InetSocketAddress address;
+        private final URI ports;
 
-        Switch(boolean flowControl) {
-            name = flowControl ? "ndis4j switch --flow-control" : "ndis4j switch";
-            sw = VirtualSwitch.start(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    SwitchOptions.DEFAULTS.withFlowControl(flowControl));
+        private Switch(List<String> launcher, String name, int port, int control, boolean flowControl)
+                throws IOException {
+            super(command(launcher, port, control, flowControl));
+            this.name = name;
+            this.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            this.ports = URI.create("http://127.0.0.1:" + control + "/ports");
+        }
+
+        /** {@code launcher}: the command that runs {@code ndis4j} ({@link BenchSettings#ndis4j()}). */
+        static Switch start(List<String> launcher, boolean flowControl) throws IOException {
+            return new Switch(
+                    launcher,
+                    flowControl ? "ndis4j switch --flow-control" : "ndis4j switch",
+                    freePort(),
+                    freePort(),
+                    flowControl);
+        }
+
+        private static List<String> command(List<String> launcher, int port, int control, boolean flowControl) {
+            List<String> command = new ArrayList<>(launcher);
+            command.addAll(List.of(
+                    "switch",
+                    "--listen",
+                    "127.0.0.1:" + port,
+                    "--control",
+                    "127.0.0.1:" + control,
+                    "--stats-interval",
+                    "0"));
+            if (flowControl) {
+                command.add("--flow-control");
+            }
+            return command;
         }
 
         @Override
@@ -89,31 +128,41 @@ abstract class Relay implements AutoCloseable {
 
         @Override
         InetSocketAddress txAddress() {
-            return sw.localAddress();
+            return address;
         }
 
         @Override
         InetSocketAddress rxAddress() {
-            return sw.localAddress();
+            return address;
         }
 
         @Override
         Ready ready() {
             return mac -> {
-                String learned = EthernetFrames.formatMac(mac) + " ";
                 long deadline = System.nanoTime() + START.toNanos();
-                while (sw.macTable().stream().noneMatch(e -> e.startsWith(learned))) {
+                while (!receiverHeard()) {
                     if (System.nanoTime() - deadline > 0) {
-                        throw new IllegalStateException("the switch did not learn the receiver's address");
+                        throw new IllegalStateException("the switch did not see the receiver's first frame");
                     }
                     LockSupport.parkNanos(1_000_000);
                 }
             };
         }
 
-        @Override
-        public void close() {
-            sw.close();
+        /** True once a connected port has received a frame: the receiver's, which taught the switch its address. */
+        private boolean receiverHeard() throws InterruptedException {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(ports).build(), BodyHandlers.ofString());
+                for (JsonNode p : JSON.readTree(r.body()).get("ports")) {
+                    if (p.get("connected").asBoolean()
+                            && p.get("rx").get("frames").asLong() > 0) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException notYet) {
+                return false;
+            }
         }
     }
 

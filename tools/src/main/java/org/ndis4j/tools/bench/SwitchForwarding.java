@@ -43,8 +43,8 @@ final class SwitchForwarding implements Benchmark {
         List<WireLoad.Outcome> flow = new ArrayList<>();
         List<WireLoad.Outcome> limit = new ArrayList<>();
         List<WireLoad.Outcome> qemu = new ArrayList<>();
-        try (Relay.Switch tailDrop = new Relay.Switch(false);
-                Relay.Switch flowControl = new Relay.Switch(true)) {
+        try (Relay.Switch tailDrop = Relay.Switch.start(s.ndis4j(), false);
+                Relay.Switch flowControl = Relay.Switch.start(s.ndis4j(), true)) {
             for (Relay.Switch sw : List.of(tailDrop, flowControl)) {
                 progress.phase(size + " B: warm-up, " + sw.name());
                 WireLoad.run(sw.txAddress(), sw.rxAddress(), count / 2, size, sw.ready(), progress);
