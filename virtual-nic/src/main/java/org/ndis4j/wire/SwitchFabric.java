@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code EmbeddedChannel}s.
  *
  * <p>Output: every frame goes into the bounded {@link OutputQueue} of each port it is forwarded to;
- * after each read buffer every queue it touched is written and flushed. A full queue drops (tail
+ * after each read buffer every queue it touched is written, and at the end of the read burst flushed
+ * once (sooner when a queue passes a quarter of its cap). A full queue drops (tail
  * drop, counted on that port); no input ever waits for another port's queue unless flow control
  * is on ({@link SwitchOptions#flowControl()}), where an input stops reading while a queue it fed is
  * above half its capacity.
@@ -273,7 +274,8 @@ final class SwitchFabric {
     }
 
     /**
-     * A read buffer of {@code in} is done: write and flush every queue it touched. With flow control,
+     * A read buffer of {@code in} is done: write every queue it touched (flushed at the end of the
+     * burst, or now if the queue passed a quarter of its cap). With flow control,
      * stop reading {@code in} while one of them is above half its capacity.
      */
     void endBuffer(SwitchPort in) {
