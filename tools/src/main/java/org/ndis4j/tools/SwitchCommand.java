@@ -100,7 +100,7 @@ final class SwitchCommand implements Callable<Integer> {
 
     @Option(
             names = "--flow-control",
-            description = "Pause a sender while a port it feeds is half full instead of dropping (802.3x-like)."
+            description = "Pause a sender while a port it feeds is a quarter full instead of dropping (802.3x-like)."
                     + " Off by default: one stuck port then stalls every sender that floods to it.")
     boolean flowControl;
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * once (sooner when a queue passes a quarter of its cap). A full queue drops (tail
  * drop, counted on that port); no input ever waits for another port's queue unless flow control
  * is on ({@link SwitchOptions#flowControl()}), where an input stops reading while a queue it fed is
- * above half its capacity.
+ * above a quarter of its capacity.
  *
  * <p>Port numbering: ports are slots numbered from 1. A new connection takes the lowest number that
  * has no connection; if that slot is administratively down, the connection is refused
@@ -275,8 +275,8 @@ final class SwitchFabric {
 
     /**
      * A read buffer of {@code in} is done: write every queue it touched (flushed at the end of the
-     * burst, or now if the queue passed a quarter of its cap). With flow control,
-     * stop reading {@code in} while one of them is above half its capacity.
+     * burst, or now if the queue passed a quarter of its cap). With flow control, stop reading
+     * {@code in} while one of them is above its high water mark (a quarter of its capacity).
      */
     void endBuffer(SwitchPort in) {
         boolean flowControl = options.flowControl();

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  *                            are stuck, the switch never queues more; a frame that does not fit is
  *                            dropped and counted as {@link DropReason#BUFFER_FULL}
  * @param flowControl         instead of dropping, stop reading an input while an output it feeds is
- *                            half full (802.3x-like; off by default: one stuck port then stalls every
+ *                            a quarter full (802.3x-like; off by default: one stuck port then stalls every
  *                            sender that floods to it, which is all of them)
  * @param maxPorts            the most ports connected at once (default 256); a connection beyond it
  *                            is accepted and closed at once, logged and counted
