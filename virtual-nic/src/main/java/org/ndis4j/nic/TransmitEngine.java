@@ -90,6 +90,13 @@ final class TransmitEngine {
         }
     }
 
+    /** True while the ring is unusable (STATUS.TX_RING_ERROR). */
+    boolean isRingFaulted() {
+        synchronized (lock) {
+            return ring.isFaulted();
+        }
+    }
+
     /** Device reset: disabled, ring unprogrammed. */
     void reset() {
         synchronized (lock) {
@@ -102,7 +109,7 @@ final class TransmitEngine {
     private int transmit() {
         ByteBuf descriptors = ring.descriptors();
         if (descriptors == null) {
-            return 0;
+            return ring.takeFaultCause();
         }
         int causes = 0;
         looped = false;
@@ -127,7 +134,7 @@ final class TransmitEngine {
         if (looped) {
             causes |= loopback.takePendingCauses();
         }
-        return causes;
+        return causes | ring.takeFaultCause();
     }
 
     /** Sends one descriptor's frame. Returns the error status bits, 0 when sent. */

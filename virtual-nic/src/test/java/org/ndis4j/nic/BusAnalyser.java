@@ -10,10 +10,11 @@ import org.ndis4j.hw.SharedMemory;
 /**
  * A bus analyser between one device and the machine's memory, as a PCIe analyser sits in a slot:
  * the device reaches the shared {@link HostMemory} only through it, and it records every DMA the
- * device made. The memory the device was given is what its driver allocated through this view (as
- * NdisMAllocateSharedMemory allocates for one adapter); a DMA the bus served anywhere else — another
- * device's blocks, host memory nobody handed out — is recorded as a violation. A DMA to an address
- * outside every block fails in the bus, as a master abort does, and is the device's to report.
+ * bus served. The memory the device was given is what its driver allocated through this view (as
+ * NdisMAllocateSharedMemory allocates for one adapter); {@link #isGiven(Access)} tells a DMA inside
+ * it from one anywhere else (another device's blocks, memory nobody handed out). A DMA to an address
+ * outside every block fails in the bus, as a master abort does, is not recorded, and is the device's
+ * to report.
  */
 final class BusAnalyser implements BusMemory {
 
@@ -22,17 +23,19 @@ final class BusAnalyser implements BusMemory {
         boolean overlaps(long start, long end) {
             return address < end && start < address + length;
         }
+
+        @Override
+        public String toString() {
+            return kind + " of " + length + " bytes at 0x" + Long.toHexString(address);
+        }
     }
 
     private final HostMemory bus;
-    private final String device;
     private final List<SharedMemory> given = new ArrayList<>();
     private final List<Access> served = new ArrayList<>();
-    private final List<String> violations = new ArrayList<>();
 
-    BusAnalyser(HostMemory bus, String device) {
+    BusAnalyser(HostMemory bus) {
         this.bus = bus;
-        this.device = device;
     }
 
     @Override
@@ -79,10 +82,11 @@ final class BusAnalyser implements BusMemory {
         return given;
     }
 
-    /** True when {@code address} lies in a block of this view. */
-    boolean isGiven(long address) {
+    /** True when the whole of {@code access} lies in one block of this view. */
+    boolean isGiven(Access access) {
         for (SharedMemory block : given) {
-            if (address >= block.physicalAddress() && address - block.physicalAddress() < block.length()) {
+            long offset = access.address() - block.physicalAddress();
+            if (offset >= 0 && offset <= block.length() - (long) access.length()) {
                 return true;
             }
         }
@@ -96,21 +100,7 @@ final class BusAnalyser implements BusMemory {
         return copy;
     }
 
-    /** The DMAs the bus served outside the memory the device was given. */
-    List<String> violations() {
-        return violations;
-    }
-
     private void record(String kind, long address, int length) {
-        Access access = new Access(kind, address, length);
-        served.add(access);
-        for (SharedMemory block : given) {
-            long offset = address - block.physicalAddress();
-            if (offset >= 0 && offset <= block.length() - (long) length) {
-                return;
-            }
-        }
-        violations.add(device + ": " + kind + " of " + length + " bytes at 0x" + Long.toHexString(address)
-                + ", outside every block its driver allocated");
+        served.add(new Access(kind, address, length));
     }
 }

@@ -9,7 +9,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.LeakPresenceDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.hw.SharedMemory;
@@ -33,8 +37,9 @@ import org.ndis4j.wire.InMemoryWire;
  *   <li>neither device DMA'd outside the memory its driver allocated ({@link BusAnalyser}), and
  *       every canary is intact;</li>
  *   <li>faults became status and counters: each descriptor the device consumed has DONE and at most
- *       one error bit, and the counters moved by exactly those outcomes; every frame from the wire
- *       (or the PHY loopback) is counted once; every raise of the line is counted;</li>
+ *       one error bit, and the counters moved by exactly those outcomes; a ring that became unusable
+ *       is flagged in STATUS (and cannot be mapped), and stays flagged until reprogrammed; every frame
+ *       from the wire (or the PHY loopback) is counted once; every raise of the line is counted;</li>
  *   <li>head and tail stay inside a usable ring;</li>
  *   <li>the neighbour still exchanges a numbered frame each way, with no error counted.</li>
  * </ul>
@@ -110,8 +115,15 @@ class HostileDriverFuzzTest {
         private final HostMemory bus = new HostMemory(16L << 20);
         private final ManualDeviceTimer timer = new ManualDeviceTimer();
         private final List<SharedMemory> canaries = new ArrayList<>();
-        private final BusAnalyser hostileBus = new BusAnalyser(bus, "hostile");
-        private final BusAnalyser neighbourBus = new BusAnalyser(bus, "neighbour");
+        /** Canaries the hostile driver pointed its device at: the device may write them, so they prove nothing. */
+        private final Set<SharedMemory> canariesNamed = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Ring bases and descriptor buffer addresses the hostile driver wrote, before and after this step. */
+        private final Set<Long> named = new HashSet<>();
+        /** The hostile driver pointed its device at the neighbour's memory: the neighbour may break. */
+        private boolean neighbourNamed;
+
+        private final BusAnalyser hostileBus = new BusAnalyser(bus);
+        private final BusAnalyser neighbourBus = new BusAnalyser(bus);
         private final InMemoryWire hostileWire = InMemoryWire.pair();
         private final InMemoryWire neighbourWire = InMemoryWire.pair();
         private final VirtualNic hostile;
@@ -127,6 +139,8 @@ class HostileDriverFuzzTest {
         private int witness;
         /** This step wrote a ring's base or size, or reset the device: head moved for another reason. */
         private boolean ringsReprogrammed;
+        /** Tail writes of this step the device refused (at or beyond the ring's size): RING_ERRORS, no fault. */
+        private int tailsRefused;
 
         Machine() {
             canary();
@@ -217,8 +231,13 @@ class HostileDriverFuzzTest {
 
         void step(FuzzedDataProvider data) {
             ringsReprogrammed = false;
+            tailsRefused = 0;
+            int status = registers.read32(STATUS);
             Ring tx = Ring.read(registers, TX_BASE_LO);
             Ring rx = Ring.read(registers, RX_BASE_LO);
+            named.clear();
+            name(tx);
+            name(rx);
             long[] counters = totals();
             switch (data.consumeInt(0, 14)) {
                 case 0 -> write(offset(data), value(data));
@@ -247,7 +266,7 @@ class HostileDriverFuzzTest {
                 case 13 -> postReceiveBuffers(data);
                 default -> faultKnob(data);
             }
-            check(tx, rx, counters);
+            check(tx, rx, counters, status);
         }
 
         private void write(int offset, int value) {
@@ -260,6 +279,10 @@ class HostileDriverFuzzTest {
             }
             if ((offset >= TX_BASE_LO && offset <= TX_SIZE) || (offset >= RX_BASE_LO && offset <= RX_SIZE)) {
                 ringsReprogrammed = true;
+            }
+            if ((offset == TX_TAIL || offset == RX_TAIL)
+                    && Integer.compareUnsigned(value, registers.read32(offset - RING_TAIL + RING_SIZE)) >= 0) {
+                tailsRefused++;
             }
             registers.write32(offset, value);
         }
@@ -452,28 +475,48 @@ class HostileDriverFuzzTest {
 
         // ---- the checks ----------------------------------------------------------------------
 
-        private void check(Ring tx0, Ring rx0, long[] counters0) {
-            assertThat(hostileBus.violations())
-                    .as("DMA outside the hostile device's memory")
-                    .isEmpty();
-            assertThat(neighbourBus.violations())
-                    .as("DMA outside the neighbour's memory")
-                    .isEmpty();
+        private void check(Ring tx0, Ring rx0, long[] counters0, int status0) {
+            Ring tx = Ring.read(registers, TX_BASE_LO);
+            Ring rx = Ring.read(registers, RX_BASE_LO);
+            name(tx);
+            name(rx);
+            List<BusAnalyser.Access> served = hostileBus.takeServed();
+            for (BusAnalyser.Access access : served) {
+                if (!hostileBus.isGiven(access)) {
+                    assertThat(named)
+                            .as(
+                                    "the hostile device's %s, outside its memory: its driver never named that address",
+                                    access)
+                            .contains(access.address());
+                    canaries.stream()
+                            .filter(c -> access.overlaps(c.physicalAddress(), c.physicalAddress(c.length())))
+                            .forEach(canariesNamed::add);
+                    neighbourNamed |= neighbourBus.given().stream()
+                            .anyMatch(b -> access.overlaps(b.physicalAddress(), b.physicalAddress(b.length())));
+                }
+            }
+            for (BusAnalyser.Access access : neighbourBus.takeServed()) {
+                assertThat(neighbourBus.isGiven(access))
+                        .as("the neighbour's %s, inside its memory", access)
+                        .isTrue();
+            }
             for (SharedMemory canary : canaries) {
-                for (int i = 0; i < CANARY_LENGTH; i++) {
+                for (int i = 0; i < CANARY_LENGTH && !canariesNamed.contains(canary); i++) {
                     if (canary.virtualAddress().getByte(i) != canaryByte(canary, i)) {
                         throw new AssertionError(
                                 "canary at 0x" + Long.toHexString(canary.physicalAddress(i)) + " was overwritten");
                     }
                 }
             }
-            List<BusAnalyser.Access> served = hostileBus.takeServed();
-            neighbourBus.takeServed();
-            Ring tx = Ring.read(registers, TX_BASE_LO);
-            Ring rx = Ring.read(registers, RX_BASE_LO);
             tx.checkHeadAndTail("TX");
             rx.checkHeadAndTail("RX");
             long[] counters = totals();
+            checkRingErrors(
+                    tx,
+                    rx,
+                    status0,
+                    counters[StatisticsCounter.RING_ERRORS.ordinal()]
+                            - counters0[StatisticsCounter.RING_ERRORS.ordinal()]);
             if (!ringsReprogrammed) {
                 boolean ringsOverlap = tx.overlaps(rx);
                 checkConsumed(
@@ -514,7 +557,9 @@ class HostileDriverFuzzTest {
                         new int[] {0, ReceiveDescriptor.STATUS_ERR_TOO_SMALL, ReceiveDescriptor.STATUS_ERR_DMA});
             }
             checkBalances(counters);
-            witness();
+            if (!neighbourNamed) {
+                witness();
+            }
         }
 
         /**
@@ -575,6 +620,47 @@ class HostileDriverFuzzTest {
                 assertThat(seen[k])
                         .as("%s descriptors with outcome %s", unit, outcomes[k])
                         .isEqualTo(counters[outcomes[k].ordinal()] - counters0[outcomes[k].ordinal()]);
+            }
+        }
+
+        /**
+         * A ring that became unusable in this step is flagged in STATUS, and only one that cannot be
+         * mapped; the flag stays until the ring is reprogrammed or the device reset.
+         */
+        private void checkRingErrors(Ring tx, Ring rx, int status0, long ringErrors) {
+            int status = registers.read32(STATUS);
+            int ringBits = STATUS_TX_RING_ERROR | STATUS_RX_RING_ERROR;
+            int raised = status & ~status0 & ringBits;
+            if ((raised & STATUS_TX_RING_ERROR) != 0) {
+                assertThat(mappable(tx)).as("TX ring flagged unusable: %s", tx).isFalse();
+            }
+            if ((raised & STATUS_RX_RING_ERROR) != 0) {
+                assertThat(mappable(rx)).as("RX ring flagged unusable: %s", rx).isFalse();
+            }
+            if (!ringsReprogrammed) {
+                assertThat(status & status0 & ringBits)
+                        .as("ring errors stay until reprogrammed")
+                        .isEqualTo(status0 & ringBits);
+                if (ringErrors > tailsRefused) {
+                    assertThat(raised)
+                            .as(
+                                    "RING_ERRORS rose by %d, %d of them refused tails: a ring is flagged",
+                                    ringErrors, tailsRefused)
+                            .isNotZero();
+                }
+            }
+        }
+
+        /** The ring's registers describe memory the device can map: a usable size, aligned, inside one block. */
+        private boolean mappable(Ring ring) {
+            if (!ring.usableSize() || ring.base == 0 || ring.base % HardwareLimits.RING_ALIGNMENT != 0) {
+                return false;
+            }
+            try {
+                bus.map(ring.base, ring.size * HardwareLimits.DESCRIPTOR_LENGTH);
+                return true;
+            } catch (IllegalArgumentException notInMemory) {
+                return false;
             }
         }
 
@@ -647,6 +733,26 @@ class HostileDriverFuzzTest {
         }
 
         // ---- bookkeeping ---------------------------------------------------------------------
+
+        /**
+         * Adds what the driver names through {@code ring} now: its base, and the buffer address of
+         * each of its descriptors (wherever the ring is: a driver may point a ring anywhere).
+         */
+        private void name(Ring ring) {
+            named.add(ring.base);
+            if (!ring.usableSize()) {
+                return;
+            }
+            ByteBuf descriptors;
+            try {
+                descriptors = bus.map(ring.base, ring.size * HardwareLimits.DESCRIPTOR_LENGTH);
+            } catch (IllegalArgumentException notInMemory) {
+                return;
+            }
+            for (int i = 0; i < ring.size; i++) {
+                named.add(descriptors.getLongLE(HardwareLimits.DESCRIPTOR_LENGTH * i));
+            }
+        }
 
         private long[] counters() {
             long[] values = new long[StatisticsCounter.values().length];
