@@ -16,6 +16,7 @@ import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisMiniportDriverHandle;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.NullDevice;
 
@@ -41,6 +42,7 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
     volatile Function<Adapter, NdisStatus> onRestart = a -> NdisStatus.SUCCESS;
     volatile Consumer<Adapter> onHalt = a -> {};
     volatile Adapter last;
+    volatile NdisMiniportDriverHandle driverHandle;
 
     @Override
     public NdisStatus initializeEx(NdisMiniportAdapterHandle handle, MiniportInitParameters params) {
@@ -81,12 +83,13 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
     @Override
     public void unload(DriverObject driverObject) {
         calls.add("unload");
+        NdisM.deregisterMiniportDriver(driverHandle);
     }
 
     /** Loads this miniport as driver {@code name}. */
     DriverObject load(Kernel kernel, String name) {
         return PnpManager.of(kernel).loadDriver(name, (driverObject, registryPath) -> {
-            NdisM.registerMiniportDriver(driverObject, registryPath, null, this);
+            driverHandle = NdisM.registerMiniportDriver(driverObject, registryPath, null, this);
             return NdisStatus.SUCCESS;
         });
     }
