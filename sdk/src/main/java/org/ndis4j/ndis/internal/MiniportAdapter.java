@@ -292,18 +292,19 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     }
 
     /**
-     * MiniportShutdownEx(NdisShutdownPowerOff), at PASSIVE_LEVEL: the system is going down. The adapter
-     * becomes Shutdown and NDIS calls none of its handlers afterwards, MiniportHaltEx included.
+     * MiniportShutdownEx(NdisShutdownPowerOff), at PASSIVE_LEVEL: the system is going down. When it
+     * returns the adapter is Shutdown and NDIS calls none of its handlers afterwards, MiniportHaltEx
+     * included; its interrupt is disconnected. The caller checked that the state allows it.
      */
     void shutdown() {
         reset.stop();
-        moveTo(AdapterState.Shutdown);
         timed(
                 WatchedOperation.MINIPORT_SHUTDOWN,
                 0,
                 () -> DriverCalls.run(
                         driverName(),
                         () -> characteristics().shutdownEx(contextOrFail(), NdisShutdownAction.NdisShutdownPowerOff)));
+        moveTo(AdapterState.Shutdown); // once it returned: until then the miniport may still indicate
         shutDown = true;
         Interrupt connected;
         synchronized (lock) {
