@@ -6,12 +6,16 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.kernel.CurrentThread;
+import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
 import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.miniport.MiniportDriver;
 import org.ndis4j.ndis.miniport.MiniportInitParameters;
 import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisShutdownAction;
+import org.ndis4j.ndis.miniport.NetDevicePnPEvent;
 import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
 import org.ndis4j.ndis.types.NdisLinkState;
@@ -41,6 +45,13 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
     volatile Function<Adapter, NdisStatus> onPause = a -> NdisStatus.SUCCESS;
     volatile Function<Adapter, NdisStatus> onRestart = a -> NdisStatus.SUCCESS;
     volatile Consumer<Adapter> onHalt = a -> {};
+    volatile Consumer<Adapter> onShutdown = a -> {};
+    volatile Consumer<Adapter> onDevicePnPEvent = a -> {};
+    /** Each MiniportHaltEx's NdisHaltAction. */
+    final List<NdisHaltAction> haltActions = new CopyOnWriteArrayList<>();
+    /** Where NDIS called the handlers that are not in {@link #calls}: "handler(argument) IRQL thread-kind". */
+    final List<String> contexts = new CopyOnWriteArrayList<>();
+
     volatile Adapter last;
     volatile NdisMiniportDriverHandle driverHandle;
 
@@ -65,6 +76,7 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
     @Override
     public void haltEx(Adapter adapter, NdisHaltAction action) {
         calls.add("halt");
+        haltActions.add(action);
         onHalt.accept(adapter);
     }
 
@@ -78,6 +90,20 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
     public NdisStatus restart(Adapter adapter) {
         calls.add("restart");
         return onRestart.apply(adapter);
+    }
+
+    @Override
+    public void shutdownEx(Adapter adapter, NdisShutdownAction action) {
+        calls.add("shutdown");
+        contexts.add("shutdown(" + action + ") " + Ke.getCurrentIrql() + " " + CurrentThread.kind());
+        onShutdown.accept(adapter);
+    }
+
+    @Override
+    public void devicePnPEventNotify(Adapter adapter, NetDevicePnPEvent event) {
+        calls.add("pnp " + event.devicePnPEvent());
+        contexts.add("pnp(" + event.devicePnPEvent() + ") " + Ke.getCurrentIrql() + " " + CurrentThread.kind());
+        onDevicePnPEvent.accept(adapter);
     }
 
     @Override

@@ -162,11 +162,13 @@ public final class LoadedDriver extends DriverObject {
         checkNothingAllocated();
     }
 
-    /** A timer still set (or its DPC queued) or a work item still queued would run unloaded code. */
+    /** A timer still set (or its DPC queued) or a work item queued or running would run unloaded code. */
     private void checkNothingPending() {
         List<TimerObject> setTimers = new ArrayList<>();
         List<IoWorkItem> queuedItems = new ArrayList<>();
+        int itemsQueuedOrRunning;
         synchronized (lock) {
+            itemsQueuedOrRunning = workItemReferences;
             for (TimerObject t : timers) {
                 if (t.isPendingAtUnload()) {
                     setTimers.add(t);
@@ -178,7 +180,7 @@ public final class LoadedDriver extends DriverObject {
                 }
             }
         }
-        if (setTimers.isEmpty() && queuedItems.isEmpty()) {
+        if (setTimers.isEmpty() && itemsQueuedOrRunning == 0) {
             return;
         }
         List<AllocationSite> sites = new ArrayList<>();
@@ -188,7 +190,7 @@ public final class LoadedDriver extends DriverObject {
         });
         queuedItems.forEach(item -> sites.add(item.allocationSite()));
         sites.removeIf(site -> site == null);
-        Object first = !setTimers.isEmpty() ? setTimers.get(0) : queuedItems.get(0);
+        Object first = !setTimers.isEmpty() ? setTimers.get(0) : queuedItems.isEmpty() ? this : queuedItems.get(0);
         throw kernel().bugCheck(
                         BugCheckCode.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
                         System.identityHashCode(first),
@@ -197,8 +199,11 @@ public final class LoadedDriver extends DriverObject {
                         0,
                         null,
                         driverName() + " unloaded with " + describe(setTimers, "timer object(s) still set")
-                                + (setTimers.isEmpty() || queuedItems.isEmpty() ? "" : " and ")
-                                + describe(queuedItems, "work item(s) still queued")
+                                + (setTimers.isEmpty() || itemsQueuedOrRunning == 0 ? "" : " and ")
+                                + (itemsQueuedOrRunning == 0
+                                        ? ""
+                                        : itemsQueuedOrRunning + " work item(s) still queued or running"
+                                                + (queuedItems.isEmpty() ? "" : " " + queuedItems))
                                 + "; their code would run in the unloaded driver (Windows stops when it does). "
                                 + "Cancel timers (NdisCancelTimerObject) and let work items finish before unload returns",
                         sites);
