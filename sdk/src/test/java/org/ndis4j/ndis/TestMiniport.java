@@ -47,6 +47,8 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
     volatile Consumer<Adapter> onHalt = a -> {};
     volatile Consumer<Adapter> onShutdown = a -> {};
     volatile Consumer<Adapter> onDevicePnPEvent = a -> {};
+    /** NDIS_MINIPORT_ATTRIBUTES_* of the registration attributes. */
+    volatile int attributeFlags = MiniportAdapterRegistrationAttributes.of(this).attributeFlags();
     /** Each MiniportHaltEx's NdisHaltAction. */
     final List<NdisHaltAction> haltActions = new CopyOnWriteArrayList<>();
     /** Where NDIS called the handlers that are not in {@link #calls}: "handler(argument) IRQL thread-kind". */
@@ -60,7 +62,8 @@ final class TestMiniport implements MiniportDriver<TestMiniport.Adapter> {
         calls.add("initialize");
         Adapter adapter = new Adapter(handle);
         last = adapter;
-        NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
+        NdisM.setMiniportAttributes(
+                handle, MiniportAdapterRegistrationAttributes.of(adapter).withAttributeFlags(attributeFlags));
         NdisM.setMiniportAttributes(
                 handle,
                 MiniportAdapterGeneralAttributes.builder()

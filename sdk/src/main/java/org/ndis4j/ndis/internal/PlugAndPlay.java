@@ -137,6 +137,7 @@ public final class PlugAndPlay {
 
     /** Pauses a Running adapter's stack: its filters top down (FilterPause), then MiniportPause. */
     public void pause(MiniportAdapter adapter) {
+        checkNotShutDown("pause " + adapter.name());
         onSystemThread("pause " + adapter.name(), () -> {
             pauseStack(adapter);
             return null;
@@ -145,6 +146,7 @@ public final class PlugAndPlay {
 
     /** Restarts a Paused adapter's stack: MiniportRestart, then its filters bottom up; returns the status. */
     public NdisStatus restart(MiniportAdapter adapter) {
+        checkNotShutDown("restart " + adapter.name());
         return onSystemThread("restart " + adapter.name(), () -> restartStack(adapter));
     }
 
@@ -156,6 +158,7 @@ public final class PlugAndPlay {
         if (!devices.contains(adapter)) {
             throw new IllegalStateException(adapter.name() + " is not present (removed already, or never added)");
         }
+        checkNotShutDown("remove " + adapter.name());
         onSystemThread("remove " + adapter.name(), () -> {
             tearDown(adapter, NdisHaltAction.NdisHaltDeviceInstanceDeInitialized);
             return null;
@@ -169,6 +172,7 @@ public final class PlugAndPlay {
      * adapter ends Halted. A device already gone (removed, or surprise-removed by its slot) is left alone.
      */
     public void surpriseRemoveDevice(MiniportAdapter adapter) {
+        checkNotShutDown("surprise-remove " + adapter.name());
         onSystemThread("surprise-remove " + adapter.name(), () -> {
             surpriseRemove(adapter);
             return null;
