@@ -74,6 +74,11 @@ public final class AdapterView {
         return adapter.isHaltWaitingForWorkItems();
     }
 
+    /** How many check-for-hang ticks NDIS ran on the adapter (each calls MiniportCheckForHangEx, if any). */
+    public int checkForHangCalls() {
+        return adapter.reset().checksMade();
+    }
+
     /** How many resets NDIS started on the adapter (check-for-hang, or an OID or send it found stuck). */
     public int resetsStarted() {
         return adapter.reset().resetsStarted();

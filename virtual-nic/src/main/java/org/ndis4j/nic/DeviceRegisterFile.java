@@ -63,6 +63,7 @@ final class DeviceRegisterFile implements RegisterSpace {
     @Override
     public int read32(int offset) {
         if (removed.getAsBoolean()) {
+            statistics.accessedWhileRemoved(false);
             return Registers.ABSENT;
         }
         if (!decodable(offset)) {
@@ -100,7 +101,11 @@ final class DeviceRegisterFile implements RegisterSpace {
 
     @Override
     public void write32(int offset, int value) {
-        if (removed.getAsBoolean() || !decodable(offset)) {
+        if (removed.getAsBoolean()) {
+            statistics.accessedWhileRemoved(true);
+            return;
+        }
+        if (!decodable(offset)) {
             return;
         }
         if (offset >= Registers.TX_BASE_LO && offset < TX_RING_END) {

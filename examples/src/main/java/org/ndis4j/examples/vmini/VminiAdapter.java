@@ -261,11 +261,14 @@ final class VminiAdapter {
     /**
      * MiniportCheckForHangEx. Runs at PASSIVE_LEVEL. Hung when a ring had work the driver had not
      * reaped at the last check and the driver has reaped nothing since: a wedged transmit unit, or
-     * interrupts that stopped coming.
+     * interrupts that stopped coming. A NIC that reads all ones is gone, not hung.
      */
     boolean checkForHang() {
         if (removed || quiescing || resetInProgress.get()) {
             return false;
+        }
+        if (!VminiHardware.isPresent(registers)) {
+            return false; // all ones: the NIC was pulled; a reset cannot help, NDIS's surprise removal follows
         }
         return dataPath.hung();
     }

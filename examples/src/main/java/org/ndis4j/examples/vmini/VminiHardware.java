@@ -161,6 +161,14 @@ final class VminiHardware {
         }
     }
 
+    /**
+     * False when the NIC was pulled: a removed PCI device reads all ones, and STATUS never does on a
+     * present one (its reserved bits read 0). A register read: any IRQL.
+     */
+    static boolean isPresent(RegisterSpace registers) {
+        return registers.read32(Registers.STATUS) != Registers.ABSENT;
+    }
+
     /** True when STATUS says the link is up. A register read: any IRQL. */
     static boolean isLinkUp(RegisterSpace registers) {
         int status = registers.read32(Registers.STATUS);

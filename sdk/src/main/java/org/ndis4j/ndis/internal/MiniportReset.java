@@ -77,6 +77,7 @@ public final class MiniportReset {
     /** Set while nothing runs: no check, no reset. Stop waits for it. */
     private KEvent idle;
 
+    private int checksMade;
     private int resetsStarted;
     private NdisStatus lastResetStatus;
 
@@ -136,6 +137,13 @@ public final class MiniportReset {
         }
     }
 
+    /** How many check-for-hang ticks ran (MiniportCheckForHangEx called, when the driver has it). */
+    public int checksMade() {
+        synchronized (lock) {
+            return checksMade;
+        }
+    }
+
     /** How many resets NDIS started on this adapter. */
     public int resetsStarted() {
         synchronized (lock) {
@@ -178,6 +186,7 @@ public final class MiniportReset {
                 return;
             }
             checking = true;
+            checksMade++;
             idle.reset();
         }
         try {
