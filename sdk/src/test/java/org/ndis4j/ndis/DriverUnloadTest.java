@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.BugCheckCode;
 import org.ndis4j.kernel.CrashReport;
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.filter.FilterAttachParameters;
 import org.ndis4j.ndis.filter.FilterDriver;
@@ -79,7 +80,8 @@ class DriverUnloadTest {
     // ---- timers ---------------------------------------------------------------------------------
 
     @Test
-    void aTimerStillSetWhenTheUnloadRoutineReturnsIs0xCEAndIsTakenOutOfTheTimerQueue(Kernel kernel) {
+    void aTimerStillSetWhenTheUnloadRoutineReturnsIs0xCEAndIsTakenOutOfTheTimerQueue(Kernel kernel)
+            throws InterruptedException {
         UnloadingMiniport driver = new UnloadingMiniport();
         driver.onEntry = UnloadingMiniport::startTimer;
         DriverObject image = driver.load(kernel);
@@ -94,9 +96,12 @@ class DriverUnloadTest {
         assertThat(report.allocations())
                 .as("where the driver allocated the timer")
                 .anyMatch(site -> site.frames().stream().anyMatch(f -> f.contains("UnloadingMiniport.startTimer")));
-        assertThat(driver.timer.isSet())
-                .as("out of the timer queue: its function never runs again")
-                .isFalse();
+        assertThat(driver.timer.isSet()).as("out of the timer queue").isFalse();
+        int runsAtUnload = driver.timerRuns.get();
+        KEvent fivePeriodsLater = kernel.initializeEvent(false);
+        kernel.schedule(100_000_000L, fivePeriodsLater::set); // the kernel's clock goes on after the crash
+        assertThat(fivePeriodsLater.await(-1)).isTrue();
+        assertThat(driver.timerRuns.get()).as("its function never ran again").isEqualTo(runsAtUnload);
     }
 
     @Test
