@@ -77,7 +77,7 @@ class SurpriseRemovalTest {
     }
 
     @Test
-    @KernelOptions(ndisWatchdogMillis = 500)
+    @KernelOptions(ndisWatchdogMillis = 1_000)
     void aDevicePnPEventNotifyThatNeverReturnsIsTheWatchdogWithTheEventCode(Kernel kernel) {
         TestMiniport miniport = new TestMiniport();
         miniport.onDevicePnPEvent = a -> Ndis.waitEvent(Ndis.initializeEvent(), 0);
@@ -89,6 +89,6 @@ class SurpriseRemovalTest {
                 kernel, BugCheckCode.BUGCODE_NDIS_DRIVER, () -> pnp.surpriseRemoveDevice(adapter));
 
         // ndis4j's code 0xA6 (MiniportDevicePnPEventNotify), parameter 4 = NdisDevicePnPEventSurpriseRemoved.
-        assertThat(report.parameters()).containsExactly(0x25L, 0xA6L, 500L, 2L);
+        assertThat(report.parameters()).containsExactly(0x25L, 0xA6L, 1_000L, 2L);
     }
 }
