@@ -28,7 +28,7 @@ import org.ndis4j.nic.regs.Registers;
  *   1 reset the device, read the station address        8 mask interrupts, stop both units
  *   2 shared memory: rings and buffers (VminiRings)     7 NdisMDeregisterInterruptEx (waits for DPCs)
  *   3 receive NBL pool, one NBL per RCB                 6 reset the device (no more DMA)
- *   4 link work item (NdisAllocateIoWorkItem)           5 wait for the link work item, free it
+ *   4 link + reset work items (NdisAllocateIoWorkItem)  5 wait for the link work item, free both
  *   5 registration + general attributes                 4 free the RCB NBLs and the pool
  *   6 program rings, post receive buffers, MAC, ITR     3 free the shared memory
  *   7 NdisMRegisterInterruptEx
