@@ -184,7 +184,7 @@ final class KitMiniport implements MiniportDriver<KitMiniport.Adapter> {
         for (NetBufferList nbl = nbls; nbl != null; nbl = nbl.next()) {
             NetBuffer sent = nbl.firstNetBuffer();
             NetBufferList rx = Ndis.allocateNetBufferList(adapter.receivePool, 0, 0);
-            rx.setSourceHandle(adapter.handle); // NDIS returns an indicated NBL to the driver it names
+            rx.setSourceHandle(adapter.handle);
             NetBuffer nb = rx.firstNetBuffer();
             nb.data().setBytes(0, sent.data(), sent.dataOffset(), sent.dataLength());
             nb.setDataLength(sent.dataLength());
