@@ -111,6 +111,9 @@ final class TransmitEngine {
         if (descriptors == null) {
             return ring.takeFaultCause();
         }
+        if (faults.isTransmitStalled()) {
+            return 0; // a wedged unit leaves the descriptors where they are until a reset
+        }
         int causes = 0;
         looped = false;
         try {

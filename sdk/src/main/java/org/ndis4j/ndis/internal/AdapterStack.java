@@ -24,7 +24,8 @@ import org.ndis4j.verifier.Verifier;
  *   ────────────────────────────────
  *   miniport adapter
  * </pre>
- * Lifecycle methods run at PASSIVE_LEVEL on the PnP thread.
+ * Lifecycle methods run at PASSIVE_LEVEL on the PnP thread; NDIS's watchdog times each call into a
+ * filter or protocol driver ({@link NdisWatchdog}).
  */
 public final class AdapterStack {
 
@@ -56,6 +57,10 @@ public final class AdapterStack {
 
     String adapterName() {
         return adapter.name();
+    }
+
+    private NdisWatchdog watchdog() {
+        return NdisWatchdog.of(adapter.kernel());
     }
 
     MiniportAdapter adapter() {
@@ -95,9 +100,16 @@ public final class AdapterStack {
         module.setState(FilterModuleState.Attaching);
         FilterAttachParameters parameters =
                 new FilterAttachParameters(adapterName(), filters.size(), adapter.linkState());
-        NdisStatus status = DriverCalls.call(
-                driver.driverName(),
-                () -> driver.characteristics().attach(module, driver.filterDriverContext(), parameters));
+        NdisStatus status = watchdog()
+                .call(
+                        WatchedOperation.FILTER_ATTACH,
+                        module.name(),
+                        driver.driverName(),
+                        0,
+                        () -> DriverCalls.call(
+                                driver.driverName(),
+                                () -> driver.characteristics()
+                                        .attach(module, driver.filterDriverContext(), parameters)));
         if (!status.isSuccess()) {
             module.setState(FilterModuleState.Detached);
             Trace.log("%s: FilterAttach failed with %s; the filter is not in the stack", module.name(), status);
@@ -120,9 +132,17 @@ public final class AdapterStack {
     void restartFilters() {
         for (FilterModule module : filters) {
             module.setState(FilterModuleState.Restarting);
-            NdisStatus status = DriverCalls.call(
-                    module.driverName(),
-                    () -> module.filterDriver().characteristics().restart(module.context()));
+            NdisStatus status = watchdog()
+                    .call(
+                            WatchedOperation.FILTER_RESTART,
+                            module.name(),
+                            module.driverName(),
+                            0,
+                            () -> DriverCalls.call(
+                                    module.driverName(),
+                                    () -> module.filterDriver()
+                                            .characteristics()
+                                            .restart(module.context())));
             module.setState(status.isSuccess() ? FilterModuleState.Running : FilterModuleState.Paused);
             Trace.log("%s: %s", module.name(), module.state());
         }
@@ -135,9 +155,17 @@ public final class AdapterStack {
                 continue;
             }
             module.setState(FilterModuleState.Pausing);
-            NdisStatus status = DriverCalls.call(
-                    module.driverName(),
-                    () -> module.filterDriver().characteristics().pause(module.context()));
+            NdisStatus status = watchdog()
+                    .call(
+                            WatchedOperation.FILTER_PAUSE,
+                            module.name(),
+                            module.driverName(),
+                            0,
+                            () -> DriverCalls.call(
+                                    module.driverName(),
+                                    () -> module.filterDriver()
+                                            .characteristics()
+                                            .pause(module.context())));
             if (!status.isSuccess()) {
                 throw Verifier.violation(
                         adapter.kernel(),
@@ -160,9 +188,15 @@ public final class AdapterStack {
 
     /** FilterDetach of one module (its driver is going away). */
     void detach(FilterModule module) {
-        DriverCalls.run(
-                module.driverName(),
-                () -> module.filterDriver().characteristics().detach(module.context()));
+        watchdog()
+                .run(
+                        WatchedOperation.FILTER_DETACH,
+                        module.name(),
+                        module.driverName(),
+                        0,
+                        () -> DriverCalls.run(
+                                module.driverName(),
+                                () -> module.filterDriver().characteristics().detach(module.context())));
         module.setState(FilterModuleState.Detached);
         filters = without(filters, module);
         Trace.log("%s: detached", module.name());
@@ -182,9 +216,16 @@ public final class AdapterStack {
                 adapter.generalAttributes().mtuSize(),
                 adapter.generalAttributes().currentMacAddress(),
                 adapter.linkState());
-        NdisStatus status = DriverCalls.call(
-                protocol.driverName(),
-                () -> protocol.characteristics().bindAdapterEx(protocol.protocolDriverContext(), context, parameters));
+        NdisStatus status = watchdog()
+                .call(
+                        WatchedOperation.PROTOCOL_BIND,
+                        protocol.name() + " on " + adapterName(),
+                        protocol.driverName(),
+                        0,
+                        () -> DriverCalls.call(
+                                protocol.driverName(),
+                                () -> protocol.characteristics()
+                                        .bindAdapterEx(protocol.protocolDriverContext(), context, parameters)));
         if (status.isSuccess() && context.opened == null) {
             throw Verifier.violation(
                     protocol.kernel(),
@@ -221,9 +262,17 @@ public final class AdapterStack {
 
     void unbind(Binding binding) {
         BindContext context = new BindContext(binding.protocol(), this);
-        DriverCalls.call(
-                binding.driverName(),
-                () -> binding.protocol().characteristics().unbindAdapterEx(context, binding.protocolBindingContext()));
+        watchdog()
+                .call(
+                        WatchedOperation.PROTOCOL_UNBIND,
+                        binding.name(),
+                        binding.driverName(),
+                        0,
+                        () -> DriverCalls.call(
+                                binding.driverName(),
+                                () -> binding.protocol()
+                                        .characteristics()
+                                        .unbindAdapterEx(context, binding.protocolBindingContext())));
         if (!binding.isClosed()) {
             throw Verifier.violation(
                     binding.kernel(),
