@@ -63,14 +63,10 @@ final class Arp {
         long mac = 0;
         boolean resolved = false;
         boolean requestNow = false;
+        boolean probeNow = false;
         boolean dropped = false;
         Ndis.acquireSpinLock(lock);
         ArpCache.Entry entry = closed ? null : cache.get(nextHop);
-        if (entry != null && entry.state == ArpEntry.State.REACHABLE && now >= entry.expiresAt) {
-            // Stale: resolve again; what waits on it is sent when the answer comes.
-            entry.state = ArpEntry.State.INCOMPLETE;
-            entry.requestsSent = 0;
-        }
         if (entry == null && !closed) {
             entry = cache.createIncomplete(nextHop);
         }
@@ -79,6 +75,12 @@ final class Arp {
         } else if (entry.isResolved()) {
             resolved = true;
             mac = entry.mac;
+            // Past its lifetime: still used, while a unicast request confirms it (RFC 1122 2.3.2.1).
+            if (entry.state == ArpEntry.State.REACHABLE && now >= entry.expiresAt && entry.probeDeadline == 0) {
+                entry.probeDeadline =
+                        now + config.arpRetries() * config.arpRetryInterval().toNanos();
+                probeNow = true;
+            }
         } else {
             entry.queued.append(frame);
             if (entry.requestsSent == 0) {
@@ -93,6 +95,9 @@ final class Arp {
             binding.data().free(frame);
         } else if (resolved) {
             transmit(frame, mac);
+            if (probeNow) {
+                sendArp(OPERATION_REQUEST, mac, 0, nextHop);
+            }
         } else if (requestNow) {
             sendArp(OPERATION_REQUEST, Ethernet.BROADCAST, 0, nextHop);
         }
@@ -208,8 +213,11 @@ final class Arp {
                     failed.appendChain(entry.queued.takeChain());
                     it.remove();
                 }
-            } else if (entry.state == ArpEntry.State.REACHABLE && now >= entry.expiresAt + expiryGrace()) {
-                it.remove();
+            } else if (entry.state == ArpEntry.State.REACHABLE
+                    && (entry.probeDeadline != 0
+                            ? now >= entry.probeDeadline
+                            : now >= entry.expiresAt + idleLifetime())) {
+                it.remove(); // its confirmation went unanswered, or nobody used it for a lifetime past expiry
             }
         }
         Ndis.releaseSpinLock(lock);
@@ -219,8 +227,8 @@ final class Arp {
         dropAll(failed, IpCounter.ARP_UNRESOLVED);
     }
 
-    /** An expired entry is kept this long before it is forgotten, so that a packet re-resolves it in place. */
-    private long expiryGrace() {
+    /** An expired entry nobody sends to is kept this long, then forgotten. */
+    private long idleLifetime() {
         return config.arpLifetime().toNanos();
     }
 

@@ -13,9 +13,11 @@ import org.ndis4j.ndis.nbl.NblQueue;
  * Not thread-safe: {@link Arp} holds its spin lock around every call.
  *
  * <pre>
- *   (none) ──send to it──► INCOMPLETE ──reply──► REACHABLE ──lifetime over──► (none)
- *                            │ requests sent, retried                      ▲
- *                            └─ no answer after the last retry: queued packets dropped
+ *   (none) ──send to it──► INCOMPLETE ──reply──► REACHABLE ──lifetime over, used──► unicast request
+ *                            │ requests sent, retried    ▲      (still used)        │
+ *                            │                           └──────── reply ────────────┤
+ *                            └─ no answer after the last retry: queued packets dropped; no answer to the
+ *                               unicast request, or a lifetime unused past expiry: forgotten
  *   STATIC entries (configured) never expire and are never replaced by what the wire says.
  * </pre>
  */
@@ -31,6 +33,8 @@ final class ArpCache {
         ArpEntry.State state;
         /** REACHABLE: when the entry stops being used (kernel time, ns). */
         long expiresAt;
+        /** REACHABLE past its lifetime: when the unicast confirmation gives up (0: none sent). */
+        long probeDeadline;
         /** INCOMPLETE: requests sent so far, and when the next one is due. */
         int requestsSent;
 
@@ -81,6 +85,7 @@ final class ArpCache {
             entry.mac = mac;
             entry.state = ArpEntry.State.REACHABLE;
             entry.expiresAt = expiresAt;
+            entry.probeDeadline = 0;
         }
         return entry;
     }

@@ -264,16 +264,25 @@ class IpStackTest {
     }
 
     @Test
-    void anExpiredEntryIsResolvedAgain(Kernel kernel) throws Exception {
+    void anExpiredEntryIsStillUsedWhileAUnicastRequestConfirmsIt(Kernel kernel) throws Exception {
         introducePeer();
         long learnedAt = kernel.nanoTime();
         Await.until("the entry's 300 ms lifetime over", () -> kernel.nanoTime() - learnedAt > 300_000_000L);
 
         host.ping(PEER_IP, 5, 1, 0, Duration.ofSeconds(5));
-        Frame again = peer.awaitFrame(
-                "a new ARP request",
+        Frame echo = peer.awaitFrame("the echo request, sent to the known MAC at once", Frame::isIcmp);
+        assertThat(echo.destination()).isEqualTo(PEER);
+        Frame probe = peer.awaitFrame(
+                "the unicast ARP request",
                 f -> f.isArp() && f.arp().isRequest() && f.arp().targetIp() == PEER_IP);
-        assertThat(again.arp().senderIp()).isEqualTo(NIC_IP);
+        assertThat(probe.bytes())
+                .isEqualTo(padded(FrameBuilder.ethernet(PEER, NIC).arpRequest(NIC_IP, PEER_IP)));
+
+        // Unanswered, the entry is forgotten after ARP's retries (3 × 100 ms); the next packet asks by broadcast.
+        Await.until("the entry forgotten", () -> host.ip().arpEntries().isEmpty());
+        host.ping(PEER_IP, 5, 2, 0, Duration.ofSeconds(5));
+        Frame broadcast = peer.awaitFrame("a broadcast ARP request", f -> f.isArp() && f.isBroadcast());
+        assertThat(broadcast.arp().targetIp()).isEqualTo(PEER_IP);
     }
 
     @Test
