@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             SwitchCommand.class,
             DemoCommand.class,
+            PingCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {

@@ -3,6 +3,7 @@ package org.ndis4j.examples.vlanfilter;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ndis4j.kernel.Ke;
 import org.ndis4j.ndis.NdisF;
 import org.ndis4j.ndis.filter.FilterAttachParameters;
 import org.ndis4j.ndis.filter.FilterDriver;
@@ -84,6 +85,10 @@ public final class VlanFilterDriver implements FilterDriver<VlanFilterModule> {
     /** FilterStatus. Runs at IRQL &lt;= DISPATCH_LEVEL. Counts and passes every indication up unchanged. */
     @Override
     public void status(VlanFilterModule module, NdisStatusIndication statusIndication) {
+        module.lastStatus = new VlanFilterModule.StatusPassed(
+                statusIndication.statusCode(),
+                Ke.getCurrentIrql(),
+                Thread.currentThread().getName());
         module.statusIndications.incrementAndGet();
         NdisF.indicateStatus(module.handle, statusIndication);
     }

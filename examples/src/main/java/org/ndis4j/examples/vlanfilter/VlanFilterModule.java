@@ -49,6 +49,9 @@ public final class VlanFilterModule {
     public record PolicyApplication(
             VlanPolicy policy, Irql irql, ThreadKind threadKind, String thread, NdisIoWorkItem workItem) {}
 
+    /** The last status indication FilterStatus passed up, with where it ran. */
+    public record StatusPassed(NdisStatus status, Irql irql, String thread) {}
+
     final NdisFilterModuleHandle handle;
     final String adapterName;
     final NetBufferListPool pool;
@@ -73,6 +76,7 @@ public final class VlanFilterModule {
 
     volatile PolicyApplication lastApplication;
     final AtomicInteger statusIndications = new AtomicInteger();
+    volatile StatusPassed lastStatus;
 
     private VlanFilterModule(
             NdisFilterModuleHandle handle, String adapterName, NetBufferListPool pool, NdisIoWorkItem workItem) {
@@ -189,6 +193,11 @@ public final class VlanFilterModule {
     /** Status indications FilterStatus passed on. */
     public int statusIndications() {
         return statusIndications.get();
+    }
+
+    /** The last status indication FilterStatus passed up; null before the first. */
+    public StatusPassed lastStatus() {
+        return lastStatus;
     }
 
     public FilterModuleState state() {
