@@ -3,8 +3,13 @@ package org.ndis4j.tools;
 import java.net.InetSocketAddress;
 import picocli.CommandLine;
 
-/** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:PORT}) into an unresolved-free socket address. */
-final class HostPort implements CommandLine.ITypeConverter<InetSocketAddress> {
+/**
+ * Parses {@code HOST:PORT} into a resolved socket address: {@code 127.0.0.1:5555},
+ * {@code localhost:5555}, {@code 0.0.0.0:5555} (every IPv4 address), IPv6 in brackets:
+ * {@code [::1]:5555}, {@code [::]:5555} (every IPv6 address). The switch prints addresses in the
+ * same form ({@code Transports.format}), so what it prints can be pasted back.
+ */
+class HostPort implements CommandLine.ITypeConverter<InetSocketAddress> {
 
     @Override
     public InetSocketAddress convert(String value) {
@@ -15,20 +20,39 @@ final class HostPort implements CommandLine.ITypeConverter<InetSocketAddress> {
         String host = value.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new CommandLine.TypeConversionException(
+                    "an IPv6 address goes in brackets, as in [::1]:5555; got '" + value + "'");
         }
+        int port = port(value.substring(colon + 1), value);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new CommandLine.TypeConversionException("cannot resolve host '" + host + "'");
+        }
+        return address;
+    }
+
+    static int port(String text, String value) {
         int port;
         try {
-            port = Integer.parseInt(value.substring(colon + 1));
+            port = Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("port in '" + value + "' is not a number");
         }
         if (port < 0 || port > 65535) {
             throw new CommandLine.TypeConversionException("port " + port + " is outside 0..65535");
         }
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) {
-            throw new CommandLine.TypeConversionException("cannot resolve host '" + host + "'");
+        return port;
+    }
+
+    /** {@code PORT} alone means loopback ({@code 127.0.0.1:PORT}); otherwise {@code HOST:PORT}. */
+    static final class LoopbackByDefault extends HostPort {
+        @Override
+        public InetSocketAddress convert(String value) {
+            if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+                return new InetSocketAddress("127.0.0.1", port(value, value));
+            }
+            return super.convert(value);
         }
-        return address;
     }
 }

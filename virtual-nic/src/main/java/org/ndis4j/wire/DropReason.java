@@ -2,16 +2,16 @@ package org.ndis4j.wire;
 
 /** Why a frame that was handed to a wire or a switch port never left it; each is counted. */
 public enum DropReason {
-    /** No connection: the carrier was down. */
+    /** No connection: the carrier was down, or the connection ended with the frame still queued. */
     CARRIER_DOWN,
-    /** The peer reads too slowly and the bounded send queue is full. */
+    /** Tail drop: the output queue (the send queue of a wire, a switch port's queue) was full. */
     BACKPRESSURE,
+    /** Tail drop: the switch's shared buffer, which all output queues draw on, was used up. */
+    BUFFER_FULL,
     /** The frame was shorter than an Ethernet header or longer than the frame limit. */
     MALFORMED,
-    /** The switch port is administratively down. */
+    /** The switch port was set administratively down with the frame still queued. */
     ADMIN_DOWN,
     /** A switch frame addressed to a station behind the port it came from: filtered, as switches do. */
-    FILTERED,
-    /** The packet capture could not keep up; the frame was forwarded but not captured. */
-    CAPTURE_BEHIND
+    FILTERED
 }

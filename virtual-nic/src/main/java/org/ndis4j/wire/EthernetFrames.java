@@ -30,6 +30,16 @@ public final class EthernetFrames {
         return (buf.getUnsignedInt(index) << 16) | buf.getUnsignedShort(index + 4);
     }
 
+    /** The destination MAC of the frame at {@code frame}: one 8-byte read (a frame has at least 14 bytes). */
+    static long destinationAt(ByteBuf buf, int frame) {
+        return buf.getLong(frame) >>> 16;
+    }
+
+    /** The source MAC of the frame at {@code frame}: one 8-byte read ending at the EtherType. */
+    static long sourceAt(ByteBuf buf, int frame) {
+        return buf.getLong(frame + 6) >>> 16;
+    }
+
     /** True for group addresses (multicast and broadcast): the I/G bit of the first octet. */
     public static boolean isGroupAddress(long mac) {
         return (mac & 0x0100_0000_0000L) != 0;

@@ -48,6 +48,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter implements 
         FrameError error = splitter.split(in, ctx.alloc(), this);
         if (error != null) {
             broken = true;
+            countBurst(); // the frames before the break count, even if no read-complete follows the close
             splitter.reject(ctx, error);
         }
     }
@@ -61,16 +62,21 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        countBurst();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void countBurst() {
         if (burstFrames != 0) {
             counters.received(burstFrames, burstBytes);
             burstFrames = 0;
             burstBytes = 0;
         }
-        ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        countBurst();
         FrameError error = splitter.finish();
         if (error != null && !broken) {
             broken = true;

@@ -9,7 +9,9 @@ public enum FrameError {
     /** A length prefix above the configured maximum (random bytes usually end here). */
     TOO_LONG,
     /** The stream ended in the middle of a frame (or of its length prefix). */
-    TRUNCATED;
+    TRUNCATED,
+    /** A frame stopped arriving half-way for longer than the switch's partial-frame timeout. */
+    STALLED;
 
     /** Classifies a length prefix; null when it is acceptable. */
     static FrameError classify(long length, int maxFrameLength) {

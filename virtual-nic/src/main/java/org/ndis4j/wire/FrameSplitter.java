@@ -3,7 +3,6 @@ package org.ndis4j.wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,9 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each complete frame is handed to a {@link FrameSink} as (buffer, index of its length prefix,
  * frame length); the sink retains what it keeps. Frames inside one read buffer stay there (the sink
- * slices them); only the frame that straddles two reads is copied, into a buffer of its own size.
- * So the copy per read is at most one frame, not the whole cumulation as a
- * {@code ByteToMessageDecoder} would do while earlier slices are still retained.
+ * slices them); only the frame that straddles two reads is copied, into a buffer that grows with
+ * the bytes that actually arrived (never allocated at the announced length up front, so a peer that
+ * announces a maximum-size frame and sends a few bytes costs a few bytes). So the copy per read is
+ * at most one frame, not the whole cumulation as a {@code ByteToMessageDecoder} would do while
+ * earlier slices are still retained.
  *
  * <p>One splitter per connection, used on its event loop only.
  */
@@ -40,7 +41,10 @@ final class FrameSplitter {
     }
 
     static final int PREFIX_LENGTH = 4;
-    private static final Logger LOG = LoggerFactory.getLogger(FrameSplitter.class);
+    /** The first allocation for a straddling frame; it grows (doubling) as its bytes arrive. */
+    private static final int INITIAL_PARTIAL_CAPACITY = 256;
+
+    private static final RateLimitedLog LOG = new RateLimitedLog(LoggerFactory.getLogger(FrameSplitter.class));
 
     private final int maxFrameLength;
     private final TrafficCounters counters;
@@ -97,12 +101,22 @@ final class FrameSplitter {
     private void stash(ByteBuf in, int index, int count, ByteBufAllocator alloc) {
         if (count >= PREFIX_LENGTH) {
             partialLength = (int) in.getUnsignedInt(index);
-            partial = alloc.buffer(PREFIX_LENGTH + partialLength);
+            partial = growable(alloc, count, PREFIX_LENGTH + partialLength);
         } else {
             partialLength = -1;
-            partial = alloc.buffer(PREFIX_LENGTH);
+            partial = alloc.buffer(PREFIX_LENGTH, PREFIX_LENGTH);
         }
         partial.writeBytes(in, index, count);
+    }
+
+    /** A buffer for a frame of {@code total} bytes of which {@code have} are here: sized for what is here. */
+    private static ByteBuf growable(ByteBufAllocator alloc, int have, int total) {
+        return alloc.buffer(Math.min(total, Math.max(have, INITIAL_PARTIAL_CAPACITY)), total);
+    }
+
+    /** True while the start of a frame is held, waiting for the rest. */
+    boolean holdsPartial() {
+        return partial != null;
     }
 
     private FrameError completePartial(ByteBuf in, ByteBufAllocator alloc, FrameSink sink) {
@@ -117,7 +131,7 @@ final class FrameSplitter {
                 badLength = length;
                 return error;
             }
-            ByteBuf grown = alloc.buffer(PREFIX_LENGTH + (int) length);
+            ByteBuf grown = growable(alloc, PREFIX_LENGTH + in.readableBytes(), PREFIX_LENGTH + (int) length);
             grown.writeBytes(partial);
             partial.release();
             partial = grown;
@@ -150,6 +164,13 @@ final class FrameSplitter {
         return FrameError.TRUNCATED;
     }
 
+    /** Gives up on a held partial frame that stopped arriving: STALLED (the caller then calls {@link #reject}). */
+    FrameError stall() {
+        badLength = partialLength;
+        release();
+        return FrameError.STALLED;
+    }
+
     /** Frees a held partial frame (the connection is gone). */
     void release() {
         if (partial != null) {
@@ -166,6 +187,11 @@ final class FrameSplitter {
         switch (error) {
             case TRUNCATED ->
                 LOG.warn("{}: stream ended inside a frame (expected length {})", ctx.channel(), badLength);
+            case STALLED ->
+                LOG.warn(
+                        "{}: closing: a frame of length {} stopped arriving half-way (partial-frame timeout)",
+                        ctx.channel(),
+                        badLength);
             case TOO_LONG ->
                 LOG.warn(
                         "{}: closing: frame length {} exceeds the maximum {}",

@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +35,15 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Off the hot path: {@code write} only copies into an in-memory block; a writer thread puts
- * full blocks on disk. Bounded: a fixed number of blocks; when the disk is behind and none is free
- * the frame is not captured and {@link #framesDropped()} counts it (forwarding never waits on
- * the disk). Thread-safe; meant for one writing thread (the switch's event loop).
+ * blocks on disk when they are full, and at least every {@link #HAND_OFF_MILLIS} ms, so a reader
+ * following the file sees frames promptly. Bounded: a fixed number of blocks; when the disk is behind
+ * and none is free the frame is not captured and {@link #framesDropped()} counts it (forwarding never
+ * waits on the disk). A write error stops the capture for good: it is logged once, every later frame
+ * counts as dropped, and {@link #failure()} tells why; the caller goes on.
+ *
+ * <p>The file is opened safely: a new file by default (an existing one is refused), and when
+ * replacing, never through a symbolic link. Thread-safe; meant for one writing thread (the
+ * switch's event loop).
  */
 public final class PcapWriter implements AutoCloseable {
 
@@ -44,6 +54,7 @@ public final class PcapWriter implements AutoCloseable {
     static final int LINKTYPE_ETHERNET = 1;
     private static final int BLOCK_SIZE = 256 * 1024;
     private static final int BLOCKS = 8;
+    static final long HAND_OFF_MILLIS = 200;
     private static final ByteBuffer END = ByteBuffer.allocate(0);
     private static final Logger LOG = LoggerFactory.getLogger(PcapWriter.class);
 
@@ -88,14 +99,38 @@ public final class PcapWriter implements AutoCloseable {
         writer.start();
     }
 
-    /** Creates (or truncates) {@code file} and writes the global header. */
+    /** Creates {@code file}, which must not exist, and writes the global header. */
     public static PcapWriter open(Path file, int snaplen) throws IOException {
+        return open(file, snaplen, false);
+    }
+
+    /**
+     * Opens {@code file} and writes the global header. Without {@code replace} the file must not
+     * exist (not even as a dangling symbolic link); with it an existing file is truncated, but a
+     * symbolic link is refused, never followed. Errors carry the operating system's reason
+     * ({@link IoErrors#reason}).
+     */
+    public static PcapWriter open(Path file, int snaplen, boolean replace) throws IOException {
         if (snaplen < EthernetFrames.HEADER_LENGTH || snaplen > DEFAULT_SNAPLEN) {
             throw new IllegalArgumentException(
                     "snaplen " + snaplen + " is outside " + EthernetFrames.HEADER_LENGTH + ".." + DEFAULT_SNAPLEN);
         }
-        FileChannel ch = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        FileChannel ch;
+        try {
+            ch = replace
+                    ? FileChannel.open(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            LinkOption.NOFOLLOW_LINKS)
+                    : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            if (Files.isSymbolicLink(file)) {
+                throw new FileSystemException(file.toString(), null, "Is a symbolic link (never followed)");
+            }
+            throw e;
+        }
         return new PcapWriter(file, ch, snaplen);
     }
 
@@ -115,7 +150,7 @@ public final class PcapWriter implements AutoCloseable {
     public synchronized boolean write(ByteBuf buf, int index, int length, long epochNanos) {
         int captured = Math.min(length, snaplen);
         int need = RECORD_HEADER_LENGTH + captured;
-        if (closed) {
+        if (closed || failure != null) {
             dropped.incrementAndGet();
             return false;
         }
@@ -140,12 +175,22 @@ public final class PcapWriter implements AutoCloseable {
         return written.get();
     }
 
-    /** Frames not captured because the disk was behind (or after close). */
+    /** Frames not captured: the disk was behind, the capture had failed, or it was closed. */
     public long framesDropped() {
         return dropped.get();
     }
 
-    /** Writes everything captured so far, stops the writer thread and closes the file. */
+    /** Why the capture stopped (the operating system's reason), or null while it works. */
+    public String failure() {
+        IOException f = failure;
+        return f == null ? null : IoErrors.reason(f);
+    }
+
+    /**
+     * Writes everything captured so far, stops the writer thread and closes the file. A write
+     * failure was already logged and is in {@link #failure()}; only an error closing the file is
+     * thrown here.
+     */
     @Override
     public void close() throws IOException {
         synchronized (this) {
@@ -166,9 +211,6 @@ public final class PcapWriter implements AutoCloseable {
         } finally {
             file.close();
         }
-        if (failure != null) {
-            throw failure;
-        }
     }
 
     /** Under the lock: queues the current block for the writer thread (the queue has room for all). */
@@ -178,17 +220,27 @@ public final class PcapWriter implements AutoCloseable {
         block = null;
     }
 
-    /** The writer thread: block after block to disk; each written block goes back to the pool. */
+    /**
+     * The writer thread: block after block to disk; each written block goes back to the pool. When
+     * no block filled up for a while, it takes the one being filled, so the file never lags far.
+     */
     private void drain() {
         try {
-            for (ByteBuffer b; (b = full.take()) != END; ) {
+            for (ByteBuffer b; (b = full.poll(HAND_OFF_MILLIS, TimeUnit.MILLISECONDS)) != END; ) {
+                if (b == null) {
+                    handOffStale();
+                    continue;
+                }
                 try {
                     while (b.hasRemaining() && failure == null) {
                         file.write(b);
                     }
                 } catch (IOException e) {
                     failure = e;
-                    LOG.error("capture to {} failed, no more frames are captured: {}", path, e.toString());
+                    LOG.error(
+                            "capture to {} failed, no more frames are captured (switching goes on): {}",
+                            path,
+                            IoErrors.reason(e));
                 }
                 b.clear();
                 free.add(b);
@@ -196,6 +248,13 @@ public final class PcapWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = new IOException("capture writer interrupted", e);
+        }
+    }
+
+    /** Hands off the block being filled if it holds anything. */
+    private synchronized void handOffStale() {
+        if (block != null && block.position() > 0 && !closed) {
+            handOff();
         }
     }
 

@@ -1,30 +1,29 @@
 package org.ndis4j.wire;
 
 import io.netty.channel.Channel;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A port of the switch: a slot with a number that outlives connections, the connection plugged in
- * now (if any), its counters, and its share of the current burst. Confined to the switch's event
- * loop except for the volatile fields, which statistics read.
+ * A port of the switch: a numbered slot, the connection plugged in now (if any), its counters and
+ * its output queue. A slot lives while a connection is plugged in or while it is administratively
+ * down; the fabric removes it otherwise. Confined to the switch's event loop except the volatile
+ * fields and the counters, which statistics read.
  */
 final class SwitchPort {
 
     final int number;
     final TrafficCounters counters = new TrafficCounters();
+    final OutputQueue output;
     volatile boolean adminUp = true;
     volatile Channel channel;
-    /** This burst: frames written to this port and not yet flushed. */
-    boolean flushPending;
+    /** The handler reading the connection, for the timeout sweep. */
+    SwitchPortHandler handler;
+    /** Times the switch stopped reading this port because an output was full (flow control only). */
+    final LongAdder inputPauses = new LongAdder();
 
-    long burstFrames;
-    long burstBytes;
-    /** Input ports that stopped reading until this port drains (unicast backpressure). */
-    final List<SwitchPort> pausedInputs = new ArrayList<>(2);
-
-    SwitchPort(int number) {
+    SwitchPort(int number, long queueCapacity, SharedBuffer shared) {
         this.number = number;
+        this.output = new OutputQueue(counters, queueCapacity, shared, true, () -> !adminUp);
     }
 
     boolean canForward() {
@@ -34,7 +33,15 @@ final class SwitchPort {
     SwitchPortStatistics statistics() {
         Channel ch = channel;
         return new SwitchPortStatistics(
-                number, adminUp, ch == null ? null : String.valueOf(ch.remoteAddress()), counters.snapshot());
+                number,
+                adminUp,
+                ch == null ? null : Transports.format(ch.remoteAddress()),
+                counters.snapshot(),
+                output.queuedFrames(),
+                output.queuedBytes(),
+                output.peakBytes(),
+                output.capacity(),
+                inputPauses.sum());
     }
 
     @Override

@@ -49,6 +49,14 @@ public final class TrafficCounters {
         errors.get(error).increment();
     }
 
+    /** Adds a snapshot of other counters (the switch keeps the totals of ports that left this way). */
+    public void add(TrafficStatistics s) {
+        received(s.rxFrames(), s.rxBytes());
+        transmitted(s.txFrames(), s.txBytes());
+        s.drops().forEach((r, n) -> drops.get(r).add(n));
+        s.errors().forEach((e, n) -> errors.get(e).add(n));
+    }
+
     /** A consistent-enough copy for display: each counter is read once. */
     public TrafficStatistics snapshot() {
         EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);

@@ -1,0 +1,23 @@
+package org.ndis4j.tools.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a run of {@code ndis4j bench} was asked for.
+ *
+ * @param runs           measured runs per subject (the table shows their median)
+ * @param frames64       frames per forwarding run at 64 bytes
+ * @param frames1514     frames per forwarding run at 1514 bytes
+ * @param samples        samples per latency run
+ * @param relaylimit     the relaylimit binary, or null when not installed
+ * @param qemu           qemu-system-x86_64, or null when not installed
+ * @param ndis4j         the command that runs {@code ndis4j} in a JVM of its own (the switch under test)
+ */
+public record BenchSettings(
+        int runs, long frames64, long frames1514, int samples, Path relaylimit, Path qemu, List<String> ndis4j) {
+
+    public long frames(int size) {
+        return size <= 64 ? frames64 : frames1514;
+    }
+}
