@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.ndis.Ndis;
+import org.ndis4j.ndis.nbl.NblQueue;
 import org.ndis4j.ndis.nbl.NetBuffer;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
@@ -32,7 +33,7 @@ import org.ndis4j.ndis.types.NdisStatus;
  * </pre>
  *
  * <p>No allocation per frame: the pool recycles its NBLs and their frame memory (one 1514-byte
- * buffer each). At most {@link #MAX_OUTSTANDING} NBLs are out at once (sent or waiting for ARP);
+ * buffer each), all {@link #MAX_OUTSTANDING} made at bind, at PASSIVE_LEVEL. At most {@link #MAX_OUTSTANDING} NBLs are out at once (sent or waiting for ARP);
  * beyond it a send is dropped and counted, so a fast sender cannot grow memory without bound.
  */
 final class IpDataPath {
@@ -69,7 +70,36 @@ final class IpDataPath {
     static IpDataPath create(NdisHandle protocolHandle, IpCounters counters) {
         NetBufferListPool pool = Ndis.allocateNetBufferListPool(
                 protocolHandle, NetBufferListPoolParameters.withNetBuffer(POOL_TAG, Ethernet.MAXIMUM_FRAME_LENGTH));
-        return pool == null ? null : new IpDataPath(counters, pool);
+        if (pool == null) {
+            return null;
+        }
+        if (!preallocate(pool, MAX_OUTSTANDING)) {
+            Ndis.freeNetBufferListPool(pool);
+            return null;
+        }
+        return new IpDataPath(counters, pool);
+    }
+
+    /**
+     * Has the pool make {@code count} NBLs (and their frame memory) now, at PASSIVE_LEVEL, and frees
+     * them: the pool recycles them, so the data path never waits for memory at DISPATCH_LEVEL (netvmini
+     * allocates its control blocks at initialize for the same reason). False when NDIS had none to give.
+     */
+    static boolean preallocate(NetBufferListPool pool, int count) {
+        NblQueue made = new NblQueue();
+        boolean all = true;
+        for (int i = 0; i < count && all; i++) {
+            NetBufferList nbl = Ndis.allocateNetBufferList(pool, 0, 0);
+            if (nbl == null) {
+                all = false;
+            } else {
+                made.append(nbl);
+            }
+        }
+        for (NetBufferList nbl = made.pop(); nbl != null; nbl = made.pop()) {
+            Ndis.freeNetBufferList(nbl);
+        }
+        return all;
     }
 
     // ---- send ---------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import org.ndis4j.ndis.Ndis;
 import org.ndis4j.ndis.NdisF;
 import org.ndis4j.ndis.filter.FilterAttachParameters;
 import org.ndis4j.ndis.filter.FilterModuleState;
+import org.ndis4j.ndis.nbl.NblQueue;
+import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
 import org.ndis4j.ndis.oid.NdisOidRequest;
@@ -23,8 +25,8 @@ import org.ndis4j.ndis.types.NdisStatus;
  *
  * <pre>
  *  attach (PASSIVE)                                  detach (PASSIVE, module Paused; reverse order)
- *   1 NBL pool for tagged / untagged copies          3 NdisFreeIoWorkItem
- *     (filter module handle)                         2 NdisFreeNetBufferListPool
+ *   1 NBL pool for tagged / untagged copies, its    3 NdisFreeIoWorkItem
+ *     512 NBLs made now (filter module handle)       2 NdisFreeNetBufferListPool
  *   2 NdisAllocateIoWorkItem(filter module handle)   1 the lock
  *   3 NdisFSetAttributes; the module starts Paused
  *  restart: Running                                  pause: Pausing; wait for its own NBLs and the
@@ -39,7 +41,7 @@ public final class VlanFilterModule {
     /** The longest frame a copy holds: 1514 + the 4-byte tag. */
     static final int COPY_SIZE = 1518;
     /** Own NBLs (tagged sends, untagged receives) out at once; beyond it a frame is dropped and counted. */
-    static final int MAX_OWN_OUTSTANDING = 1024;
+    static final int MAX_OWN_OUTSTANDING = 512;
     /** Policy sets waiting for the work item; beyond it a set fails with NDIS_STATUS_RESOURCES. */
     static final int MAX_PENDING_SETS = 8;
     /** How long FilterPause waits for the module's own NBLs and its work item. */
@@ -98,6 +100,10 @@ public final class VlanFilterModule {
         if (pool == null) {
             return NdisStatus.RESOURCES;
         }
+        if (!preallocate(pool, MAX_OWN_OUTSTANDING)) {
+            Ndis.freeNetBufferListPool(pool);
+            return NdisStatus.RESOURCES;
+        }
         NdisIoWorkItem workItem = Ndis.allocateIoWorkItem(handle); // the filter module handle FilterAttach got
         if (workItem == null) {
             Ndis.freeNetBufferListPool(pool);
@@ -107,6 +113,28 @@ public final class VlanFilterModule {
         NdisF.setAttributes(handle, module);
         driver.attached(module);
         return NdisStatus.SUCCESS;
+    }
+
+    /**
+     * Has the pool make {@code count} NBLs and their memory now, at PASSIVE_LEVEL, and frees them: the
+     * pool recycles them, so the data path never waits for memory at DISPATCH_LEVEL. False when NDIS
+     * had none to give.
+     */
+    private static boolean preallocate(NetBufferListPool pool, int count) {
+        NblQueue made = new NblQueue();
+        boolean all = true;
+        for (int i = 0; i < count && all; i++) {
+            NetBufferList nbl = Ndis.allocateNetBufferList(pool, 0, 0);
+            if (nbl == null) {
+                all = false;
+            } else {
+                made.append(nbl);
+            }
+        }
+        for (NetBufferList nbl = made.pop(); nbl != null; nbl = made.pop()) {
+            Ndis.freeNetBufferList(nbl);
+        }
+        return all;
     }
 
     /** FilterDetach. Runs at PASSIVE_LEVEL, with the module Paused (no work item queued or running). */
