@@ -23,14 +23,14 @@ final class Verbosity {
         }
     }
 
-    /** Prints {@code command: message hint} (and the stack trace with -v); returns exit status 1. */
+    /** Prints {@code command: message hint} (and the stack trace with -v); returns {@link ExitCode#FAILURE}. */
     int fail(PrintStream err, String command, Exception e, String hint) {
         err.println(command + ": " + e.getMessage() + hint);
         if (verbose) {
             e.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return ExitCode.FAILURE.code();
     }
 
     /** {@code 10 s}, {@code 0.5 s}. */
