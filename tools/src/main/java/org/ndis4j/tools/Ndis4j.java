@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             DemoCommand.class,
             PingCommand.class,
+            CaptureCommand.class,
+            InjectCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {
