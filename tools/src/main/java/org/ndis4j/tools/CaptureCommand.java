@@ -91,7 +91,12 @@ final class CaptureCommand implements Callable<Integer> {
             ListenWarning.of(wire.address(), "capture", "can connect and have its frames written to " + out)
                     .ifPresent(w -> err.println("ndis4j capture: " + w));
         }
-        StopSignal stop = StopSignal.install();
+        try (StopSignal stop = StopSignal.install()) {
+            return capture(stop, stdout, err);
+        }
+    }
+
+    private int capture(StopSignal stop, PrintStream stdout, PrintStream err) throws InterruptedException {
         // The wire first, when it listens: a busy address leaves no file behind.
         TcpWirePort port = wire.open();
         PcapWriter writer;
@@ -129,11 +134,12 @@ final class CaptureCommand implements Callable<Integer> {
                 writer.framesWritten(), out, writer.framesDropped());
         stdout.flush();
         if (recorder.peerGone) {
+            stop.exit(ExitCode.FAILURE);
             throw new CommandFailedException(
                     ExitCode.FAILURE,
                     "the peer closed the wire after " + writer.framesWritten() + " frames (" + out + " is complete)");
         }
-        return ExitCode.SUCCESS.code();
+        return stop.exit(ExitCode.SUCCESS);
     }
 
     /** True once the link is up; false when --link-timeout passed or a stop was asked for first. */

@@ -186,34 +186,35 @@ final class SwitchCommand implements Callable<Integer> {
             return verbosity.fail(err, "ndis4j switch", e, hint(e));
         }
         resources.serve(sw);
-        StopSignal stop = StopSignal.install();
-        out.println("ndis4j switch listening on " + Transports.format(sw.localAddress()) + " (Ctrl-C stops)");
-        if (sw.mirrorAddress() != null) {
-            out.println("  mirror on " + Transports.format(sw.mirrorAddress()));
+        try (StopSignal stop = StopSignal.install()) {
+            out.println("ndis4j switch listening on " + Transports.format(sw.localAddress()) + " (Ctrl-C stops)");
+            if (sw.mirrorAddress() != null) {
+                out.println("  mirror on " + Transports.format(sw.mirrorAddress()));
+            }
+            if (controlServer != null) {
+                out.println("  control endpoint " + controlServer.url());
+            }
+            if (capture != null) {
+                out.println("  capturing to " + capture);
+            }
+            out.printf(
+                    "  output queues of %d B per port (%d B shared), %s; at most %d ports%n",
+                    options.queueBytes(),
+                    options.bufferBytes(),
+                    options.flowControl() ? "flow control (a full port pauses its senders)" : "tail drop",
+                    options.maxPorts());
+            out.flush();
+            long interval = statsInterval.isZero() ? Long.MAX_VALUE / 2 : statsInterval.toNanos();
+            while (!stop.await(interval)) {
+                printLive(out, sw.statistics());
+            }
+            if (controlServer != null) {
+                controlServer.close();
+            }
+            sw.close(); // every port closed, capture flushed: the counters are final
+            printFinal(out, sw.statistics());
+            return stop.exit(ExitCode.SUCCESS);
         }
-        if (controlServer != null) {
-            out.println("  control endpoint " + controlServer.url());
-        }
-        if (capture != null) {
-            out.println("  capturing to " + capture);
-        }
-        out.printf(
-                "  output queues of %d B per port (%d B shared), %s; at most %d ports%n",
-                options.queueBytes(),
-                options.bufferBytes(),
-                options.flowControl() ? "flow control (a full port pauses its senders)" : "tail drop",
-                options.maxPorts());
-        out.flush();
-        long interval = statsInterval.isZero() ? Long.MAX_VALUE / 2 : statsInterval.toNanos();
-        while (!stop.await(interval)) {
-            printLive(out, sw.statistics());
-        }
-        if (controlServer != null) {
-            controlServer.close();
-        }
-        sw.close(); // every port closed, capture flushed: the counters are final
-        printFinal(out, sw.statistics());
-        return ExitCode.SUCCESS.code();
     }
 
     private SwitchOptions options() {

@@ -29,6 +29,8 @@ public abstract class CaptureReader implements AutoCloseable {
     static final int LINKTYPE_ETHERNET = 1;
 
     final FileInput input;
+    /** Where the record or block being read starts: the offset of a file that ends inside it. */
+    long recordStart;
     private final InputStream stream;
 
     CaptureReader(InputStream stream) {
@@ -87,11 +89,11 @@ public abstract class CaptureReader implements AutoCloseable {
 
     /** The next frame, or null at the end of the file. */
     public final CapturedFrame next() throws IOException {
-        long at = input.offset();
+        recordStart = input.offset();
         try {
             return read();
         } catch (EOFException e) {
-            throw new CaptureFormatException(at, "the file ends inside the record or block starting here");
+            throw new CaptureFormatException(recordStart, "the file ends inside the record or block starting here");
         }
     }
 

@@ -68,6 +68,7 @@ final class PcapNgReader extends CaptureReader {
     CapturedFrame read() throws IOException {
         while (!input.atEnd()) {
             long at = input.offset();
+            recordStart = at;
             int type = input.readInt();
             if (type == SECTION_HEADER) {
                 sectionHeader(at);
@@ -142,7 +143,7 @@ final class PcapNgReader extends CaptureReader {
         if (major != 1) {
             throw new CaptureFormatException(at + 12, "pcapng version " + major + "." + minor + " is not 1.x");
         }
-        input.skip(length - 16); // section length and options: not needed to read the packets
+        input.skip(length - 20); // section length and options: not needed to read the packets
         trailer(at, length);
         interfaces.clear();
     }
