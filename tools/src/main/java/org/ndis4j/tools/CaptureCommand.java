@@ -97,18 +97,24 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private int capture(StopSignal stop, PrintStream stdout, PrintStream err) throws InterruptedException {
-        // The wire first, when it listens: a busy address leaves no file behind.
-        TcpWirePort port = wire.open();
+        // A listener binds first: a busy address leaves no file behind. A client dials once the file
+        // is open and is attached at once, so that no frame arrives before there is somewhere to put it.
+        TcpWirePort port = wire.listen() ? wire.open() : null;
         PcapWriter writer;
         try {
             writer = PcapWriter.open(out, PcapWriter.DEFAULT_SNAPLEN, force);
         } catch (IOException e) {
-            port.close();
+            if (port != null) {
+                port.close();
+            }
             String hint = IoErrors.reason(e).equals("File exists") ? " (--force replaces it)" : "";
             throw new CommandFailedException(
                     ExitCode.FAILURE, "cannot capture to " + out + ": " + IoErrors.reason(e) + hint, e);
         }
         Recorder recorder = new Recorder(writer, count, stop);
+        if (port == null) {
+            port = wire.open();
+        }
         try {
             port.attach(recorder);
             if (wire.listen()) {
@@ -117,9 +123,9 @@ final class CaptureCommand implements Callable<Integer> {
                         + port.localAddress().getPort());
             }
             if (awaitLink(recorder.linkUp, stop)) {
-                stdout.println("ndis4j capture: capturing from " + wire + " to " + out
+                err.println("ndis4j capture: capturing from " + wire + " to " + out
                         + (count > 0 ? " until " + count + " frames" : "") + " (Ctrl-C stops)");
-                stdout.flush();
+                err.flush();
                 stop.await(Long.MAX_VALUE);
             } else if (!stop.await(0)) {
                 throw new CommandFailedException(

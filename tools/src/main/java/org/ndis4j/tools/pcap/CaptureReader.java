@@ -31,6 +31,7 @@ public abstract class CaptureReader implements AutoCloseable {
     final FileInput input;
     /** Where the record or block being read starts: the offset of a file that ends inside it. */
     long recordStart;
+
     private final InputStream stream;
 
     CaptureReader(InputStream stream) {

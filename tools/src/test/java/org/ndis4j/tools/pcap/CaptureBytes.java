@@ -5,31 +5,31 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Builds capture files byte by byte, in either byte order, for the reader's tests and fuzz seeds. */
-final class CaptureBytes {
+public final class CaptureBytes {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final ByteOrder order;
 
-    CaptureBytes(ByteOrder order) {
+    public CaptureBytes(ByteOrder order) {
         this.order = order;
     }
 
-    CaptureBytes int32(long v) {
+    public CaptureBytes int32(long v) {
         bytes.writeBytes(ByteBuffer.allocate(4).order(order).putInt((int) v).array());
         return this;
     }
 
-    CaptureBytes int16(int v) {
+    public CaptureBytes int16(int v) {
         bytes.writeBytes(ByteBuffer.allocate(2).order(order).putShort((short) v).array());
         return this;
     }
 
-    CaptureBytes int64(long v) {
+    public CaptureBytes int64(long v) {
         bytes.writeBytes(ByteBuffer.allocate(8).order(order).putLong(v).array());
         return this;
     }
 
-    CaptureBytes raw(byte[] b) {
+    public CaptureBytes raw(byte[] b) {
         bytes.writeBytes(b);
         return this;
     }
@@ -38,12 +38,12 @@ final class CaptureBytes {
         return bytes.size();
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return bytes.toByteArray();
     }
 
     /** A classic pcap global header. */
-    static CaptureBytes pcap(ByteOrder order, boolean nanos, int linkType) {
+    public static CaptureBytes pcap(ByteOrder order, boolean nanos, int linkType) {
         return new CaptureBytes(order)
                 .int32(nanos ? 0xa1b23c4d : 0xa1b2c3d4)
                 .int16(2)
@@ -54,7 +54,7 @@ final class CaptureBytes {
                 .int32(linkType);
     }
 
-    CaptureBytes record(long seconds, long fraction, byte[] frame) {
+    public CaptureBytes record(long seconds, long fraction, byte[] frame) {
         return int32(seconds)
                 .int32(fraction)
                 .int32(frame.length)
@@ -63,7 +63,7 @@ final class CaptureBytes {
     }
 
     /** A pcapng section header block with no options. */
-    CaptureBytes sectionHeader() {
+    public CaptureBytes sectionHeader() {
         return int32(0x0A0D0D0A)
                 .int32(28)
                 .int32(0x1A2B3C4D)
@@ -74,7 +74,7 @@ final class CaptureBytes {
     }
 
     /** An interface description block, with an if_tsresol option when {@code tsresol} is not negative. */
-    CaptureBytes interfaceDescription(int linkType, int snapLength, int tsresol) {
+    public CaptureBytes interfaceDescription(int linkType, int snapLength, int tsresol) {
         int length = tsresol < 0 ? 20 : 20 + 8 + 4;
         int32(1).int32(length).int16(linkType).int16(0).int32(snapLength);
         if (tsresol >= 0) {
@@ -83,7 +83,7 @@ final class CaptureBytes {
         return int32(length);
     }
 
-    CaptureBytes enhancedPacket(int iface, long timestamp, byte[] frame) {
+    public CaptureBytes enhancedPacket(int iface, long timestamp, byte[] frame) {
         int padded = (frame.length + 3) & ~3;
         int length = 32 + padded;
         return int32(6).int32(length)
@@ -97,7 +97,7 @@ final class CaptureBytes {
                 .int32(length);
     }
 
-    CaptureBytes simplePacket(byte[] frame) {
+    public CaptureBytes simplePacket(byte[] frame) {
         int padded = (frame.length + 3) & ~3;
         int length = 16 + padded;
         return int32(3).int32(length)
@@ -108,12 +108,12 @@ final class CaptureBytes {
     }
 
     /** A block of a type the reader does not know (a name resolution block, type 4). */
-    CaptureBytes otherBlock() {
+    public CaptureBytes otherBlock() {
         return int32(4).int32(20).int32(0xdeadbeefL).int32(0).int32(20);
     }
 
     /** An Ethernet frame of {@code length} bytes whose bytes count from {@code seed}. */
-    static byte[] frame(int length, int seed) {
+    public static byte[] frame(int length, int seed) {
         byte[] f = new byte[length];
         for (int i = 0; i < length; i++) {
             f[i] = (byte) (seed + i);
