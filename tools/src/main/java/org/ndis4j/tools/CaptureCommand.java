@@ -78,7 +78,7 @@ final class CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        verbosity.apply();
+        verbosity.applyQuiet();
         if (count < 0) {
             throw new ParameterException(spec.commandLine(), "--count must be 0 or more, not " + count);
         }
@@ -132,6 +132,7 @@ final class CaptureCommand implements Callable<Integer> {
                         ExitCode.FAILURE, "no connection on " + wire + " after " + linkTimeoutMillis + " ms");
             }
         } finally {
+            recorder.closing = true; // the carrier going down now is our doing, not the peer's
             port.close(); // no frame arrives after this: the writer can finish
             finish(writer);
         }
@@ -181,6 +182,7 @@ final class CaptureCommand implements Callable<Integer> {
         private long frames;
 
         volatile boolean peerGone;
+        volatile boolean closing;
 
         Recorder(PcapWriter writer, long limit, StopSignal stop) {
             this.writer = writer;
@@ -197,6 +199,7 @@ final class CaptureCommand implements Callable<Integer> {
                 }
                 writer.write(frame, frame.readerIndex(), frame.readableBytes());
                 if (n == limit) {
+                    closing = true;
                     stop.stop();
                 }
             } finally {
@@ -208,7 +211,7 @@ final class CaptureCommand implements Callable<Integer> {
         public void carrierChanged(boolean up) {
             if (up) {
                 linkUp.countDown();
-            } else if (linkUp.getCount() == 0) {
+            } else if (linkUp.getCount() == 0 && !closing) {
                 peerGone = true;
                 stop.stop();
             }

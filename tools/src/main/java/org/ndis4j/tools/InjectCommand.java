@@ -83,7 +83,7 @@ final class InjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        verbosity.apply();
+        verbosity.applyQuiet();
         if (rate < 0 || rate > 100_000_000) {
             throw new ParameterException(spec.commandLine(), "--rate must be 0..100000000, not " + rate);
         }
