@@ -106,6 +106,7 @@ final class InjectCommand implements Callable<Integer> {
         long sent = 0;
         long bytes = 0;
         long start;
+        long elapsed;
         try (BlockingWire link = BlockingWire.open(wire, Duration.ofMillis(linkTimeoutMillis), bound -> {
             System.err.println(
                     "ndis4j inject: listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
@@ -129,6 +130,8 @@ final class InjectCommand implements Callable<Integer> {
                         }
                     }
                 }
+                link.flush();
+                elapsed = System.nanoTime() - start;
                 link.finish(Duration.ofSeconds(5));
             } catch (CaptureFormatException e) {
                 // The file changed since it was checked: what was sent stays sent.
@@ -142,7 +145,7 @@ final class InjectCommand implements Callable<Integer> {
                         e);
             }
         }
-        double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        double seconds = Math.max(1e-9, elapsed / 1e9);
         out.printf(
                 "ndis4j inject: %d frames (%d bytes) from %s (%s)%s to %s in %.3f s, %.0f frames/s%s%n",
                 sent,
