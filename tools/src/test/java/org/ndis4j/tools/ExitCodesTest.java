@@ -76,6 +76,8 @@ class ExitCodesTest {
             {"ping", "--help"},
             {"demo", "--help"},
             {"demo", "link-flap", "--help"},
+            {"capture", "--help"},
+            {"inject", "--help"},
             {"help", "switch"},
         }) {
             CommandRun run = CommandRun.of(args);
