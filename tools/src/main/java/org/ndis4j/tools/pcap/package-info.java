@@ -4,7 +4,7 @@
  * other blocks skipped), Ethernet link type only. What {@code ndis4j inject} replays.
  *
  * <p>Hostile input is expected: every length is checked before it is used, memory is bounded by
- * {@link org.ndis4j.tools.pcap.CaptureReader#MAX_CAPTURED_LENGTH} per frame, and every problem is a
- * {@link org.ndis4j.tools.pcap.CaptureFormatException} with the byte offset where it was found.
+ * {@code CaptureReader.MAX_CAPTURED_LENGTH} (262144 bytes) per frame, and every problem is a
+ * {@code CaptureFormatException} with the byte offset where it was found.
  */
 package org.ndis4j.tools.pcap;
