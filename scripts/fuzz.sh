@@ -17,6 +17,7 @@ TARGETS=(
     "virtual-nic:org.ndis4j.wire.SwitchFuzzTest"
     "virtual-nic:org.ndis4j.nic.HostileDriverFuzzTest"
     "examples:org.ndis4j.examples.vmini.VminiOidFuzzTest"
+    "tools:org.ndis4j.tools.pcap.CaptureReaderFuzzTest"
 )
 MIN_EXECUTIONS=10000
 

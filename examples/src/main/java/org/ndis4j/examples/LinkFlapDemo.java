@@ -25,11 +25,24 @@ public final class LinkFlapDemo {
 
     public static void main(String[] args) throws Exception {
         int flaps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        System.exit(run(flaps) ? 0 : 1);
+        System.exit(
+                switch (run(flaps)) {
+                    case COMPLETED -> 0;
+                    case STEP_MISSED -> 1;
+                    case BUG_CHECK -> 3;
+                });
     }
 
-    /** Runs the demo; false if the machine bug-checked. */
-    public static boolean run(int flaps) throws InterruptedException {
+    /** How a run ended (the tools map it to their exit status). */
+    public enum Outcome {
+        COMPLETED,
+        /** A link change the demo waited for did not come. */
+        STEP_MISSED,
+        BUG_CHECK
+    }
+
+    /** Runs the demo. */
+    public static Outcome run(int flaps) throws InterruptedException {
         try (Kernel kernel = Kernel.boot(KernelConfig.defaults().withName("demo"))) {
             kernel.onCrash(report -> System.out.println(report.toText()));
             Console.say("booted %s", kernel);
@@ -56,14 +69,14 @@ public final class LinkFlapDemo {
                     NdisLinkState seen = indications.poll(5, TimeUnit.SECONDS);
                     if (seen == null || seen.isConnected() != plugged) {
                         Console.say("expected link %s, saw %s", plugged ? "up" : "down", seen);
-                        return false;
+                        return kernel.isCrashed() ? Outcome.BUG_CHECK : Outcome.STEP_MISSED;
                     }
                 }
             }
             pnp.removeDevice(adapter);
             Console.say("%s is %s", adapter.name(), view.state());
             pnp.unloadDriver(driver);
-            return !kernel.isCrashed();
+            return kernel.isCrashed() ? Outcome.BUG_CHECK : Outcome.COMPLETED;
         } finally {
             Console.say("kernel closed");
         }

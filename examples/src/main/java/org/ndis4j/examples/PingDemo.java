@@ -62,6 +62,7 @@ public final class PingDemo {
     private final PrintStream out;
     private final List<String> failures = new ArrayList<>();
     private final List<Long> rttMicros = new ArrayList<>();
+    private volatile boolean bugChecked;
     private int pingSession;
 
     private PingDemo(PrintStream out) {
@@ -100,8 +101,8 @@ public final class PingDemo {
 
     /**
      * Runs the demo, writing the switch's capture to {@code pcap} (replacing an earlier capture,
-     * never a symlink or another file). Returns 0 when every step happened, 1 when one did not or a
-     * machine bug-checked, 2 when {@code pcap} cannot be written.
+     * never a symlink or another file). Returns 0 when every step happened, 1 when one did not, 2 when
+     * {@code pcap} cannot be written, 3 when a machine bug-checked (its report printed).
      */
     public static int run(Path pcap, PrintStream out) throws InterruptedException {
         CaptureFile capture;
@@ -129,7 +130,7 @@ public final class PingDemo {
         }
         if (!demo.failures.isEmpty()) {
             out.println("ndis4j demo FAILED: " + String.join("; ", demo.failures));
-            return 1;
+            return demo.bugChecked ? 3 : 1;
         }
         return 0;
     }
@@ -189,6 +190,7 @@ public final class PingDemo {
                 .start();
         host.kernel().onCrash(report -> {
             out.println(report.toText());
+            bugChecked = true;
             failures.add(name + " bug-checked");
         });
         out.println(name + ": " + host.ip().config() + " " + mac + " (vmini, vlanfilter, ipstack on "

@@ -21,7 +21,7 @@ class LinkFlapDemoTest {
 
     @Test
     void demoRunsCleanly() throws Exception {
-        assertThat(LinkFlapDemo.run(2)).isTrue();
+        assertThat(LinkFlapDemo.run(2)).isEqualTo(LinkFlapDemo.Outcome.COMPLETED);
     }
 
     @Test

@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ndis4j.examples.PingDemo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ndis4j demo}: real packets end to end — two hosts on a virtual switch ping each other, a
  * port is pulled and plugged, a pended OID toggles promiscuous mode, the filter's OID changes what
  * passes; a summary table and a pcap of the switch. {@code ndis4j demo link-flap}: the link-flap
- * miniport's trace. Exit status 0, 1 when a step did not happen (or a machine bug-checked), 2 on a
- * usage error or a --pcap that cannot be written.
+ * miniport's trace. Exit status ({@link ExitCode}): 0, 1 when a step did not happen, 2 on a usage
+ * error or a --pcap that cannot be written, 3 when a machine bug-checked.
  */
 @Command(
         name = "demo",
@@ -35,9 +36,13 @@ final class DemoCommand implements Callable<Integer> {
                     + " a symlink or another file is not.")
     Path pcap;
 
+    @Mixin
+    Verbosity verbosity;
+
     @Override
     public Integer call() throws InterruptedException {
         PingDemo.quietLogs();
+        verbosity.apply();
         return PingDemo.run(pcap, System.out);
     }
 }

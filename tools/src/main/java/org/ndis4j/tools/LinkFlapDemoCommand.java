@@ -3,11 +3,16 @@ package org.ndis4j.tools;
 import java.util.concurrent.Callable;
 import org.ndis4j.examples.LinkFlapDemo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ndis4j demo link-flap}: boots a kernel, loads the link-flap miniport, adds a device, pulls
- * and plugs its cable and prints the trace. Exit status 0, or 1 if the machine bug-checked.
+ * and plugs its cable and prints the trace. Exit status 0, 1 when a link change was not seen, 3 when the machine bug-checked
+ * ({@link ExitCode}).
  */
 @Command(
         name = "link-flap",
@@ -26,12 +31,22 @@ final class LinkFlapDemoCommand implements Callable<Integer> {
             description = "How many times to plug and pull the cable (default: ${DEFAULT-VALUE}).")
     int flaps;
 
+    @Mixin
+    Verbosity verbosity;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         if (flaps < 1 || flaps > 1000) {
-            System.err.println("ndis4j demo link-flap: --flaps must be 1..1000, not " + flaps);
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--flaps must be 1..1000, not " + flaps);
         }
-        return LinkFlapDemo.run(flaps) ? 0 : 1;
+        verbosity.apply();
+        return switch (LinkFlapDemo.run(flaps)) {
+            case COMPLETED -> ExitCode.SUCCESS.code();
+            case STEP_MISSED -> ExitCode.FAILURE.code();
+            case BUG_CHECK -> ExitCode.BUG_CHECK.code();
+        };
     }
 }

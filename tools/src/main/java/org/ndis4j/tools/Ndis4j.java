@@ -2,7 +2,6 @@ package org.ndis4j.tools;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code ndis4j} command. Each subcommand is a class of its own; adding one is adding its
@@ -18,6 +17,8 @@ import picocli.CommandLine.ParseResult;
             BenchCommand.class,
             DemoCommand.class,
             PingCommand.class,
+            CaptureCommand.class,
+            InjectCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {
@@ -29,25 +30,9 @@ public final class Ndis4j implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /**
-     * The command line as {@code main} runs it: an unexpected failure is one line (exit status 1),
-     * with its stack trace only under {@code -v}.
-     */
+    /** The command line as {@code main} runs it: exit statuses and error lines as {@link ExitHandling} says. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Ndis4j()).setExecutionExceptionHandler(Ndis4j::unexpected);
-    }
-
-    private static int unexpected(Exception e, CommandLine command, ParseResult parsed) {
-        ParseResult leaf = parsed;
-        while (leaf.hasSubcommand()) {
-            leaf = leaf.subcommand();
-        }
-        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e);
-        if (leaf.hasMatchedOption("--verbose")) {
-            e.printStackTrace(command.getErr());
-        }
-        command.getErr().flush();
-        return 1;
+        return ExitHandling.install(new CommandLine(new Ndis4j()));
     }
 
     /** Without a subcommand: usage. */

@@ -14,8 +14,8 @@ import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.examples.ipstack.Ipv4Address;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.wire.TcpWirePort;
-import org.ndis4j.wire.WirePort;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ndis4j ping}: a host made of a virtual NIC, vmini and ipstack on a TCP wire pings TARGET and
- * prints what ping(8) prints. Exit status 0 when replies came, 1 when none did, 2 on a usage error.
+ * prints what ping(8) prints. Exit status ({@link ExitCode}): 0 when replies came, 1 when none did, 2 on
+ * a usage error, 3 when the host's kernel bug-checked.
  */
 @Command(
         name = "ping",
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
             "Boots a simulated kernel with a virtual NIC on a TCP wire (QEMU stream framing), the vmini",
             "miniport and the ipstack protocol driver, and pings TARGET as ping(8) does. The peer can be",
             "an ndis4j switch or host, or a QEMU -netdev stream / -netdev socket listener.",
-            "Exit status: 0 when replies came, 1 when none did, 2 on a usage error."
+            "Exit status: 0 when replies came, 1 when none did (or the wire failed), 2 on a usage error,",
+            "3 when the host's kernel bug-checked."
         })
 final class PingCommand implements Callable<Integer> {
 
@@ -100,12 +102,16 @@ final class PingCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TARGET", description = "The IPv4 address to ping.")
     String target;
 
+    @Mixin
+    Verbosity verbosity;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
         PingDemo.quietLogs(); // ping(8)'s lines only
+        verbosity.apply();
         InterfaceConfig address = parse(() -> InterfaceConfig.parse(ip), "--ip");
         int targetAddress = parse(() -> Ipv4Address.parse(target), "TARGET");
         MacAddress station = mac == null ? defaultMac(address.address()) : parse(() -> MacAddress.of(mac), "--mac");
@@ -127,23 +133,18 @@ final class PingCommand implements Callable<Integer> {
                 "TARGET " + target + " is not on " + address + " (ipstack has no router; use an address on the link)");
 
         PrintStream out = System.out;
-        WirePort port;
-        try {
-            port = wire.listen() ? TcpWirePort.listen(wire.address()) : TcpWirePort.connect(wire.address());
-        } catch (RuntimeException e) {
-            System.err.println("ndis4j ping: cannot " + wire + ": " + e.getMessage());
-            return 1;
-        }
+        TcpWirePort port = wire.open();
         if (wire.listen()) {
             System.err.println("ndis4j ping: listening on "
-                    + ((TcpWirePort) port).localAddress().getAddress().getHostAddress() + ":"
-                    + ((TcpWirePort) port).localAddress().getPort());
+                    + port.localAddress().getAddress().getHostAddress() + ":"
+                    + port.localAddress().getPort());
         }
         try (IpHost host = IpHost.builder("ping", port)
                 .mac(station)
                 .address(address)
                 .filter(false)
                 .start()) {
+            host.kernel().onCrash(report -> System.err.println(report.toText()));
             // The link comes up when the TCP connection does (ipstack hears NDIS_STATUS_LINK_STATE).
             CountDownLatch linkUp = new CountDownLatch(1);
             host.ip().onLinkChange(event -> {
@@ -165,7 +166,10 @@ final class PingCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             });
-            return statistics.receivedCount() > 0 ? 0 : 1;
+            if (host.kernel().isCrashed()) {
+                return ExitCode.BUG_CHECK.code();
+            }
+            return statistics.receivedCount() > 0 ? ExitCode.SUCCESS.code() : ExitCode.FAILURE.code();
         }
     }
 

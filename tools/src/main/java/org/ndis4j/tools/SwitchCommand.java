@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.ndis4j.tools.control.ControlServer;
 import org.ndis4j.wire.CannotListenException;
 import org.ndis4j.wire.EthernetFrames;
@@ -27,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code ndis4j switch}: runs a virtual L2 switch until Ctrl-C or SIGTERM. */
+/** {@code ndis4j switch}: runs a virtual L2 switch until Ctrl-C or SIGTERM, then exits 0 ({@link ExitCode}). */
 @Command(
         name = "switch",
         mixinStandardHelpOptions = true,
@@ -188,47 +186,35 @@ final class SwitchCommand implements Callable<Integer> {
             return verbosity.fail(err, "ndis4j switch", e, hint(e));
         }
         resources.serve(sw);
-        CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch reported = new CountDownLatch(1);
-        ControlServer endpoint = controlServer;
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            stopped.countDown();
-                            try {
-                                if (endpoint != null) {
-                                    endpoint.close();
-                                }
-                                sw.close(); // every port closed, capture flushed: the counters are final
-                                printFinal(out, sw.statistics());
-                            } finally {
-                                reported.countDown();
-                            }
-                        },
-                        "ndis4j-switch-shutdown"));
-        out.println("ndis4j switch listening on " + Transports.format(sw.localAddress()) + " (Ctrl-C stops)");
-        if (sw.mirrorAddress() != null) {
-            out.println("  mirror on " + Transports.format(sw.mirrorAddress()));
+        try (StopSignal stop = StopSignal.install()) {
+            out.println("ndis4j switch listening on " + Transports.format(sw.localAddress()) + " (Ctrl-C stops)");
+            if (sw.mirrorAddress() != null) {
+                out.println("  mirror on " + Transports.format(sw.mirrorAddress()));
+            }
+            if (controlServer != null) {
+                out.println("  control endpoint " + controlServer.url());
+            }
+            if (capture != null) {
+                out.println("  capturing to " + capture);
+            }
+            out.printf(
+                    "  output queues of %d B per port (%d B shared), %s; at most %d ports%n",
+                    options.queueBytes(),
+                    options.bufferBytes(),
+                    options.flowControl() ? "flow control (a full port pauses its senders)" : "tail drop",
+                    options.maxPorts());
+            out.flush();
+            long interval = statsInterval.isZero() ? Long.MAX_VALUE / 2 : statsInterval.toNanos();
+            while (!stop.await(interval)) {
+                printLive(out, sw.statistics());
+            }
+            if (controlServer != null) {
+                controlServer.close();
+            }
+            sw.close(); // every port closed, capture flushed: the counters are final
+            printFinal(out, sw.statistics());
+            return stop.exit(ExitCode.SUCCESS);
         }
-        if (controlServer != null) {
-            out.println("  control endpoint " + controlServer.url());
-        }
-        if (capture != null) {
-            out.println("  capturing to " + capture);
-        }
-        out.printf(
-                "  output queues of %d B per port (%d B shared), %s; at most %d ports%n",
-                options.queueBytes(),
-                options.bufferBytes(),
-                options.flowControl() ? "flow control (a full port pauses its senders)" : "tail drop",
-                options.maxPorts());
-        out.flush();
-        long interval = statsInterval.isZero() ? Long.MAX_VALUE / 2 : statsInterval.toNanos();
-        while (!stopped.await(interval, TimeUnit.NANOSECONDS)) {
-            printLive(out, sw.statistics());
-        }
-        reported.await();
-        return 0;
     }
 
     private SwitchOptions options() {

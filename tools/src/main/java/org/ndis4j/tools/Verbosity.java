@@ -23,14 +23,22 @@ final class Verbosity {
         }
     }
 
-    /** Prints {@code command: message hint} (and the stack trace with -v); returns exit status 1. */
+    /** For commands whose output is their own lines: the wire's connection log only with -v. */
+    void applyQuiet() {
+        if (!verbose) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.ndis4j", "warn");
+        }
+        apply();
+    }
+
+    /** Prints {@code command: message hint} (and the stack trace with -v); returns {@link ExitCode#FAILURE}. */
     int fail(PrintStream err, String command, Exception e, String hint) {
         err.println(command + ": " + e.getMessage() + hint);
         if (verbose) {
             e.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return ExitCode.FAILURE.code();
     }
 
     /** {@code 10 s}, {@code 0.5 s}. */

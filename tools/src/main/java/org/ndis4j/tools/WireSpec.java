@@ -1,6 +1,8 @@
 package org.ndis4j.tools;
 
 import java.net.InetSocketAddress;
+import org.ndis4j.wire.CannotListenException;
+import org.ndis4j.wire.TcpWirePort;
 import picocli.CommandLine;
 
 /**
@@ -25,6 +27,23 @@ record WireSpec(boolean listen, InetSocketAddress address) {
                 throw new CommandLine.TypeConversionException("connect needs a port other than 0");
             }
             return new WireSpec(kind.equals("listen"), address);
+        }
+    }
+
+    /**
+     * The TCP wire port this names: a client that connects (and reconnects) in the background, or a
+     * listener bound when this returns. A listener that cannot bind is a {@link CommandFailedException}
+     * ({@link ExitCode#FAILURE}) naming the address and the operating system's reason.
+     */
+    TcpWirePort open() {
+        if (!listen) {
+            return TcpWirePort.connect(address);
+        }
+        try {
+            return TcpWirePort.listen(address);
+        } catch (Exception e) { // Netty rethrows bind's IOException unchecked
+            throw new CommandFailedException(
+                    ExitCode.FAILURE, new CannotListenException("", address, e).getMessage(), e);
         }
     }
 
