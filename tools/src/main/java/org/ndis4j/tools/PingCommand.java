@@ -13,7 +13,7 @@ import org.ndis4j.examples.PingStatistics;
 import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.examples.ipstack.Ipv4Address;
 import org.ndis4j.nic.MacAddress;
-import org.ndis4j.wire.TcpWirePort;
+import org.ndis4j.wire.TapException;
 import org.ndis4j.wire.WirePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,16 +23,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ndis4j ping}: a host made of a virtual NIC, vmini and ipstack on a TCP wire pings TARGET and
+ * {@code ndis4j ping}: a host made of a virtual NIC, vmini and ipstack on a TCP or TAP wire pings TARGET and
  * prints what ping(8) prints. Exit status 0 when replies came, 1 when none did, 2 on a usage error.
  */
 @Command(
         name = "ping",
         mixinStandardHelpOptions = true,
         description = {
-            "Boots a simulated kernel with a virtual NIC on a TCP wire (QEMU stream framing), the vmini",
-            "miniport and the ipstack protocol driver, and pings TARGET as ping(8) does. The peer can be",
-            "an ndis4j switch or host, or a QEMU -netdev stream / -netdev socket listener.",
+            "Boots a simulated kernel with a virtual NIC on a TCP wire (QEMU stream framing) or a TAP,",
+            "the vmini miniport and the ipstack protocol driver, and pings TARGET as ping(8) does. The",
+            "peer can be an ndis4j switch or host, a QEMU -netdev stream / -netdev socket listener, or",
+            "the Linux kernel's own stack behind a TAP.",
             "Exit status: 0 when replies came, 1 when none did, 2 on a usage error."
         })
 final class PingCommand implements Callable<Integer> {
@@ -43,9 +44,10 @@ final class PingCommand implements Callable<Integer> {
     @Option(
             names = "--wire",
             required = true,
-            paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
+            paramLabel = WireSpec.LABEL,
             converter = WireSpec.Converter.class,
-            description = "Connect to a switch or a listening peer, or listen for a peer to connect.")
+            description = "Connect to a switch or a listening peer, listen for a peer to connect, or use a"
+                    + " Linux TAP device (the host's own stack is the peer; needs CAP_NET_ADMIN).")
     WireSpec wire;
 
     @Option(
@@ -129,15 +131,16 @@ final class PingCommand implements Callable<Integer> {
         PrintStream out = System.out;
         WirePort port;
         try {
-            port = wire.listen() ? TcpWirePort.listen(wire.address()) : TcpWirePort.connect(wire.address());
+            port = wire.open();
+        } catch (TapException e) {
+            System.err.println("ndis4j ping: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             System.err.println("ndis4j ping: cannot " + wire + ": " + e.getMessage());
             return 1;
         }
-        if (wire.listen()) {
-            System.err.println("ndis4j ping: listening on "
-                    + ((TcpWirePort) port).localAddress().getAddress().getHostAddress() + ":"
-                    + ((TcpWirePort) port).localAddress().getPort());
+        if (wire.kind() != WireSpec.Kind.CONNECT) {
+            System.err.println("ndis4j ping: " + wire.opened(port));
         }
         try (IpHost host = IpHost.builder("ping", port)
                 .mac(station)
