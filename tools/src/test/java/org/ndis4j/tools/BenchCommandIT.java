@@ -96,7 +96,7 @@ class BenchCommandIT {
         assertThat(Files.readString(err)).as("stderr: no log lines").isEmpty();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines)
-                .anyMatch(l -> l.matches("host-udp-64\\s+ndis4j host → switch → host \\(UDP\\)\\s+\\S+ Mpps .*"
+                .anyMatch(l -> l.matches("host-udp-64\\s+ndis4j host → switch → host \\(UDP\\)\\s+\\S+ kpps .*"
                         + "× the switch alone.*JFR top frames: .*"))
                 .anyMatch(l -> l.matches("host-udp-64\\s+ndis4j switch alone \\(same run\\)\\s+\\S+ Mpps.*"))
                 .anyMatch(l -> l.matches("host-ping\\s+ndis4j host → switch → host \\(ping\\)\\s+\\S+ µs p50.*p99.*"))

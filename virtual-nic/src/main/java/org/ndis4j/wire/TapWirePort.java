@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class TapWirePort implements WirePort {
 
     private static final Logger LOG = LoggerFactory.getLogger(TapWirePort.class);
-    /** A refused write fails its promise once per frame: the log says so a few times, not per frame. */
-    private static final RateLimitedLog WARN = new RateLimitedLog(LOG);
 
     /** Frames sent from other threads and not yet written, at most: memory stays bounded. */
     static final long MAX_PENDING_BYTES = 4L * 1024 * 1024;
@@ -286,9 +284,14 @@ public final class TapWirePort implements WirePort {
             ctx.fireChannelInactive();
         }
 
+        /**
+         * A frame the kernel refused (EIO while the interface is down) or one outside the limits: it
+         * is counted, so the log says it only at DEBUG. A failing descriptor closes the channel, and
+         * {@link #channelInactive} says so.
+         */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            WARN.warn("TAP {}: {}", channel.interfaceName(), IoErrors.reason(cause));
+            LOG.debug("TAP {}: {}", channel.interfaceName(), IoErrors.reason(cause));
         }
     }
 }

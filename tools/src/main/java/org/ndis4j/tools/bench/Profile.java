@@ -13,21 +13,30 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
  * A JFR execution-sample profile of this JVM over the measured runs of a benchmark (JFR's
  * {@code profile} settings: a sample of every running Java thread every 10 ms), summarised as the
  * methods most often on top of the stack, as shares of all samples. It says where the hosts' time
- * goes; the switch, in a JVM of its own, is not in it.
+ * goes; the benchmark's own sending thread is left out, and the switch, in a JVM of its own, is not
+ * in it.
  */
 final class Profile {
+
+    /** The benchmark's own thread (the sender): its samples are left out. */
+    private final String excludedThread;
 
     /** Execution samples by top-frame method, over every recording so far. */
     private final Map<String, Integer> topFrames = new HashMap<>();
 
     private int samples;
     private Recording recording;
+
+    Profile(String excludedThread) {
+        this.excludedThread = excludedThread;
+    }
 
     /** Starts recording (JFR's "profile" settings). */
     void start() throws IOException, ParseException {
@@ -45,6 +54,10 @@ final class Profile {
             r.dump(file);
             for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
                 if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+                    continue;
+                }
+                RecordedThread thread = e.getThread("sampledThread");
+                if (thread != null && excludedThread.equals(thread.getJavaName())) {
                     continue;
                 }
                 List<RecordedFrame> frames = e.getStackTrace().getFrames();
