@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ndis4j.wire.IoErrors;
 import org.ndis4j.wire.PcapWriter;
-import org.ndis4j.wire.TcpWirePort;
 import org.ndis4j.wire.WireListener;
+import org.ndis4j.wire.WirePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,9 +38,10 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(
             names = "--wire",
             required = true,
-            paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
+            paramLabel = WireSpec.LABEL,
             converter = WireSpec.Converter.class,
-            description = "Connect to a switch's mirror or port (or any listening peer), or listen for a peer.")
+            description =
+                    "Connect to a switch's mirror or port (or any listening peer), listen for a peer, or open a TAP.")
     WireSpec wire;
 
     @Option(
@@ -99,7 +100,7 @@ final class CaptureCommand implements Callable<Integer> {
     private int capture(StopSignal stop, PrintStream stdout, PrintStream err) throws InterruptedException {
         // A listener binds first: a busy address leaves no file behind. A client dials once the file
         // is open and is attached at once, so that no frame arrives before there is somewhere to put it.
-        TcpWirePort port = wire.listen() ? wire.open() : null;
+        WirePort port = wire.listen() ? wire.open() : null;
         PcapWriter writer;
         try {
             writer = PcapWriter.open(out, PcapWriter.DEFAULT_SNAPLEN, force);
@@ -118,9 +119,7 @@ final class CaptureCommand implements Callable<Integer> {
         try {
             port.attach(recorder);
             if (wire.listen()) {
-                err.println("ndis4j capture: listening on "
-                        + port.localAddress().getAddress().getHostAddress() + ":"
-                        + port.localAddress().getPort());
+                err.println("ndis4j capture: " + wire.opened(port));
             }
             if (awaitLink(recorder.linkUp, stop)) {
                 err.println("ndis4j capture: capturing from " + wire + " to " + out

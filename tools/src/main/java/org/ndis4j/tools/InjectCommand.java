@@ -93,6 +93,10 @@ final class InjectCommand implements Callable<Integer> {
         if (linkTimeoutMillis < 0 || linkTimeoutMillis > 3_600_000) {
             throw new ParameterException(spec.commandLine(), "--link-timeout must be 0..3600000 ms");
         }
+        if (wire.kind() == WireSpec.Kind.TAP) { // inject paces frames over a blocking TCP connection
+            throw new CommandFailedException(
+                    ExitCode.USAGE, "inject takes --wire connect:HOST:PORT or listen:HOST:PORT, not a TAP");
+        }
         PrintStream out = System.out;
         Contents contents = check();
         if (contents.frames() == 0) {

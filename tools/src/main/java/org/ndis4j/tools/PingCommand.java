@@ -13,7 +13,7 @@ import org.ndis4j.examples.PingStatistics;
 import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.examples.ipstack.Ipv4Address;
 import org.ndis4j.nic.MacAddress;
-import org.ndis4j.wire.TcpWirePort;
+import org.ndis4j.wire.WirePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ndis4j ping}: a host made of a virtual NIC, vmini and ipstack on a TCP wire pings TARGET and
+ * {@code ndis4j ping}: a host made of a virtual NIC, vmini and ipstack on a TCP or TAP wire pings TARGET and
  * prints what ping(8) prints. Exit status ({@link ExitCode}): 0 when replies came, 1 when none did, 2 on
  * a usage error, 3 when the host's kernel bug-checked.
  */
@@ -31,9 +31,10 @@ import picocli.CommandLine.Spec;
         name = "ping",
         mixinStandardHelpOptions = true,
         description = {
-            "Boots a simulated kernel with a virtual NIC on a TCP wire (QEMU stream framing), the vmini",
-            "miniport and the ipstack protocol driver, and pings TARGET as ping(8) does. The peer can be",
-            "an ndis4j switch or host, or a QEMU -netdev stream / -netdev socket listener.",
+            "Boots a simulated kernel with a virtual NIC on a TCP wire (QEMU stream framing) or a TAP,",
+            "the vmini miniport and the ipstack protocol driver, and pings TARGET as ping(8) does. The",
+            "peer can be an ndis4j switch or host, a QEMU -netdev stream / -netdev socket listener, or",
+            "the Linux kernel's own stack behind a TAP.",
             "Exit status: 0 when replies came, 1 when none did (or the wire failed), 2 on a usage error,",
             "3 when the host's kernel bug-checked."
         })
@@ -45,9 +46,10 @@ final class PingCommand implements Callable<Integer> {
     @Option(
             names = "--wire",
             required = true,
-            paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
+            paramLabel = WireSpec.LABEL,
             converter = WireSpec.Converter.class,
-            description = "Connect to a switch or a listening peer, or listen for a peer to connect.")
+            description = "Connect to a switch or a listening peer, listen for a peer to connect, or use a"
+                    + " Linux TAP device (the host's own stack is the peer; needs CAP_NET_ADMIN).")
     WireSpec wire;
 
     @Option(
@@ -133,11 +135,9 @@ final class PingCommand implements Callable<Integer> {
                 "TARGET " + target + " is not on " + address + " (ipstack has no router; use an address on the link)");
 
         PrintStream out = System.out;
-        TcpWirePort port = wire.open();
-        if (wire.listen()) {
-            System.err.println("ndis4j ping: listening on "
-                    + port.localAddress().getAddress().getHostAddress() + ":"
-                    + port.localAddress().getPort());
+        WirePort port = wire.open();
+        if (wire.kind() != WireSpec.Kind.CONNECT) {
+            System.err.println("ndis4j ping: " + wire.opened(port));
         }
         try (IpHost host = IpHost.builder("ping", port)
                 .mac(station)

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ndis4j.tools.control.ControlServer;
@@ -16,6 +17,8 @@ import org.ndis4j.wire.MirrorStatistics;
 import org.ndis4j.wire.SwitchOptions;
 import org.ndis4j.wire.SwitchPortStatistics;
 import org.ndis4j.wire.SwitchStatistics;
+import org.ndis4j.wire.TapException;
+import org.ndis4j.wire.TapWirePort;
 import org.ndis4j.wire.Transports;
 import org.ndis4j.wire.VirtualSwitch;
 import picocli.CommandLine.Command;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs an L2 learning switch whose ports are TCP connections in QEMU stream framing",
-            "(4-byte big-endian length, then the Ethernet frame). Runs until Ctrl-C or SIGTERM,",
+            "(4-byte big-endian length, then the Ethernet frame) and, with --tap, Linux TAP devices.",
+            "Runs until Ctrl-C or SIGTERM,",
             "then closes every port, finishes the capture and prints the final counters."
         })
 final class SwitchCommand implements Callable<Integer> {
@@ -71,6 +75,13 @@ final class SwitchCommand implements Callable<Integer> {
             description = "Serve the control endpoint (JSON over HTTP) here; a bare PORT means 127.0.0.1:PORT."
                     + " GET / lists its routes.")
     InetSocketAddress control;
+
+    @Option(
+            names = "--tap",
+            paramLabel = "IFNAME",
+            description = "Also plug this Linux TAP device in as a port (created if absent; needs CAP_NET_ADMIN),"
+                    + " so the host's own network stack is a station on the switch. Repeatable.")
+    List<String> taps = List.of();
 
     @Option(
             names = "--max-frame",
@@ -185,9 +196,22 @@ final class SwitchCommand implements Callable<Integer> {
             }
             return verbosity.fail(err, "ndis4j switch", e, hint(e));
         }
+        List<String> tapLines = new ArrayList<>();
+        for (String tap : taps) {
+            try {
+                tapLines.add("  TAP " + tap + " on port " + sw.attachTap(tap));
+            } catch (TapException e) {
+                sw.close();
+                if (controlServer != null) {
+                    controlServer.close();
+                }
+                return verbosity.fail(err, "ndis4j switch", e, "");
+            }
+        }
         resources.serve(sw);
         try (StopSignal stop = StopSignal.install()) {
             out.println("ndis4j switch listening on " + Transports.format(sw.localAddress()) + " (Ctrl-C stops)");
+            tapLines.forEach(out::println);
             if (sw.mirrorAddress() != null) {
                 out.println("  mirror on " + Transports.format(sw.mirrorAddress()));
             }
@@ -220,6 +244,13 @@ final class SwitchCommand implements Callable<Integer> {
     private SwitchOptions options() {
         if (ageing.isZero()) {
             throw new ParameterException(spec.commandLine(), "--ageing must be more than 0 seconds");
+        }
+        for (String tap : taps) {
+            try {
+                TapWirePort.checkName(tap);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--tap: " + e.getMessage());
+            }
         }
         if (force && capture == null) {
             throw new ParameterException(spec.commandLine(), "--force only applies to --capture FILE");

@@ -75,4 +75,32 @@ class BenchCommandIT {
                 .anyMatch(l -> l.matches("switch-64\\s+ndis4j switch\\s+\\S+ Mpps.*"))
                 .anyMatch(l -> l.matches("interrupt-dpc\\s+NDIS interrupt → DPC\\s+\\S+ µs p50.*"));
     }
+
+    @Test
+    void hostToHostRowsSitNextToTheSwitchAlone() throws Exception {
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        Process p = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        Path.of("target", "ndis4j.jar").toString(),
+                        "bench",
+                        "--quick",
+                        "--only",
+                        "host-udp-64,host-ping"))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("bench finished").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(Files.readString(err)).as("stderr: no log lines").isEmpty();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines)
+                .anyMatch(l -> l.matches("host-udp-64\\s+ndis4j host → switch → host \\(UDP\\)\\s+\\S+ kpps .*"
+                        + "× the switch alone.*JFR top frames: .*"))
+                .anyMatch(l -> l.matches("host-udp-64\\s+ndis4j switch alone \\(same run\\)\\s+\\S+ Mpps.*"))
+                .anyMatch(l -> l.matches("host-ping\\s+ndis4j host → switch → host \\(ping\\)\\s+\\S+ µs p50.*p99.*"))
+                // Measured where the run is root with /dev/net/tun (CI), else the row says why not.
+                .anyMatch(l -> l.matches("host-ping\\s+Linux ping → TAP → ipstack\\s+.*"));
+    }
 }

@@ -25,13 +25,14 @@ final class JarRun implements AutoCloseable {
     private final Path out;
     private final Path err;
 
-    private JarRun(List<String> args, Path workingDirectory) throws IOException {
+    private JarRun(List<String> prefix, List<String> args, Path workingDirectory) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new AssertionError(JAR.toAbsolutePath() + " is missing: the integration tests run after package");
         }
         out = Files.createTempFile("ndis4j-run", ".out");
         err = Files.createTempFile("ndis4j-run", ".err");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 JAR.toAbsolutePath().toString()));
@@ -45,7 +46,12 @@ final class JarRun implements AutoCloseable {
 
     /** Starts {@code ndis4j ARGS} in {@code workingDirectory}. */
     static JarRun start(Path workingDirectory, String... args) throws IOException {
-        return new JarRun(List.of(args), workingDirectory);
+        return new JarRun(List.of(), List.of(args), workingDirectory);
+    }
+
+    /** Starts {@code ndis4j ARGS} inside the network namespace {@code ns} ({@code ip netns exec} execs java). */
+    static JarRun startIn(LinuxNamespace ns, String... args) throws IOException {
+        return new JarRun(ns.inside(), List.of(args), Path.of("."));
     }
 
     static JarRun start(String... args) throws IOException {
@@ -62,17 +68,28 @@ final class JarRun implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The first group of the first stdout line matching {@code pattern}, waiting up to {@code timeout}. */
+    String awaitOut(Pattern pattern, Duration timeout) {
+        return await(pattern, timeout, true);
+    }
+
     /** The first group of the first stderr line matching {@code pattern}, waiting up to {@code timeout}. */
     String awaitErr(Pattern pattern, Duration timeout) {
-        return Await.value(null, "a stderr line matching " + pattern, timeout, () -> {
-            for (String line : err().lines().toList()) {
+        return await(pattern, timeout, false);
+    }
+
+    private String await(Pattern pattern, Duration timeout, boolean stdout) {
+        String stream = stdout ? "stdout" : "stderr";
+        return Await.value(null, "a " + stream + " line matching " + pattern, timeout, () -> {
+            for (String line : (stdout ? out() : err()).lines().toList()) {
                 Matcher m = pattern.matcher(line);
                 if (m.find()) {
                     return m.group(1);
                 }
             }
             if (!process.isAlive()) {
-                throw new AssertionError("ndis4j exited without printing " + pattern + "; stderr:\n" + err());
+                throw new AssertionError("ndis4j exited without printing " + pattern + " on " + stream + "; stdout:\n"
+                        + out() + "\nstderr:\n" + err());
             }
             return null;
         });

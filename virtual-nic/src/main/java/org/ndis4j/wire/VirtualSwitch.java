@@ -139,6 +139,40 @@ public final class VirtualSwitch implements AutoCloseable {
         return mirrorBound;
     }
 
+    /**
+     * Plugs the Linux TAP device {@code name} (created if there is none) into the lowest free port
+     * slot: the host's own network stack becomes a station on the switch, next to the TCP ports. The
+     * port is a {@link TapChannel} on the switch's event loop, framed by {@link TapFraming}; it leaves
+     * when the TAP is deleted, or when the port is set down (which closes the TAP: a TAP the switch
+     * created then disappears, and setting the port up again does not reopen it).
+     *
+     * @return the port number
+     * @throws TapException when the TAP cannot be opened, or no slot takes it (one line says why)
+     */
+    public int attachTap(String name) {
+        TapChannel ch = TapChannel.open(name, fabric.options.maxFrameLength(), new TrafficCounters());
+        Integer number = onLoop(() -> {
+            SwitchPort port = fabric.plug(ch);
+            if (port == null) {
+                return null; // plug() closed the channel, and with it the descriptor
+            }
+            ch.pipeline().addLast(new TapFraming(), new SwitchPortHandler(fabric, port));
+            ChannelFuture registered = loop.register(ch);
+            if (registered.isDone() && !registered.isSuccess()) {
+                fabric.unplug(port, ch);
+                ch.close();
+                throw new TapException(name, "cannot watch it with epoll: " + IoErrors.reason(registered.cause()));
+            }
+            return port.number;
+        });
+        if (number == null) {
+            throw new TapException(
+                    name, "the switch has no port for it (maximum ports reached, or the next port is down)");
+        }
+        LOG.info("TAP {} plugged into port {}", name, number);
+        return number;
+    }
+
     /** Pulls ({@code up = false}) or replugs the cable of port {@code number}. */
     public void setAdminUp(int number, boolean up) {
         onLoop(() -> {
@@ -410,6 +444,8 @@ public final class VirtualSwitch implements AutoCloseable {
         if (loop.inEventLoop()) {
             try {
                 return task.call();
+            } catch (RuntimeException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -11,6 +11,9 @@ public final class Benchmarks {
         return List.of(
                 new SwitchForwarding(64),
                 new SwitchForwarding(1514),
+                new HostToHost.Udp(64),
+                new HostToHost.Udp(1514),
+                new HostToHost.PingRtt(),
                 new KernelLatency.WorkItem(),
                 new KernelLatency.InterruptToDpc());
     }

@@ -64,6 +64,15 @@ public final class ResultTable {
         if (d.get("p50RatioToThreadPoolExecutor") instanceof Double ratio) {
             notes.add(String.format(Locale.ROOT, "p50 %.2f× ThreadPoolExecutor", ratio));
         }
+        if (d.get("ratioToSwitch") instanceof Double ratio) {
+            notes.add(String.format(Locale.ROOT, "%.3f× the switch alone", ratio));
+        }
+        if (d.get("notMeasured") instanceof String why) {
+            notes.add("not measured: " + why);
+        }
+        if (d.get("profileTop") instanceof List<?> top && !top.isEmpty()) {
+            notes.add("JFR top frames: " + top.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        }
         if (d.get("samplesPerRun") instanceof Integer n) {
             notes.add(n + " samples/run");
         }
