@@ -48,7 +48,7 @@ class ExitCodesTest {
         assertUsageError(
                 CommandRun.of("ping", "--wire", "dial:127.0.0.1:1", "--ip", "10.0.0.1/24", "10.0.0.2"),
                 "ndis4j ping",
-                "expected connect:HOST:PORT or listen:HOST:PORT, got 'dial:127.0.0.1:1'");
+                "expected connect:HOST:PORT, listen:HOST:PORT or tap:IFNAME, got 'dial:127.0.0.1:1'");
         assertUsageError(CommandRun.of("demo", "--frobnicate"), "ndis4j demo", "Unknown option: '--frobnicate'");
         assertUsageError(
                 CommandRun.of("demo", "link-flap", "--flaps", "0"),
