@@ -60,7 +60,8 @@ class WireSpecTest {
         CommandRun sw = CommandRun.of("switch", "--listen", "127.0.0.1:0", "--tap", "way-too-long-name");
         assertThat(sw.status()).isEqualTo(2);
         assertThat(sw.errLines().get(0))
-                .isEqualTo("--tap: interface name 'way-too-long-name' must be 1..15 bytes long");
+                .isEqualTo("ndis4j switch: --tap: interface name 'way-too-long-name' must be 1..15 bytes long"
+                        + " (see ndis4j switch --help)");
         assertThat(sw.out()).doesNotContain("listening");
     }
 }
