@@ -18,6 +18,8 @@ import picocli.CommandLine.ParseResult;
             BenchCommand.class,
             DemoCommand.class,
             PingCommand.class,
+            RunCommand.class,
+            CrashCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {
