@@ -187,6 +187,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return verbosity.fail(err, "ndis4j run", e, "");
         }
+        for (String driverClass : driverClasses(run)) {
+            err.println("ndis4j run: " + driverClass + " from " + loader.origin(driverClass));
+        }
         resources.serve(host);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
@@ -248,6 +251,16 @@ final class RunCommand implements Callable<Integer> {
         }
         err.println("ndis4j run: halted cleanly, nothing leaked");
         return OK;
+    }
+
+    /** The drivers run loads from classes (not the built-in vmini, vlanfilter, ipstack names). */
+    private static List<String> driverClasses(RunConfiguration run) {
+        List<String> classes = new ArrayList<>();
+        classes.add(run.drivers().miniport());
+        classes.addAll(run.drivers().filters());
+        classes.addAll(run.drivers().protocols());
+        classes.removeIf(c -> Set.of("vmini", "vlanfilter", "ipstack").contains(c));
+        return classes;
     }
 
     private void announce(RunHost host, ControlServer endpoint) {

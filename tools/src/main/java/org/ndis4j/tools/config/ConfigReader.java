@@ -351,8 +351,8 @@ public final class ConfigReader {
 
     private ConfigException fromJackson(JacksonException e) {
         TokenStreamLocation l = e.getLocation();
-        int line = l == null ? 0 : l.getLineNr();
-        int column = l == null ? 0 : l.getColumnNr();
+        int line = l == null ? 0 : Math.max(0, l.getLineNr());
+        int column = l == null ? 0 : Math.max(0, l.getColumnNr());
         StringBuilder pointer = new StringBuilder();
         for (JacksonException.Reference r : e.getPath()) {
             pointer.append('/')
@@ -372,7 +372,7 @@ public final class ConfigReader {
         } else {
             reason = firstLine(e.getOriginalMessage());
         }
-        if (locations != null && pointer.length() > 0 && line == 0) {
+        if (locations != null && pointer.length() > 0 && line <= 0) {
             JsonLocations.Location at = locations.of(JsonPointer.compile(pointer.toString()));
             line = at.line();
             column = at.column();

@@ -35,7 +35,60 @@ public final class DriverLoader implements AutoCloseable {
                 throw new UsageException("--jar " + jar + ": " + e.getMessage());
             }
         }
-        loader = new URLClassLoader("ndis4j-drivers", urls.toArray(new URL[0]), DriverLoader.class.getClassLoader());
+        loader = new DriverClassLoader(urls.toArray(new URL[0]), DriverLoader.class.getClassLoader());
+    }
+
+    /**
+     * Child first for the driver's classes (and the examples', so that {@code --jar examples.jar}
+     * runs vmini from that jar), parent first for what the driver shares with NDIS: the SDK, the
+     * device's datasheet, the JDK, Netty, logging.
+     */
+    private static final class DriverClassLoader extends URLClassLoader {
+
+        DriverClassLoader(URL[] urls, ClassLoader parent) {
+            super("ndis4j-drivers", urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (sharedWithNdis(name)) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException notInTheJars) {
+                        return super.loadClass(name, resolve);
+                    }
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
+
+        private static boolean sharedWithNdis(String name) {
+            for (String prefix : List.of("java.", "javax.", "jdk.", "sun.", "io.netty.", "org.slf4j.", "tools.jackson.")) {
+                if (name.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return name.startsWith("org.ndis4j.") && !name.startsWith("org.ndis4j.examples.");
+        }
+    }
+
+    /** Where {@code className} was loaded from (a jar given with --jar, or ndis4j's own jar). */
+    public String origin(String className) {
+        try {
+            Class<?> type = Class.forName(className, false, loader);
+            var source = type.getProtectionDomain().getCodeSource();
+            return source == null ? "ndis4j" : source.getLocation().toString();
+        } catch (ClassNotFoundException e) {
+            return "nowhere";
+        }
     }
 
     /** The DriverEntry of {@code className}; UsageException when there is no such class or method. */
