@@ -117,7 +117,13 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PingDemo.quietLogs(); // ping(8)'s lines only
-        RunConfiguration.Adapter configured = configuredAdapter();
+        RunConfiguration.Adapter configured;
+        try {
+            configured = configuredAdapter();
+        } catch (ConfigException e) {
+            System.err.println("ndis4j ping: " + e.getMessage()); // one line, as run prints it
+            return 2;
+        }
         if (wire == null && configured != null && configured.wire() != null) {
             wire = new WireSpec(configured.wire().listen(), configured.wire().address());
         }
@@ -203,17 +209,12 @@ final class PingCommand implements Callable<Integer> {
         }
     }
 
-    /** The one adapter of --config, or null without it; a usage error for a bad file or several adapters. */
+    /** The one adapter of --config, or null without it; a usage error for several adapters. */
     private RunConfiguration.Adapter configuredAdapter() {
         if (config == null) {
             return null;
         }
-        RunConfiguration run;
-        try {
-            run = ConfigReader.read(config);
-        } catch (ConfigException e) {
-            throw usage(e.getMessage());
-        }
+        RunConfiguration run = ConfigReader.read(config);
         if (run.adapters().size() > 1) {
             throw usage(config + " has " + run.adapters().size() + " adapters; ping runs one");
         }
