@@ -72,7 +72,8 @@ public final class IpHost implements AutoCloseable {
             if (vlanfilter != null) {
                 pnp.loadDriver("vlanfilter", vlanfilter::driverEntry); // attaches to the device added next
             }
-            added = pnp.addDevice(pnp.loadDriver("vmini", VminiDriver::driverEntry), built.resources(), b.configuration);
+            added = pnp.addDevice(
+                    pnp.loadDriver("vmini", VminiDriver::driverEntry), built.resources(), b.configuration);
             IpStackDriver ipstack = new IpStackDriver(IpConfiguration.of(added.name(), b.address));
             pnp.loadDriver(IpStackDriver.NAME, ipstack::driverEntry);
             this.nic = built;

@@ -24,8 +24,8 @@ import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.protocol.NdisBindContext;
 import org.ndis4j.ndis.protocol.ProtocolDriver;
 import org.ndis4j.ndis.types.IoWorkItemRoutine;
-import org.ndis4j.ndis.types.NdisConfigurationHandle;
 import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisConfigurationHandle;
 import org.ndis4j.ndis.types.NdisDeviceHandle;
 import org.ndis4j.ndis.types.NdisDeviceObjectAttributes;
 import org.ndis4j.ndis.types.NdisEvent;
@@ -174,8 +174,8 @@ public final class Ndis {
      * the end of MiniportInitializeEx (rule NdisOpenConfigurationEx).
      */
     public static NdisConfigurationHandle openConfigurationEx(NdisConfigurationObject configObject) {
-        Kernel kernel = Handles.kernelOf(
-                configObject == null ? null : configObject.ndisHandle(), "NdisOpenConfigurationEx");
+        Kernel kernel =
+                Handles.kernelOf(configObject == null ? null : configObject.ndisHandle(), "NdisOpenConfigurationEx");
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisOpenConfigurationEx");
         return ConfigurationKey.open(configObject);
     }

@@ -87,7 +87,8 @@ public final class AdapterConfiguration {
         /** A vendor keyword of any registry type. Standardized keywords go through {@link #keyword}. */
         public Builder value(String keyword, RegistryValue value) {
             checkName(keyword);
-            if (StandardKeyword.isReserved(keyword) || StandardKeyword.of(keyword).isPresent()) {
+            if (StandardKeyword.isReserved(keyword)
+                    || StandardKeyword.of(keyword).isPresent()) {
                 if (!(value instanceof RegistryValue.RegSz sz)) {
                     throw new IllegalArgumentException(
                             keyword + " is a standardized keyword: its value is REG_SZ text, not " + value.typeName());
@@ -109,8 +110,8 @@ public final class AdapterConfiguration {
 
         private static void checkName(String keyword) {
             if (keyword == null || keyword.isEmpty() || keyword.length() > 255 || keyword.contains("\\")) {
-                throw new IllegalArgumentException("a registry value name is 1..255 characters without '\\': '"
-                        + keyword + "'");
+                throw new IllegalArgumentException(
+                        "a registry value name is 1..255 characters without '\\': '" + keyword + "'");
             }
         }
     }

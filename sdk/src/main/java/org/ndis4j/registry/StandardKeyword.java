@@ -36,8 +36,7 @@ public enum StandardKeyword {
             "*FlowControl",
             InfType.ENUM,
             "0",
-            enumeration(
-                    "Rx & Tx Disabled", "Tx Enabled", "Rx Enabled", "Rx & Tx Enabled", "Auto Negotiation")),
+            enumeration("Rx & Tx Disabled", "Tx Enabled", "Rx Enabled", "Rx & Tx Enabled", "Auto Negotiation")),
     PRIORITY_VLAN_TAG(
             "*PriorityVLANTag",
             InfType.ENUM,

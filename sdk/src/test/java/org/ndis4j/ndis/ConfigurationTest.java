@@ -43,9 +43,9 @@ class ConfigurationTest {
             .value("VendorBlob", new RegistryValue.RegBinary(new byte[] {1, 2, 3}))
             .build();
 
-    private static NdisMiniportAdapterHandle adapter(Kernel kernel, TestMiniport miniport, AdapterConfiguration registry) {
-        return PnpManager.of(kernel)
-                .addDevice(miniport.load(kernel, "cfg"), TestMiniport.trivialDevice("d"), registry);
+    private static NdisMiniportAdapterHandle adapter(
+            Kernel kernel, TestMiniport miniport, AdapterConfiguration registry) {
+        return PnpManager.of(kernel).addDevice(miniport.load(kernel, "cfg"), TestMiniport.trivialDevice("d"), registry);
     }
 
     @Test
@@ -75,8 +75,7 @@ class ConfigurationTest {
             return NdisStatus.SUCCESS;
         };
         adapter(kernel, miniport, REGISTRY);
-        assertThat(read.get())
-                .containsExactly(9014, "9014", 0x1F, 42, List.of("a", "b"), List.of(3), 0x0006_0014, 6);
+        assertThat(read.get()).containsExactly(9014, "9014", 0x1F, 42, List.of("a", "b"), List.of(3), 0x0006_0014, 6);
     }
 
     @Test
@@ -92,8 +91,8 @@ class ConfigurationTest {
         assertThat(Ndis.readConfiguration(c, "VendorBlob", NdisParameterType.NdisParameterMultiString))
                 .isNull();
         Ndis.closeConfiguration(c);
-        NdisConfigurationHandle empty = Ndis.openConfigurationEx(NdisConfigurationObject.of(
-                adapter(kernel, new TestMiniport(), AdapterConfiguration.empty())));
+        NdisConfigurationHandle empty = Ndis.openConfigurationEx(
+                NdisConfigurationObject.of(adapter(kernel, new TestMiniport(), AdapterConfiguration.empty())));
         assertThat(Ndis.readNetworkAddress(empty)).isNull();
         Ndis.closeConfiguration(empty);
     }

@@ -180,8 +180,9 @@ final class PingCommand implements Callable<Integer> {
                 .configuration(registry)
                 .start()) {
             if (size > host.ip().maxEchoData()) {
-                System.err.println("ndis4j ping: --size " + size + " is above " + host.ip().maxEchoData()
-                        + ", what the adapter's MTU allows (ipstack does not fragment; *JumboPacket 9014 allows 8972)");
+                System.err.println(
+                        "ndis4j ping: --size " + size + " is above " + host.ip().maxEchoData()
+                                + ", what the adapter's MTU allows (ipstack does not fragment; *JumboPacket 9014 allows 8972)");
                 return 2;
             }
             // The link comes up when the TCP connection does (ipstack hears NDIS_STATUS_LINK_STATE).

@@ -173,7 +173,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runUntilStopped(RunConfiguration run, DriverLoader loader, RunResources resources, ControlServer endpoint)
+    private int runUntilStopped(
+            RunConfiguration run, DriverLoader loader, RunResources resources, ControlServer endpoint)
             throws InterruptedException {
         RunHost host;
         try {
@@ -267,11 +268,16 @@ final class RunCommand implements Callable<Integer> {
         for (RunHost.Adapter a : host.adapters()) {
             err.println("ndis4j run: " + a.handle().name() + " on " + a.config().wire() + ", MAC "
                     + a.nic().permanentAddress()
-                    + (host.ip(a.config().name()) != null ? ", ipstack " + host.ip(a.config().name()).config() : "")
-                    + (a.config().registry().values().isEmpty() ? "" : ", " + a.config().registry()));
+                    + (host.ip(a.config().name()) != null
+                            ? ", ipstack " + host.ip(a.config().name()).config()
+                            : "")
+                    + (a.config().registry().values().isEmpty()
+                            ? ""
+                            : ", " + a.config().registry()));
             if (a.wire() instanceof TcpWirePort tcp && a.config().wire().listen()) {
                 err.println("ndis4j run: " + a.config().name() + " listening on "
-                        + tcp.localAddress().getAddress().getHostAddress() + ":" + tcp.localAddress().getPort());
+                        + tcp.localAddress().getAddress().getHostAddress() + ":"
+                        + tcp.localAddress().getPort());
             }
         }
         if (endpoint != null) {
@@ -329,7 +335,8 @@ final class RunCommand implements Callable<Integer> {
         }
         for (RunConfiguration.Adapter a : adapters) {
             if (a.wire() == null) {
-                throw new UsageException("adapter " + a.name() + " has no wire: --wire connect:HOST:PORT|listen:HOST:PORT");
+                throw new UsageException(
+                        "adapter " + a.name() + " has no wire: --wire connect:HOST:PORT|listen:HOST:PORT");
             }
         }
         List<Path> allJars = new ArrayList<>(file.drivers().jars());
@@ -344,7 +351,8 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("no miniport: --driver CLASS (or \"miniport\" under \"drivers\" in --config)");
         }
         List<String> filterList = filters.isEmpty() ? file.drivers().filters() : filters;
-        List<String> protocols = protocol != null ? List.of(protocol) : file.drivers().protocols();
+        List<String> protocols =
+                protocol != null ? List.of(protocol) : file.drivers().protocols();
         return new RunConfiguration(
                 file.kernel(), adapters, new RunConfiguration.Drivers(allJars, miniport, filterList, protocols));
     }

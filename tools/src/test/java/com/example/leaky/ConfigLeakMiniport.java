@@ -28,7 +28,8 @@ public final class ConfigLeakMiniport implements MiniportDriver<Object> {
 
     /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. The bug: the handle is never closed. */
     @Override
-    public NdisStatus initializeEx(NdisMiniportAdapterHandle miniportAdapterHandle, MiniportInitParameters initParameters) {
+    public NdisStatus initializeEx(
+            NdisMiniportAdapterHandle miniportAdapterHandle, MiniportInitParameters initParameters) {
         NdisConfigurationHandle configuration =
                 Ndis.openConfigurationEx(NdisConfigurationObject.of(miniportAdapterHandle));
         Ndis.readConfiguration(configuration, "*JumboPacket", NdisParameterType.NdisParameterInteger);

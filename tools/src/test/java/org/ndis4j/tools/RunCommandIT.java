@@ -68,7 +68,8 @@ class RunCommandIT {
     }
 
     static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return JsonMapper.builder().build().readTree(r.body());
     }
 
@@ -86,8 +87,7 @@ class RunCommandIT {
                   }],
                   "drivers": {"miniport": "vmini", "protocols": ["ipstack"]}
                 }
-                """
-                .formatted(switchWire, ip, jumboPacket);
+                """.formatted(switchWire, ip, jumboPacket);
     }
 
     @Test
@@ -116,15 +116,25 @@ class RunCommandIT {
                     .contains(examples.getFileName().toString());
             String control = run.awaitErr(CONTROL, EXIT);
             try (JarRun ping = JarRun.start(
-                    dir, "ping", "--wire", switchWire, "--ip", "10.0.0.2/24", "--count", "3", "--interval", "200",
+                    dir,
+                    "ping",
+                    "--wire",
+                    switchWire,
+                    "--ip",
+                    "10.0.0.2/24",
+                    "--count",
+                    "3",
+                    "--interval",
+                    "200",
                     "10.0.0.1")) {
                 assertThat(ping.awaitExit(EXIT)).as(ping.err()).isZero();
-                assertThat(ping.outLines()).contains("3 packets transmitted, 3 received, 0% packet loss, time "
-                        + ping.outLines().stream()
-                                .filter(l -> l.startsWith("3 packets transmitted"))
-                                .findFirst()
-                                .orElse("")
-                                .replaceAll(".*time ", ""));
+                assertThat(ping.outLines())
+                        .contains("3 packets transmitted, 3 received, 0% packet loss, time "
+                                + ping.outLines().stream()
+                                        .filter(l -> l.startsWith("3 packets transmitted"))
+                                        .findFirst()
+                                        .orElse("")
+                                        .replaceAll(".*time ", ""));
             }
             JsonNode health = get(control + "/health");
             assertThat(health.get("status").stringValue()).isEqualTo("ok");
@@ -142,11 +152,23 @@ class RunCommandIT {
     void jumboFramesPassWith9014OnBothHostsAndAreDroppedAndCountedWith1514() throws Exception {
         Path jumboPing = file("ping.json", hostConfig("10.0.0.2/24", 9014));
         try (JarRun run = JarRun.start(
-                dir, "run", "--config", file("run.json", hostConfig("10.0.0.1/24", 9014)).toString())) {
+                dir,
+                "run",
+                "--config",
+                file("run.json", hostConfig("10.0.0.1/24", 9014)).toString())) {
             run.awaitErr(RUNNING, EXIT);
             try (JarRun ping = JarRun.start(
-                    dir, "ping", "--config", jumboPing.toString(), "--size", "8972", "--count", "2", "--interval",
-                    "200", "10.0.0.1")) {
+                    dir,
+                    "ping",
+                    "--config",
+                    jumboPing.toString(),
+                    "--size",
+                    "8972",
+                    "--count",
+                    "2",
+                    "--interval",
+                    "200",
+                    "10.0.0.1")) {
                 assertThat(ping.awaitExit(EXIT)).as(ping.err()).isZero();
                 assertThat(ping.outLines()).anyMatch(l -> l.startsWith("8980 bytes from 10.0.0.1: icmp_seq=1"));
             }
@@ -163,15 +185,27 @@ class RunCommandIT {
             run.awaitErr(RUNNING, EXIT);
             String control = run.awaitErr(CONTROL, EXIT);
             try (JarRun ping = JarRun.start(
-                    dir, "ping", "--config", jumboPing.toString(), "--size", "8972", "--count", "2", "--interval",
-                    "200", "--timeout", "500", "10.0.0.1")) {
+                    dir,
+                    "ping",
+                    "--config",
+                    jumboPing.toString(),
+                    "--size",
+                    "8972",
+                    "--count",
+                    "2",
+                    "--interval",
+                    "200",
+                    "--timeout",
+                    "500",
+                    "10.0.0.1")) {
                 assertThat(ping.awaitExit(EXIT)).as(ping.err()).isEqualTo(1); // no reply
-                assertThat(ping.outLines()).contains("2 packets transmitted, 0 received, 100% packet loss, time "
-                        + ping.outLines().stream()
-                                .filter(l -> l.startsWith("2 packets transmitted"))
-                                .findFirst()
-                                .orElse("")
-                                .replaceAll(".*time ", ""));
+                assertThat(ping.outLines())
+                        .contains("2 packets transmitted, 0 received, 100% packet loss, time "
+                                + ping.outLines().stream()
+                                        .filter(l -> l.startsWith("2 packets transmitted"))
+                                        .findFirst()
+                                        .orElse("")
+                                        .replaceAll(".*time ", ""));
             }
             // The 9014-byte frames reached the 1514 host's NIC, which dropped them as too long and counted them.
             JsonNode adapter = get(control + "/statistics").get("adapters").get(0);
@@ -184,9 +218,7 @@ class RunCommandIT {
 
     @Test
     void aBadConfigurationExits2NamingTheKeyAndItsLine() throws Exception {
-        Path misspelled = file(
-                "misspelled.json",
-                """
+        Path misspelled = file("misspelled.json", """
                 {
                   "adapters": [{
                     "wire": "connect:127.0.0.1:1",
@@ -244,7 +276,9 @@ class RunCommandIT {
                 "--crash-dir",
                 crashes.toString())) {
             assertThat(run.awaitExit(EXIT)).as(run.err()).isEqualTo(3);
-            assertThat(run.err()).contains("*** STOP: 0x000000C4 (0x0000000000092500").contains("NdisOpenConfigurationEx");
+            assertThat(run.err())
+                    .contains("*** STOP: 0x000000C4 (0x0000000000092500")
+                    .contains("NdisOpenConfigurationEx");
             try (Stream<Path> files = Files.list(crashes)) {
                 List<Path> reports = files.toList();
                 assertThat(reports).hasSize(1);
@@ -270,7 +304,8 @@ class RunCommandIT {
             assertThat(allocated.get(0)).startsWith("  CONFIGURATION[configleakminiport/vnic0/configuration]");
             assertThat(allocated.get(1)).contains("com.example.leaky.ConfigLeakMiniport.initializeEx(");
         }
-        try (JarRun crash = JarRun.start(dir, "crash", file("not-a-report.json", "{\"x\": 1}").toString())) {
+        try (JarRun crash = JarRun.start(
+                dir, "crash", file("not-a-report.json", "{\"x\": 1}").toString())) {
             assertThat(crash.awaitExit(EXIT)).isEqualTo(2);
             assertThat(crash.err()).contains("not a crash report: no \"bugCheck\"");
         }

@@ -62,6 +62,7 @@ public final class VirtualNic implements AutoCloseable {
     private final ReceiveEngine receive;
     /** MAXFRAME, shared by both units. */
     private final FrameLengthLimit frameLimit = new FrameLengthLimit();
+
     private final TransmitEngine transmit;
     private final MdioController mdio;
     private final DeviceResources resources;

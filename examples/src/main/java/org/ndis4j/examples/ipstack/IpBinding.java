@@ -122,8 +122,7 @@ final class IpBinding {
         if (data == null) {
             return NdisStatus.RESOURCES;
         }
-        IpBinding binding =
-                new IpBinding(
+        IpBinding binding = new IpBinding(
                 driver, p.adapterName(), config, Ethernet.mac(p.currentMacAddress()), counters, data, mtu);
         NdisTimer timer = Ndis.allocateTimerObject(protocol, IpBinding::tick, binding);
         if (timer == null) {

@@ -59,6 +59,7 @@ final class VminiAdapter {
     final byte[] currentAddress;
     /** What the registry asked for (frame size, rings, moderation, address). */
     final VminiConfiguration config;
+
     volatile NdisInterrupt interrupt;
 
     /** Causes the ISR read from ICR and the DPC has not handled yet (OR-ed in at DIRQL). */
@@ -148,7 +149,8 @@ final class VminiAdapter {
             rings.free(handle);
             return NdisStatus.RESOURCES;
         }
-        VminiAdapter adapter = new VminiAdapter(handle, resources, rings, dataPath, workItem, resetItem, address, config);
+        VminiAdapter adapter =
+                new VminiAdapter(handle, resources, rings, dataPath, workItem, resetItem, address, config);
 
         NdisM.setMiniportAttributes(
                 handle,

@@ -56,7 +56,8 @@ record VminiConfiguration(
             return DEFAULTS;
         }
         try {
-            int jumbo = integer(configuration, "*JumboPacket", DEFAULT_JUMBO_PACKET, DEFAULT_JUMBO_PACKET, MAX_JUMBO_PACKET);
+            int jumbo = integer(
+                    configuration, "*JumboPacket", DEFAULT_JUMBO_PACKET, DEFAULT_JUMBO_PACKET, MAX_JUMBO_PACKET);
             int rx = ringSize(integer(
                     configuration,
                     "*ReceiveBuffers",

@@ -94,8 +94,7 @@ final class VminiRings {
         ByteBuf ring = transmitRing.virtualAddress();
         int at = TransmitDescriptor.offset(slot);
         ring.setLongLE(
-                at + TransmitDescriptor.ADDRESS_OFFSET,
-                transmitBuffers.physicalAddress(slot * config.bufferSize()));
+                at + TransmitDescriptor.ADDRESS_OFFSET, transmitBuffers.physicalAddress(slot * config.bufferSize()));
         ring.setShortLE(at + TransmitDescriptor.LENGTH_OFFSET, length);
         ring.setByte(at + TransmitDescriptor.COMMAND_OFFSET, command);
         ring.setByte(at + TransmitDescriptor.STATUS_OFFSET, 0);

@@ -148,7 +148,8 @@ class VminiInMemoryTest extends VminiScenarios {
 
     @Test
     void sendsThatCannotBeFramesCompleteWithInvalidLength() {
-        a.protocol.send(List.of(new byte[10], frame(B, A, 64, 1), new byte[VminiConfiguration.DEFAULTS.maxFrameLength() + 1]));
+        a.protocol.send(
+                List.of(new byte[10], frame(B, A, 64, 1), new byte[VminiConfiguration.DEFAULTS.maxFrameLength() + 1]));
         a.protocol.awaitSendCompletions(3);
         assertThat(a.protocol.sendCompletions())
                 .containsExactlyInAnyOrder(NdisStatus.INVALID_LENGTH, NdisStatus.SUCCESS, NdisStatus.INVALID_LENGTH);

@@ -9,7 +9,6 @@ import org.ndis4j.ndis.config.NdisConfigurationParameter;
 import org.ndis4j.ndis.config.NdisParameterType;
 import org.ndis4j.ndis.types.NdisConfigurationHandle;
 import org.ndis4j.ndis.types.NdisHandle;
-import org.ndis4j.registry.AdapterConfiguration;
 import org.ndis4j.registry.RegistryValue;
 import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.Rule;
@@ -69,15 +68,16 @@ public final class ConfigurationKey extends NdisConfigurationHandle {
                 opened = new ConfigurationKey(kernel, adapter.registry(), adapter, owner);
                 adapter.allocations().configurationOpened(opened);
             }
-            case MINIPORT_DRIVER, FILTER_DRIVER, FILTER_MODULE, PROTOCOL_DRIVER -> opened =
-                    new ConfigurationKey(kernel, NdisLibrary.of(kernel).parametersOf(owner), null, owner);
-            default -> throw Verifier.violation(
-                    kernel,
-                    Rule.Handle_Invalid,
-                    7,
-                    owner.kind().ordinal(),
-                    "NdisOpenConfigurationEx with " + owner
-                            + ": it takes a miniport adapter, miniport driver, filter or protocol driver handle");
+            case MINIPORT_DRIVER, FILTER_DRIVER, FILTER_MODULE, PROTOCOL_DRIVER ->
+                opened = new ConfigurationKey(kernel, NdisLibrary.of(kernel).parametersOf(owner), null, owner);
+            default ->
+                throw Verifier.violation(
+                        kernel,
+                        Rule.Handle_Invalid,
+                        7,
+                        owner.kind().ordinal(),
+                        "NdisOpenConfigurationEx with " + owner
+                                + ": it takes a miniport adapter, miniport driver, filter or protocol driver handle");
         }
         Trace.log("NdisOpenConfigurationEx(%s) -> %s", owner, opened.key.path());
         return opened;
@@ -112,15 +112,16 @@ public final class ConfigurationKey extends NdisConfigurationHandle {
                 }
                 yield number == null ? null : new NdisConfigurationParameter(type, number, null, List.of(), null);
             }
-            case NdisParameterString -> value instanceof RegistryValue.RegSz sz
-                    ? NdisConfigurationParameter.string(sz.value())
-                    : null;
-            case NdisParameterMultiString -> value instanceof RegistryValue.RegMultiSz multi
-                    ? NdisConfigurationParameter.multiString(multi.values())
-                    : null;
-            case NdisParameterBinary -> value instanceof RegistryValue.RegBinary binary
-                    ? NdisConfigurationParameter.binary(binary.bytes())
-                    : null;
+            case NdisParameterString ->
+                value instanceof RegistryValue.RegSz sz ? NdisConfigurationParameter.string(sz.value()) : null;
+            case NdisParameterMultiString ->
+                value instanceof RegistryValue.RegMultiSz multi
+                        ? NdisConfigurationParameter.multiString(multi.values())
+                        : null;
+            case NdisParameterBinary ->
+                value instanceof RegistryValue.RegBinary binary
+                        ? NdisConfigurationParameter.binary(binary.bytes())
+                        : null;
         };
     }
 
@@ -147,11 +148,11 @@ public final class ConfigurationKey extends NdisConfigurationHandle {
         }
         RegistryValue value = switch (parameter.parameterType()) {
             case NdisParameterInteger, NdisParameterHexInteger -> new RegistryValue.RegDword(parameter.integerData());
-            case NdisParameterString -> new RegistryValue.RegSz(
-                    parameter.stringData() == null ? "" : parameter.stringData());
+            case NdisParameterString ->
+                new RegistryValue.RegSz(parameter.stringData() == null ? "" : parameter.stringData());
             case NdisParameterMultiString -> new RegistryValue.RegMultiSz(parameter.multiStringData());
-            case NdisParameterBinary -> new RegistryValue.RegBinary(
-                    parameter.binaryData() == null ? new byte[0] : parameter.binaryData());
+            case NdisParameterBinary ->
+                new RegistryValue.RegBinary(parameter.binaryData() == null ? new byte[0] : parameter.binaryData());
         };
         key.put(keyword, value);
         Trace.log("NdisWriteConfiguration(%s, %s) = %s", key.path(), keyword, value);

@@ -53,6 +53,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     private final AdapterAllocations allocations;
     /** The adapter's driver key: what the host configured, and what the miniport wrote since. */
     private final RegistryKey registry;
+
     private final NdisWatchdog watchdog;
 
     /** Serialises status indications from check to delivery (held while upper layers run). */

@@ -13,8 +13,7 @@ public final class ConfigException extends RuntimeException {
     private final String reason;
 
     ConfigException(String file, String path, int line, int column, String reason) {
-        super(file + (line > 0 ? ":" + line + ":" + column : "") + ": " + (path.isEmpty() ? "" : path + ": ")
-                + reason);
+        super(file + (line > 0 ? ":" + line + ":" + column : "") + ": " + (path.isEmpty() ? "" : path + ": ") + reason);
         this.file = file;
         this.path = path;
         this.line = line;

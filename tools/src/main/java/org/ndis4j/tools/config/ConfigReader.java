@@ -44,8 +44,7 @@ public final class ConfigReader {
     static final int MAX_ADAPTERS = 64;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
-    private static final Pattern CLASS_NAME =
-            Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+    private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -67,8 +66,8 @@ public final class ConfigReader {
 
     /** Reads {@code path}; relative jar paths are relative to its directory. */
     public static RunConfiguration read(Path path) {
-        ConfigReader reader = new ConfigReader(
-                path.toString(), path.toAbsolutePath().getParent());
+        ConfigReader reader =
+                new ConfigReader(path.toString(), path.toAbsolutePath().getParent());
         String text;
         try {
             if (Files.size(path) > MAX_BYTES) {
@@ -129,7 +128,8 @@ public final class ConfigReader {
             config = switch (k.verifier()) {
                 case "standard" -> config.withAllocationStacks(false);
                 case "full" -> config.withAllocationStacks(true);
-                default -> throw at("/kernel/verifier", "'" + k.verifier() + "' is not a verifier level (standard, full)");
+                default ->
+                    throw at("/kernel/verifier", "'" + k.verifier() + "' is not a verifier level (standard, full)");
             };
         }
         Duration dpc = millis(k.dpcTimeoutMillis(), config.dpcTimeout(), "/kernel/dpcTimeoutMillis");
@@ -192,9 +192,11 @@ public final class ConfigReader {
             try {
                 registry.value(keyword, value);
             } catch (IllegalArgumentException bad) {
-                throw at(here, bad.getMessage().startsWith(keyword + ": ")
-                        ? bad.getMessage().substring(keyword.length() + 2)
-                        : bad.getMessage());
+                throw at(
+                        here,
+                        bad.getMessage().startsWith(keyword + ": ")
+                                ? bad.getMessage().substring(keyword.length() + 2)
+                                : bad.getMessage());
             }
         }
         return registry.build();
@@ -229,7 +231,9 @@ public final class ConfigReader {
             JsonNode dword = node.get("dword");
             JsonNode binary = node.get("binary");
             if (dword != null) {
-                if (!dword.isIntegralNumber() || !dword.canConvertToLong() || dword.longValue() < 0
+                if (!dword.isIntegralNumber()
+                        || !dword.canConvertToLong()
+                        || dword.longValue() < 0
                         || dword.longValue() > 0xFFFF_FFFFL) {
                     throw at(at + "/dword", "a REG_DWORD is a whole number 0..4294967295, not " + dword);
                 }

@@ -33,10 +33,8 @@ final class JsonLocations {
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     context = context.getParent();
                 }
-                boolean element = context != null
-                        && context.inArray()
-                        && t != JsonToken.END_ARRAY
-                        && t != JsonToken.END_OBJECT;
+                boolean element =
+                        context != null && context.inArray() && t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT;
                 if (t == JsonToken.PROPERTY_NAME || element) {
                     TokenStreamLocation at = p.currentTokenLocation();
                     found.putIfAbsent(

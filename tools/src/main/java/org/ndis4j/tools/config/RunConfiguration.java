@@ -35,7 +35,8 @@ public record RunConfiguration(KernelConfig kernel, List<Adapter> adapters, Driv
      * @param ip       its ipstack address, or null
      * @param registry its keywords, for NdisReadConfiguration
      */
-    public record Adapter(String name, MacAddress mac, WireEndpoint wire, InterfaceConfig ip, AdapterConfiguration registry) {}
+    public record Adapter(
+            String name, MacAddress mac, WireEndpoint wire, InterfaceConfig ip, AdapterConfiguration registry) {}
 
     /**
      * The drivers.

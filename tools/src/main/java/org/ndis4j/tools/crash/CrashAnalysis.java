@@ -56,7 +56,8 @@ public final class CrashAnalysis {
         try {
             node = JsonMapper.builder().build().readTree(Files.readString(file));
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException(
+                    "not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
         for (String field : List.of("bugCheck", "code", "parameters", "message", "irql", "thread", "stack")) {
             if (node == null || !node.has(field)) {
@@ -78,13 +79,21 @@ public final class CrashAnalysis {
         b.append(stars).append("\n\n");
         int code = (int) Long.parseLong(text("code").substring(2), 16);
         BugCheckParameters.Explanation explanation = BugCheckParameters.of(code);
-        b.append(text("bugCheck")).append(" (").append(Integer.toHexString(code)).append(")\n");
+        b.append(text("bugCheck"))
+                .append(" (")
+                .append(Integer.toHexString(code))
+                .append(")\n");
         b.append(explanation.meaning()).append('\n');
         b.append("Arguments:\n");
         Rule rule = rule();
         for (int i = 0; i < 4; i++) {
             String value = report.get("parameters").get(i).stringValue();
-            b.append("Arg").append(i + 1).append(": ").append(value).append(", ").append(explanation.parameters().get(i));
+            b.append("Arg")
+                    .append(i + 1)
+                    .append(": ")
+                    .append(value)
+                    .append(", ")
+                    .append(explanation.parameters().get(i));
             if (i == 0 && code == 0xC4 && rule != null) {
                 b.append(": ").append(rule.name());
             }
@@ -92,17 +101,30 @@ public final class CrashAnalysis {
         }
         b.append('\n');
         if (!report.path("rule").isNull() && report.has("rule")) {
-            b.append(row("RULE", text("rule")
-                    + (rule == null ? "" : rule.origin() == Rule.Origin.SDV ? " (Static Driver Verifier's rule)" : " (ndis4j's rule)")));
+            b.append(row(
+                    "RULE",
+                    text("rule")
+                            + (rule == null
+                                    ? ""
+                                    : rule.origin() == Rule.Origin.SDV
+                                            ? " (Static Driver Verifier's rule)"
+                                            : " (ndis4j's rule)")));
             if (rule != null) {
                 b.append(row("DESCRIPTION", rule.description()));
             }
         }
         b.append(row("WHAT", text("message")));
         b.append(row("DRIVER", report.path("driver").isNull() ? "(none)" : text("driver")));
-        b.append(row("IRQL", text("irql") + (report.has("irqlLevel") ? " (" + report.get("irqlLevel").asInt() + ")" : "")));
+        b.append(row(
+                "IRQL",
+                text("irql")
+                        + (report.has("irqlLevel")
+                                ? " (" + report.get("irqlLevel").asInt() + ")"
+                                : "")));
         int processor = report.path("processor").asInt(-1);
-        b.append(row("PROCESSOR", processor < 0 ? "(not a processor: a worker or host thread)" : Integer.toString(processor)));
+        b.append(row(
+                "PROCESSOR",
+                processor < 0 ? "(not a processor: a worker or host thread)" : Integer.toString(processor)));
         b.append(row("THREAD", text("thread")));
         if (report.has("time")) {
             b.append(row("TIME", text("time")));

@@ -25,13 +25,18 @@ public final class CrashFiles {
     /** Writes the report into {@code directory} (made if missing) and returns the file. */
     public static Path write(Path directory, CrashReport report) throws IOException {
         Files.createDirectories(directory);
-        String base = "ndis4j-crash-" + STAMP.format(report.time()) + "-" + ProcessHandle.current().pid();
+        String base = "ndis4j-crash-" + STAMP.format(report.time()) + "-"
+                + ProcessHandle.current().pid();
         Path file = directory.resolve(base + ".json");
         for (int n = 1; Files.exists(file, LinkOption.NOFOLLOW_LINKS); n++) {
             file = directory.resolve(base + "-" + n + ".json");
         }
         Files.writeString(
-                file, report.toJson() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                file,
+                report.toJson() + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
         return file;
     }
 }

@@ -71,7 +71,8 @@ public final class DriverLoader implements AutoCloseable {
         }
 
         private static boolean sharedWithNdis(String name) {
-            for (String prefix : List.of("java.", "javax.", "jdk.", "sun.", "io.netty.", "org.slf4j.", "tools.jackson.")) {
+            for (String prefix :
+                    List.of("java.", "javax.", "jdk.", "sun.", "io.netty.", "org.slf4j.", "tools.jackson.")) {
                 if (name.startsWith(prefix)) {
                     return true;
                 }
@@ -109,8 +110,8 @@ public final class DriverLoader implements AutoCloseable {
                     + " has no public NdisStatus driverEntry(DriverObject driverObject, String registryPath)");
         }
         if (method.getReturnType() != NdisStatus.class) {
-            throw new UsageException(className + ".driverEntry returns " + method.getReturnType().getSimpleName()
-                    + ", not NdisStatus");
+            throw new UsageException(
+                    className + ".driverEntry returns " + method.getReturnType().getSimpleName() + ", not NdisStatus");
         }
         Object target = null;
         if (!Modifier.isStatic(method.getModifiers())) {

@@ -75,7 +75,8 @@ public final class RunHost {
     private void startDrivers(RunConfiguration run, DriverLoader loader) {
         PnpManager pnp = PnpManager.of(kernel);
         for (String filter : run.drivers().filters()) {
-            DriverEntry entry = filter.equals("vlanfilter") ? new VlanFilterDriver()::driverEntry : loader.driverEntry(filter);
+            DriverEntry entry =
+                    filter.equals("vlanfilter") ? new VlanFilterDriver()::driverEntry : loader.driverEntry(filter);
             pnp.loadDriver(filter.equals("vlanfilter") ? "vlanfilter" : DriverLoader.driverName(filter), entry);
         }
         String miniport = run.drivers().miniport();
@@ -83,7 +84,9 @@ public final class RunHost {
                 ? pnp.loadDriver("vmini", VminiDriver::driverEntry)
                 : pnp.loadDriver(DriverLoader.driverName(miniport), loader.driverEntry(miniport));
         for (RunConfiguration.Adapter a : run.adapters()) {
-            WirePort wire = a.wire().listen() ? TcpWirePort.listen(a.wire().address()) : TcpWirePort.connect(a.wire().address());
+            WirePort wire = a.wire().listen()
+                    ? TcpWirePort.listen(a.wire().address())
+                    : TcpWirePort.connect(a.wire().address());
             hardware.add(wire);
             VirtualNic.Builder nic = VirtualNic.builder(a.name(), wire).memory(new HostMemory(BUS_MEMORY_BYTES));
             MacAddress mac = a.mac() != null ? a.mac() : a.ip() != null ? defaultMac(a.ip().address()) : null;
@@ -114,13 +117,16 @@ public final class RunHost {
             }
         }
         if (ip == null) {
-            throw new UsageException("the ipstack protocol needs an address: --ip A.B.C.D/LEN, or \"ip\" on an adapter");
+            throw new UsageException(
+                    "the ipstack protocol needs an address: --ip A.B.C.D/LEN, or \"ip\" on an adapter");
         }
         IpStackDriver ipstack = new IpStackDriver(ip);
         pnp.loadDriver(IpStackDriver.NAME, ipstack::driverEntry);
         for (Adapter a : adapters) {
             if (a.config().ip() != null) {
-                ipInterfaces.put(a.config().name(), await(ipstack.bindingTo(a.handle().name()), a.config().name()));
+                ipInterfaces.put(
+                        a.config().name(),
+                        await(ipstack.bindingTo(a.handle().name()), a.config().name()));
             }
         }
     }
@@ -133,10 +139,12 @@ public final class RunHost {
                 return binding.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("ipstack did not bind to " + adapter + " in " + BIND_TIMEOUT_SECONDS + " s");
+                    throw new IllegalStateException(
+                            "ipstack did not bind to " + adapter + " in " + BIND_TIMEOUT_SECONDS + " s");
                 }
             } catch (ExecutionException e) {
-                throw new IllegalStateException("ipstack could not bind to " + adapter + ": " + e.getCause(), e.getCause());
+                throw new IllegalStateException(
+                        "ipstack could not bind to " + adapter + ": " + e.getCause(), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while ipstack binds", e);

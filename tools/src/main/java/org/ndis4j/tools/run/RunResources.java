@@ -94,9 +94,10 @@ public final class RunResources implements ControlResource {
         RunHost host = host();
         IpInterface ip = r.parameters().containsKey("adapter") ? host.ip(r.parameter("adapter")) : host.firstIp();
         if (ip == null) {
-            throw new ControlException(409, "no adapter runs ipstack" + (r.parameters().containsKey("adapter")
-                    ? " as '" + r.parameter("adapter") + "'"
-                    : ""));
+            throw new ControlException(
+                    409,
+                    "no adapter runs ipstack"
+                            + (r.parameters().containsKey("adapter") ? " as '" + r.parameter("adapter") + "'" : ""));
         }
         int target;
         try {
@@ -112,23 +113,23 @@ public final class RunResources implements ControlResource {
         List<Double> rtts = new ArrayList<>();
         for (int sequence = 1; sequence <= count; sequence++) {
             CompletableFuture<Optional<EchoReply>> reply = new CompletableFuture<>();
-            boolean sent = ip.ping(target, identifier, sequence, size, Duration.ofMillis(timeoutMillis), new EchoListener() {
-                @Override
-                public void replied(EchoReply echo) {
-                    reply.complete(Optional.of(echo));
-                }
+            boolean sent =
+                    ip.ping(target, identifier, sequence, size, Duration.ofMillis(timeoutMillis), new EchoListener() {
+                        @Override
+                        public void replied(EchoReply echo) {
+                            reply.complete(Optional.of(echo));
+                        }
 
-                @Override
-                public void timedOut(int id, int seq) {
-                    reply.complete(Optional.empty());
-                }
-            });
+                        @Override
+                        public void timedOut(int id, int seq) {
+                            reply.complete(Optional.empty());
+                        }
+                    });
             if (!sent) {
                 continue;
             }
             try {
-                reply.get(timeoutMillis + 1000L, TimeUnit.MILLISECONDS)
-                        .ifPresent(e -> rtts.add(e.rttNanos() / 1e6));
+                reply.get(timeoutMillis + 1000L, TimeUnit.MILLISECONDS).ifPresent(e -> rtts.add(e.rttNanos() / 1e6));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ControlException(503, "interrupted");

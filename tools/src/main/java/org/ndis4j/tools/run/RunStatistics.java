@@ -42,10 +42,12 @@ public final class RunStatistics {
             s.put("rxLengthErrors", nic.get(StatisticsCounter.RX_LENGTH_ERRORS));
             s.put("rxNoBuffer", nic.get(StatisticsCounter.RX_NO_BUFFER));
             s.put("rxDropped", nicDrops(nic));
-            s.put("txErrors", nic.get(StatisticsCounter.TX_LENGTH_ERRORS)
-                    + nic.get(StatisticsCounter.TX_DMA_ERRORS)
-                    + nic.get(StatisticsCounter.TX_NO_CARRIER)
-                    + nic.get(StatisticsCounter.TX_FAULT_ERRORS));
+            s.put(
+                    "txErrors",
+                    nic.get(StatisticsCounter.TX_LENGTH_ERRORS)
+                            + nic.get(StatisticsCounter.TX_DMA_ERRORS)
+                            + nic.get(StatisticsCounter.TX_NO_CARRIER)
+                            + nic.get(StatisticsCounter.TX_FAULT_ERRORS));
             s.put("interruptsRaised", nic.get(StatisticsCounter.INTERRUPTS_RAISED));
             IpInterface ip = host.ip(a.config().name());
             if (ip != null) {
@@ -60,7 +62,8 @@ public final class RunStatistics {
         kernel.put("interrupts", k.interruptServiceRoutines());
         kernel.put("dpcs", k.deferredProcedureCalls());
         kernel.put(
-                "workItems", k.workItems(WorkQueueType.CriticalWorkQueue) + k.workItems(WorkQueueType.DelayedWorkQueue));
+                "workItems",
+                k.workItems(WorkQueueType.CriticalWorkQueue) + k.workItems(WorkQueueType.DelayedWorkQueue));
         m.put("kernel", kernel);
         return m;
     }

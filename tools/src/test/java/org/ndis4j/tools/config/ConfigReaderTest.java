@@ -24,10 +24,7 @@ class ConfigReaderTest {
 
     @Test
     void aGoodFileBecomesTheMachineTheAdaptersAndTheDrivers() {
-        RunConfiguration run = ConfigReader.read(
-                "run.json",
-                HERE,
-                """
+        RunConfiguration run = ConfigReader.read("run.json", HERE, """
                 {
                   "kernel": {"processors": 4, "verifier": "full", "dpcTimeoutMillis": 250},
                   "adapters": [{
@@ -57,8 +54,7 @@ class ConfigReaderTest {
 
     @Test
     void aMisspelledKeywordIsNamedWithItsLineAndColumn() {
-        ConfigException e = error(
-                """
+        ConfigException e = error("""
                 {
                   "adapters": [{
                     "keywords": {
@@ -84,7 +80,8 @@ class ConfigReaderTest {
         ConfigException bool = error("{\"adapters\": [{\"keywords\": {\n\"*JumboPacket\": true}}]}");
         assertThat(bool.line()).isEqualTo(2);
         assertThat(bool.reason()).startsWith("a boolean (true); a keyword's value is");
-        assertThat(error("{\"adapters\": [{\"keywords\": {\"*JumboPacket\": 9015}}]}").reason())
+        assertThat(error("{\"adapters\": [{\"keywords\": {\"*JumboPacket\": 9015}}]}")
+                        .reason())
                 .isEqualTo("9015 is above 9014");
     }
 

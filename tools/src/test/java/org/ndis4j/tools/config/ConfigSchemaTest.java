@@ -41,12 +41,17 @@ class ConfigSchemaTest {
     void everyExampleInTheDocsValidatesAndLoads() throws IOException {
         List<Path> examples;
         try (Stream<Path> files = Files.list(DOCS.resolve("config"))) {
-            examples = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            examples =
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
         for (Path example : examples) {
-            assertThat(schemaErrors(Files.readString(example))).as(example.toString()).isEmpty();
-            assertThat(ConfigReader.read(example).adapters()).as(example.toString()).isNotEmpty();
+            assertThat(schemaErrors(Files.readString(example)))
+                    .as(example.toString())
+                    .isEmpty();
+            assertThat(ConfigReader.read(example).adapters())
+                    .as(example.toString())
+                    .isNotEmpty();
         }
     }
 
