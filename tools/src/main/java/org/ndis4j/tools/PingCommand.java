@@ -15,6 +15,7 @@ import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.examples.ipstack.Ipv4Address;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.registry.AdapterConfiguration;
+import org.ndis4j.registry.RegistryValue;
 import org.ndis4j.tools.config.ConfigException;
 import org.ndis4j.tools.config.ConfigReader;
 import org.ndis4j.tools.config.RunConfiguration;
@@ -154,7 +155,11 @@ final class PingCommand implements Callable<Integer> {
                 timeoutMillis >= 1 && timeoutMillis <= 3_600_000,
                 "--timeout must be 1..3600000 ms, not " + timeoutMillis);
         check(linkTimeoutMillis >= 0 && linkTimeoutMillis <= 3_600_000, "--link-timeout must be 0..3600000 ms");
-        check(size >= 0 && size <= 8972, "--size must be 0..8972 (ipstack does not fragment), not " + size);
+        int maxSize = jumboPacket(registry) - 14 - 28; // the MTU vmini will have, less the IPv4 and ICMP headers
+        check(
+                size >= 0 && size <= maxSize,
+                "--size must be 0.." + maxSize + " (ipstack does not fragment; *JumboPacket 9014 allows 8972), not "
+                        + size);
         check(targetAddress != address.address(), "TARGET is this host's own address");
         check(
                 address.isOnLink(targetAddress),
@@ -208,6 +213,14 @@ final class PingCommand implements Callable<Integer> {
             });
             return statistics.receivedCount() > 0 ? 0 : 1;
         }
+    }
+
+    /** The adapter's *JumboPacket as vmini will read it (1514 when absent). */
+    private static int jumboPacket(AdapterConfiguration registry) {
+        if (registry.get("*JumboPacket") instanceof RegistryValue.RegSz text) {
+            return Integer.parseInt(text.value().trim()); // checked against 1514..9014 when the file was read
+        }
+        return 1514;
     }
 
     /** The one adapter of --config, or null without it; a usage error for several adapters. */
