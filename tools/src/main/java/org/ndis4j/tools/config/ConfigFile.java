@@ -8,10 +8,10 @@ import tools.jackson.databind.JsonNode;
  * The run configuration file as JSON, bound by Jackson: every key optional, no other key allowed.
  * {@link ConfigReader} checks the values and makes a {@link RunConfiguration}.
  */
-record ConfigFile(Kernel kernel, List<Adapter> adapters, Drivers drivers) {
+record ConfigFile(KernelSection kernel, List<Adapter> adapters, Drivers drivers) {
 
     /** {@code "kernel"}: the simulated machine. */
-    record Kernel(
+    record KernelSection(
             Integer processors,
             Integer criticalWorkers,
             Integer delayedWorkers,

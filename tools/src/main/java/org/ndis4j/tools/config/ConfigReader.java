@@ -109,7 +109,7 @@ public final class ConfigReader {
 
     // ---- sections ------------------------------------------------------------------------------
 
-    private KernelConfig kernel(ConfigFile.Kernel k) {
+    private KernelConfig kernel(ConfigFile.KernelSection k) {
         KernelConfig config = KernelConfig.defaults();
         if (k == null) {
             return config;
