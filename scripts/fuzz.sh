@@ -18,6 +18,7 @@ TARGETS=(
     "virtual-nic:org.ndis4j.nic.HostileDriverFuzzTest"
     "examples:org.ndis4j.examples.vmini.VminiOidFuzzTest"
     "tools:org.ndis4j.tools.pcap.CaptureReaderFuzzTest"
+    "tools:org.ndis4j.tools.config.ConfigReaderFuzzTest"
 )
 MIN_EXECUTIONS=10000
 

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             PingCommand.class,
             CaptureCommand.class,
             InjectCommand.class,
+            RunCommand.class,
+            CrashCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {

@@ -36,7 +36,7 @@ final class VminiOidModel {
             byte[] answer) {}
 
     static final int START_PACKET_FILTER = NdisPacketType.NDIS_PACKET_TYPE_DIRECTED;
-    static final int LOOKAHEAD_SIZE = VminiHardware.MTU;
+    static final int LOOKAHEAD_SIZE = VminiConfiguration.DEFAULTS.mtu();
     private static final int MAC_LENGTH = 6;
     private static final byte[] VENDOR_DESCRIPTION = "ndis4j vmini virtual NIC\0".getBytes(StandardCharsets.US_ASCII);
     /** OIDs vmini knows and does not do. */
@@ -100,7 +100,7 @@ final class VminiOidModel {
         }
         int length = request.informationBufferLength();
         return switch (request.oid()) {
-            case OID_GEN_MAXIMUM_TOTAL_SIZE -> answer(request, ulong(VminiHardware.MAX_TOTAL_SIZE), 4, false);
+            case OID_GEN_MAXIMUM_TOTAL_SIZE -> answer(request, ulong(VminiConfiguration.DEFAULTS.jumboPacket()), 4, false);
             case OID_GEN_STATISTICS -> answer(request, null, NdisStatisticsInfo.SIZE, false);
             // a ULONG64, or a ULONG when the buffer holds less than 8 bytes
             case OID_GEN_XMIT_OK, OID_GEN_RCV_OK -> answer(request, null, length >= 8 ? 8 : 4, false);
@@ -122,7 +122,7 @@ final class VminiOidModel {
                 VminiControlPath.SUPPORTED_OIDS.forEach(b::putInt);
                 yield b.array();
             }
-            case OID_GEN_MAXIMUM_FRAME_SIZE -> ulong(VminiHardware.MTU);
+            case OID_GEN_MAXIMUM_FRAME_SIZE -> ulong(VminiConfiguration.DEFAULTS.mtu());
             case OID_GEN_LINK_STATE -> NdisLinkStatePayload.encode(link);
             case OID_GEN_MEDIA_CONNECT_STATUS -> ulong(link.isConnected() ? 0 : 1);
             case OID_GEN_MAX_LINK_SPEED ->
