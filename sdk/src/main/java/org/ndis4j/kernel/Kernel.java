@@ -39,6 +39,7 @@ public final class Kernel implements AutoCloseable {
     private final KernelConfig config;
     private final String name;
     private final Scheduler scheduler;
+    private final KernelStatistics statistics = new KernelStatistics(this);
     private final Processor[] processors;
     private final Map<WorkQueueType, WorkerPool> workQueues = new EnumMap<>(WorkQueueType.class);
     private final DpcWatchdog watchdog;
@@ -102,6 +103,11 @@ public final class Kernel implements AutoCloseable {
 
     public int processorCount() {
         return processors.length;
+    }
+
+    /** What the machine ran so far: ISRs, DPCs and work items (for hosts and demos). */
+    public KernelStatistics statistics() {
+        return statistics;
     }
 
     /** Kernel clock in nanoseconds (monotonic; only differences mean anything). */
