@@ -43,13 +43,18 @@ final class Adapter {
             Oid.OID_GEN_CURRENT_LOOKAHEAD,
             Oid.OID_GEN_CURRENT_PACKET_FILTER,
             Oid.OID_802_3_PERMANENT_ADDRESS,
-            Oid.OID_802_3_CURRENT_ADDRESS);
+            Oid.OID_802_3_CURRENT_ADDRESS,
+            Oid.OID_802_3_MULTICAST_LIST,
+            Oid.OID_802_3_MAXIMUM_LIST_SIZE);
 
     final NdisMiniportAdapterHandle handle;
     final RegisterSpace registers;
     final DataPath dataPath;
     private final SharedMemory memory;
     private volatile NdisInterrupt interrupt;
+
+    /** OID_802_3_MULTICAST_LIST: the groups last set (6 bytes each); only the OID thread writes it. */
+    volatile byte[] multicastList = new byte[0];
 
     /** Causes the ISR read from ICR that the DPC has not handled yet (OR-ed in at DIRQL). */
     final AtomicInteger pendingCauses = new AtomicInteger();
@@ -95,6 +100,7 @@ final class Adapter {
                         .lookaheadSize(Hardware.MTU)
                         .macAddress(address)
                         .supportedPacketFilters(Hardware.SUPPORTED_PACKET_FILTERS)
+                        .maxMulticastListSize(Hardware.MULTICAST_LIST_SIZE)
                         .supportedOidList(SUPPORTED_OIDS)
                         .macOptions(NdisMacOption.DEFAULT | NdisMacOption.NDIS_MAC_OPTION_FULL_DUPLEX)
                         .build());

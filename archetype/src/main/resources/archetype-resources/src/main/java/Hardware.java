@@ -46,11 +46,18 @@ final class Hardware {
     /** The causes the ISR handles; IMS gets exactly these. */
     static final int INTERRUPT_CAUSES =
             Registers.INT_TX_DONE | Registers.INT_RX | Registers.INT_RX_OVERRUN | Registers.INT_LINK_STATUS_CHANGE;
-    /** Packet filters the device's receive filter implements (no multicast list: all or none). */
+    /**
+     * Packet filters the driver supports. The skeleton does not program the device's multicast table:
+     * NDIS_PACKET_TYPE_MULTICAST receives every multicast frame (a superset, which NDIS allows; the
+     * protocols drop groups they did not join). vmini programs the table.
+     */
     static final int SUPPORTED_PACKET_FILTERS = NdisPacketType.NDIS_PACKET_TYPE_DIRECTED
             | NdisPacketType.NDIS_PACKET_TYPE_BROADCAST
+            | NdisPacketType.NDIS_PACKET_TYPE_MULTICAST
             | NdisPacketType.NDIS_PACKET_TYPE_ALL_MULTICAST
             | NdisPacketType.NDIS_PACKET_TYPE_PROMISCUOUS;
+    /** OID_802_3_MAXIMUM_LIST_SIZE: multicast groups a protocol may set. */
+    static final int MULTICAST_LIST_SIZE = 32;
     /** Pool tag of the receive NBL pool, four ASCII characters read backwards: 'Skrx'. */
     static final int RECEIVE_POOL_TAG = 0x7872_6B53;
 
@@ -93,7 +100,9 @@ final class Hardware {
         if ((packetFilter & NdisPacketType.NDIS_PACKET_TYPE_BROADCAST) != 0) {
             rctl |= Registers.RCTL_BROADCAST;
         }
-        if ((packetFilter & NdisPacketType.NDIS_PACKET_TYPE_ALL_MULTICAST) != 0) {
+        if ((packetFilter
+                        & (NdisPacketType.NDIS_PACKET_TYPE_MULTICAST | NdisPacketType.NDIS_PACKET_TYPE_ALL_MULTICAST))
+                != 0) {
             rctl |= Registers.RCTL_ALL_MULTICAST;
         }
         if ((packetFilter & NdisPacketType.NDIS_PACKET_TYPE_PROMISCUOUS) != 0) {

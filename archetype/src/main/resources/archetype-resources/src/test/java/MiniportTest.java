@@ -3,6 +3,7 @@ package ${package};
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ndis4j.ndis.oid.NdisPacketType.NDIS_PACKET_TYPE_BROADCAST;
 import static org.ndis4j.ndis.oid.NdisPacketType.NDIS_PACKET_TYPE_DIRECTED;
+import static org.ndis4j.ndis.oid.NdisPacketType.NDIS_PACKET_TYPE_MULTICAST;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,15 @@ class MiniportTest {
             assertThat(reply.arp().senderMac()).isEqualTo(NIC.value());
             protocol.awaitSendCompletions(1);
             assertThat(protocol.sendCompletions()).containsExactly(NdisStatus.SUCCESS);
+
+            // Multicast, as an IP stack asks for it: the filter bit and the groups.
+            long group = 0x01_00_5E_00_00_FBL;
+            assertThat(protocol.setPacketFilter(
+                            NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_MULTICAST))
+                    .isEqualTo(NdisStatus.SUCCESS);
+            assertThat(protocol.setMulticastList(group)).isEqualTo(NdisStatus.SUCCESS);
+            peer.send(FrameBuilder.ethernet(group, PEER.value()).testPattern(100, 1));
+            protocol.awaitReceive("the multicast frame", frame -> frame.destination() == group);
 
             // The cable: the link-change interrupt's DPC indicates the new link state.
             cable.cut();
