@@ -38,6 +38,9 @@ final class Codebase {
             "examples", Set.of("examples", "virtual-nic", "sdk"),
             "tools", Set.of("tools", "examples", "virtual-nic", "sdk"),
             "benchmarks", ANY,
+            // No classes: the BOM is a pom, the archetype's Java files are templates for a user's project.
+            "bom", Set.of("bom"),
+            "archetype", Set.of("archetype"),
             "testcontainers", Set.of("testcontainers"));
 
     /** Modules that must have been built before these tests run (testcontainers does not exist yet). */

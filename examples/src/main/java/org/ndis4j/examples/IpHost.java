@@ -45,7 +45,7 @@ import org.ndis4j.wire.WirePort;
  */
 public final class IpHost implements AutoCloseable {
 
-    /** How long {@link #start} waits for ipstack to be bound. */
+    /** How long {@link Builder#start} waits for ipstack to be bound. */
     public static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
     /** ipstack's bind sets the packet filter, then the multicast list. */
     private static final int BIND_OIDS = 2;
