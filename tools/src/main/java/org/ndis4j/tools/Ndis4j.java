@@ -18,6 +18,7 @@ import picocli.CommandLine.ParseResult;
             BenchCommand.class,
             DemoCommand.class,
             PingCommand.class,
+            HealthCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {
