@@ -4,6 +4,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,6 +24,7 @@ import org.testcontainers.DockerClientFactory;
 
     final class Condition implements ExecutionCondition {
 
+        private static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
         private static volatile ConditionEvaluationResult result;
 
         @Override
@@ -38,11 +41,17 @@ import org.testcontainers.DockerClientFactory;
             if (result != null) {
                 return result;
             }
-            if (DockerClientFactory.instance().isDockerAvailable()) {
+            String host = System.getenv("DOCKER_HOST");
+            String why;
+            if (host == null && !Files.exists(DEFAULT_SOCKET)) {
+                // Nothing to try: spare Testcontainers' search (and its page of errors).
+                why = "no Docker engine (DOCKER_HOST unset, no " + DEFAULT_SOCKET + ")";
+            } else if (DockerClientFactory.instance().isDockerAvailable()) {
                 return ConditionEvaluationResult.enabled("a Docker engine answers");
+            } else {
+                why = "no Docker engine answers (DOCKER_HOST=" + host + ")";
             }
-            String why = "no Docker engine answers (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
-                    + "); start one with: docker_env=$(sudo scripts/docker-ci.sh start); eval \"$docker_env\"";
+            why += "; as root, start one with: docker_env=$(scripts/docker-ci.sh start); eval \"$docker_env\"";
             System.err.println("*** DOCKER TESTS SKIPPED: " + why + " ***");
             return ConditionEvaluationResult.disabled(why);
         }
