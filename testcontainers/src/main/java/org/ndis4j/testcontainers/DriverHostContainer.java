@@ -2,6 +2,7 @@ package org.ndis4j.testcontainers;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -211,6 +212,24 @@ public class DriverHostContainer extends GenericContainer<DriverHostContainer> {
     /** {@code count} echo requests (1..100) from the running ipstack to {@code target}, one second each at most. */
     public PingResult ping(String target, int count) {
         return PingResult.of(controlEndpoint().post("/ping?target=" + target + "&count=" + count));
+    }
+
+    /**
+     * Stops {@code ndis4j run} as {@code docker stop} does (SIGTERM, SIGKILL after {@code timeout}):
+     * it halts every adapter, unloads the drivers and reports leaks. Returns its exit status: 0 for a
+     * clean halt, 4 when something leaked, 3 after a bug check. The container stays, with its log and
+     * crash directory, until {@link #stop()}.
+     */
+    public int halt(Duration timeout) {
+        try {
+            getDockerClient()
+                    .stopContainerCmd(getContainerId())
+                    .withTimeout((int) Math.max(1, timeout.toSeconds()))
+                    .exec();
+        } catch (NotModifiedException alreadyExited) {
+            // nothing to stop: its exit status stands
+        }
+        return awaitExit(Duration.ofSeconds(10));
     }
 
     /** Waits until the container exits (a bug check, a failure) and returns its exit status. */

@@ -25,6 +25,16 @@ final class InJvmHosts {
     static final TcpWireOptions FAST_RECONNECT =
             TcpWireOptions.DEFAULTS.withReconnect(Duration.ofMillis(20), Duration.ofMillis(200));
 
+    /**
+     * The DPC watchdog's limit for the in-JVM kernels: the containers' JVMs (and Docker) share the
+     * machine's cores with them, and a DPC descheduled for half a second is not a DPC that ran for
+     * half a second (a full verify on the 2-core CI machine at load 20 tripped the 500 ms default).
+     */
+    static final long DPC_WATCHDOG_MILLIS = 5_000;
+
+    /** A test may build the image and start several containers: more than the kit's 30 s default. */
+    static final String TEST_TIMEOUT = "3m";
+
     private InJvmHosts() {}
 
     /** A host connected to {@code wire}, once its link is up at ipstack. */

@@ -37,6 +37,7 @@ import org.ndis4j.kernel.KernelStatistics.RoutineKind;
 import org.ndis4j.kernel.ThreadKind;
 import org.ndis4j.testing.Await;
 import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.testing.KernelOptions;
 
 /**
  * The switch in a container of the image built from the Dockerfile, two hosts in this JVM plugged
@@ -48,6 +49,7 @@ import org.ndis4j.testing.KernelExtension;
  */
 @RequiresDocker
 @ExtendWith(KernelExtension.class)
+@KernelOptions(dpcTimeoutMillis = InJvmHosts.DPC_WATCHDOG_MILLIS, timeout = InJvmHosts.TEST_TIMEOUT)
 class SwitchContainerIT {
 
     private static final Duration REPLY = Duration.ofSeconds(10);
