@@ -11,8 +11,10 @@ import org.ndis4j.examples.ipstack.EchoListener;
 import org.ndis4j.examples.ipstack.EchoReply;
 import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.examples.ipstack.IpConfiguration;
+import org.ndis4j.examples.ipstack.IpCounter;
 import org.ndis4j.examples.ipstack.IpInterface;
 import org.ndis4j.examples.ipstack.IpStackDriver;
+import org.ndis4j.examples.ipstack.IpStatistics;
 import org.ndis4j.examples.vlanfilter.VlanFilterDriver;
 import org.ndis4j.examples.vlanfilter.VlanFilterModule;
 import org.ndis4j.examples.vmini.VminiDriver;
@@ -44,6 +46,8 @@ public final class IpHost implements AutoCloseable {
 
     /** How long {@link #start} waits for ipstack to be bound. */
     public static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+    /** ipstack's bind sets the packet filter, then the multicast list. */
+    private static final int BIND_OIDS = 2;
 
     private final Kernel kernel;
     private final boolean ownsKernel;
@@ -79,6 +83,7 @@ public final class IpHost implements AutoCloseable {
             this.filter = vlanfilter == null ? null : get(vlanfilter.moduleOn(added.name()), "vlanfilter's module");
             this.ip = get(ipstack.bindingTo(added.name()), "ipstack's binding");
             awaitInTheStack();
+            awaitReceiveFilter();
         } catch (RuntimeException e) {
             if (added != null && !kernel.isCrashed()) {
                 PnpManager.of(kernel).removeDevice(added);
@@ -117,6 +122,29 @@ public final class IpHost implements AutoCloseable {
             kernel.checkAlive();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("ipstack's binding to " + adapter.name() + " never joined the stack");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /**
+     * The bind's OID requests (packet filter, multicast list) pend in NDIS's queue: until the packet
+     * filter is set the NIC receives nothing, so a host is not ready before both have completed.
+     */
+    private void awaitReceiveFilter() {
+        long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
+        while (true) {
+            IpStatistics s = ip.statistics();
+            if (s.get(IpCounter.OIDS_COMPLETED) + s.get(IpCounter.OIDS_FAILED) >= BIND_OIDS) {
+                if (s.get(IpCounter.OIDS_FAILED) > 0) {
+                    throw new IllegalStateException(
+                            "ipstack's packet filter or multicast list failed on " + adapter.name());
+                }
+                return;
+            }
+            kernel.checkAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ipstack's packet filter on " + adapter.name() + " never set");
             }
             LockSupport.parkNanos(1_000_000);
         }

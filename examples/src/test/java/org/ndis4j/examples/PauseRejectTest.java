@@ -258,7 +258,7 @@ class PauseRejectTest {
             await(
                     "link-flap's MiniportPause waiting in NdisCancelTimerObject",
                     () -> Thread.getAllStackTraces().entrySet().stream()
-                            .anyMatch(e -> e.getKey().getState() == Thread.State.TIMED_WAITING
+                            .anyMatch(e -> e.getKey().getState() == Thread.State.WAITING
                                     && Arrays.stream(e.getValue())
                                             .anyMatch(f -> f.getClassName().endsWith("LinkFlapAdapter")
                                                     && f.getMethodName().equals("pause"))));

@@ -30,10 +30,17 @@ final class SwitchedHosts implements AutoCloseable {
             TcpWireOptions.DEFAULTS.withReconnect(Duration.ofMillis(20), Duration.ofMillis(200));
 
     final VirtualSwitch vswitch;
+    private final Duration arpLifetime;
     final IpHost a;
     final IpHost b;
 
     SwitchedHosts(Kernel kernelA, Kernel kernelB, SwitchOptions options) {
+        this(kernelA, kernelB, options, InterfaceConfig.DEFAULT_ARP_LIFETIME);
+    }
+
+    /** The same, with ARP entries that live {@code arpLifetime} (a soak wants no ARP traffic midway). */
+    SwitchedHosts(Kernel kernelA, Kernel kernelB, SwitchOptions options, Duration arpLifetime) {
+        this.arpLifetime = arpLifetime;
         vswitch = VirtualSwitch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options);
         IpHost first = null;
         try {
@@ -56,7 +63,11 @@ final class SwitchedHosts implements AutoCloseable {
         IpHost host = IpHost.builder(name, TcpWirePort.connect(vswitch.localAddress(), null, FAST_RECONNECT))
                 .kernel(kernel)
                 .mac(mac)
-                .address(InterfaceConfig.of(ip, 24))
+                .address(InterfaceConfig.of(ip, 24)
+                        .withArp(
+                                InterfaceConfig.DEFAULT_ARP_RETRIES,
+                                InterfaceConfig.DEFAULT_ARP_RETRY_INTERVAL,
+                                arpLifetime))
                 .start();
         Await.until(name + "'s link up", host.ip()::isLinkUp);
         return host;

@@ -13,6 +13,7 @@ import org.ndis4j.ndis.types.NdisFilterModuleHandle;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisMiniportDriverHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.ndis.types.NdisStatusIndication;
 
 /**
@@ -81,6 +82,31 @@ public final class AdapterView {
     /** True while halt is done with MiniportHaltEx but waits for this adapter's work items. */
     public boolean isHaltWaitingForWorkItems() {
         return adapter.isHaltWaitingForWorkItems();
+    }
+
+    /** How many check-for-hang ticks NDIS ran on the adapter (each calls MiniportCheckForHangEx, if any). */
+    public int checkForHangCalls() {
+        return adapter.reset().checksMade();
+    }
+
+    /** How many resets NDIS started on the adapter (check-for-hang, or an OID or send it found stuck). */
+    public int resetsStarted() {
+        return adapter.reset().resetsStarted();
+    }
+
+    /** The status the last reset ended with (MiniportResetEx or NdisMResetComplete), or null. */
+    public NdisStatus lastResetStatus() {
+        return adapter.reset().lastResetStatus();
+    }
+
+    /** True while a reset of the adapter is in progress. */
+    public boolean isResetting() {
+        return adapter.reset().isResetting();
+    }
+
+    /** True once NDIS told the miniport that its NIC was surprise-removed. */
+    public boolean isSurpriseRemoved() {
+        return adapter.isSurpriseRemoved();
     }
 
     /** NBLs sent to the miniport and not completed. */

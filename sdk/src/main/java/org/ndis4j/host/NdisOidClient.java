@@ -1,13 +1,11 @@
 package org.ndis4j.host;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.ndis4j.kernel.Irql;
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.internal.Handles;
 import org.ndis4j.ndis.internal.MiniportAdapter;
 import org.ndis4j.ndis.oid.NdisOidRequest;
@@ -30,9 +28,6 @@ import org.ndis4j.verifier.Verifier;
  * </pre>
  */
 public final class NdisOidClient {
-
-    /** How long {@link #requestAndWait} waits for a completion before it gives up (the machine hangs). */
-    public static final Duration WAIT_TIMEOUT = Duration.ofSeconds(30);
 
     private final MiniportAdapter adapter;
 
@@ -62,33 +57,23 @@ public final class NdisOidClient {
 
     /**
      * Issues {@code oidRequest} and waits for its final status. IRQL = PASSIVE_LEVEL: waiting at
-     * DISPATCH_LEVEL would stop the processor.
+     * DISPATCH_LEVEL would stop the processor. A miniport that never completes the request trips
+     * NDIS's watchdog (0x7C / 0x25 / 0x23), and the crash ends the wait.
      */
     public NdisStatus requestAndWait(NdisOidRequest oidRequest) {
         Kernel kernel = adapter.kernel();
         Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_OID_Function, "NdisOidClient.requestAndWait");
-        CompletableFuture<NdisStatus> done = new CompletableFuture<>();
-        NdisStatus status = request(oidRequest, done::complete);
+        KEvent done = kernel.initializeEvent(false);
+        AtomicReference<NdisStatus> completed = new AtomicReference<>();
+        NdisStatus status = request(oidRequest, s -> {
+            completed.set(s);
+            done.set();
+        });
         if (status != NdisStatus.PENDING) {
             return status;
         }
-        long deadline = System.nanoTime() + WAIT_TIMEOUT.toNanos();
-        for (; ; ) {
-            try {
-                return done.get(50, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                kernel.checkAlive(); // a bug check anywhere ends the wait
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(oidRequest + " on " + adapter.name() + " did not complete in "
-                            + WAIT_TIMEOUT.toSeconds() + " s");
-                }
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while " + oidRequest + " pends", e);
-            }
-        }
+        kernel.waitFor(oidRequest + " on " + adapter.name(), done, -1, WaitKind.WATCHDOG);
+        return completed.get();
     }
 
     /**

@@ -18,8 +18,10 @@ import org.ndis4j.ndis.types.NdisStatus;
 /**
  * The plug-and-play manager of one kernel, as a host (a test, a demo, a tool, a benchmark) drives
  * it: load drivers (DriverEntry), add and remove devices (NDIS then initializes, restarts, pauses and
- * halts their adapters), unload drivers. Each operation runs at PASSIVE_LEVEL on a system worker
- * thread, as in Windows; the caller waits for it. Drivers never use it.
+ * halts their adapters), surprise-remove devices, shut the system down, unload drivers. Each
+ * operation runs at PASSIVE_LEVEL on a system worker thread, as in Windows; the caller waits for it,
+ * and NDIS's watchdog ({@code KernelConfig.ndisWatchdog}) stops the machine with 0x7C / 0x25 if a
+ * driver never finishes what NDIS called it for. Drivers never use it.
  *
  * <pre>
  *   PnpManager pnp = PnpManager.of(kernel);
@@ -31,9 +33,6 @@ import org.ndis4j.ndis.types.NdisStatus;
  * verifier's halt-time accounting runs for all of them. {@link AdapterView} reads an adapter's state.
  */
 public final class PnpManager {
-
-    /** How long one PnP operation may take before the caller gives up (the machine hangs). */
-    public static final Duration OPERATION_TIMEOUT = PlugAndPlay.OPERATION_TIMEOUT;
 
     private final Kernel kernel;
     private final PlugAndPlay pnp;
@@ -85,7 +84,31 @@ public final class PnpManager {
         pnp.removeDevice(Handles.adapter(adapter, "PnpManager.removeDevice"));
     }
 
-    /** Unloads a driver whose adapters are all removed: MiniportDriverUnload. */
+    /**
+     * The device was pulled without warning (as {@code HotPlugSlot.surpriseRemove} does from the
+     * device's side, asynchronously): MiniportDevicePnPEventNotify with NdisDevicePnPEventSurpriseRemoved,
+     * then unbind, pause, detach and MiniportHaltEx with NdisHaltDeviceSurpriseRemoved; returns when
+     * the adapter is Halted. Nothing happens when the device is gone already.
+     */
+    public void surpriseRemoveDevice(NdisMiniportAdapterHandle adapter) {
+        pnp.surpriseRemoveDevice(Handles.adapter(adapter, "PnpManager.surpriseRemoveDevice"));
+    }
+
+    /**
+     * Shuts the system down: MiniportShutdownEx(NdisShutdownPowerOff) on every started adapter, which
+     * becomes Shutdown. Nothing is halted or unloaded afterwards, and no other PnP operation is
+     * accepted; {@link Kernel#close()} powers the machine off.
+     */
+    public void shutdown() {
+        pnp.shutdown();
+    }
+
+    /**
+     * Unloads a driver whose adapters are all removed: NDIS waits for its work items, calls its unload
+     * routine (MiniportDriverUnload, or the DriverUnload its DriverEntry set), and checks that nothing
+     * of it is left: 0xCE for a timer still set or a work item still queued, then the rules
+     * Driver_DeregisterAtUnload, Device_LeakAtUnload, IoWorkItem_LeakAtUnload and TimerObject_Leak.
+     */
     public void unloadDriver(DriverObject driver) {
         pnp.unloadDriver(loaded(driver, "unloadDriver"));
     }

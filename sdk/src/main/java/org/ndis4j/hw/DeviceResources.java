@@ -9,12 +9,19 @@ package org.ndis4j.hw;
  * @param registers  the register (I/O) space; {@code NdisM.mapIoSpace} returns it
  * @param memory     bus memory that shared memory is allocated from
  * @param interrupt  the interrupt line; {@code NdisM.registerInterruptEx} connects it
+ * @param slot       the hot-plug slot the device sits in: pulling the card starts a surprise removal
  */
-public record DeviceResources(String deviceName, RegisterSpace registers, BusMemory memory, InterruptLine interrupt) {
+public record DeviceResources(
+        String deviceName, RegisterSpace registers, BusMemory memory, InterruptLine interrupt, HotPlugSlot slot) {
 
     public DeviceResources {
-        if (deviceName == null || registers == null || memory == null || interrupt == null) {
+        if (deviceName == null || registers == null || memory == null || interrupt == null || slot == null) {
             throw new IllegalArgumentException("every device resource is required");
         }
+    }
+
+    /** A device in a slot of its own (named after it) that nothing pulls unless someone asks it to. */
+    public DeviceResources(String deviceName, RegisterSpace registers, BusMemory memory, InterruptLine interrupt) {
+        this(deviceName, registers, memory, interrupt, new HotPlugSlot(deviceName));
     }
 }

@@ -21,6 +21,13 @@ public final class BugCheckCode {
     public static final BugCheckCode KMODE_EXCEPTION_NOT_HANDLED = named("KMODE_EXCEPTION_NOT_HANDLED", 0x1E);
     public static final BugCheckCode SYSTEM_THREAD_EXCEPTION_NOT_HANDLED =
             named("SYSTEM_THREAD_EXCEPTION_NOT_HANDLED", 0x7E);
+    /**
+     * NDIS found a networking driver breaking its contract; parameter 1 says how (0x25
+     * NDIS_BUGCHECK_WATCHDOG: an operation NDIS called a driver for took too long; 0x0F
+     * NDIS_BUGCHECK_RESET_COMPLETE_UNEXPECTED; 0x0A NDIS_BUGCHECK_DRIVER_UNLOAD_UNEXPECTED).
+     */
+    public static final BugCheckCode BUGCODE_NDIS_DRIVER = named("BUGCODE_NDIS_DRIVER", 0x7C);
+
     public static final BugCheckCode INVALID_WORK_QUEUE_ITEM = named("INVALID_WORK_QUEUE_ITEM", 0x96);
     public static final BugCheckCode ATTEMPTED_SWITCH_FROM_DPC = named("ATTEMPTED_SWITCH_FROM_DPC", 0xB8);
     public static final BugCheckCode DRIVER_VERIFIER_DETECTED_VIOLATION =
@@ -29,6 +36,13 @@ public final class BugCheckCode {
     public static final BugCheckCode TIMER_OR_DPC_INVALID = named("TIMER_OR_DPC_INVALID", 0xC7);
 
     public static final BugCheckCode IRQL_UNEXPECTED_VALUE = named("IRQL_UNEXPECTED_VALUE", 0xC8);
+    /**
+     * A driver unloaded and left something that runs its code later (a timer still set, a work item
+     * still queued); Windows stops when that code is reached in the unloaded image.
+     */
+    public static final BugCheckCode DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS =
+            named("DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS", 0xCE);
+
     public static final BugCheckCode DRIVER_IRQL_NOT_LESS_OR_EQUAL = named("DRIVER_IRQL_NOT_LESS_OR_EQUAL", 0xD1);
     public static final BugCheckCode WORKER_THREAD_RETURNED_AT_BAD_IRQL =
             named("WORKER_THREAD_RETURNED_AT_BAD_IRQL", 0xE1);

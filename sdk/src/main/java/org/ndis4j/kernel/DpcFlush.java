@@ -8,9 +8,6 @@ package org.ndis4j.kernel;
  */
 final class DpcFlush {
 
-    /** How long one wait lasts before the caller looks whether the machine crashed meanwhile. */
-    private static final long SLICE_NANOS = 100_000_000L;
-
     private DpcFlush() {}
 
     static void flush(Kernel kernel, int processors) {
@@ -24,15 +21,9 @@ final class DpcFlush {
             markersRan[cpu] = ran;
             kernel.insertQueueDpc(marker, null, null);
         }
-        try {
-            for (KEvent ran : markersRan) {
-                while (!ran.await(SLICE_NANOS)) {
-                    kernel.checkAlive(); // a crashed machine runs no DPC: the crash ends the wait
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while flushing the DPC queues of " + kernel.name(), e);
+        for (KEvent ran : markersRan) {
+            // A crashed machine runs no DPC: the crash ends the wait.
+            kernel.waitFor("KeFlushQueuedDpcs", ran, -1, WaitKind.WORK);
         }
     }
 }

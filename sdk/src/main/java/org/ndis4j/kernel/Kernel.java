@@ -9,10 +9,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -45,7 +44,11 @@ public final class Kernel implements AutoCloseable {
     private final Map<WorkQueueType, WorkerPool> workQueues = new EnumMap<>(WorkQueueType.class);
     private final DpcWatchdog watchdog;
     private final AtomicReference<CrashReport> crash = new AtomicReference<>();
-    private final CountDownLatch crashed = new CountDownLatch(1);
+    /** Set when the machine bug-checks ({@link #awaitCrash}). */
+    private final Scheduler.Waitable crashed;
+    /** The events threads wait on through {@link #waitFor} now: a crash sets them, so every such wait ends. */
+    private final Set<KEvent> waitedOn = ConcurrentHashMap.newKeySet();
+
     private final List<Consumer<CrashReport>> crashListeners = new CopyOnWriteArrayList<>();
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
     /** Guarded by itself: shutdown steps, run last-registered first. */
@@ -61,6 +64,7 @@ public final class Kernel implements AutoCloseable {
         this.scheduler = switch (config.scheduling()) {
             case THREADED -> new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
         };
+        this.crashed = scheduler.newEvent(false);
         this.processors = new Processor[config.processors()];
         for (int i = 0; i < processors.length; i++) {
             processors[i] = new Processor(this, i, scheduler);
@@ -128,6 +132,15 @@ public final class Kernel implements AutoCloseable {
      * expiry: the action only queues work, it never runs driver code itself).
      */
     public ClockTask schedule(long delayNanos, Runnable action) {
+        return schedule(delayNanos, WaitKind.WORK, action);
+    }
+
+    /**
+     * The same, saying what the delay means: {@link WaitKind#WATCHDOG} for an action that only
+     * detects a hang (NDIS's watchdog), which a deterministic scheduler fires only when nothing else
+     * can run.
+     */
+    public ClockTask schedule(long delayNanos, WaitKind kind, Runnable action) {
         Scheduler.ScheduledTask task = scheduler.schedule(delayNanos, action);
         return task::cancel;
     }
@@ -138,6 +151,32 @@ public final class Kernel implements AutoCloseable {
      */
     public void delayExecution(long nanos) throws InterruptedException {
         scheduler.sleep(nanos);
+    }
+
+    /**
+     * Waits until {@code event} is set or {@code timeoutNanos} of kernel time pass (negative: no
+     * time-out). A bug check of this machine ends the wait at once: the recorded crash is thrown. An
+     * interrupt of the waiting thread that is not a crash ends it with {@link IllegalStateException}
+     * (the interrupt stays set). True when the event was set. PASSIVE_LEVEL only; the caller checks.
+     *
+     * <p>This is how NDIS's engine, the PnP manager and hosts wait: through the scheduler seam, so that
+     * a deterministic scheduler on virtual time sees every wait, what it is for ({@code what}, for its
+     * reports) and what its time-out means ({@code kind}).
+     */
+    public boolean waitFor(String what, KEvent event, long timeoutNanos, WaitKind kind) {
+        waitedOn.add(event);
+        try {
+            checkAlive();
+            boolean set = event.await(timeoutNanos);
+            checkAlive(); // a crash sets the event: it ends the wait, not the condition
+            return set;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            checkAlive();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        } finally {
+            waitedOn.remove(event);
+        }
     }
 
     /**
@@ -283,6 +322,40 @@ public final class Kernel implements AutoCloseable {
                 List.of());
     }
 
+    /**
+     * A bug check raised on behalf of another thread, the one that is stuck (NDIS's watchdog reports
+     * the thread that runs the operation it waited for): the report shows that thread's stack, IRQL
+     * and processor, and blames {@code driver}. Returns the exception; the caller does not throw it
+     * into the stuck thread (it cannot), but ends its waits ({@link #waitFor} and every NDIS wait end
+     * on a crash) and may interrupt it.
+     */
+    public BugCheckException bugCheckFor(
+            Thread culprit,
+            String driver,
+            BugCheckCode code,
+            long p1,
+            long p2,
+            long p3,
+            long p4,
+            String rule,
+            String message) {
+        ThreadContext ctx = ThreadContext.of(culprit);
+        return recordCrash(
+                code,
+                p1,
+                p2,
+                p3,
+                p4,
+                rule,
+                message,
+                driver,
+                ctx == null ? -1 : ctx.processorNumber(),
+                ctx == null ? Irql.PASSIVE_LEVEL : ctx.irql(),
+                culprit,
+                culprit.getStackTrace(),
+                List.of());
+    }
+
     /** A driver routine threw: the matching "exception not handled" bug check. */
     void unhandledException(BugCheckCode code, Throwable t) {
         ThreadContext ctx = ThreadContext.current();
@@ -329,7 +402,8 @@ public final class Kernel implements AutoCloseable {
                 Instant.now(),
                 allocations);
         if (crash.compareAndSet(null, report)) {
-            crashed.countDown();
+            crashed.set();
+            waitedOn.forEach(KEvent::set); // every waitFor ends and throws the crash
             crashListeners.forEach(l -> l.accept(report));
             return new BugCheckException(report);
         }
@@ -355,7 +429,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Waits up to {@code timeout} for a bug check; the report, or empty if none came. */
     public Optional<CrashReport> awaitCrash(Duration timeout) throws InterruptedException {
-        crashed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        crashed.await(timeout.toNanos());
         return crashReport();
     }
 

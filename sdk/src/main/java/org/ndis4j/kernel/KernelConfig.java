@@ -17,6 +17,11 @@ import java.time.Duration;
  *                         and crash reports print it; costs a stack walk per allocation, so it is off
  *                         unless asked for (system property {@value #ALLOCATION_STACKS_PROPERTY}, or
  *                         a test run by {@code KernelExtension})
+ * @param ndisWatchdog     NDIS's watchdog: how long NDIS waits for a driver to finish an operation it
+ *                         called for (MiniportHaltEx, a pause, an OID request, a reset, …) before it
+ *                         stops the machine with BUGCODE_NDIS_DRIVER (0x7C, parameter 1 = 0x25);
+ *                         {@link #DEFAULT_NDIS_WATCHDOG} unless set (a test run by
+ *                         {@code KernelExtension} uses a few seconds)
  */
 public record KernelConfig(
         String name,
@@ -26,7 +31,8 @@ public record KernelConfig(
         Duration dpcTimeout,
         Duration dpcWatchdogLimit,
         Scheduling scheduling,
-        boolean allocationStacks) {
+        boolean allocationStacks,
+        Duration ndisWatchdog) {
 
     /**
      * How the contexts of the machine (processors, worker threads, the clock) are scheduled. Every
@@ -42,6 +48,13 @@ public record KernelConfig(
     public static final Duration DEFAULT_DPC_TIMEOUT = Duration.ofMillis(500);
 
     public static final Duration DEFAULT_DPC_WATCHDOG_LIMIT = Duration.ofSeconds(10);
+
+    /**
+     * NDIS's watchdog outside tests. Windows does not document its own value; ten minutes is the order
+     * of Windows' other watchdogs on stuck driver callbacks (KMDF's power-callback watchdog is 10
+     * minutes), long enough that only a driver that really hangs trips it. See docs/kernel.md.
+     */
+    public static final Duration DEFAULT_NDIS_WATCHDOG = Duration.ofMinutes(10);
 
     /** The system property that turns {@link #allocationStacks()} on by default ("true"). */
     public static final String ALLOCATION_STACKS_PROPERTY = "ndis4j.verifier.allocationStacks";
@@ -65,6 +78,9 @@ public record KernelConfig(
                 || dpcWatchdogLimit.isZero()) {
             throw new IllegalArgumentException("DPC watchdog limits must be positive");
         }
+        if (ndisWatchdog == null || ndisWatchdog.isNegative() || ndisWatchdog.isZero()) {
+            throw new IllegalArgumentException("the NDIS watchdog must be positive: " + ndisWatchdog);
+        }
     }
 
     /**
@@ -80,7 +96,8 @@ public record KernelConfig(
                 DEFAULT_DPC_TIMEOUT,
                 DEFAULT_DPC_WATCHDOG_LIMIT,
                 Scheduling.THREADED,
-                Boolean.getBoolean(ALLOCATION_STACKS_PROPERTY));
+                Boolean.getBoolean(ALLOCATION_STACKS_PROPERTY),
+                DEFAULT_NDIS_WATCHDOG);
     }
 
     public KernelConfig withName(String newName) {
@@ -92,7 +109,8 @@ public record KernelConfig(
                 dpcTimeout,
                 dpcWatchdogLimit,
                 scheduling,
-                allocationStacks);
+                allocationStacks,
+                ndisWatchdog);
     }
 
     public KernelConfig withProcessors(int count) {
@@ -104,17 +122,34 @@ public record KernelConfig(
                 dpcTimeout,
                 dpcWatchdogLimit,
                 scheduling,
-                allocationStacks);
+                allocationStacks,
+                ndisWatchdog);
     }
 
     public KernelConfig withWorkers(int critical, int delayed) {
         return new KernelConfig(
-                name, processors, critical, delayed, dpcTimeout, dpcWatchdogLimit, scheduling, allocationStacks);
+                name,
+                processors,
+                critical,
+                delayed,
+                dpcTimeout,
+                dpcWatchdogLimit,
+                scheduling,
+                allocationStacks,
+                ndisWatchdog);
     }
 
     public KernelConfig withDpcWatchdog(Duration singleDpc, Duration cumulative) {
         return new KernelConfig(
-                name, processors, criticalWorkers, delayedWorkers, singleDpc, cumulative, scheduling, allocationStacks);
+                name,
+                processors,
+                criticalWorkers,
+                delayedWorkers,
+                singleDpc,
+                cumulative,
+                scheduling,
+                allocationStacks,
+                ndisWatchdog);
     }
 
     public KernelConfig withScheduling(Scheduling mode) {
@@ -126,12 +161,38 @@ public record KernelConfig(
                 dpcTimeout,
                 dpcWatchdogLimit,
                 mode,
-                allocationStacks);
+                allocationStacks,
+                ndisWatchdog);
     }
 
     /** Records allocation stacks (see {@link #allocationStacks()}) or not. */
     public KernelConfig withAllocationStacks(boolean record) {
         return new KernelConfig(
-                name, processors, criticalWorkers, delayedWorkers, dpcTimeout, dpcWatchdogLimit, scheduling, record);
+                name,
+                processors,
+                criticalWorkers,
+                delayedWorkers,
+                dpcTimeout,
+                dpcWatchdogLimit,
+                scheduling,
+                record,
+                ndisWatchdog);
+    }
+
+    /**
+     * How long NDIS waits for a driver operation before its watchdog stops the machine with
+     * BUGCODE_NDIS_DRIVER (0x7C / 0x25).
+     */
+    public KernelConfig withNdisWatchdog(Duration timeout) {
+        return new KernelConfig(
+                name,
+                processors,
+                criticalWorkers,
+                delayedWorkers,
+                dpcTimeout,
+                dpcWatchdogLimit,
+                scheduling,
+                allocationStacks,
+                timeout);
     }
 }

@@ -55,6 +55,37 @@ public final class NdisM {
     }
 
     /**
+     * NdisMDeregisterMiniportDriver, from MiniportDriverUnload (or a DriverEntry that fails after
+     * registering). IRQL = PASSIVE_LEVEL (rule Irql_Miniport_Driver_Function). Every adapter of the
+     * driver must be halted: one still present is 0x7C / 0x0A NDIS_BUGCHECK_DRIVER_UNLOAD_UNEXPECTED.
+     * The handle is invalid afterwards (Handle_Invalid).
+     */
+    public static void deregisterMiniportDriver(NdisMiniportDriverHandle ndisMiniportDriverHandle) {
+        MiniportDriverBlock block = Handles.miniportDriver(ndisMiniportDriverHandle, "NdisMDeregisterMiniportDriver");
+        Verifier.irqlEquals(
+                block.kernel(),
+                Irql.PASSIVE_LEVEL,
+                Rule.Irql_Miniport_Driver_Function,
+                "NdisMDeregisterMiniportDriver");
+        block.deregister();
+    }
+
+    /**
+     * NdisMResetComplete: completes a reset whose MiniportResetEx returned NDIS_STATUS_PENDING, with
+     * its final status and AddressingReset (TRUE: NDIS sets the packet filter and multicast list again
+     * through MiniportOidRequest). IRQL &lt;= DISPATCH_LEVEL (rule Irql_Miniport_Driver_Function); release
+     * spin locks first. With no reset pending it is 0x7C / 0x0F NDIS_BUGCHECK_RESET_COMPLETE_UNEXPECTED;
+     * with the OID request the miniport held at the reset's start still pending, Reset_OidRequestPending.
+     */
+    public static void resetComplete(
+            NdisMiniportAdapterHandle miniportAdapterHandle, NdisStatus status, boolean addressingReset) {
+        MiniportAdapter adapter = Handles.adapter(miniportAdapterHandle, "NdisMResetComplete");
+        Verifier.irqlAtMost(
+                adapter.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Miniport_Driver_Function, "NdisMResetComplete");
+        adapter.reset().complete(status, addressingReset);
+    }
+
+    /**
      * NdisMSetMiniportAttributes, from MiniportInitializeEx. IRQL = PASSIVE_LEVEL. Registration
      * attributes first (they carry the adapter context), then general attributes.
      */

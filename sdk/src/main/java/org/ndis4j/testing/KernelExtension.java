@@ -49,6 +49,13 @@ public final class KernelExtension
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KernelExtension.class);
 
+    /**
+     * NDIS's watchdog in tests: a driver that never finishes a halt, pause, OID request or reset
+     * stops the machine with 0x7C / 0x25 after this, well inside the test's timeout (the kernel's own
+     * default, {@code KernelConfig.DEFAULT_NDIS_WATCHDOG}, is ten minutes).
+     */
+    public static final Duration NDIS_WATCHDOG = Duration.ofSeconds(5);
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == Kernel.class;
@@ -59,7 +66,8 @@ public final class KernelExtension
         // Tests record allocation stacks: a leak or a use after free names where the object was made.
         KernelConfig config = KernelConfig.defaults()
                 .withName(context.getRequiredTestMethod().getName())
-                .withAllocationStacks(true);
+                .withAllocationStacks(true)
+                .withNdisWatchdog(NDIS_WATCHDOG);
         KernelOptions options = context.getRequiredTestMethod().getAnnotation(KernelOptions.class);
         if (options == null) {
             options = context.getRequiredTestClass().getAnnotation(KernelOptions.class);
@@ -74,6 +82,9 @@ public final class KernelExtension
                         single.compareTo(config.dpcWatchdogLimit()) > 0
                                 ? single.multipliedBy(2)
                                 : config.dpcWatchdogLimit());
+            }
+            if (options.ndisWatchdogMillis() > 0) {
+                config = config.withNdisWatchdog(Duration.ofMillis(options.ndisWatchdogMillis()));
             }
         }
         Kernel kernel = Kernel.boot(config);

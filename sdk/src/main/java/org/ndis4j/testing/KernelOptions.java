@@ -23,6 +23,12 @@ public @interface KernelOptions {
     long dpcTimeoutMillis() default 0;
 
     /**
+     * NDIS's watchdog in milliseconds (how long NDIS waits for a driver's halt, pause, OID request,
+     * reset, … before 0x7C / 0x25); 0 keeps the extension's default, {@link KernelExtension#NDIS_WATCHDOG}.
+     */
+    long ndisWatchdogMillis() default 0;
+
+    /**
      * How long the test (and each of its {@code @BeforeEach} and {@code @AfterEach} methods) may run
      * before {@link KernelExtension} fails it with a dump of every kernel thread: {@code "30s"},
      * {@code "500ms"}, {@code "2m"}, or {@code "off"}. Empty: the class's setting, else the system

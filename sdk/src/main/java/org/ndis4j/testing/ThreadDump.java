@@ -175,11 +175,43 @@ final class ThreadDump {
         return null;
     }
 
+    /** The waits the kernel and NDIS make on kernel events (Kernel.waitFor), by the frame that waits. */
+    private static String knownKernelWait(String c, String m) {
+        if (c.equals("org.ndis4j.ndis.Ndis") && m.equals("waitEvent")) {
+            return "an NDIS event (NdisWaitEvent)";
+        }
+        if (c.endsWith(".PlugAndPlay") && m.equals("onSystemThread")) {
+            return "a PnP operation on a system worker thread";
+        }
+        if (c.endsWith(".MiniportAdapter") && m.equals("awaitWorkItems")) {
+            return "the adapter's work items to finish (halt)";
+        }
+        if (c.endsWith(".MiniportAdapter") && m.equals("awaitCompletion")) {
+            return "NdisMPauseComplete or NdisMRestartComplete (the miniport returned NDIS_STATUS_PENDING)";
+        }
+        if (c.endsWith(".LoadedDriver") && m.equals("awaitWorkItems")) {
+            return "the driver's work items to finish (unload)";
+        }
+        if (c.endsWith(".OidBroker") && m.equals("beforeHalt")) {
+            return "the OID request the miniport holds (halt)";
+        }
+        if (c.endsWith(".Interrupt") && m.equals("deregister")) {
+            return "the interrupt's ISRs and DPCs (NdisMDeregisterInterruptEx)";
+        }
+        if (c.endsWith(".MiniportReset") && m.equals("stop")) {
+            return "check-for-hang or a reset of the adapter to end";
+        }
+        if (c.equals("org.ndis4j.host.NdisOidClient")) {
+            return "an OID request to complete";
+        }
+        return null;
+    }
+
     private static String describeKEventWait(StackTraceElement[] stack) {
         for (StackTraceElement f : stack) {
-            if (f.getClassName().equals("org.ndis4j.ndis.Ndis")
-                    && f.getMethodName().equals("waitEvent")) {
-                return "an NDIS event (NdisWaitEvent)";
+            String known = knownKernelWait(f.getClassName(), f.getMethodName());
+            if (known != null) {
+                return known;
             }
         }
         for (StackTraceElement f : stack) {

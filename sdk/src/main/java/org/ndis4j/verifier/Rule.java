@@ -65,8 +65,8 @@ public enum Rule {
     TimerObject_Leak(
             0x0009200E,
             Origin.NDIS4J,
-            "every timer object allocated with the adapter handle is freed by the end of MiniportHaltEx, "
-                    + "and none is freed while set"),
+            "every timer object allocated with the adapter handle is freed by the end of MiniportHaltEx, every "
+                    + "one allocated with a driver handle by the end of the unload routine, and none is freed while set"),
     SharedMemory_Leak(
             0x0009200F,
             Origin.NDIS4J,
@@ -85,6 +85,27 @@ public enum Rule {
             Origin.NDIS4J,
             "every device registered with NdisRegisterDeviceEx is deregistered with NdisDeregisterDeviceEx "
                     + "before its driver unloads"),
+    Reset_Completion(
+            0x00092015,
+            Origin.NDIS4J,
+            "MiniportResetEx returns a status; NdisMResetComplete only for a reset whose MiniportResetEx returned "
+                    + "NDIS_STATUS_PENDING (inside it is legal only if it then returns PENDING), with a final status "
+                    + "(NdisMResetComplete with no reset at all is 0x7C / 0x0F, as in Windows)"),
+    Reset_OidRequestPending(
+            0x00092016,
+            Origin.NDIS4J,
+            "since NDIS 6.30 a miniport completes the OID request it holds before its reset completes "
+                    + "(MiniportResetEx returning a final status, or NdisMResetComplete)"),
+    Driver_DeregisterAtUnload(
+            0x00092017,
+            Origin.NDIS4J,
+            "a driver's unload routine deregisters what its DriverEntry registered: "
+                    + "NdisMDeregisterMiniportDriver, NdisFDeregisterFilterDriver, NdisDeregisterProtocolDriver"),
+    IoWorkItem_LeakAtUnload(
+            0x00092018,
+            Origin.NDIS4J,
+            "every work item allocated with a driver handle (miniport driver, filter driver, or a device of "
+                    + "the driver) is freed by the end of the driver's unload routine"),
 
     // ---- interrupts (0x921xx) ----
     Irql_Interrupt_Function(

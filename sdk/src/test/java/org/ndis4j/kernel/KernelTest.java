@@ -330,9 +330,10 @@ class KernelTest {
             seenAtReturn.set(List.copyOf(ran));
         });
         flusher.start();
-        // The flusher waits on a kernel event (TIMED_WAITING) while the blocker holds the processor.
+        // The flusher waits on a kernel event (WAITING: Kernel.waitFor, ended by the event or a crash)
+        // while the blocker holds the processor.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (flusher.getState() != Thread.State.TIMED_WAITING && flusher.isAlive()) {
+        while (flusher.getState() != Thread.State.WAITING && flusher.isAlive()) {
             assertThat(System.nanoTime()).as("flusher waiting").isLessThan(deadline);
             Thread.onSpinWait();
         }

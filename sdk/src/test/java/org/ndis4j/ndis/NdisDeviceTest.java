@@ -71,6 +71,7 @@ class NdisDeviceTest {
             if (deregisterAtUnload) {
                 Ndis.deregisterDeviceEx(device);
             }
+            NdisM.deregisterMiniportDriver(driverHandle);
         }
     }
 

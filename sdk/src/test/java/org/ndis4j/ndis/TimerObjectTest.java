@@ -181,8 +181,9 @@ class TimerObjectTest {
             runningAtReturn.set(running.get());
         });
         canceller.start();
-        // NdisCancelTimerObject flushes the DPC queues: it waits on a kernel event while the function runs.
-        waitUntil(() -> canceller.getState() == Thread.State.TIMED_WAITING || !canceller.isAlive());
+        // NdisCancelTimerObject flushes the DPC queues: it waits on a kernel event (Kernel.waitFor: WAITING)
+        // while the function runs.
+        waitUntil(() -> canceller.getState() == Thread.State.WAITING || !canceller.isAlive());
         assertThat(cancelled.get())
                 .as("returned while the timer function was running")
                 .isNull();

@@ -1,5 +1,6 @@
 package org.ndis4j.nic;
 
+import java.util.function.BooleanSupplier;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.Registers;
@@ -12,7 +13,8 @@ import org.ndis4j.nic.regs.StatisticsCounter;
  *
  * <p>Unaligned or out-of-range offsets read 0 and ignore writes; so do undecoded offsets and
  * writes to read-only registers. Each such access is counted in
- * {@link StatisticsCounter#BAD_REGISTER_ACCESSES}, never thrown.
+ * {@link StatisticsCounter#BAD_REGISTER_ACCESSES}, never thrown. A device pulled from its slot reads
+ * 0xFFFFFFFF everywhere and ignores every write, as a PCI read of an absent device returns all ones.
  */
 final class DeviceRegisterFile implements RegisterSpace {
 
@@ -30,6 +32,7 @@ final class DeviceRegisterFile implements RegisterSpace {
     private final Phy phy;
     private final Statistics statistics;
     private final Runnable deviceReset;
+    private final BooleanSupplier removed;
 
     DeviceRegisterFile(
             TransmitEngine transmit,
@@ -39,7 +42,8 @@ final class DeviceRegisterFile implements RegisterSpace {
             MdioController mdio,
             Phy phy,
             Statistics statistics,
-            Runnable deviceReset) {
+            Runnable deviceReset,
+            BooleanSupplier removed) {
         this.transmit = transmit;
         this.receive = receive;
         this.filter = filter;
@@ -48,6 +52,7 @@ final class DeviceRegisterFile implements RegisterSpace {
         this.phy = phy;
         this.statistics = statistics;
         this.deviceReset = deviceReset;
+        this.removed = removed;
     }
 
     @Override
@@ -57,6 +62,10 @@ final class DeviceRegisterFile implements RegisterSpace {
 
     @Override
     public int read32(int offset) {
+        if (removed.getAsBoolean()) {
+            statistics.accessedWhileRemoved(false);
+            return Registers.ABSENT;
+        }
         if (!decodable(offset)) {
             return 0;
         }
@@ -92,6 +101,10 @@ final class DeviceRegisterFile implements RegisterSpace {
 
     @Override
     public void write32(int offset, int value) {
+        if (removed.getAsBoolean()) {
+            statistics.accessedWhileRemoved(true);
+            return;
+        }
         if (!decodable(offset)) {
             return;
         }

@@ -15,8 +15,14 @@ import org.ndis4j.nic.regs.StatisticsCounter;
  *       ({@link StatisticsCounter#TX_FAULT_ERRORS}).</li>
  *   <li>{@link #pullCable()} / {@link #replugCable()}: link down / up whatever the wire's carrier.</li>
  *   <li>{@link #delayPhy(long)}: every PHY management access takes this much longer.</li>
+ *   <li>{@link #stallTransmit()}: the transmit unit wedges (a hung DMA engine): it stops processing
+ *       its ring, TX_HEAD stays where it is, no TX_DONE; descriptors the driver posts just wait.</li>
+ *   <li>{@link #muteInterrupts()}: the device stops raising its interrupt line; causes still latch
+ *       in ICR.</li>
  * </ul>
  *
+ * A wedge ({@link #stallTransmit()}, {@link #muteInterrupts()}) lasts until the driver resets the
+ * device (CTRL.RESET), as on hardware whose only cure is a reset — what MiniportResetEx is for.
  * Every knob is lock-free and safe from any thread.
  */
 public final class FaultInjection {
@@ -24,6 +30,8 @@ public final class FaultInjection {
     private final AtomicInteger receiveDrops = new AtomicInteger();
     private final AtomicInteger transmitFailures = new AtomicInteger();
     private volatile long extraPhyDelayNanos;
+    private volatile boolean transmitStalled;
+    private volatile boolean interruptsMuted;
     /** Told whether the cable is plugged in (true) or pulled (false). */
     private final Consumer<Boolean> cable;
 
@@ -56,6 +64,35 @@ public final class FaultInjection {
         extraPhyDelayNanos = requireNonNegative(nanos);
     }
 
+    /**
+     * Wedges the transmit unit: from now until the next device reset (CTRL.RESET) it processes no
+     * descriptor; the driver's sends stay in the ring, TX_HEAD does not move, TX_DONE is not raised.
+     */
+    public void stallTransmit() {
+        transmitStalled = true;
+    }
+
+    /** Silences the interrupt line until the next device reset: causes latch in ICR, the line stays low. */
+    public void muteInterrupts() {
+        interruptsMuted = true;
+    }
+
+    /** True while the transmit unit is wedged. */
+    public boolean isTransmitStalled() {
+        return transmitStalled;
+    }
+
+    /** True while the interrupt line is silenced. */
+    public boolean areInterruptsMuted() {
+        return interruptsMuted;
+    }
+
+    /** CTRL.RESET: the wedges are gone (the counted knobs and the cable stay as they are). */
+    void deviceReset() {
+        transmitStalled = false;
+        interruptsMuted = false;
+    }
+
     /** True (and one fewer pending) when this received frame is to be dropped. */
     boolean takeReceiveDrop() {
         return takeOne(receiveDrops);
@@ -80,11 +117,13 @@ public final class FaultInjection {
         return transmitFailures.get();
     }
 
-    /** Clears the counted knobs (drops, failures, delay); the cable stays as it is. */
+    /** Clears the counted knobs (drops, failures, delay) and the wedges; the cable stays as it is. */
     public void clear() {
         receiveDrops.set(0);
         transmitFailures.set(0);
         extraPhyDelayNanos = 0;
+        transmitStalled = false;
+        interruptsMuted = false;
     }
 
     private static boolean takeOne(AtomicInteger pending) {

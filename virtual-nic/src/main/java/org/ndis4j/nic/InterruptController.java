@@ -1,6 +1,7 @@
 package org.ndis4j.nic;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.ndis4j.hw.InterruptLine;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.Registers;
@@ -26,6 +27,9 @@ final class InterruptController {
     private final InterruptLine line;
     private final DeviceTimer timer;
     private final Statistics statistics;
+    /** While it says so (a wedge, or a device pulled from its slot), the line is never raised. */
+    private final BooleanSupplier silenced;
+
     private final Runnable deferredRaise = this::deferredRaise;
 
     /** Guards every field below. */
@@ -42,10 +46,11 @@ final class InterruptController {
     private boolean everRaised;
     private long lastRaiseNanos;
 
-    InterruptController(InterruptLine line, DeviceTimer timer, Statistics statistics) {
+    InterruptController(InterruptLine line, DeviceTimer timer, Statistics statistics, BooleanSupplier silenced) {
         this.line = line;
         this.timer = timer;
         this.statistics = statistics;
+        this.silenced = silenced;
     }
 
     /** The device sets {@code causes} (zero is allowed and does nothing). Any thread. */
@@ -161,7 +166,7 @@ final class InterruptController {
     }
 
     private void raiseIf(boolean raise) {
-        if (raise) {
+        if (raise && !silenced.getAsBoolean()) {
             statistics.increment(StatisticsCounter.INTERRUPTS_RAISED);
             line.raise();
         }

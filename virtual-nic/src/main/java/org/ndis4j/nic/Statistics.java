@@ -1,5 +1,6 @@
 package org.ndis4j.nic;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.ndis4j.nic.regs.Registers;
 import org.ndis4j.nic.regs.StatisticsCounter;
@@ -13,6 +14,14 @@ public final class Statistics {
     private static final StatisticsCounter[] COUNTERS = StatisticsCounter.values();
 
     private final AtomicLongArray counters = new AtomicLongArray(COUNTERS.length);
+    /**
+     * Register accesses that reached the slot after the device was pulled (reads, writes): what the bus
+     * saw, not device counters (nothing of the device answers, so they are not registers and no reset
+     * clears them). A driver that stops touching a removed NIC keeps the writes at 0.
+     */
+    private final AtomicLong readsWhileRemoved = new AtomicLong();
+
+    private final AtomicLong writesWhileRemoved = new AtomicLong();
 
     /** Adds one to {@code counter}. */
     void increment(StatisticsCounter counter) {
@@ -27,6 +36,20 @@ public final class Statistics {
     /** The current value of {@code counter}. */
     public long get(StatisticsCounter counter) {
         return counters.get(counter.ordinal());
+    }
+
+    void accessedWhileRemoved(boolean write) {
+        (write ? writesWhileRemoved : readsWhileRemoved).incrementAndGet();
+    }
+
+    /** Register reads that reached the slot after the device was pulled. */
+    public long readsWhileRemoved() {
+        return readsWhileRemoved.get();
+    }
+
+    /** Register writes that reached the slot after the device was pulled. */
+    public long writesWhileRemoved() {
+        return writesWhileRemoved.get();
     }
 
     /** Sets every counter to 0 (device reset). */

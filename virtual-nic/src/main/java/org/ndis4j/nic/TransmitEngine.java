@@ -101,8 +101,8 @@ final class TransmitEngine {
     /** Sends head .. tail-1. Under the lock. */
     private int transmit() {
         ByteBuf descriptors = ring.descriptors();
-        if (descriptors == null) {
-            return 0;
+        if (descriptors == null || faults.isTransmitStalled()) {
+            return 0; // a wedged unit leaves the descriptors where they are until a reset
         }
         int causes = 0;
         looped = false;

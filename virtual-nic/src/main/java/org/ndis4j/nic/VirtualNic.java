@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.hw.BusMemory;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.HostMemory;
+import org.ndis4j.hw.HotPlugSlot;
 import org.ndis4j.hw.InterruptLine;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.PhyRegisters;
@@ -37,6 +38,10 @@ import org.ndis4j.wire.WirePort;
  * <p>Threads: registers are accessed from driver threads, frames and carrier arrive on the wire's
  * thread, PHY completions and deferred interrupts on the {@link DeviceTimer}'s. Each unit guards its
  * own state with its own lock; the device never calls driver code: it only raises the line.
+ *
+ * <p>Pulled from its slot ({@link #surpriseRemove()}), the device is gone as a pulled PCI card is: its
+ * registers read all ones (0xFFFFFFFF) and ignore writes, DMA stops, the line stays low, and the slot
+ * tells the PnP manager, which surprise-removes the adapter.
  * Lock order: transmit → receive (PHY loopback) → filter; MDIO → PHY; the interrupt controller's
  * lock is taken last and never held while raising the line.
  */
@@ -59,6 +64,8 @@ public final class VirtualNic implements AutoCloseable {
     private final MdioController mdio;
     private final DeviceResources resources;
     private volatile boolean closed;
+    /** Pulled from its slot: nothing of the device answers any more. */
+    private volatile boolean removed;
 
     private VirtualNic(Builder builder) {
         name = builder.name;
@@ -72,14 +79,14 @@ public final class VirtualNic implements AutoCloseable {
         InterruptLine line = new InterruptLine(name);
 
         faults = new FaultInjection(this::cableChanged);
-        interrupts = new InterruptController(line, timer, statistics);
+        interrupts = new InterruptController(line, timer, statistics, () -> removed || faults.areInterruptsMuted());
         filter = new ReceiveFilter(permanentAddress);
         receive = new ReceiveEngine(memory, filter, faults, statistics);
         transmit = new TransmitEngine(memory, wire, phy, receive, faults, statistics);
         mdio = new MdioController(phy, timer, builder.phyAccessNanos, faults, statistics, this::linkStatusChanged);
-        DeviceRegisterFile registers =
-                new DeviceRegisterFile(transmit, receive, filter, interrupts, mdio, phy, statistics, this::reset);
-        resources = new DeviceResources(name, registers, memory, line);
+        DeviceRegisterFile registers = new DeviceRegisterFile(
+                transmit, receive, filter, interrupts, mdio, phy, statistics, this::reset, () -> removed);
+        resources = new DeviceResources(name, registers, memory, line, new HotPlugSlot(name));
         wire.attach(new Port());
     }
 
@@ -114,6 +121,28 @@ public final class VirtualNic implements AutoCloseable {
     }
 
     /**
+     * Pulls the device out of its slot without warning: from now on its registers read 0xFFFFFFFF and
+     * ignore writes, it moves no frame (later frames from the wire are released unseen), it raises no
+     * interrupt; then the slot tells the PnP manager ({@code HotPlugSlot}), which runs the surprise
+     * removal (MiniportDevicePnPEventNotify, then halt) on a system thread. Idempotent.
+     */
+    public void surpriseRemove() {
+        if (removed) {
+            return;
+        }
+        removed = true;
+        receive.reset();
+        transmit.reset();
+        mdio.reset();
+        resources.slot().surpriseRemove();
+    }
+
+    /** True once the device was pulled from its slot. */
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    /**
      * Powers the device off: receive and transmit stop, later frames from the wire are released
      * unseen, and a timer the device created is stopped. The wire and the bus memory belong to
      * whoever passed them in.
@@ -134,6 +163,7 @@ public final class VirtualNic implements AutoCloseable {
 
     /** CTRL.RESET: every unit back to its power-on state; the physical link stays as it is. */
     private void reset() {
+        faults.deviceReset(); // a wedged unit or a silenced line comes back
         receive.reset();
         transmit.reset();
         filter.reset();
@@ -162,7 +192,7 @@ public final class VirtualNic implements AutoCloseable {
     private final class Port implements WireListener {
         @Override
         public void frameReceived(ByteBuf frame) {
-            if (closed) {
+            if (closed || removed) {
                 frame.release();
             } else {
                 receive.receive(frame);
@@ -176,7 +206,7 @@ public final class VirtualNic implements AutoCloseable {
 
         @Override
         public void carrierChanged(boolean up) {
-            if (phy.setCarrier(up) && !closed) {
+            if (phy.setCarrier(up) && !closed && !removed) {
                 linkStatusChanged();
             }
         }

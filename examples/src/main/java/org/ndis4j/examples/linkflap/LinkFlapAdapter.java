@@ -50,6 +50,8 @@ public final class LinkFlapAdapter {
     private final AtomicInteger linkChecks = new AtomicInteger();
     /** From MiniportPause until MiniportRestart: sends are rejected with NDIS_STATUS_PAUSED. */
     private volatile boolean paused = true;
+    /** MiniportShutdownEx ran: the link work item indicates nothing any more. */
+    private volatile boolean shutDown;
     /** The link as the last PHY read saw it. */
     private volatile boolean linkUp;
 
@@ -122,6 +124,16 @@ public final class LinkFlapAdapter {
                 handle, netBufferLists, atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
     }
 
+    /**
+     * MiniportShutdownEx (power off): stop polling the device. The periodic timer is cancelled at
+     * PASSIVE_LEVEL (NDIS flushes its DPC); nothing is freed, as the system goes down.
+     */
+    void shutdown() {
+        shutDown = true;
+        paused = true;
+        Ndis.cancelTimerObject(pollTimer);
+    }
+
     /** MiniportHaltEx: free what initialize allocated, in reverse order. */
     void halt() {
         Ndis.cancelTimerObject(pollTimer);
@@ -160,6 +172,8 @@ public final class LinkFlapAdapter {
                 "work item routine at %s on %s: PHY says link %s",
                 Ke.getCurrentIrql(), Thread.currentThread().getName(), up ? "up" : "down");
         NdisLinkState state = up ? NdisLinkState.connected(LINK_SPEED) : NdisLinkState.disconnected();
-        NdisM.indicateStatusEx(self.handle, NdisStatusIndication.linkState(self.handle, state));
+        if (!self.shutDown) { // after MiniportShutdownEx nothing is indicated
+            NdisM.indicateStatusEx(self.handle, NdisStatusIndication.linkState(self.handle, state));
+        }
     }
 }

@@ -4,9 +4,11 @@ import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.miniport.MiniportDriver;
 import org.ndis4j.ndis.miniport.MiniportInitParameters;
 import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisShutdownAction;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisMiniportDriverHandle;
 import org.ndis4j.ndis.types.NdisStatus;
 
 /**
@@ -15,10 +17,28 @@ import org.ndis4j.ndis.types.NdisStatus;
  */
 public final class LinkFlapDriver implements MiniportDriver<LinkFlapAdapter> {
 
+    /** What NdisMRegisterMiniportDriver returned; MiniportDriverUnload gives it back. */
+    private volatile NdisMiniportDriverHandle driverHandle;
+
     /** DriverEntry. Runs at PASSIVE_LEVEL. */
     public static NdisStatus driverEntry(DriverObject driverObject, String registryPath) {
-        NdisM.registerMiniportDriver(driverObject, registryPath, null, new LinkFlapDriver());
+        LinkFlapDriver driver = new LinkFlapDriver();
+        driver.driverHandle = NdisM.registerMiniportDriver(driverObject, registryPath, null, driver);
         return NdisStatus.SUCCESS;
+    }
+
+    /** MiniportDriverUnload. Runs at PASSIVE_LEVEL, every adapter halted. */
+    @Override
+    public void unload(DriverObject driverObject) {
+        NdisM.deregisterMiniportDriver(driverHandle);
+    }
+
+    /** MiniportShutdownEx. Runs at PASSIVE_LEVEL (power off) or HIGH_LEVEL (bug check). */
+    @Override
+    public void shutdownEx(LinkFlapAdapter adapter, NdisShutdownAction shutdownAction) {
+        if (shutdownAction == NdisShutdownAction.NdisShutdownPowerOff) {
+            adapter.shutdown();
+        }
     }
 
     /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. */

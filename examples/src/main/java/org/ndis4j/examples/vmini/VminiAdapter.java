@@ -8,6 +8,8 @@ import org.ndis4j.ndis.Ndis;
 import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
 import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportResetResult;
+import org.ndis4j.ndis.miniport.NdisShutdownAction;
 import org.ndis4j.ndis.oid.NdisMacOption;
 import org.ndis4j.ndis.types.NdisEvent;
 import org.ndis4j.ndis.types.NdisInterrupt;
@@ -26,12 +28,21 @@ import org.ndis4j.nic.regs.Registers;
  *   1 reset the device, read the station address        8 mask interrupts, stop both units
  *   2 shared memory: rings and buffers (VminiRings)     7 NdisMDeregisterInterruptEx (waits for DPCs)
  *   3 receive NBL pool, one NBL per RCB                 6 reset the device (no more DMA)
- *   4 link work item (NdisAllocateIoWorkItem)           5 wait for the link work item, free it
+ *   4 link + reset work items (NdisAllocateIoWorkItem)  5 wait for the link work item, free both
  *   5 registration + general attributes                 4 free the RCB NBLs and the pool
  *   6 program rings, post receive buffers, MAC, ITR     3 free the shared memory
  *   7 NdisMRegisterInterruptEx
  *   8 IMS: unmask the causes the ISR handles
  *  restart: receive + transmit units on               pause: refuse new sends, receive unit off, drain
+ *
+ *  check for hang: a ring with work the driver has not reaped for a whole period (a wedged unit, lost
+ *                  interrupts) says hung
+ *  reset (DISPATCH): mask, refuse sends (RESET_IN_PROGRESS), queue the reset work item, PENDING
+ *    work item (PASSIVE): CTRL.RESET, sends in the ring complete (REQUEST_ABORTED unless done), both
+ *                  rings programmed again, posted buffers reposted, units as before, unmask,
+ *                  NdisMResetComplete(SUCCESS, AddressingReset = TRUE: NDIS sets filter and multicast again)
+ *  shutdown:       mask, units off, let the DPC and link work item finish, CTRL.RESET; frees nothing
+ *  surprise removal: never touch the hardware again; sends and OID requests NOT_ACCEPTED until halt
  * </pre>
  *
  * The receive filter starts closed (RCTL 0, packet filter 0): a protocol opens it with
@@ -58,6 +69,22 @@ final class VminiAdapter {
     /** Signalled whenever {@link #linkChecksOutstanding} drops to 0. */
     final NdisEvent linkChecksIdle;
 
+    /** The reset work item, allocated with the adapter handle: the reset's slow half runs there. */
+    final NdisIoWorkItem resetWorkItem;
+    /** MiniportResetEx was called and the reset work item has not completed the reset. */
+    final AtomicBoolean resetInProgress = new AtomicBoolean();
+    /** Interrupt DPCs running now; shutdown and surprise removal wait for 0. */
+    final AtomicInteger dpcsRunning = new AtomicInteger();
+    /** Signalled whenever {@link #dpcsRunning} drops to 0. */
+    final NdisEvent dpcsIdle;
+    /**
+     * Shutdown or surprise removal began: the DPC does nothing (no link check, no unmask) and the
+     * link work item indicates nothing.
+     */
+    volatile boolean quiescing;
+    /** The NIC was surprise-removed: no register access any more (they read all ones). */
+    volatile boolean removed;
+
     /** The control path's state; OID requests come one at a time, so only the OID thread writes it. */
     volatile int packetFilter;
 
@@ -69,14 +96,17 @@ final class VminiAdapter {
             VminiRings rings,
             VminiDataPath dataPath,
             NdisIoWorkItem linkWorkItem,
+            NdisIoWorkItem resetWorkItem,
             byte[] permanentAddress) {
         this.handle = handle;
         this.registers = resources.registers();
         this.rings = rings;
         this.dataPath = dataPath;
         this.linkWorkItem = linkWorkItem;
+        this.resetWorkItem = resetWorkItem;
         this.permanentAddress = permanentAddress;
         this.linkChecksIdle = Ndis.initializeEvent();
+        this.dpcsIdle = Ndis.initializeEvent();
     }
 
     /**
@@ -103,9 +133,24 @@ final class VminiAdapter {
             rings.free(handle);
             return NdisStatus.RESOURCES;
         }
-        VminiAdapter adapter = new VminiAdapter(handle, resources, rings, dataPath, workItem, address);
+        NdisIoWorkItem resetItem = Ndis.allocateIoWorkItem(handle);
+        if (resetItem == null) {
+            Ndis.freeIoWorkItem(workItem);
+            dataPath.free();
+            rings.free(handle);
+            return NdisStatus.RESOURCES;
+        }
+        VminiAdapter adapter = new VminiAdapter(handle, resources, rings, dataPath, workItem, resetItem, address);
 
-        NdisM.setMiniportAttributes(handle, MiniportAdapterRegistrationAttributes.of(adapter));
+        NdisM.setMiniportAttributes(
+                handle,
+                MiniportAdapterRegistrationAttributes.of(adapter)
+                        .withAttributeFlags(
+                                MiniportAdapterRegistrationAttributes.NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE
+                                        | MiniportAdapterRegistrationAttributes.NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER
+                                        | MiniportAdapterRegistrationAttributes
+                                                .NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK)
+                        .withCheckForHangTimeInSeconds(VminiHardware.CHECK_FOR_HANG_SECONDS));
         NdisLinkState link = VminiHardware.readLinkState(registers); // PASSIVE_LEVEL: the PHY may be read here
         NdisM.setMiniportAttributes(
                 handle,
@@ -150,7 +195,9 @@ final class VminiAdapter {
      */
     NdisStatus pause() {
         dataPath.refuseSends();
-        registers.write32(Registers.CTRL, Registers.CTRL_TX_ENABLE);
+        if (!removed) {
+            registers.write32(Registers.CTRL, Registers.CTRL_TX_ENABLE);
+        }
         dataPath.pause();
         return NdisStatus.SUCCESS;
     }
@@ -159,15 +206,111 @@ final class VminiAdapter {
      * MiniportHaltEx. Runs at PASSIVE_LEVEL; the adapter is Paused. Undoes initialize in reverse.
      */
     void halt() {
-        registers.write32(Registers.IMC, VminiHardware.INTERRUPT_CAUSES);
-        registers.write32(Registers.CTRL, 0);
+        if (!removed) { // a surprise-removed NIC is not touched again
+            registers.write32(Registers.IMC, VminiHardware.INTERRUPT_CAUSES);
+            registers.write32(Registers.CTRL, 0);
+        }
         NdisM.deregisterInterruptEx(
                 interrupt); // waits for the ISR and DPCs in flight: none may queue the work item now
-        VminiHardware.reset(registers); // the device forgets the rings before their memory goes
+        if (!removed) {
+            VminiHardware.reset(registers); // the device forgets the rings before their memory goes
+        }
         waitForLinkChecks();
         Ndis.freeIoWorkItem(linkWorkItem);
+        Ndis.freeIoWorkItem(resetWorkItem); // NDIS halts only after the reset completed
         dataPath.free();
         rings.free(handle);
+    }
+
+    /**
+     * MiniportShutdownEx. Stops the NIC and frees nothing. Power off (PASSIVE_LEVEL): mask, both units
+     * off, let a DPC and the link work item in progress finish, refuse sends, and reset the device to
+     * its power-on state. Bug check (HIGH_LEVEL, registers only): mask and stop the units.
+     */
+    void shutdown(NdisShutdownAction action) {
+        quiescing = true;
+        if (!removed) {
+            registers.write32(Registers.IMC, VminiHardware.INTERRUPT_CAUSES);
+            registers.write32(Registers.CTRL, 0);
+        }
+        if (action == NdisShutdownAction.NdisShutdownBugCheck) {
+            return; // HIGH_LEVEL: no NDIS call, no wait
+        }
+        waitForDpcs();
+        dataPath.deviceGone();
+        waitForLinkChecks();
+        if (!removed) {
+            VminiHardware.reset(
+                    registers); // DMA off, rings forgotten: the known state MiniportInitializeEx starts from
+        }
+    }
+
+    /**
+     * MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved). Runs at PASSIVE_LEVEL. The NIC is
+     * gone: no register is touched again; sends held and sends and OID requests to come complete with
+     * NDIS_STATUS_NOT_ACCEPTED; pause and halt follow.
+     */
+    void surpriseRemoved() {
+        removed = true;
+        quiescing = true;
+        waitForDpcs();
+        dataPath.deviceGone();
+        waitForLinkChecks();
+    }
+
+    /**
+     * MiniportCheckForHangEx. Runs at PASSIVE_LEVEL. Hung when a ring had work the driver had not
+     * reaped at the last check and the driver has reaped nothing since: a wedged transmit unit, or
+     * interrupts that stopped coming. A NIC that reads all ones is gone, not hung.
+     */
+    boolean checkForHang() {
+        if (removed || quiescing || resetInProgress.get()) {
+            return false;
+        }
+        if (!VminiHardware.isPresent(registers)) {
+            return false; // all ones: the NIC was pulled; a reset cannot help, NDIS's surprise removal follows
+        }
+        return dataPath.hung();
+    }
+
+    /**
+     * MiniportResetEx. Runs at IRQL &lt;= DISPATCH_LEVEL, so the reset itself (which waits for locks the
+     * DPC holds and reprograms both rings) goes to the reset work item at PASSIVE_LEVEL; until it is
+     * done, sends complete at once with NDIS_STATUS_RESET_IN_PROGRESS.
+     */
+    MiniportResetResult reset() {
+        if (!resetInProgress.compareAndSet(false, true)) {
+            return MiniportResetResult.completed(NdisStatus.RESET_IN_PROGRESS, false);
+        }
+        registers.write32(Registers.IMC, VminiHardware.INTERRUPT_CAUSES);
+        dataPath.beginReset();
+        Ndis.queueIoWorkItem(resetWorkItem, VminiAdapter::resetRoutine, this);
+        return MiniportResetResult.pending();
+    }
+
+    /**
+     * The reset work item. Runs at PASSIVE_LEVEL. The device starts over (CTRL.RESET clears a wedged
+     * unit), the data path reprograms the rings, and NDIS is told: AddressingReset TRUE, because the
+     * device reset cleared RCTL and the multicast table, and NDIS sets both again through OID requests.
+     */
+    private static void resetRoutine(VminiAdapter adapter, NdisIoWorkItem item) {
+        adapter.dataPath.reinitialize(adapter.permanentAddress);
+        adapter.pendingCauses.set(0);
+        adapter.registers.write32(Registers.IMS, VminiHardware.INTERRUPT_CAUSES);
+        adapter.resetInProgress.set(false);
+        VminiInterrupt.queueLinkCheck(adapter); // a link that moved meanwhile is reported
+        NdisM.resetComplete(adapter.handle, NdisStatus.SUCCESS, true);
+    }
+
+    /** Waits until no interrupt DPC is running (a new one sees {@link #quiescing}). Runs at PASSIVE_LEVEL. */
+    private void waitForDpcs() {
+        for (; ; ) {
+            Ndis.resetEvent(dpcsIdle);
+            if (dpcsRunning.get() == 0) {
+                return;
+            }
+            Ndis.waitEvent(dpcsIdle, 0);
+        }
     }
 
     /** Waits until no link work item is queued or running. Runs at PASSIVE_LEVEL. */

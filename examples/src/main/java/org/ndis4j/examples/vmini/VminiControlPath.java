@@ -89,6 +89,9 @@ final class VminiControlPath {
      * synchronously (no request pends: every answer is a register access away).
      */
     static NdisStatus oidRequest(VminiAdapter adapter, NdisOidRequest request) {
+        if (adapter.removed) {
+            return NdisStatus.NOT_ACCEPTED; // surprise-removed: every request until halt (the WDK's rule)
+        }
         NdisRequestType type = request.requestType();
         if (type == NdisRequestType.NdisRequestMethod) {
             return NdisStatus.NOT_SUPPORTED;

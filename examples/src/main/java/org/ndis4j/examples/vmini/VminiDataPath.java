@@ -45,7 +45,9 @@ import org.ndis4j.nic.regs.TransmitDescriptor;
  * and move into the ring as transmit completions free slots; beyond the limit an NBL completes at
  * once with NDIS_STATUS_RESOURCES. From MiniportPause until MiniportRestart every send NDIS hands
  * down completes at once with NDIS_STATUS_PAUSED (as the WDK's "Pausing an Adapter" asks), and
- * MiniportPause completes the waiting ones with it too.
+ * MiniportPause completes the waiting ones with it too. While a reset runs, sends complete at once with
+ * NDIS_STATUS_RESET_IN_PROGRESS; once the NIC was surprise-removed or shut down, with
+ * NDIS_STATUS_NOT_ACCEPTED.
  *
  * <p>Every receive NBL carries the adapter handle as its SourceHandle, set once when the RCB is made
  * (netvmini sets it on each indication; NDIS never changes it, so once is enough).
@@ -110,6 +112,14 @@ final class VminiDataPath {
     private final NblQueue sendsDone = new NblQueue();
 
     private boolean sendPaused = true;
+    /** A reset runs: sends complete at once with NDIS_STATUS_RESET_IN_PROGRESS. */
+    private boolean resetting;
+    /** The NIC is gone (surprise removal) or stopped (shutdown): NDIS_STATUS_NOT_ACCEPTED. */
+    private boolean deviceGone;
+    /** Check for hang: the reap position at the last check, and whether the ring had work then. */
+    private int txReapAtLastCheck;
+
+    private boolean txPendingAtLastCheck;
     private long txDirectedFrames;
     private long txMulticastFrames;
     private long txBroadcastFrames;
@@ -135,6 +145,10 @@ final class VminiDataPath {
     private int rxPosted;
     private boolean receivePaused = true;
     private int indicationsInFlight;
+    /** Check for hang, receive side: as for transmit. Guarded by receiveLock. */
+    private int rxReapAtLastCheck;
+
+    private boolean rxPendingAtLastCheck;
     /** Guarded by receiveLock: NBLs indicated without RESOURCES that the stack has not returned. */
     private int receivesHeld;
     /** Signalled when the last indication in flight returns while receives are paused. */
@@ -201,16 +215,23 @@ final class VminiDataPath {
      * MiniportInitializeEx before the interrupt is registered: nothing else touches the rings yet.
      */
     void programRings() {
+        Ndis.acquireSpinLock(receiveLock);
+        programRingsLocked(rcbs);
+        Ndis.releaseSpinLock(receiveLock);
+    }
+
+    /** Programs both rings (head and tail start at 0) and posts {@code posted}. Holds receiveLock. */
+    private void programRingsLocked(Rcb[] posted) {
         VminiHardware.programRing(
                 registers, Registers.TX_BASE_LO, rings.transmitRing.physicalAddress(), VminiHardware.TX_RING_SIZE);
         VminiHardware.programRing(
                 registers, Registers.RX_BASE_LO, rings.receiveRing.physicalAddress(), VminiHardware.RX_RING_SIZE);
-        Ndis.acquireSpinLock(receiveLock);
-        for (Rcb rcb : rcbs) {
-            postReceiveLocked(rcb);
+        for (Rcb rcb : posted) {
+            if (rcb != null) {
+                postReceiveLocked(rcb);
+            }
         }
         registers.write32(Registers.RX_TAIL, rxTail);
-        Ndis.releaseSpinLock(receiveLock);
     }
 
     // ---- send ----------------------------------------------------------------------------------
@@ -228,7 +249,9 @@ final class VminiDataPath {
         while (nbl != null) {
             NetBufferList next = nbl.next();
             nbl.setNext(null);
-            NdisStatus reject = sendPaused ? NdisStatus.PAUSED : validate(nbl);
+            NdisStatus reject = deviceGone
+                    ? NdisStatus.NOT_ACCEPTED
+                    : sendPaused ? NdisStatus.PAUSED : resetting ? NdisStatus.RESET_IN_PROGRESS : validate(nbl);
             if (reject == null) {
                 if (sendWaitList.isEmpty() && placeLocked(nbl)) {
                     placed++;
@@ -261,9 +284,9 @@ final class VminiDataPath {
      */
     void completeTransmits() {
         Ndis.dprAcquireSpinLock(sendLock);
-        NetBufferList done = reapTransmitsLocked(false);
+        NetBufferList done = reapTransmitsLocked(false, NdisStatus.PAUSED);
         int placed = 0;
-        while (!sendPaused && !sendWaitList.isEmpty() && placeLocked(sendWaitList.peek())) {
+        while (!sendPaused && !resetting && !sendWaitList.isEmpty() && placeLocked(sendWaitList.peek())) {
             sendWaitList.pop();
             placed++;
         }
@@ -315,9 +338,10 @@ final class VminiDataPath {
 
     /**
      * Reaps descriptors up to TX_HEAD (reading it is the barrier that makes write-backs visible);
-     * with {@code all}, also the ones the device still owns. Returns the NBLs to complete.
+     * with {@code all}, also the ones the device still owns, whose NBLs complete with
+     * {@code notSent}. Returns the NBLs to complete.
      */
-    private NetBufferList reapTransmitsLocked(boolean all) {
+    private NetBufferList reapTransmitsLocked(boolean all, NdisStatus notSent) {
         int head = all ? txTail : registers.read32(Registers.TX_HEAD);
         while (txNextToReap != head) {
             int slot = txNextToReap;
@@ -327,7 +351,7 @@ final class VminiDataPath {
             txInUse--;
             int status = rings.transmitStatus(slot);
             if ((status & TransmitDescriptor.STATUS_DONE) == 0) {
-                nbl.setStatus(NdisStatus.PAUSED); // never sent; the frame was a copy, the NBL can go
+                nbl.setStatus(notSent); // never sent; the frame was a copy, the NBL can go
             } else if ((status & TX_ERRORS) != 0) {
                 txErrors++;
                 if (nbl.status() == NdisStatus.SUCCESS) {
@@ -517,11 +541,116 @@ final class VminiDataPath {
         Ndis.acquireSpinLock(sendLock);
         // The transmit unit finishes every descriptor inside the TAIL write, so this reaps them all;
         // a descriptor it still owned would carry a copy, and its NBL completes with PAUSED.
-        NetBufferList done = reapTransmitsLocked(true);
+        NetBufferList done = reapTransmitsLocked(true, NdisStatus.PAUSED);
         txDiscards += sendWaitList.count();
         NetBufferList waiting = sendWaitList.takeChain();
         for (NetBufferList nbl = waiting; nbl != null; nbl = nbl.next()) {
             nbl.setStatus(NdisStatus.PAUSED);
+        }
+        Ndis.releaseSpinLock(sendLock);
+        if (done != null) {
+            NdisM.sendNetBufferListsComplete(handle, done, 0);
+        }
+        if (waiting != null) {
+            NdisM.sendNetBufferListsComplete(handle, waiting, 0);
+        }
+    }
+
+    // ---- check for hang, reset, shutdown and surprise removal ------------------------------------
+
+    /**
+     * MiniportCheckForHangEx's test. Runs at PASSIVE_LEVEL. True when a ring had work the driver had not
+     * reaped at the last check (descriptors in the transmit ring; frames the device wrote past the
+     * receive reap position) and nothing was reaped since: the unit is wedged or its interrupts stopped.
+     */
+    boolean hung() {
+        Ndis.acquireSpinLock(sendLock);
+        boolean txStuck = txPendingAtLastCheck && txNextToReap == txReapAtLastCheck;
+        txPendingAtLastCheck = txInUse > 0;
+        txReapAtLastCheck = txNextToReap;
+        Ndis.releaseSpinLock(sendLock);
+        Ndis.acquireSpinLock(receiveLock);
+        int head = registers.read32(Registers.RX_HEAD);
+        boolean rxStuck = rxPendingAtLastCheck && rxNextToReap == rxReapAtLastCheck;
+        rxPendingAtLastCheck = head != rxNextToReap;
+        rxReapAtLastCheck = rxNextToReap;
+        Ndis.releaseSpinLock(receiveLock);
+        return txStuck || rxStuck;
+    }
+
+    /** MiniportResetEx's first step: sends complete with NDIS_STATUS_RESET_IN_PROGRESS. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    void beginReset() {
+        Ndis.acquireSpinLock(sendLock);
+        resetting = true;
+        Ndis.releaseSpinLock(sendLock);
+    }
+
+    /**
+     * The reset work item's job. Runs at PASSIVE_LEVEL. Under both locks (send, then receive): CTRL.RESET
+     * (the device forgets the rings, a wedged unit recovers), every NBL in the transmit ring or the
+     * wait list completes (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, as
+     * the WDK's hardware reset asks), both rings are programmed again from slot 0 with the receive
+     * buffers that were posted (the ones the stack holds are posted when they come back), the station
+     * address and ITR are written again, and the units come back as they were (receive only if not
+     * paused). RCTL and the multicast table stay cleared: NDIS restores them (AddressingReset).
+     */
+    void reinitialize(byte[] stationAddress) {
+        Ndis.acquireSpinLock(sendLock);
+        Ndis.acquireSpinLock(receiveLock);
+        VminiHardware.reset(registers);
+        NetBufferList done = reapTransmitsLocked(true, NdisStatus.REQUEST_ABORTED);
+        txDiscards += sendWaitList.count();
+        NetBufferList waiting = sendWaitList.takeChain();
+        for (NetBufferList nbl = waiting; nbl != null; nbl = nbl.next()) {
+            nbl.setStatus(NdisStatus.REQUEST_ABORTED);
+        }
+        txTail = 0;
+        txNextToReap = 0;
+        txInUse = 0;
+        txPendingAtLastCheck = false;
+        txReapAtLastCheck = 0;
+        Rcb[] posted = new Rcb[VminiHardware.RX_RING_SIZE];
+        for (int i = 0; i < rxSlotRcb.length; i++) {
+            posted[i] = rxSlotRcb[(rxNextToReap + i) & RX_MASK]; // in ring order, from the reap position
+            rxSlotRcb[(rxNextToReap + i) & RX_MASK] = null;
+        }
+        rxTail = 0;
+        rxNextToReap = 0;
+        rxPosted = 0;
+        rxPendingAtLastCheck = false;
+        rxReapAtLastCheck = 0;
+        programRingsLocked(posted);
+        VminiHardware.writeStationAddress(registers, stationAddress);
+        registers.write32(Registers.ITR, VminiHardware.INTERRUPT_THROTTLE_MICROS);
+        registers.write32(Registers.CTRL, Registers.CTRL_TX_ENABLE | (receivePaused ? 0 : Registers.CTRL_RX_ENABLE));
+        resetting = false;
+        Ndis.releaseSpinLock(receiveLock);
+        Ndis.releaseSpinLock(sendLock);
+        if (done != null) {
+            NdisM.sendNetBufferListsComplete(handle, done, 0);
+        }
+        if (waiting != null) {
+            NdisM.sendNetBufferListsComplete(handle, waiting, 0);
+        }
+    }
+
+    /**
+     * The NIC is gone (surprise removal) or stopped (shutdown). Runs at PASSIVE_LEVEL. No indication
+     * from now on; every send held completes (its status if the device finished it, else
+     * NDIS_STATUS_NOT_ACCEPTED) and every later one at once with NDIS_STATUS_NOT_ACCEPTED. Only ring
+     * memory is read, no register.
+     */
+    void deviceGone() {
+        Ndis.acquireSpinLock(receiveLock);
+        receivePaused = true;
+        Ndis.releaseSpinLock(receiveLock);
+        Ndis.acquireSpinLock(sendLock);
+        deviceGone = true;
+        NetBufferList done = reapTransmitsLocked(true, NdisStatus.NOT_ACCEPTED);
+        txDiscards += sendWaitList.count();
+        NetBufferList waiting = sendWaitList.takeChain();
+        for (NetBufferList nbl = waiting; nbl != null; nbl = nbl.next()) {
+            nbl.setStatus(NdisStatus.NOT_ACCEPTED);
         }
         Ndis.releaseSpinLock(sendLock);
         if (done != null) {

@@ -3,11 +3,16 @@ package org.ndis4j.examples.vmini;
 import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.miniport.MiniportDriver;
 import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.MiniportResetResult;
+import org.ndis4j.ndis.miniport.NdisDevicePnPEvent;
 import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisShutdownAction;
+import org.ndis4j.ndis.miniport.NetDevicePnPEvent;
 import org.ndis4j.ndis.nbl.NetBufferList;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisMiniportDriverHandle;
 import org.ndis4j.ndis.types.NdisStatus;
 
 /**
@@ -17,10 +22,20 @@ import org.ndis4j.ndis.types.NdisStatus;
  */
 public final class VminiDriver implements MiniportDriver<VminiAdapter> {
 
+    /** The handle NdisMRegisterMiniportDriver returned; MiniportDriverUnload gives it back. */
+    private volatile NdisMiniportDriverHandle driverHandle;
+
     /** DriverEntry. Runs at PASSIVE_LEVEL. Registers the miniport driver's handlers with NDIS. */
     public static NdisStatus driverEntry(DriverObject driverObject, String registryPath) {
-        NdisM.registerMiniportDriver(driverObject, registryPath, null, new VminiDriver());
+        VminiDriver driver = new VminiDriver();
+        driver.driverHandle = NdisM.registerMiniportDriver(driverObject, registryPath, null, driver);
         return NdisStatus.SUCCESS;
+    }
+
+    /** MiniportDriverUnload. Runs at PASSIVE_LEVEL, every adapter halted. */
+    @Override
+    public void unload(DriverObject driverObject) {
+        NdisM.deregisterMiniportDriver(driverHandle);
     }
 
     /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. */
@@ -46,6 +61,32 @@ public final class VminiDriver implements MiniportDriver<VminiAdapter> {
     @Override
     public NdisStatus restart(VminiAdapter adapter) {
         return adapter.restart();
+    }
+
+    /** MiniportShutdownEx. Runs at PASSIVE_LEVEL (power off) or HIGH_LEVEL (bug check). */
+    @Override
+    public void shutdownEx(VminiAdapter adapter, NdisShutdownAction shutdownAction) {
+        adapter.shutdown(shutdownAction);
+    }
+
+    /** MiniportDevicePnPEventNotify. Runs at PASSIVE_LEVEL. */
+    @Override
+    public void devicePnPEventNotify(VminiAdapter adapter, NetDevicePnPEvent event) {
+        if (event.devicePnPEvent() == NdisDevicePnPEvent.NdisDevicePnPEventSurpriseRemoved) {
+            adapter.surpriseRemoved();
+        }
+    }
+
+    /** MiniportCheckForHangEx. Runs at PASSIVE_LEVEL. */
+    @Override
+    public boolean checkForHangEx(VminiAdapter adapter) {
+        return adapter.checkForHang();
+    }
+
+    /** MiniportResetEx. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    @Override
+    public MiniportResetResult resetEx(VminiAdapter adapter) {
+        return adapter.reset();
     }
 
     /** MiniportOidRequest. Runs at PASSIVE_LEVEL. */

@@ -72,6 +72,12 @@ final class VminiHardware {
     static final int PHY_POLL_MICROS = 200;
     /** Polls before a PHY access counts as failed (20 ms). */
     static final int PHY_POLL_LIMIT = 100;
+    /**
+     * How often NDIS calls MiniportCheckForHangEx (CheckForHangTimeInSeconds). NDIS's own default (0)
+     * is also 2 s; a wedged ring is reported after one whole period without progress, so NDIS resets
+     * the NIC 2 to 4 s after it stopped.
+     */
+    static final int CHECK_FOR_HANG_SECONDS = 2;
     /** Pool tag of the receive NBL pool: 'Vmrx'. */
     static final int RECEIVE_POOL_TAG = 0x7872_6D56;
 
@@ -155,9 +161,18 @@ final class VminiHardware {
         }
     }
 
+    /**
+     * False when the NIC was pulled: a removed PCI device reads all ones, and STATUS never does on a
+     * present one (its reserved bits read 0). A register read: any IRQL.
+     */
+    static boolean isPresent(RegisterSpace registers) {
+        return registers.read32(Registers.STATUS) != Registers.ABSENT;
+    }
+
     /** True when STATUS says the link is up. A register read: any IRQL. */
     static boolean isLinkUp(RegisterSpace registers) {
-        return (registers.read32(Registers.STATUS) & Registers.STATUS_LINK_UP) != 0;
+        int status = registers.read32(Registers.STATUS);
+        return status != Registers.ABSENT && (status & Registers.STATUS_LINK_UP) != 0;
     }
 
     /**
@@ -196,6 +211,9 @@ final class VminiHardware {
             speedCode = (physr >>> PhyRegisters.PHYSR_SPEED_SHIFT) & 0b11;
         } else {
             int status = registers.read32(Registers.STATUS);
+            if (status == Registers.ABSENT) {
+                return NdisLinkState.disconnected(); // all ones: the NIC is gone
+            }
             up = (status & Registers.STATUS_LINK_UP) != 0;
             fullDuplex = (status & Registers.STATUS_FULL_DUPLEX) != 0;
             speedCode = (status & Registers.STATUS_SPEED_MASK) >>> Registers.STATUS_SPEED_SHIFT;

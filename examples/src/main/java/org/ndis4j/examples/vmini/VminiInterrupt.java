@@ -40,9 +40,12 @@ final class VminiInterrupt implements InterruptHandlers<VminiAdapter> {
      */
     @Override
     public MiniportInterruptResult interrupt(VminiAdapter adapter) {
+        if (adapter.removed) {
+            return MiniportInterruptResult.NOT_RECOGNIZED; // the NIC is gone: not ours, and not touched
+        }
         int causes = adapter.registers.read32(Registers.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
+        if (causes == 0 || causes == Registers.ABSENT) {
+            return MiniportInterruptResult.NOT_RECOGNIZED; // all ones: the NIC was pulled (a shared line)
         }
         adapter.registers.write32(Registers.IMC, VminiHardware.INTERRUPT_CAUSES);
         adapter.pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
@@ -55,6 +58,19 @@ final class VminiInterrupt implements InterruptHandlers<VminiAdapter> {
      */
     @Override
     public void interruptDpc(VminiAdapter adapter, Object dpcContext, NdisReceiveThrottleParameters throttle) {
+        adapter.dpcsRunning.incrementAndGet(); // before the check: shutdown sets the flag, then waits for 0
+        try {
+            if (!adapter.quiescing) {
+                handleCauses(adapter, throttle);
+            }
+        } finally {
+            if (adapter.dpcsRunning.decrementAndGet() == 0) {
+                Ndis.setEvent(adapter.dpcsIdle);
+            }
+        }
+    }
+
+    private static void handleCauses(VminiAdapter adapter, NdisReceiveThrottleParameters throttle) {
         int causes = adapter.pendingCauses.getAndSet(0);
         if ((causes & Registers.INT_LINK_STATUS_CHANGE) != 0) {
             queueLinkCheck(adapter);
@@ -75,6 +91,9 @@ final class VminiInterrupt implements InterruptHandlers<VminiAdapter> {
 
     /** Queues the link work item unless it is queued already. Runs at IRQL &lt;= DISPATCH_LEVEL. */
     static void queueLinkCheck(VminiAdapter adapter) {
+        if (adapter.quiescing) {
+            return;
+        }
         if (adapter.linkCheckQueued.compareAndSet(false, true)) {
             adapter.linkChecksOutstanding.incrementAndGet();
             Ndis.queueIoWorkItem(adapter.linkWorkItem, VminiInterrupt::linkWorkItem, adapter);
@@ -88,11 +107,15 @@ final class VminiInterrupt implements InterruptHandlers<VminiAdapter> {
      * looks at STATUS once more after clearing the mark and queues itself again if the link moved.
      */
     private static void linkWorkItem(VminiAdapter adapter, NdisIoWorkItem item) {
-        NdisLinkState state = VminiHardware.readLinkState(adapter.registers);
-        NdisM.indicateStatusEx(adapter.handle, NdisStatusIndication.linkState(adapter.handle, state));
-        adapter.linkCheckQueued.set(false);
-        if (VminiHardware.isLinkUp(adapter.registers) != state.isConnected()) {
-            queueLinkCheck(adapter);
+        if (!adapter.quiescing) { // shut down or pulled: the PHY is not read, nothing is indicated
+            NdisLinkState state = VminiHardware.readLinkState(adapter.registers);
+            NdisM.indicateStatusEx(adapter.handle, NdisStatusIndication.linkState(adapter.handle, state));
+            adapter.linkCheckQueued.set(false);
+            if (VminiHardware.isLinkUp(adapter.registers) != state.isConnected()) {
+                queueLinkCheck(adapter);
+            }
+        } else {
+            adapter.linkCheckQueued.set(false);
         }
         if (adapter.linkChecksOutstanding.decrementAndGet() == 0) {
             Ndis.setEvent(adapter.linkChecksIdle);

@@ -48,6 +48,20 @@ final class VminiStation implements AutoCloseable {
         return protocol.setPacketFilter(filter);
     }
 
+    /**
+     * Shuts the system down: MiniportShutdownEx. Nothing is halted or freed afterwards, the machine
+     * powers off at close (so close checks no memory).
+     */
+    void shutDown() {
+        removed = true;
+        PnpManager.of(kernel).shutdown();
+    }
+
+    /** The adapter left the machine by itself (a surprise removal): close has nothing to remove. */
+    void adapterGone() {
+        removed = true;
+    }
+
     /** Removes the device: unbind, pause, MiniportHaltEx. The verifier checks what halt left behind. */
     void removeDevice() {
         if (!removed && !kernel.isCrashed()) {

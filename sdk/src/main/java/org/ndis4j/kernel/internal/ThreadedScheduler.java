@@ -1,5 +1,6 @@
 package org.ndis4j.kernel.internal;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,12 @@ public final class ThreadedScheduler implements Scheduler {
 
     @Override
     public ScheduledTask schedule(long delayNanos, Runnable action) {
-        ScheduledFuture<?> f = clock.schedule(action, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f;
+        try {
+            f = clock.schedule(action, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            return () -> false; // the machine is shutting down: nothing runs on its clock any more
+        }
         return () -> f.cancel(false);
     }
 

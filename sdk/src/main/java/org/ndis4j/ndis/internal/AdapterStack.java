@@ -24,7 +24,8 @@ import org.ndis4j.verifier.Verifier;
  *   ────────────────────────────────
  *   miniport adapter
  * </pre>
- * Lifecycle methods run at PASSIVE_LEVEL on the PnP thread.
+ * Lifecycle methods run at PASSIVE_LEVEL on the PnP thread; NDIS's watchdog times each call into a
+ * filter or protocol driver ({@link NdisWatchdog}).
  */
 public final class AdapterStack {
 
@@ -69,6 +70,10 @@ public final class AdapterStack {
         return adapter.name();
     }
 
+    private NdisWatchdog watchdog() {
+        return NdisWatchdog.of(adapter.kernel());
+    }
+
     MiniportAdapter adapter() {
         return adapter;
     }
@@ -109,9 +114,16 @@ public final class AdapterStack {
         module.setState(FilterModuleState.Attaching);
         FilterAttachParameters parameters =
                 new FilterAttachParameters(adapterName(), filters.size(), adapter.linkState());
-        NdisStatus status = DriverCalls.call(
-                driver.driverName(),
-                () -> driver.characteristics().attach(module, driver.filterDriverContext(), parameters));
+        NdisStatus status = watchdog()
+                .call(
+                        WatchedOperation.FILTER_ATTACH,
+                        module.name(),
+                        driver.driverName(),
+                        0,
+                        () -> DriverCalls.call(
+                                driver.driverName(),
+                                () -> driver.characteristics()
+                                        .attach(module, driver.filterDriverContext(), parameters)));
         if (!status.isSuccess()) {
             module.setState(FilterModuleState.Detached);
             Trace.log("%s: FilterAttach failed with %s; the filter is not in the stack", module.name(), status);
@@ -134,9 +146,17 @@ public final class AdapterStack {
     void restartFilters() {
         for (FilterModule module : filters) {
             module.setState(FilterModuleState.Restarting);
-            NdisStatus status = DriverCalls.call(
-                    module.driverName(),
-                    () -> module.filterDriver().characteristics().restart(module.context()));
+            NdisStatus status = watchdog()
+                    .call(
+                            WatchedOperation.FILTER_RESTART,
+                            module.name(),
+                            module.driverName(),
+                            0,
+                            () -> DriverCalls.call(
+                                    module.driverName(),
+                                    () -> module.filterDriver()
+                                            .characteristics()
+                                            .restart(module.context())));
             module.setState(status.isSuccess() ? FilterModuleState.Running : FilterModuleState.Paused);
             Trace.log("%s: %s", module.name(), module.state());
         }
@@ -149,9 +169,17 @@ public final class AdapterStack {
                 continue;
             }
             module.setState(FilterModuleState.Pausing);
-            NdisStatus status = DriverCalls.call(
-                    module.driverName(),
-                    () -> module.filterDriver().characteristics().pause(module.context()));
+            NdisStatus status = watchdog()
+                    .call(
+                            WatchedOperation.FILTER_PAUSE,
+                            module.name(),
+                            module.driverName(),
+                            0,
+                            () -> DriverCalls.call(
+                                    module.driverName(),
+                                    () -> module.filterDriver()
+                                            .characteristics()
+                                            .pause(module.context())));
             if (!status.isSuccess()) {
                 throw Verifier.violation(
                         adapter.kernel(),
@@ -174,9 +202,15 @@ public final class AdapterStack {
 
     /** FilterDetach of one module (its driver is going away). */
     void detach(FilterModule module) {
-        DriverCalls.run(
-                module.driverName(),
-                () -> module.filterDriver().characteristics().detach(module.context()));
+        watchdog()
+                .run(
+                        WatchedOperation.FILTER_DETACH,
+                        module.name(),
+                        module.driverName(),
+                        0,
+                        () -> DriverCalls.run(
+                                module.driverName(),
+                                () -> module.filterDriver().characteristics().detach(module.context())));
         module.setState(FilterModuleState.Detached);
         filters = without(filters, module);
         Trace.log("%s: detached", module.name());
@@ -212,10 +246,16 @@ public final class AdapterStack {
         }
         NdisStatus status = NdisStatus.FAILURE;
         try {
-            status = DriverCalls.call(
-                    protocol.driverName(),
-                    () -> protocol.characteristics()
-                            .bindAdapterEx(protocol.protocolDriverContext(), context, parameters));
+            status = watchdog()
+                    .call(
+                            WatchedOperation.PROTOCOL_BIND,
+                            protocol.name() + " on " + adapterName(),
+                            protocol.driverName(),
+                            0,
+                            () -> DriverCalls.call(
+                                    protocol.driverName(),
+                                    () -> protocol.characteristics()
+                                            .bindAdapterEx(protocol.protocolDriverContext(), context, parameters)));
         } finally {
             completeBind(context, status);
         }
@@ -274,9 +314,17 @@ public final class AdapterStack {
 
     void unbind(Binding binding) {
         BindContext context = new BindContext(binding.protocol(), this);
-        DriverCalls.call(
-                binding.driverName(),
-                () -> binding.protocol().characteristics().unbindAdapterEx(context, binding.protocolBindingContext()));
+        watchdog()
+                .call(
+                        WatchedOperation.PROTOCOL_UNBIND,
+                        binding.name(),
+                        binding.driverName(),
+                        0,
+                        () -> DriverCalls.call(
+                                binding.driverName(),
+                                () -> binding.protocol()
+                                        .characteristics()
+                                        .unbindAdapterEx(context, binding.protocolBindingContext())));
         if (!binding.isClosed()) {
             throw Verifier.violation(
                     binding.kernel(),

@@ -2,6 +2,7 @@ package org.ndis4j.ndis.internal;
 
 import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.types.NdisEvent;
 
 /** NDIS's event: a kernel notification event of the kernel it was initialized in. */
@@ -43,14 +44,18 @@ public final class Event extends NdisEvent {
         event.reset();
     }
 
-    /** NdisWaitEvent, after the entry point checked IRQL: 0 ms waits forever. */
+    /**
+     * NdisWaitEvent, after the entry point checked IRQL: 0 ms waits forever. A bug check ends the wait
+     * (the crash is thrown); so does an interrupt of the waiting thread, which returns false.
+     */
     public boolean await(int msToWait) {
         try {
-            return event.await(msToWait == 0 ? -1 : msToWait * 1_000_000L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kernel().checkAlive();
-            return false;
+            return kernel().waitFor("NdisWaitEvent", event, msToWait == 0 ? -1 : msToWait * 1_000_000L, WaitKind.WORK);
+        } catch (IllegalStateException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return false; // interrupted, not crashed: the interrupt stays set for the caller to see
+            }
+            throw e;
         }
     }
 }

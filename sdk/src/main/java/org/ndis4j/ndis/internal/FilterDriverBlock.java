@@ -14,6 +14,8 @@ public final class FilterDriverBlock extends NdisFilterDriverHandle {
     /** The optional handlers the filter provides; the others are bypassed. */
     private final Set<FilterHandler> handlers = EnumSet.noneOf(FilterHandler.class);
 
+    private volatile boolean deregistered;
+
     private FilterDriverBlock(LoadedDriver driverObject, Object filterDriverContext, FilterDriver<?> characteristics) {
         super(driverObject.kernel(), driverObject.driverName());
         this.driverObject = driverObject;
@@ -33,6 +35,7 @@ public final class FilterDriverBlock extends NdisFilterDriverHandle {
     public static FilterDriverBlock register(
             LoadedDriver driverObject, Object filterDriverContext, FilterDriver<?> characteristics) {
         FilterDriverBlock filter = new FilterDriverBlock(driverObject, filterDriverContext, characteristics);
+        driverObject.setFilter(filter);
         NdisLibrary.of(filter.kernel()).registered(filter);
         PlugAndPlay.of(filter.kernel()).filterRegistered(filter);
         return filter;
@@ -40,8 +43,14 @@ public final class FilterDriverBlock extends NdisFilterDriverHandle {
 
     /** NdisFDeregisterFilterDriver: NDIS detaches the filter from every adapter. */
     public void deregister() {
+        deregistered = true;
         NdisLibrary.of(kernel()).deregistered(this);
         PlugAndPlay.of(kernel()).filterDeregistered(this);
+    }
+
+    /** True once NdisFDeregisterFilterDriver took the handle away. */
+    public boolean isDeregistered() {
+        return deregistered;
     }
 
     /** The FilterDriverContext given at registration; FilterAttach gets it back. */

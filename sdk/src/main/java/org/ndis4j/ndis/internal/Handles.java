@@ -48,8 +48,18 @@ public final class Handles {
         return resolve(handle, FilterModule.class, function, "filter module handle");
     }
 
+    /** A miniport driver handle NdisMDeregisterMiniportDriver has not taken away. */
     public static MiniportDriverBlock miniportDriver(NdisHandle handle, String function) {
-        return resolve(handle, MiniportDriverBlock.class, function, "miniport driver handle");
+        MiniportDriverBlock block = resolve(handle, MiniportDriverBlock.class, function, "miniport driver handle");
+        if (block.isDeregistered()) {
+            throw Verifier.violation(
+                    block.kernel(),
+                    Rule.Handle_Invalid,
+                    8,
+                    0,
+                    function + " with " + block + ", which NdisMDeregisterMiniportDriver deregistered");
+        }
+        return block;
     }
 
     /** A device NdisRegisterDeviceEx made and NdisDeregisterDeviceEx has not taken away. */
@@ -67,12 +77,32 @@ public final class Handles {
         return device;
     }
 
+    /** A filter driver handle NdisFDeregisterFilterDriver has not taken away. */
     public static FilterDriverBlock filterDriver(NdisHandle handle, String function) {
-        return resolve(handle, FilterDriverBlock.class, function, "filter driver handle");
+        FilterDriverBlock block = resolve(handle, FilterDriverBlock.class, function, "filter driver handle");
+        if (block.isDeregistered()) {
+            throw Verifier.violation(
+                    block.kernel(),
+                    Rule.Handle_Invalid,
+                    8,
+                    0,
+                    function + " with " + block + ", which NdisFDeregisterFilterDriver deregistered");
+        }
+        return block;
     }
 
+    /** A protocol driver handle NdisDeregisterProtocolDriver has not taken away. */
     public static ProtocolBlock protocol(NdisHandle handle, String function) {
-        return resolve(handle, ProtocolBlock.class, function, "protocol driver handle");
+        ProtocolBlock block = resolve(handle, ProtocolBlock.class, function, "protocol driver handle");
+        if (block.isDeregistered()) {
+            throw Verifier.violation(
+                    block.kernel(),
+                    Rule.Handle_Invalid,
+                    8,
+                    0,
+                    function + " with " + block + ", which NdisDeregisterProtocolDriver deregistered");
+        }
+        return block;
     }
 
     public static Binding binding(NdisHandle handle, String function) {

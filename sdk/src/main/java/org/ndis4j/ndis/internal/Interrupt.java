@@ -9,9 +9,11 @@ import org.ndis4j.hw.InterruptLine;
 import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KDpc;
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.kernel.ProcessorTask;
+import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.miniport.InterruptHandlers;
 import org.ndis4j.ndis.miniport.MiniportInterruptResult;
 import org.ndis4j.ndis.miniport.MiniportSynchronizeInterrupt;
@@ -65,8 +67,10 @@ public final class Interrupt extends NdisInterrupt {
     private final AtomicBoolean isrRequested = new AtomicBoolean();
     /** ISRs requested and DPCs queued or running; deregistration waits for 0. */
     private final AtomicInteger outstanding = new AtomicInteger();
-    /** Monitor deregistration waits on for {@link #outstanding} to reach 0. */
+    /** Guards the state change of deregistration. */
     private final Object drained = new Object();
+    /** Set when {@link #outstanding} reaches 0 once deregistration began; made by deregistration. */
+    private volatile KEvent drainedEvent;
     /** The ISR's queue entry, made once: an interrupt allocates nothing. */
     private final ProcessorTask isrRunner = new ProcessorTask() {
         @Override
@@ -210,27 +214,32 @@ public final class Interrupt extends NdisInterrupt {
                         "NdisMDeregisterInterruptEx on an interrupt that was already deregistered (" + name() + ")",
                         registrationSite());
             }
+            drainedEvent = kernel.initializeEvent(false); // before the state: release() may set it at once
             state = DEREGISTERING;
         }
         line.disconnect();
-        synchronized (drained) {
-            deregistrationWaiting = outstanding.get() > 0;
-            try {
-                while (outstanding.get() > 0) {
-                    kernel.checkAlive();
-                    drained.wait(100);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(
-                        "interrupted while NdisMDeregisterInterruptEx waits for " + name() + "'s ISRs and DPCs", e);
-            } finally {
-                deregistrationWaiting = false;
+        deregistrationWaiting = outstanding.get() > 0;
+        try {
+            while (outstanding.get() > 0) {
+                kernel.waitFor(
+                        "NdisMDeregisterInterruptEx: " + name() + "'s ISRs and DPCs", drainedEvent, -1, WaitKind.WORK);
             }
+        } finally {
+            deregistrationWaiting = false;
+        }
+        synchronized (drained) {
             state = DEREGISTERED;
         }
         adapter.interruptDeregistered(this);
         Trace.log("NdisMDeregisterInterruptEx(%s)", name());
+    }
+
+    /**
+     * MiniportShutdownEx returned: NDIS calls no handler of the adapter any more, so the line is
+     * disconnected (a raise from now on is the line's unclaimed count), as power-off does.
+     */
+    void disconnectAtShutdown() {
+        line.disconnect();
     }
 
     /** Disconnects a leaked interrupt, so that a halted adapter's ISR is not called any more. */
@@ -407,9 +416,7 @@ public final class Interrupt extends NdisInterrupt {
 
     private void release() {
         if (outstanding.decrementAndGet() == 0 && state != CONNECTED) {
-            synchronized (drained) {
-                drained.notifyAll();
-            }
+            drainedEvent.set();
         }
     }
 }

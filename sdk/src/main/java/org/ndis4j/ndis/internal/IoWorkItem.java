@@ -34,6 +34,8 @@ public final class IoWorkItem extends NdisIoWorkItem {
 
     private final NdisHandle owner;
     private final MiniportAdapter adapter; // null when the owner is not an adapter
+    /** The driver whose handle (miniport driver, filter driver, device) owns the item, or null. */
+    private final LoadedDriver driverObject;
     /** Where the driver allocated the item, when the kernel records allocation stacks. */
     private final List<String> allocatedAt;
 
@@ -55,10 +57,11 @@ public final class IoWorkItem extends NdisIoWorkItem {
         }
     };
 
-    private IoWorkItem(NdisHandle owner, MiniportAdapter adapter) {
+    private IoWorkItem(NdisHandle owner, MiniportAdapter adapter, LoadedDriver driverObject) {
         super(owner.kernel(), owner.name() + "/workitem");
         this.owner = owner;
         this.adapter = adapter;
+        this.driverObject = driverObject;
         this.allocatedAt = AllocationSites.capture(owner.kernel());
     }
 
@@ -71,10 +74,18 @@ public final class IoWorkItem extends NdisIoWorkItem {
     public static IoWorkItem allocate(NdisHandle owner) {
         Kernel kernel = owner.kernel();
         MiniportAdapter adapter = null;
+        LoadedDriver driverObject = null;
         switch (owner.kind()) {
             case MINIPORT_ADAPTER -> adapter = Handles.adapter(owner, "NdisAllocateIoWorkItem");
-            case MINIPORT_DRIVER, FILTER_MODULE, FILTER_DRIVER -> {}
-            case DEVICE -> Handles.device(owner, "NdisAllocateIoWorkItem");
+            case MINIPORT_DRIVER ->
+                driverObject =
+                        Handles.miniportDriver(owner, "NdisAllocateIoWorkItem").driverObject();
+            case FILTER_DRIVER ->
+                driverObject =
+                        Handles.filterDriver(owner, "NdisAllocateIoWorkItem").driverObject();
+            case FILTER_MODULE -> {}
+            case DEVICE ->
+                driverObject = Handles.device(owner, "NdisAllocateIoWorkItem").driverObject();
             case PROTOCOL_DRIVER, PROTOCOL_BINDING ->
                 throw Verifier.violation(
                         kernel,
@@ -97,9 +108,12 @@ public final class IoWorkItem extends NdisIoWorkItem {
             Trace.log("NdisAllocateIoWorkItem(%s) -> NULL (fault injection)", owner.name());
             return null;
         }
-        IoWorkItem item = new IoWorkItem(owner, adapter);
+        IoWorkItem item = new IoWorkItem(owner, adapter, driverObject);
         if (adapter != null) {
             adapter.allocations().workItemAllocated(item);
+        }
+        if (driverObject != null) {
+            driverObject.workItemAllocated(item);
         }
         return item;
     }
@@ -164,6 +178,9 @@ public final class IoWorkItem extends NdisIoWorkItem {
         if (adapter != null) {
             adapter.referenceForWorkItem();
         }
+        if (driverObject != null) {
+            driverObject.referenceForWorkItem();
+        }
         kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, runner);
     }
 
@@ -195,6 +212,9 @@ public final class IoWorkItem extends NdisIoWorkItem {
         if (adapter != null) {
             adapter.allocations().workItemFreed(this);
         }
+        if (driverObject != null) {
+            driverObject.workItemFreed(this);
+        }
     }
 
     private void runRoutine() {
@@ -207,6 +227,9 @@ public final class IoWorkItem extends NdisIoWorkItem {
         } finally {
             if (adapter != null) {
                 adapter.dereferenceForWorkItem();
+            }
+            if (driverObject != null) {
+                driverObject.dereferenceForWorkItem();
             }
         }
     }

@@ -1,20 +1,55 @@
 package org.ndis4j.ndis.internal;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.ndis4j.kernel.AllocationSite;
+import org.ndis4j.kernel.BugCheckCode;
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
 /**
- * NDIS's side of a DRIVER_OBJECT: the driver image the PnP manager loaded, its miniport, and the
- * device objects it registered with NdisRegisterDeviceEx (which must be gone before it unloads).
+ * NDIS's side of a DRIVER_OBJECT: the driver image the PnP manager loaded, what its DriverEntry
+ * registered (a miniport, a filter, protocols), the device objects it registered with
+ * NdisRegisterDeviceEx, and the work items and timers it allocated with its driver handles. When
+ * its unload routine returns, nothing of the driver may run any more, and everything it allocated
+ * with those handles must be gone:
+ *
+ * <pre>
+ *   before the routine   wait until none of its work items is queued or running (they hold it loaded)
+ *   after the routine    a timer still set, or a work item queued: 0xCE
+ *                          DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS (its code would run in
+ *                          an unloaded image); the timer is taken out of the timer queue, it never fires
+ *                        registrations left: Driver_DeregisterAtUnload; devices: Device_LeakAtUnload;
+ *                        work items: IoWorkItem_LeakAtUnload; timer objects: TimerObject_Leak
+ * </pre>
  */
 public final class LoadedDriver extends DriverObject {
 
     private volatile MiniportDriverBlock miniport;
+    private volatile FilterDriverBlock filter;
+    private final List<ProtocolBlock> protocols = new CopyOnWriteArrayList<>();
     private final List<NdisDevice> devices = new CopyOnWriteArrayList<>();
+
+    /** Guards the fields below. */
+    private final Object lock = new Object();
+    /** Work items and timers allocated with one of the driver's handles, in allocation order (handles compare by identity). */
+    private final Set<IoWorkItem> workItems = Collections.newSetFromMap(new LinkedHashMap<>());
+
+    private final Set<TimerObject> timers = Collections.newSetFromMap(new LinkedHashMap<>());
+    /** Work items of the driver queued or running: each holds the driver loaded. */
+    private int workItemReferences;
+    /** Set when the last reference goes while unload waits for it. */
+    private KEvent workItemsReleased;
+
+    private volatile boolean unloaded;
 
     LoadedDriver(Kernel kernel, String driverName) {
         super(kernel, driverName);
@@ -29,6 +64,14 @@ public final class LoadedDriver extends DriverObject {
         miniport = block;
     }
 
+    void setFilter(FilterDriverBlock block) {
+        filter = block;
+    }
+
+    void protocolRegistered(ProtocolBlock protocol) {
+        protocols.add(protocol);
+    }
+
     void deviceRegistered(NdisDevice device) {
         devices.add(device);
     }
@@ -37,11 +80,170 @@ public final class LoadedDriver extends DriverObject {
         devices.remove(device);
     }
 
+    /** True once the unload routine returned: no code of the driver runs any more. */
+    boolean isUnloaded() {
+        return unloaded;
+    }
+
+    // ---- what the driver allocated with its handles -------------------------------------------
+
+    void workItemAllocated(IoWorkItem item) {
+        synchronized (lock) {
+            workItems.add(item);
+        }
+    }
+
+    void workItemFreed(IoWorkItem item) {
+        synchronized (lock) {
+            workItems.remove(item);
+        }
+    }
+
+    void timerAllocated(TimerObject timer) {
+        synchronized (lock) {
+            timers.add(timer);
+        }
+    }
+
+    void timerFreed(TimerObject timer) {
+        synchronized (lock) {
+            timers.remove(timer);
+        }
+    }
+
+    void referenceForWorkItem() {
+        synchronized (lock) {
+            workItemReferences++;
+        }
+    }
+
+    void dereferenceForWorkItem() {
+        synchronized (lock) {
+            if (--workItemReferences == 0 && workItemsReleased != null) {
+                workItemsReleased.set();
+            }
+        }
+    }
+
+    // ---- unload -------------------------------------------------------------------------------
+
+    /** Before the unload routine: waits until none of the driver's work items is queued or running. */
+    void awaitWorkItems() {
+        KEvent released;
+        synchronized (lock) {
+            released = workItemReferences > 0 ? kernel().initializeEvent(false) : null;
+            workItemsReleased = released;
+        }
+        while (released != null) {
+            kernel().waitFor("unload of " + driverName() + ": its work items to finish", released, -1, WaitKind.WORK);
+            synchronized (lock) {
+                if (workItemReferences == 0) {
+                    workItemsReleased = null;
+                    released = null;
+                }
+            }
+        }
+    }
+
     /**
-     * The driver's unload routine returned: every device it registered must be deregistered (rule
-     * Device_LeakAtUnload; Windows keeps such a driver loaded, its image and device objects leaked).
+     * The unload routine returned: from now on no code of the driver runs; then what would have run
+     * it anyway (0xCE), and what it left behind (the rules in the class comment).
+     *
+     * @param hasUnloadRoutine the driver has an unload routine of its own; only then must it have
+     *                         deregistered its miniport, filter and protocols itself
      */
-    void checkDevicesGone() {
+    void unloaded(boolean hasUnloadRoutine) {
+        unloaded = true;
+        checkNothingPending();
+        if (hasUnloadRoutine) {
+            checkDeregistered();
+        }
+        checkDevicesGone();
+        checkNothingAllocated();
+    }
+
+    /** A timer still set (or its DPC queued) or a work item queued or running would run unloaded code. */
+    private void checkNothingPending() {
+        List<TimerObject> setTimers = new ArrayList<>();
+        List<IoWorkItem> queuedItems = new ArrayList<>();
+        int itemsQueuedOrRunning;
+        synchronized (lock) {
+            itemsQueuedOrRunning = workItemReferences;
+            for (TimerObject t : timers) {
+                if (t.isPendingAtUnload()) {
+                    setTimers.add(t);
+                }
+            }
+            for (IoWorkItem item : workItems) {
+                if (item.isQueued()) {
+                    queuedItems.add(item);
+                }
+            }
+        }
+        if (setTimers.isEmpty() && itemsQueuedOrRunning == 0) {
+            return;
+        }
+        List<AllocationSite> sites = new ArrayList<>();
+        setTimers.forEach(t -> {
+            t.dequeueAtUnload(); // its function never runs
+            sites.add(t.allocationSite());
+        });
+        queuedItems.forEach(item -> sites.add(item.allocationSite()));
+        sites.removeIf(site -> site == null);
+        Object first = !setTimers.isEmpty() ? setTimers.get(0) : queuedItems.isEmpty() ? this : queuedItems.get(0);
+        throw kernel().bugCheck(
+                        BugCheckCode.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
+                        System.identityHashCode(first),
+                        0,
+                        0,
+                        0,
+                        null,
+                        driverName() + " unloaded with " + describe(setTimers, "timer object(s) still set")
+                                + (setTimers.isEmpty() || itemsQueuedOrRunning == 0 ? "" : " and ")
+                                + (itemsQueuedOrRunning == 0
+                                        ? ""
+                                        : itemsQueuedOrRunning + " work item(s) still queued or running"
+                                                + (queuedItems.isEmpty() ? "" : " " + queuedItems))
+                                + "; their code would run in the unloaded driver (Windows stops when it does). "
+                                + "Cancel timers (NdisCancelTimerObject) and let work items finish before unload returns",
+                        sites);
+    }
+
+    private static String describe(List<?> objects, String what) {
+        return objects.isEmpty() ? "" : objects.size() + " " + what + " " + objects;
+    }
+
+    /** The unload routine deregistered what DriverEntry registered (rule Driver_DeregisterAtUnload). */
+    private void checkDeregistered() {
+        List<String> left = new ArrayList<>();
+        MiniportDriverBlock m = miniport;
+        if (m != null && !m.isDeregistered()) {
+            left.add("its miniport driver (NdisMDeregisterMiniportDriver)");
+        }
+        FilterDriverBlock f = filter;
+        if (f != null && !f.isDeregistered()) {
+            left.add("its filter driver (NdisFDeregisterFilterDriver)");
+        }
+        for (ProtocolBlock p : protocols) {
+            if (!p.isDeregistered()) {
+                left.add("protocol " + p.name() + " (NdisDeregisterProtocolDriver)");
+            }
+        }
+        if (!left.isEmpty()) {
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.Driver_DeregisterAtUnload,
+                    left.size(),
+                    0,
+                    driverName() + ": the unload routine returned without deregistering " + String.join(", ", left));
+        }
+    }
+
+    /**
+     * Every device it registered must be deregistered (rule Device_LeakAtUnload; Windows keeps such a
+     * driver loaded, its image and device objects leaked).
+     */
+    private void checkDevicesGone() {
         List<NdisDevice> left = List.copyOf(devices);
         if (!left.isEmpty()) {
             throw Verifier.violation(
@@ -52,6 +254,36 @@ public final class LoadedDriver extends DriverObject {
                     driverName() + ": " + left.size() + " device(s) registered with NdisRegisterDeviceEx were not "
                             + "deregistered before the driver unloaded: " + left,
                     left.stream().map(NdisDevice::registrationSite).toList());
+        }
+    }
+
+    /** Work items and timer objects allocated with the driver's handles are freed. */
+    private void checkNothingAllocated() {
+        List<IoWorkItem> items;
+        List<TimerObject> leakedTimers;
+        synchronized (lock) {
+            items = new ArrayList<>(workItems);
+            leakedTimers = new ArrayList<>(timers);
+        }
+        if (!items.isEmpty()) {
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.IoWorkItem_LeakAtUnload,
+                    items.size(),
+                    0,
+                    driverName() + ": " + items.size() + " work item(s) allocated with a handle of the driver were "
+                            + "not freed by the end of its unload routine: " + items,
+                    items.stream().map(IoWorkItem::allocationSite).toList());
+        }
+        if (!leakedTimers.isEmpty()) {
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.TimerObject_Leak,
+                    leakedTimers.size(),
+                    0,
+                    driverName() + ": " + leakedTimers.size() + " timer object(s) allocated with a handle of the "
+                            + "driver were not freed by the end of its unload routine: " + leakedTimers,
+                    leakedTimers.stream().map(TimerObject::allocationSite).toList());
         }
     }
 }

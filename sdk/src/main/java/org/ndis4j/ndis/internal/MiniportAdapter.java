@@ -3,16 +3,23 @@ package org.ndis4j.ndis.internal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KEvent;
+import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
 import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
 import org.ndis4j.ndis.miniport.MiniportAttributes;
 import org.ndis4j.ndis.miniport.MiniportDriver;
 import org.ndis4j.ndis.miniport.MiniportInitParameters;
+import org.ndis4j.ndis.miniport.NdisDevicePnPEvent;
 import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NdisShutdownAction;
+import org.ndis4j.ndis.miniport.NetDevicePnPEvent;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisStatus;
@@ -24,7 +31,16 @@ import org.ndis4j.verifier.Verifier;
  * NDIS's side of one miniport adapter (the miniport block behind its MiniportAdapterHandle): the
  * state machine, the attributes the miniport set, the link state, and the accounting of everything
  * allocated with the adapter handle (work items, timers, shared memory) that halt checks. Lifecycle
- * methods run at PASSIVE_LEVEL on a system thread (see {@link PlugAndPlay}).
+ * methods run at PASSIVE_LEVEL on a system thread (see {@link PlugAndPlay}); each call NDIS waits for
+ * is timed by NDIS's watchdog ({@link NdisWatchdog}).
+ *
+ * <pre>
+ *  addDevice   Halted ─► Initializing ─► Paused ─► Restarting ─► Running
+ *  remove      Running ─► Pausing ─► Paused ─► MiniportHaltEx ─► (work items done) ─► Halted
+ *  surprise    MiniportDevicePnPEventNotify(SurpriseRemoved) ─► the remove path, NdisHaltDeviceSurpriseRemoved
+ *  shutdown    Paused | Restarting | Running | Pausing ─► MiniportShutdownEx ─► Shutdown (nothing after)
+ *  reset       any of those four: MiniportResetEx; the state does not change ({@link MiniportReset})
+ * </pre>
  */
 public final class MiniportAdapter extends NdisMiniportAdapterHandle {
 
@@ -34,6 +50,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     private final Kernel kernel;
     private final List<Consumer<NdisStatusIndication>> statusListeners = new CopyOnWriteArrayList<>();
     private final AdapterAllocations allocations;
+    private final NdisWatchdog watchdog;
 
     /** Serialises status indications from check to delivery (held while upper layers run). */
     private final Object indicationOrder = new Object();
@@ -49,6 +66,12 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     private boolean haltWaiting;
     /** Work items queued or running: each holds the adapter alive. */
     private int workItemReferences;
+    /** Set when the last work item reference goes while halt waits for it; null otherwise. */
+    private KEvent workItemsReleased;
+    /** MiniportShutdownEx returned: NDIS calls no handler of the adapter any more. */
+    private volatile boolean shutDown;
+    /** MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved) was called. */
+    private volatile boolean surpriseRemoved;
     /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
     private KEvent pendingCompletion;
 
@@ -61,6 +84,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         this.ifIndex = ifIndex;
         this.kernel = driver.kernel();
         this.allocations = new AdapterAllocations(kernel, name(), resources.memory());
+        this.watchdog = NdisWatchdog.of(kernel);
     }
 
     @Override
@@ -108,6 +132,16 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         }
     }
 
+    /** True once MiniportShutdownEx returned: the adapter is Shutdown and NDIS calls it no more. */
+    public boolean isShutDown() {
+        return shutDown;
+    }
+
+    /** True once NDIS told the miniport that its NIC was surprise-removed. */
+    public boolean isSurpriseRemoved() {
+        return surpriseRemoved;
+    }
+
     /** True while halt is done with MiniportHaltEx but waits for this adapter's work items. */
     public boolean isHaltWaitingForWorkItems() {
         synchronized (lock) {
@@ -145,9 +179,12 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     /** MiniportInitializeEx, then Paused; on failure back to Halted and the status is returned. */
     NdisStatus initialize() {
         moveTo(AdapterState.Initializing);
-        NdisStatus status = DriverCalls.call(
-                driverName(),
-                () -> characteristics().initializeEx(this, new MiniportInitParameters(resources, ifIndex)));
+        NdisStatus status = timed(
+                WatchedOperation.MINIPORT_INITIALIZE,
+                0,
+                () -> DriverCalls.call(
+                        driverName(),
+                        () -> characteristics().initializeEx(this, new MiniportInitParameters(resources, ifIndex))));
         if (status == null || status == NdisStatus.PENDING) {
             throw Verifier.violation(
                     kernel,
@@ -174,6 +211,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
             }
         }
         moveTo(AdapterState.Paused);
+        reset.start(registration);
         return status;
     }
 
@@ -181,8 +219,12 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     NdisStatus restart() {
         moveTo(AdapterState.Restarting);
         armCompletion();
-        NdisStatus status = awaitCompletion(
-                DriverCalls.call(driverName(), () -> characteristics().restart(contextOrFail())), "MiniportRestart");
+        NdisStatus status = timed(
+                WatchedOperation.MINIPORT_RESTART,
+                0,
+                () -> awaitCompletion(
+                        DriverCalls.call(driverName(), () -> characteristics().restart(contextOrFail())),
+                        "MiniportRestart"));
         moveTo(status.isSuccess() ? AdapterState.Running : AdapterState.Paused);
         return status;
     }
@@ -192,8 +234,12 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         moveTo(AdapterState.Pausing);
         dataPath.pausing(); // new sends keep reaching the miniport, which rejects them
         armCompletion();
-        NdisStatus status = awaitCompletion(
-                DriverCalls.call(driverName(), () -> characteristics().pause(contextOrFail())), "MiniportPause");
+        NdisStatus status = timed(
+                WatchedOperation.MINIPORT_PAUSE,
+                0,
+                () -> awaitCompletion(
+                        DriverCalls.call(driverName(), () -> characteristics().pause(contextOrFail())),
+                        "MiniportPause"));
         if (!status.isSuccess()) {
             throw Verifier.violation(
                     kernel,
@@ -208,28 +254,138 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
 
     /**
      * Paused → MiniportHaltEx → (wait for work items) → Halted, then the leak check of everything
-     * allocated with the adapter handle.
+     * allocated with the adapter handle. Check-for-hang stops first, and a reset in progress ends,
+     * before NDIS halts; then the OID requests (NDIS never halts with one outstanding). The watchdog
+     * times MiniportHaltEx and the wait for the adapter's work items together (0x22).
      */
     void halt(NdisHaltAction action) {
-        oidBroker.beforeHalt(); // NDIS never halts with an OID request outstanding (OID requests section)
-        DriverCalls.run(driverName(), () -> characteristics().haltEx(contextOrFail(), action));
-        synchronized (lock) {
-            haltReturned = true;
-            haltWaiting = workItemReferences > 0;
-            while (workItemReferences > 0) {
-                kernel.checkAlive();
-                try {
-                    lock.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while halt waits for work items", e);
-                }
-            }
-            haltWaiting = false;
-        }
+        reset.stop();
+        oidBroker.beforeHalt();
+        timed(WatchedOperation.MINIPORT_HALT, 0, () -> {
+            DriverCalls.run(driverName(), () -> characteristics().haltEx(contextOrFail(), action));
+            awaitWorkItems();
+        });
         dataPath.halted(); // nothing outstanding, adapter-owned pools freed
         checkLeaks("MiniportHaltEx");
         moveTo(AdapterState.Halted);
+    }
+
+    /** After MiniportHaltEx: waits until none of the adapter's work items is queued or running. */
+    private void awaitWorkItems() {
+        KEvent released;
+        synchronized (lock) {
+            haltReturned = true;
+            haltWaiting = workItemReferences > 0;
+            released = haltWaiting ? kernel.initializeEvent(false) : null;
+            workItemsReleased = released;
+        }
+        while (released != null) {
+            kernel.waitFor("halt: the adapter's work items to finish", released, -1, WaitKind.WORK);
+            synchronized (lock) {
+                if (workItemReferences == 0) {
+                    haltWaiting = false;
+                    workItemsReleased = null;
+                    released = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * MiniportShutdownEx(NdisShutdownPowerOff), at PASSIVE_LEVEL: the system is going down. When it
+     * returns the adapter is Shutdown and NDIS calls none of its handlers afterwards, MiniportHaltEx
+     * included; its interrupt is disconnected. The caller checked that the state allows it.
+     */
+    void shutdown() {
+        reset.stop();
+        timed(
+                WatchedOperation.MINIPORT_SHUTDOWN,
+                0,
+                () -> DriverCalls.run(
+                        driverName(),
+                        () -> characteristics().shutdownEx(contextOrFail(), NdisShutdownAction.NdisShutdownPowerOff)));
+        moveTo(AdapterState.Shutdown); // once it returned: until then the miniport may still indicate
+        shutDown = true;
+        Interrupt connected;
+        synchronized (lock) {
+            connected = interrupt;
+        }
+        if (connected != null) {
+            connected.disconnectAtShutdown(); // no ISR after shutdown
+        }
+        Trace.log("%s: MiniportShutdownEx(NdisShutdownPowerOff) returned; the adapter is Shutdown", name());
+    }
+
+    /**
+     * The machine bug-checked: MiniportShutdownEx(NdisShutdownBugCheck) at HIGH_LEVEL on the crashing
+     * thread, for an adapter that asked for it (NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK)
+     * and is started. Every NDIS call it makes throws the crash (it may only touch its registers);
+     * whatever it throws is dropped, as the system is stopping anyway.
+     */
+    void shutdownOnBugCheck() {
+        MiniportAdapterRegistrationAttributes attributes;
+        Object adapterContext;
+        synchronized (lock) {
+            attributes = registration;
+            adapterContext = context;
+            boolean started = state == AdapterState.Paused
+                    || state == AdapterState.Restarting
+                    || state == AdapterState.Running
+                    || state == AdapterState.Pausing;
+            if (attributes == null
+                    || !started
+                    || (attributes.attributeFlags()
+                                    & MiniportAdapterRegistrationAttributes
+                                            .NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK)
+                            == 0) {
+                return;
+            }
+            state = AdapterState.Shutdown;
+        }
+        Irql before = Ke.getCurrentIrql();
+        Ke.raiseIrql(Irql.HIGH_LEVEL);
+        try {
+            DriverCalls.run(
+                    driverName(),
+                    () -> characteristics().shutdownEx(adapterContext, NdisShutdownAction.NdisShutdownBugCheck));
+        } catch (RuntimeException stopped) {
+            Trace.log("%s: MiniportShutdownEx(NdisShutdownBugCheck) ended with %s", name(), stopped);
+        } finally {
+            Ke.lowerIrql(before);
+        }
+        shutDown = true;
+    }
+
+    /**
+     * MiniportDevicePnPEventNotify, at PASSIVE_LEVEL. For a surprise removal NDIS first stops calling
+     * MiniportCheckForHangEx (the hardware is gone); the remove path (pause, halt) follows.
+     */
+    void devicePnPEvent(NetDevicePnPEvent event) {
+        boolean surprise = event.devicePnPEvent() == NdisDevicePnPEvent.NdisDevicePnPEventSurpriseRemoved;
+        if (surprise) {
+            surpriseRemoved = true;
+            reset.stop();
+        }
+        timed(
+                WatchedOperation.MINIPORT_DEVICE_PNP_EVENT,
+                event.devicePnPEvent().value(),
+                () -> DriverCalls.run(
+                        driverName(), () -> characteristics().devicePnPEventNotify(contextOrFail(), event)));
+        Trace.log("%s: MiniportDevicePnPEventNotify(%s)", name(), event.devicePnPEvent());
+    }
+
+    /** Starts timing an operation NDIS runs on this adapter (see {@link NdisWatchdog}). */
+    NdisWatchdog.Watch watch(WatchedOperation operation, long parameter4) {
+        return watchdog.start(operation, name(), driverName(), parameter4);
+    }
+
+    /** Runs an operation on this adapter under NDIS's watchdog. */
+    <T> T timed(WatchedOperation operation, long parameter4, Supplier<T> body) {
+        return watchdog.call(operation, name(), driverName(), parameter4, body);
+    }
+
+    void timed(WatchedOperation operation, long parameter4, Runnable body) {
+        watchdog.run(operation, name(), driverName(), parameter4, body);
     }
 
     private NdisStatus awaitCompletion(NdisStatus returned, String handler) {
@@ -252,14 +408,8 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         synchronized (lock) {
             done = pendingCompletion;
         }
-        try {
-            while (!done.await(100_000_000L)) {
-                kernel.checkAlive();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while " + handler + " pends", e);
-        }
+        // The watchdog times the pending operation; a crash ends the wait.
+        kernel.waitFor(handler + " to complete (it returned NDIS_STATUS_PENDING)", done, -1, WaitKind.WORK);
         synchronized (lock) {
             pendingCompletion = null;
             return completionStatus;
@@ -386,6 +536,21 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         stack.indicateFromMiniport(indication);
     }
 
+    /**
+     * A status indication NDIS itself makes about this adapter (NDIS_STATUS_RESET_START / _END): to
+     * the host's listeners and up the stack, as if the miniport had indicated it, in order with the
+     * miniport's own indications. IRQL &lt;= DISPATCH_LEVEL.
+     */
+    void indicateFromNdis(NdisStatusIndication indication) {
+        synchronized (indicationOrder) {
+            Trace.log("%s: NDIS indicates %s %s", name(), indication.statusCode(), indication.statusBuffer());
+            for (Consumer<NdisStatusIndication> l : statusListeners) {
+                l.accept(indication);
+            }
+            stack.indicateFromMiniport(indication);
+        }
+    }
+
     // ---- what the miniport allocated with the adapter handle --------------------------------
 
     /** Work items, timers and shared memory allocated with this adapter's handle. */
@@ -401,8 +566,8 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
 
     void dereferenceForWorkItem() {
         synchronized (lock) {
-            if (--workItemReferences == 0) {
-                lock.notifyAll();
+            if (--workItemReferences == 0 && workItemsReleased != null) {
+                workItemsReleased.set();
             }
         }
     }
@@ -477,6 +642,16 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
                             + "was not deregistered by the end of " + where,
                     leaked.registrationSite());
         }
+    }
+
+    // ---- check for hang and reset -----------------------------------------------------------------
+
+    /** NDIS's check-for-hang timer and the reset state of this adapter. */
+    private final MiniportReset reset = new MiniportReset(this);
+
+    /** NdisMResetComplete, MiniportCheckForHangEx and MiniportResetEx for this adapter. */
+    public MiniportReset reset() {
+        return reset;
     }
 
     // ---- OID requests --------------------------------------------------------------------------

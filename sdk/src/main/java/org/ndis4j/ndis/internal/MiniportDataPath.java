@@ -59,6 +59,12 @@ public final class MiniportDataPath {
     private int indicatedOutstanding;
     /** Set when a pause has drained its receives: from then on until the next pause, no indication. */
     private boolean receivesDrained;
+    /** NBLs the miniport completed, ever (check-for-hang looks whether sends make progress). */
+    private long sendsCompleted;
+    /** {@link #sendsCompleted} at the last check-for-hang tick. */
+    private long sendsCompletedAtLastTick;
+    /** Check-for-hang ticks in a row that found sends outstanding and none completed since the last. */
+    private int stalledTicks;
 
     private final Set<NblPool> pools = new LinkedHashSet<>();
 
@@ -124,6 +130,7 @@ public final class MiniportDataPath {
         int n = NblOwnership.completeSend(kernel, chain, adapter, "NdisMSendNetBufferListsComplete");
         synchronized (lock) {
             sentOutstanding -= n;
+            sendsCompleted += n;
             if (sentWhilePausingOutstanding > 0) {
                 sentWhilePausingOutstanding -= NblOwnership.countSentWhilePausing(chain);
             }
@@ -276,6 +283,22 @@ public final class MiniportDataPath {
                             + " NBL pool(s) allocated with the adapter handle were not freed by the end of "
                             + "MiniportHaltEx: " + leaked,
                     leaked.stream().map(NblPool::allocationSite).toList());
+        }
+    }
+
+    /**
+     * A check-for-hang tick: a description when sends have been outstanding, with none completed, at
+     * this tick and the one before ("a send request not responded to within two successive calls to
+     * MiniportCheckForHangEx", NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES); null otherwise.
+     */
+    String checkForHangTick() {
+        synchronized (lock) {
+            boolean progress = sendsCompleted != sendsCompletedAtLastTick;
+            sendsCompletedAtLastTick = sendsCompleted;
+            stalledTicks = sentOutstanding > 0 && !progress ? stalledTicks + 1 : 0;
+            return stalledTicks >= 2
+                    ? sentOutstanding + " sent NBL(s) outstanding and none completed for two check-for-hang periods"
+                    : null;
         }
     }
 

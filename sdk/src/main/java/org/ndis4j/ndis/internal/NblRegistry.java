@@ -9,9 +9,9 @@ import org.ndis4j.kernel.Kernel;
 
 /**
  * The data path's state in one kernel: the NBL pools alive and the partial cancel ids handed out.
- * When the machine bug-checks, the pools' frame memory is given back at
- * {@link Kernel#close()} (as a reboot would), so that a test that expected the crash does not
- * also report the buffers the crash stranded as a leak.
+ * When the machine bug-checks, or was shut down (MiniportShutdownEx frees nothing), the pools' frame
+ * memory is given back at {@link Kernel#close()} (as a reboot or power-off would), so that a test that
+ * expected the crash or shut the system down does not also report the buffers stranded as a leak.
  */
 final class NblRegistry {
 
@@ -60,7 +60,7 @@ final class NblRegistry {
     }
 
     private void reclaimIfCrashed() {
-        if (!kernel.isCrashed()) {
+        if (!kernel.isCrashed() && !PlugAndPlay.of(kernel).isShutDown()) {
             return;
         }
         for (NblPool pool : pools()) {

@@ -96,6 +96,11 @@ public final class NdisDevice extends NdisDeviceHandle {
         return driverObject.driverName();
     }
 
+    /** The driver object whose driver registered this device. */
+    LoadedDriver driverObject() {
+        return driverObject;
+    }
+
     /** Where the driver registered this device, or null when no stack was recorded. */
     AllocationSite registrationSite() {
         return AllocationSites.of(this, registeredAt);

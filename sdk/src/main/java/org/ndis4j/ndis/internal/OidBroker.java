@@ -12,6 +12,7 @@ import org.ndis4j.kernel.BugCheckException;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.kernel.WorkQueueType;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
 import org.ndis4j.ndis.miniport.MiniportDriver;
@@ -38,7 +39,11 @@ import org.ndis4j.verifier.Verifier;
  *               completion(REQUEST_ABORTED)            │ (NdisMOidRequestComplete before the return: COMPLETED_EARLY)
  * </pre>
  * After DONE the next queued request is pumped. Before MiniportHaltEx, queued requests are aborted
- * and NDIS waits (up to {@link #DEFAULT_HALT_GRACE}) for the one the miniport holds.
+ * and NDIS waits (up to {@link #DEFAULT_HALT_GRACE}) for the one the miniport holds. NDIS's watchdog
+ * times each request from MiniportOidRequest to its completion (0x7C / 0x25 / 0x23, parameter 4 = the
+ * OID). While the adapter resets, NDIS hands the miniport no request; a request the miniport holds at
+ * two successive check-for-hang ticks makes NDIS reset the adapter, and after a reset with
+ * AddressingReset NDIS sets the packet filter and the multicast list again, ahead of the queue.
  */
 public final class OidBroker {
 
@@ -62,6 +67,10 @@ public final class OidBroker {
         Stage stage = Stage.QUEUED;
         NdisStatus earlyStatus;
         boolean returnedSynchronously;
+        /** The watchdog's timer while the miniport has the request. */
+        NdisWatchdog.Watch watch;
+        /** Check-for-hang ticks that found this request in the miniport. */
+        int checkForHangTicks;
 
         Entry(NdisOidRequest request, Consumer<NdisStatus> completion) {
             this.request = request;
@@ -82,7 +91,15 @@ public final class OidBroker {
     private boolean halting;
     private KEvent idle;
     private int packetFilter;
+    /** The multicast list last set successfully, or null when none was ever set. */
+    private byte[] multicastList;
+
     private Integer currentLookahead;
+    /** A reset is in progress: no request goes to the miniport. */
+    private boolean resetting;
+    /** The request the miniport held when the reset began, or null. */
+    private Entry heldAtReset;
+
     private Duration haltGrace = DEFAULT_HALT_GRACE;
 
     /** Only remembers the adapter: the adapter's own fields are not set yet when this is built. */
@@ -261,13 +278,14 @@ public final class OidBroker {
         Entry e;
         synchronized (lock) {
             pumpQueued = false;
-            if (inFlight != null || halting || queue.isEmpty()) {
+            if (inFlight != null || halting || resetting || queue.isEmpty()) {
                 return;
             }
             e = queue.pollFirst();
             e.stage = Stage.DELIVERING;
             inFlight = e;
             idleEvent().reset();
+            e.watch = adapter.watch(WatchedOperation.MINIPORT_OID, e.request.oid());
         }
         Trace.log("%s: MiniportOidRequest(%s)", name(), e.request);
         NdisStatus returned = DriverCalls.call(
@@ -310,6 +328,10 @@ public final class OidBroker {
     private Entry finishLocked(Entry e, NdisStatus status) {
         checkResults(e.request, status);
         e.stage = Stage.DONE;
+        if (e.watch != null) {
+            e.watch.stop();
+            e.watch = null;
+        }
         inFlight = null;
         finished.addLast(e);
         if (finished.size() > FINISHED_MEMORY) {
@@ -324,6 +346,11 @@ public final class OidBroker {
             } else if (r.oid() == Oid.OID_GEN_CURRENT_LOOKAHEAD) {
                 currentLookahead = r.readUlong(0);
             }
+        }
+        if (status.isSuccess()
+                && r.requestType() == NdisRequestType.NdisRequestSetInformation
+                && r.oid() == Oid.OID_802_3_MULTICAST_LIST) {
+            multicastList = r.readInformation(); // what NDIS sets again after a reset with AddressingReset
         }
         idleEvent().set();
         return e;
@@ -364,7 +391,7 @@ public final class OidBroker {
 
     private void schedulePump() {
         synchronized (lock) {
-            if (pumpQueued || inFlight != null || halting || queue.isEmpty()) {
+            if (pumpQueued || inFlight != null || halting || resetting || queue.isEmpty()) {
                 return;
             }
             pumpQueued = true;
@@ -427,32 +454,82 @@ public final class OidBroker {
             deliverCompletion(e, NdisStatus.REQUEST_ABORTED);
         }
         Kernel kernel = kernel();
-        long deadline = kernel.nanoTime() + grace.toNanos();
-        try {
-            while (!done.await(Math.min(100_000_000L, Math.max(1L, deadline - kernel.nanoTime())))) {
-                kernel.checkAlive();
-                if (kernel.nanoTime() >= deadline) {
-                    Entry held;
-                    synchronized (lock) {
-                        held = inFlight;
-                    }
-                    if (held == null) {
-                        break;
-                    }
-                    throw Verifier.violation(
-                            kernel,
-                            Rule.OidRequest_PendingAtHalt,
-                            held.request.oid(),
-                            grace.toMillis(),
-                            name() + ": " + held.request + " still pends in the miniport "
-                                    + grace.toMillis() + " ms after NDIS began to halt the adapter; NDIS does not "
-                                    + "call MiniportHaltEx while an OID request is outstanding");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while halt waits for an OID request", e);
+        // The grace is semantics (the rule below), not a hang: a WORK time-out.
+        if (kernel.waitFor("halt: the OID request the miniport holds", done, grace.toNanos(), WaitKind.WORK)) {
+            return;
         }
+        Entry held;
+        synchronized (lock) {
+            held = inFlight;
+        }
+        if (held != null) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.OidRequest_PendingAtHalt,
+                    held.request.oid(),
+                    grace.toMillis(),
+                    name() + ": " + held.request + " still pends in the miniport " + grace.toMillis()
+                            + " ms after NDIS began to halt the adapter; NDIS does not call MiniportHaltEx while "
+                            + "an OID request is outstanding");
+        }
+    }
+
+    // ---- check for hang and reset (MiniportReset) ----------------------------------------------
+
+    /**
+     * A check-for-hang tick: the description of the request the miniport has held at this tick and the
+     * one before ("not completed within two successive calls to MiniportCheckForHangEx"), or null.
+     */
+    String checkForHangTick() {
+        synchronized (lock) {
+            Entry e = inFlight;
+            if (e == null || e.stage == Stage.DONE) {
+                return null;
+            }
+            if (++e.checkForHangTicks < 2) {
+                return null;
+            }
+            return e.request + " has not completed within two check-for-hang periods";
+        }
+    }
+
+    /** A reset begins: no request goes to the miniport until it ends; remember the one it holds. */
+    void resetStarted() {
+        synchronized (lock) {
+            resetting = true;
+            heldAtReset = inFlight != null && inFlight.stage != Stage.DONE ? inFlight : null;
+        }
+    }
+
+    /**
+     * The reset ended. Returns the request the miniport held when it began and holds still (a
+     * violation since NDIS 6.30), or null. With {@code restoreAddressing}, NDIS's own requests that
+     * set the packet filter and the multicast list again go ahead of the queue; then requests flow.
+     */
+    String resetEnded(boolean restoreAddressing) {
+        String held;
+        synchronized (lock) {
+            Entry e = heldAtReset;
+            heldAtReset = null;
+            held = e != null && e.stage != Stage.DONE ? e.request.toString() : null;
+            if (restoreAddressing) {
+                if (multicastList != null) {
+                    queue.addFirst(restoreRequest(NdisOidRequest.set(Oid.OID_802_3_MULTICAST_LIST, multicastList)));
+                }
+                queue.addFirst(
+                        restoreRequest(NdisOidRequest.setUlong(Oid.OID_GEN_CURRENT_PACKET_FILTER, packetFilter)));
+            }
+            resetting = false;
+        }
+        schedulePump();
+        return held;
+    }
+
+    /** A request NDIS issues itself (AddressingReset): its completion only goes to the trace. */
+    private Entry restoreRequest(NdisOidRequest request) {
+        PendingOidRequests.of(kernel()).add(request, adapter);
+        return new Entry(
+                request, status -> Trace.log("%s: NDIS restored %s after the reset: %s", name(), request, status));
     }
 
     // ---- calling the driver -------------------------------------------------------------------

@@ -1,41 +1,48 @@
 package org.ndis4j.ndis.internal;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.BugCheckException;
+import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.kernel.WorkQueueType;
 import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.ndis.miniport.NdisHaltAction;
+import org.ndis4j.ndis.miniport.NetDevicePnPEvent;
 import org.ndis4j.ndis.types.DriverEntry;
+import org.ndis4j.ndis.types.DriverUnload;
 import org.ndis4j.ndis.types.NdisException;
 import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * The plug-and-play manager of one kernel: loads drivers (DriverEntry), adds and removes devices
- * (NDIS then initializes, restarts, pauses and halts their adapters and builds their stacks),
- * unloads drivers, and binds and attaches protocols and filters as they come and go. Each operation
- * runs at PASSIVE_LEVEL on a system worker thread, as in Windows; the caller waits for it. Hosts
- * reach it through {@code PnpManager}.
+ * (NDIS then initializes, restarts, pauses and halts their adapters and builds their stacks), handles
+ * a surprise removal, shuts the system down, unloads drivers, and binds and attaches protocols and
+ * filters as they come and go. Each operation runs at PASSIVE_LEVEL on a system worker thread, as in
+ * Windows; the caller waits for it through the kernel's scheduler seam, and NDIS's watchdog times
+ * every call into a driver on the way ({@link NdisWatchdog}): a driver that never returns stops the
+ * machine with 0x7C / 0x25 instead of hanging the caller. Hosts reach it through {@code PnpManager}.
+ *
+ * <pre>
+ *  add        DriverEntry … MiniportInitializeEx ─► FilterAttach ─► MiniportRestart ─► FilterRestart ─► bind
+ *  remove     unbind ─► FilterPause ─► MiniportPause ─► FilterDetach ─► MiniportHaltEx(InstanceDeInitialized)
+ *  surprise   MiniportDevicePnPEventNotify(SurpriseRemoved) ─► the remove path, MiniportHaltEx(SurpriseRemoved)
+ *  shutdown   MiniportShutdownEx(NdisShutdownPowerOff) on every started adapter; nothing runs after it
+ *  unload     wait for the driver's work items ─► its unload routine ─► the unload checks (LoadedDriver)
+ * </pre>
  *
  * <p>At {@link Kernel#close()} every device still present is removed and every driver unloaded, so
- * the verifier's halt-time accounting runs for all of them.
+ * the verifier's halt-time and unload-time accounting runs for all of them — unless the system was
+ * shut down: then the machine powers off as it is.
  */
 public final class PlugAndPlay {
-
-    /** How long one PnP operation may take before the caller gives up (the machine hangs). */
-    public static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
 
     /** True on a system thread while it runs a PnP step. */
     private static final ThreadLocal<Boolean> ON_PNP_THREAD = ThreadLocal.withInitial(() -> false);
@@ -47,11 +54,16 @@ public final class PlugAndPlay {
     private final NdisLibrary ndis;
     private final List<LoadedDriver> drivers = new CopyOnWriteArrayList<>();
     private final List<MiniportAdapter> devices = new CopyOnWriteArrayList<>();
+    /** The driver whose DriverEntry runs now (a PnP step: serial), or null. */
+    private volatile LoadedDriver loading;
+    /** The system was shut down: no PnP operation any more, close powers off. */
+    private volatile boolean shutDown;
 
     private PlugAndPlay(Kernel kernel) {
         this.kernel = kernel;
         this.ndis = NdisLibrary.of(kernel);
         kernel.addShutdownStep(this::removeEverything);
+        kernel.onCrash(report -> devices.forEach(MiniportAdapter::shutdownOnBugCheck));
     }
 
     public static PlugAndPlay of(Kernel kernel) {
@@ -64,7 +76,18 @@ public final class PlugAndPlay {
         NdisStatus status = onSystemThread("load " + name, () -> {
             Trace.log("DriverEntry(%s)", name);
             String registryPath = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + name;
-            return DriverCalls.call(name, () -> entry.driverEntry(driverObject, registryPath));
+            loading = driverObject;
+            try {
+                return NdisWatchdog.of(kernel)
+                        .call(
+                                WatchedOperation.DRIVER_ENTRY,
+                                name,
+                                name,
+                                0,
+                                () -> DriverCalls.call(name, () -> entry.driverEntry(driverObject, registryPath)));
+            } finally {
+                loading = null;
+            }
         });
         if (!status.isSuccess()) {
             throw new NdisException(status, "DriverEntry of " + name + " failed");
@@ -73,16 +96,23 @@ public final class PlugAndPlay {
         return driverObject;
     }
 
+    /** The driver whose DriverEntry runs now on the PnP thread, or null (a protocol registered then is its). */
+    LoadedDriver driverBeingLoaded() {
+        return ON_PNP_THREAD.get() ? loading : null;
+    }
+
     /**
      * Adds a device for {@code driver}: NDIS creates an adapter, calls MiniportInitializeEx, then
      * MiniportRestart. Returns the adapter handle, Running. Throws {@link NdisException} when the
-     * miniport fails to initialize or restart (the adapter is then Halted or Paused).
+     * miniport fails to initialize or restart (the adapter is then Halted or Paused). From now on,
+     * pulling the device from its slot ({@code HotPlugSlot.surpriseRemove}) surprise-removes it.
      */
     public MiniportAdapter addDevice(LoadedDriver driver, DeviceResources resources) {
         MiniportDriverBlock miniport = driver.miniportDriver();
-        if (miniport == null) {
-            throw new IllegalStateException(driver.driverName() + " registered no miniport driver in DriverEntry");
+        if (miniport == null || miniport.isDeregistered()) {
+            throw new IllegalStateException(driver.driverName() + " has no miniport driver registered");
         }
+        checkNotShutDown("add a device");
         MiniportAdapter adapter = new MiniportAdapter(miniport, resources, ndis.nextIfIndex());
         NdisStatus init = onSystemThread("initialize " + adapter.name(), adapter::initialize);
         if (!init.isSuccess()) {
@@ -90,6 +120,7 @@ public final class PlugAndPlay {
         }
         miniport.added(adapter);
         devices.add(adapter);
+        resources.slot().onSurpriseRemoval(() -> surpriseRemovedByBus(adapter));
         NdisStatus restart = onSystemThread("start " + adapter.name(), () -> {
             ndis.filterDrivers().forEach(adapter.stack()::attach);
             NdisStatus status = restartStack(adapter);
@@ -106,6 +137,7 @@ public final class PlugAndPlay {
 
     /** Pauses a Running adapter's stack: its filters top down (FilterPause), then MiniportPause. */
     public void pause(MiniportAdapter adapter) {
+        checkNotShutDown("pause " + adapter.name());
         onSystemThread("pause " + adapter.name(), () -> {
             pauseStack(adapter);
             return null;
@@ -114,6 +146,7 @@ public final class PlugAndPlay {
 
     /** Restarts a Paused adapter's stack: MiniportRestart, then its filters bottom up; returns the status. */
     public NdisStatus restart(MiniportAdapter adapter) {
+        checkNotShutDown("restart " + adapter.name());
         return onSystemThread("restart " + adapter.name(), () -> restartStack(adapter));
     }
 
@@ -125,17 +158,95 @@ public final class PlugAndPlay {
         if (!devices.contains(adapter)) {
             throw new IllegalStateException(adapter.name() + " is not present (removed already, or never added)");
         }
+        checkNotShutDown("remove " + adapter.name());
         onSystemThread("remove " + adapter.name(), () -> {
-            adapter.stack().unbindAll();
-            if (adapter.state() == AdapterState.Running) {
-                pauseStack(adapter);
-            }
-            adapter.stack().detachFilters();
-            adapter.halt(NdisHaltAction.NdisHaltDeviceInstanceDeInitialized);
+            tearDown(adapter, NdisHaltAction.NdisHaltDeviceInstanceDeInitialized);
             return null;
         });
+    }
+
+    /**
+     * The device was pulled (IRP_MN_SURPRISE_REMOVAL, then IRP_MN_REMOVE_DEVICE):
+     * MiniportDevicePnPEventNotify with NdisDevicePnPEventSurpriseRemoved, then protocols unbind, the
+     * stack pauses, filters detach and MiniportHaltEx runs with NdisHaltDeviceSurpriseRemoved. The
+     * adapter ends Halted. A device already gone (removed, or surprise-removed by its slot) is left alone.
+     */
+    public void surpriseRemoveDevice(MiniportAdapter adapter) {
+        checkNotShutDown("surprise-remove " + adapter.name());
+        onSystemThread("surprise-remove " + adapter.name(), () -> {
+            surpriseRemove(adapter);
+            return null;
+        });
+    }
+
+    /** The device's slot reported it pulled: the surprise removal runs on the PnP thread; nobody waits. */
+    private void surpriseRemovedByBus(MiniportAdapter adapter) {
+        Trace.log("%s: the bus reports the device surprise-removed", adapter.name());
+        if (kernel.isCrashed() || kernel.isClosed()) {
+            return;
+        }
+        kernel.queueWorkItem(
+                WorkQueueType.DelayedWorkQueue,
+                null,
+                () -> runSerialized(() -> {
+                    surpriseRemove(adapter);
+                    return null;
+                }));
+    }
+
+    /** On the PnP thread. */
+    private void surpriseRemove(MiniportAdapter adapter) {
+        if (!devices.contains(adapter) || adapter.state() == AdapterState.Shutdown) {
+            return;
+        }
+        adapter.devicePnPEvent(NetDevicePnPEvent.surpriseRemoved());
+        tearDown(adapter, NdisHaltAction.NdisHaltDeviceSurpriseRemoved);
+    }
+
+    /** Unbind, pause, detach, halt; the adapter leaves the machine. On the PnP thread. */
+    private void tearDown(MiniportAdapter adapter, NdisHaltAction action) {
+        adapter.resources().slot().onSurpriseRemoval(null);
+        adapter.stack().unbindAll();
+        if (adapter.state() == AdapterState.Running) {
+            pauseStack(adapter);
+        }
+        adapter.stack().detachFilters();
+        adapter.halt(action);
         devices.remove(adapter);
         adapter.driver().removed(adapter);
+    }
+
+    /**
+     * The system shuts down: MiniportShutdownEx(NdisShutdownPowerOff) on every started adapter
+     * (Paused, Restarting, Running or Pausing), newest first, at PASSIVE_LEVEL. The adapters become
+     * Shutdown and NDIS calls none of their handlers again; no PnP operation follows, and
+     * {@link Kernel#close()} powers the machine off without halting or unloading anything.
+     */
+    public void shutdown() {
+        checkNotShutDown("shut down");
+        onSystemThread("shutdown", () -> {
+            shutDown = true;
+            List<MiniportAdapter> present = new ArrayList<>(devices);
+            Collections.reverse(present);
+            for (MiniportAdapter adapter : present) {
+                adapter.resources().slot().onSurpriseRemoval(null);
+                if (adapter.state().canMoveTo(AdapterState.Shutdown)) {
+                    adapter.shutdown();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** True once {@link #shutdown()} ran. */
+    public boolean isShutDown() {
+        return shutDown;
+    }
+
+    private void checkNotShutDown(String what) {
+        if (shutDown) {
+            throw new IllegalStateException("cannot " + what + ": the system was shut down");
+        }
     }
 
     private static void pauseStack(MiniportAdapter adapter) {
@@ -219,24 +330,51 @@ public final class PlugAndPlay {
         }
     }
 
+    // ---- unload -------------------------------------------------------------------------------
+
     /**
-     * Unloads a driver whose adapters are all removed: MiniportDriverUnload, then the check that every
-     * device it registered with NdisRegisterDeviceEx is gone (Device_LeakAtUnload).
+     * Unloads a driver whose adapters are all removed: NDIS waits until none of the driver's work items
+     * is queued or running (they hold it loaded), calls its unload routine (MiniportDriverUnload for a
+     * miniport, else the DriverUnload its DriverEntry set), then checks what it left ({@link LoadedDriver}).
+     * A miniport driver without a MiniportDriverUnload of its own is deregistered by NDIS (ndis4j's
+     * convenience: Windows requires the routine).
      */
     public void unloadDriver(LoadedDriver driver) {
         MiniportDriverBlock miniport = driver.miniportDriver();
         if (miniport != null && !miniport.adapters().isEmpty()) {
             throw new IllegalStateException(driver.driverName() + " still has adapters: " + miniport.adapters());
         }
+        checkNotShutDown("unload " + driver.driverName());
         onSystemThread("unload " + driver.driverName(), () -> {
-            if (miniport != null) {
-                DriverCalls.run(
-                        driver.driverName(), () -> miniport.characteristics().unload(driver));
-            }
-            driver.checkDevicesGone();
+            NdisWatchdog.of(kernel)
+                    .run(WatchedOperation.DRIVER_UNLOAD, driver.driverName(), driver.driverName(), 0, () -> {
+                        driver.awaitWorkItems();
+                        callUnloadRoutine(driver, miniport);
+                    });
             return null;
         });
         drivers.remove(driver);
+    }
+
+    private static void callUnloadRoutine(LoadedDriver driver, MiniportDriverBlock miniport) {
+        String name = driver.driverName();
+        boolean ownRoutine;
+        if (miniport != null) {
+            ownRoutine = OptionalHandlers.overrides(miniport.characteristics(), "unload", 1);
+            Trace.log("MiniportDriverUnload(%s)", name);
+            DriverCalls.run(name, () -> miniport.characteristics().unload(driver));
+            if (!ownRoutine && !miniport.isDeregistered()) {
+                miniport.deregister(); // the default MiniportDriverUnload
+            }
+        } else {
+            DriverUnload routine = driver.driverUnload();
+            ownRoutine = routine != null;
+            if (ownRoutine) {
+                Trace.log("DriverUnload(%s)", name);
+                DriverCalls.run(name, () -> routine.driverUnload(driver));
+            }
+        }
+        driver.unloaded(ownRoutine);
     }
 
     /** The devices present now. */
@@ -245,8 +383,8 @@ public final class PlugAndPlay {
     }
 
     private void removeEverything() {
-        if (kernel.isCrashed()) {
-            return;
+        if (kernel.isCrashed() || shutDown) {
+            return; // a crash stopped the machine; a shutdown powers it off as it is
         }
         List<MiniportAdapter> present = new ArrayList<>(devices);
         Collections.reverse(present);
@@ -270,44 +408,46 @@ public final class PlugAndPlay {
 
     /**
      * Runs a PnP step on a DelayedWorkQueue thread at PASSIVE_LEVEL and waits for it; inline when the
-     * caller is already the PnP thread (a DriverEntry that registers a filter or protocol).
+     * caller is already the PnP thread (a DriverEntry that registers a filter or protocol). The wait
+     * goes through the kernel's seam and ends when the step ends or the machine stops: NDIS's
+     * watchdog bounds every call into a driver the step makes.
      */
     private <T> T onSystemThread(String what, Supplier<T> step) {
         kernel.checkAlive();
         if (ON_PNP_THREAD.get()) {
             return step.get();
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
+        StepResult<T> result = new StepResult<>(kernel.initializeEvent(false));
         kernel.queueWorkItem(WorkQueueType.DelayedWorkQueue, null, () -> {
             try {
-                result.complete(runSerialized(step));
+                result.value = runSerialized(step);
             } catch (Throwable t) {
-                result.completeExceptionally(t);
+                result.failure = t;
                 if (!(t instanceof BugCheckException) && !(t instanceof NdisException)) {
                     throw t;
                 }
+            } finally {
+                result.done.set();
             }
         });
-        long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
-        for (; ; ) {
-            try {
-                return result.get(50, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // A crash elsewhere (a worker, a DPC) ends the wait: the machine has stopped.
-                kernel.checkAlive();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "PnP operation '" + what + "' did not finish in " + OPERATION_TIMEOUT.toSeconds() + " s");
-                }
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(what + " failed", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during " + what, e);
-            }
+        kernel.waitFor("PnP operation '" + what + "'", result.done, -1, WaitKind.WATCHDOG);
+        if (result.failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (result.failure instanceof Error e) {
+            throw e;
+        }
+        return result.value;
+    }
+
+    /** What a PnP step left for the thread that waits for it; published by the event. */
+    private static final class StepResult<T> {
+        final KEvent done;
+        volatile T value;
+        volatile Throwable failure;
+
+        StepResult(KEvent done) {
+            this.done = done;
         }
     }
 }

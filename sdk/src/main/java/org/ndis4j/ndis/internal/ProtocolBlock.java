@@ -10,6 +10,7 @@ public final class ProtocolBlock extends NdisProtocolDriverHandle {
     private final Object protocolDriverContext;
     private final ProtocolDriver<?> characteristics;
     private final boolean handlesReceive;
+    private volatile boolean deregistered;
 
     ProtocolBlock(Kernel kernel, String name, Object protocolDriverContext, ProtocolDriver<?> characteristics) {
         super(kernel, name);
@@ -26,6 +27,10 @@ public final class ProtocolBlock extends NdisProtocolDriverHandle {
     public static ProtocolBlock register(
             Kernel kernel, Object protocolDriverContext, String name, ProtocolDriver<?> characteristics) {
         ProtocolBlock block = new ProtocolBlock(kernel, name, protocolDriverContext, characteristics);
+        LoadedDriver loading = PlugAndPlay.of(kernel).driverBeingLoaded();
+        if (loading != null) {
+            loading.protocolRegistered(block); // its unload routine must deregister it
+        }
         NdisLibrary.of(kernel).registered(block);
         if (characteristics != null) {
             PlugAndPlay.of(kernel).protocolRegistered(block);
@@ -35,8 +40,14 @@ public final class ProtocolBlock extends NdisProtocolDriverHandle {
 
     /** NdisDeregisterProtocolDriver: unbinds everywhere, then forgets the protocol. */
     public void deregister() {
+        deregistered = true;
         PlugAndPlay.of(kernel()).protocolDeregistered(this);
         NdisLibrary.of(kernel()).deregistered(this);
+    }
+
+    /** True once NdisDeregisterProtocolDriver took the handle away. */
+    public boolean isDeregistered() {
+        return deregistered;
     }
 
     /** True when the protocol has a ProtocolReceiveNetBufferLists handler. */

@@ -38,6 +38,9 @@ public final class TimerObject extends NdisTimer {
 
     private final NdisHandle owner;
     private final MiniportAdapter adapter;
+    /** The driver whose driver handle owns the timer, or null: after its unload the function never runs. */
+    private final LoadedDriver driverObject;
+
     private final NdisTimerFunction<Object> function;
     private final KDpc dpc;
     /** Where the driver allocated the timer, when the kernel records allocation stacks. */
@@ -58,10 +61,15 @@ public final class TimerObject extends NdisTimer {
 
     @SuppressWarnings("unchecked")
     private <C> TimerObject(
-            NdisHandle owner, MiniportAdapter adapter, NdisTimerFunction<C> function, C allocationContext) {
+            NdisHandle owner,
+            MiniportAdapter adapter,
+            LoadedDriver driverObject,
+            NdisTimerFunction<C> function,
+            C allocationContext) {
         super(owner.kernel(), owner.name() + "/timer");
         this.owner = owner;
         this.adapter = adapter;
+        this.driverObject = driverObject;
         this.function = (NdisTimerFunction<Object>) function;
         this.functionContext = allocationContext;
         this.dpc = owner.kernel().initializeDpc(this::expired, null, owner.driverName());
@@ -82,9 +90,19 @@ public final class TimerObject extends NdisTimer {
         }
         MiniportAdapter adapter =
                 owner.kind() == HandleKind.MINIPORT_ADAPTER ? Handles.adapter(owner, "NdisAllocateTimerObject") : null;
-        TimerObject timer = new TimerObject(owner, adapter, timerFunction, functionContext);
+        LoadedDriver driverObject = switch (owner.kind()) {
+            case MINIPORT_DRIVER ->
+                Handles.miniportDriver(owner, "NdisAllocateTimerObject").driverObject();
+            case FILTER_DRIVER ->
+                Handles.filterDriver(owner, "NdisAllocateTimerObject").driverObject();
+            default -> null;
+        };
+        TimerObject timer = new TimerObject(owner, adapter, driverObject, timerFunction, functionContext);
         if (adapter != null) {
             adapter.allocations().timerAllocated(timer);
+        }
+        if (driverObject != null) {
+            driverObject.timerAllocated(timer);
         }
         return timer;
     }
@@ -204,6 +222,28 @@ public final class TimerObject extends NdisTimer {
         if (adapter != null) {
             adapter.allocations().timerFreed(this);
         }
+        if (driverObject != null) {
+            driverObject.timerFreed(this);
+        }
+    }
+
+    /** At its driver's unload: true when the timer is in the timer queue or its DPC is queued. */
+    boolean isPendingAtUnload() {
+        synchronized (lock) {
+            return !freed && (armed != null || dpc.isInserted());
+        }
+    }
+
+    /** Its driver unloaded with the timer set: out of the timer queue, DPC dequeued; it never fires. */
+    void dequeueAtUnload() {
+        synchronized (lock) {
+            dequeueLocked();
+            Ke.removeQueueDpc(dpc);
+        }
+    }
+
+    private boolean driverUnloaded() {
+        return driverObject != null && driverObject.isUnloaded();
     }
 
     /** Takes the timer out of the timer queue; true when it was there. */
@@ -236,7 +276,7 @@ public final class TimerObject extends NdisTimer {
      */
     private void fire(long gen) {
         synchronized (lock) {
-            if (gen != generation || kernel().isCrashed()) {
+            if (gen != generation || kernel().isCrashed() || driverUnloaded()) {
                 return;
             }
             if (periodMillis > 0) {
@@ -252,8 +292,8 @@ public final class TimerObject extends NdisTimer {
     private void expired(KDpc self, Object unused, Object unused1, Object unused2) {
         Object context;
         synchronized (lock) {
-            if (freed) {
-                return; // freed from another processor as the DPC started: nothing of the timer is left
+            if (freed || driverUnloaded()) {
+                return; // freed as the DPC started, or its driver is gone: nothing of the timer is left
             }
             context = functionContext;
         }

@@ -41,11 +41,60 @@ public interface MiniportDriver<A> {
         return NdisStatus.SUCCESS;
     }
 
-    /** MiniportShutdownEx. Runs at PASSIVE_LEVEL (or HIGH_LEVEL on a bug check in Windows). */
-    default void shutdownEx(A adapterContext) {}
+    /**
+     * MiniportShutdownEx: the system is going down; stop the NIC (disable its interrupts and DMA, put
+     * it in a known state) and free nothing. No handler of the adapter is called afterwards, not even
+     * MiniportHaltEx. With {@link NdisShutdownAction#NdisShutdownPowerOff} it runs at PASSIVE_LEVEL
+     * and may call NdisXxx functions; with {@link NdisShutdownAction#NdisShutdownBugCheck} (only for an
+     * adapter whose registration attributes carry NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK)
+     * it runs at HIGH_LEVEL on the crashing machine and may only touch its registers. After it returns
+     * NDIS disconnects the adapter's interrupt (no ISR runs). Default: nothing.
+     */
+    default void shutdownEx(A adapterContext, NdisShutdownAction shutdownAction) {}
 
-    /** MiniportDriverUnload. Runs at PASSIVE_LEVEL after every adapter was halted. */
+    /**
+     * MiniportDevicePnPEventNotify. Runs at PASSIVE_LEVEL. With NdisDevicePnPEventSurpriseRemoved the
+     * NIC is gone: note it, stop touching the hardware (its registers read all ones), and complete
+     * every send and OID request that arrives before MiniportHaltEx at once with
+     * NDIS_STATUS_NOT_ACCEPTED. NDIS then pauses the adapter and calls MiniportHaltEx with
+     * NdisHaltDeviceSurpriseRemoved. Default: nothing.
+     */
+    default void devicePnPEventNotify(A adapterContext, NetDevicePnPEvent netDevicePnPEvent) {}
+
+    /**
+     * MiniportDriverUnload. Runs at PASSIVE_LEVEL after every adapter was halted; calls
+     * {@code NdisM.deregisterMiniportDriver} (rule Driver_DeregisterAtUnload). Whatever it allocated
+     * with the driver handle must be freed, and no timer of it may still be set, when it returns
+     * (0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS).
+     */
     default void unload(DriverObject driverObject) {}
+
+    // ---- check for hang and reset --------------------------------------------------------------
+
+    /**
+     * MiniportCheckForHangEx (optional: NDIS calls it only when the driver overrides it). Runs at
+     * PASSIVE_LEVEL, every CheckForHangTimeInSeconds (registration attributes; 0 means 2 s), while the
+     * adapter is Paused, Restarting, Running or Pausing and no reset runs. Returns TRUE when the NIC
+     * does not work (since NDIS 6.30: also when a send has not completed within the driver's time-out),
+     * and NDIS calls {@link #resetEx}. Must return quickly.
+     */
+    default boolean checkForHangEx(A adapterContext) {
+        return false;
+    }
+
+    /**
+     * MiniportResetEx (optional: without it NDIS never resets the adapter). Runs at IRQL &lt;=
+     * DISPATCH_LEVEL — ndis4j calls it at DISPATCH_LEVEL, so the driver must not wait in it: the slow
+     * part goes to a work item, and the result is PENDING and later {@code NdisM.resetComplete}.
+     * Before the reset completes the driver completes every send and OID request it holds (NDIS 6.30;
+     * an OID still held is rule Reset_OidRequestPending). Sends keep coming during the reset (complete
+     * them, e.g. with NDIS_STATUS_RESET_IN_PROGRESS); NDIS holds OID requests back until it ends.
+     * {@code addressingReset} TRUE makes NDIS restore the packet filter and multicast list with OID
+     * requests afterwards. Default: SUCCESS, nothing to restore.
+     */
+    default MiniportResetResult resetEx(A adapterContext) {
+        return MiniportResetResult.completed(NdisStatus.SUCCESS, false);
+    }
 
     // ---- interrupts ----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ public abstract class DriverObject {
 
     private final Kernel kernel;
     private final String driverName;
+    private volatile DriverUnload driverUnload;
 
     /** For the PnP manager, which makes every driver object. */
     protected DriverObject(Kernel kernel, String driverName) {
@@ -20,6 +21,20 @@ public abstract class DriverObject {
 
     public final String driverName() {
         return driverName;
+    }
+
+    /**
+     * DriverObject-&gt;DriverUnload = routine, from DriverEntry. A filter or protocol driver sets it; a
+     * miniport driver's unload routine is its MiniportDriverUnload, which NDIS calls instead. Runs at
+     * PASSIVE_LEVEL.
+     */
+    public final void setDriverUnload(DriverUnload routine) {
+        this.driverUnload = routine;
+    }
+
+    /** The unload routine DriverEntry set, or null. */
+    public final DriverUnload driverUnload() {
+        return driverUnload;
     }
 
     @Override

@@ -5,9 +5,19 @@ public enum NdisStatus {
     SUCCESS(0x00000000),
     PENDING(0x00000103),
     NOT_ACCEPTED(0x00010003),
+    /** Indicated by NDIS to the protocols (and filters) when a miniport reset begins. */
+    RESET_START(0x40010004),
+    /** Indicated by NDIS when the reset ends; the status buffer is the reset's status. */
+    RESET_END(0x40010005),
     MEDIA_CONNECT(0x4001000B),
     MEDIA_DISCONNECT(0x4001000C),
     LINK_STATE(0x40010017),
+    /** MiniportResetEx: the adapter could not be reset. (Warning severity, as in ndis.h.) */
+    NOT_RESETTABLE(0x80010001),
+    /** MiniportResetEx: reset, with a recoverable error on the way. */
+    SOFT_ERRORS(0x80010003),
+    /** MiniportResetEx: the reset failed with an unrecoverable error. */
+    HARD_ERRORS(0x80010004),
     FAILURE(0xC0000001),
     INVALID_PARAMETER(0xC000000D),
     RESOURCES(0xC000009A),

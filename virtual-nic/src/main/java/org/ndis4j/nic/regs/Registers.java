@@ -156,6 +156,12 @@ public final class Registers {
 
     public static final int STATS_STRIDE = 8;
 
+    /**
+     * What every register reads once the device was pulled from its slot: all ones, as a PCI read of an
+     * absent device. A driver that reads it from ICR or STATUS checks whether the NIC is still there.
+     */
+    public static final int ABSENT = 0xFFFF_FFFF;
+
     /** Offset of the low half of multicast table entry {@code index}. */
     public static int mtaLo(int index) {
         return MTA_BASE + MTA_STRIDE * index;
