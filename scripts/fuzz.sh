@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 TARGETS=(
     "virtual-nic:org.ndis4j.wire.FrameDecoderFuzzTest"
     "virtual-nic:org.ndis4j.wire.SwitchFuzzTest"
+    "tools:org.ndis4j.tools.config.ConfigReaderFuzzTest"
 )
 MIN_EXECUTIONS=10000
 

@@ -26,6 +26,7 @@ import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.nic.VirtualNic;
+import org.ndis4j.registry.AdapterConfiguration;
 import org.ndis4j.wire.WirePort;
 
 /**
@@ -75,7 +76,8 @@ public final class IpHost implements AutoCloseable {
             if (vlanfilter != null) {
                 pnp.loadDriver("vlanfilter", vlanfilter::driverEntry); // attaches to the device added next
             }
-            added = pnp.addDevice(pnp.loadDriver("vmini", VminiDriver::driverEntry), built.resources());
+            added = pnp.addDevice(
+                    pnp.loadDriver("vmini", VminiDriver::driverEntry), built.resources(), b.configuration);
             IpStackDriver ipstack = new IpStackDriver(IpConfiguration.of(added.name(), b.address));
             pnp.loadDriver(IpStackDriver.NAME, ipstack::driverEntry);
             this.nic = built;
@@ -234,6 +236,7 @@ public final class IpHost implements AutoCloseable {
         private InterfaceConfig address;
         private boolean filter = true;
         private Kernel kernel;
+        private AdapterConfiguration configuration = AdapterConfiguration.empty();
 
         private Builder(String name, WirePort wire) {
             this.name = name;
@@ -253,6 +256,12 @@ public final class IpHost implements AutoCloseable {
         /** With the vlanfilter filter between vmini and ipstack (the default), or without. */
         public Builder filter(boolean value) {
             filter = value;
+            return this;
+        }
+
+        /** The adapter's registry (*JumboPacket, NetworkAddress, …) that vmini reads at initialize. */
+        public Builder configuration(AdapterConfiguration value) {
+            configuration = value;
             return this;
         }
 

@@ -14,6 +14,7 @@ import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisException;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.registry.AdapterConfiguration;
 
 /**
  * The plug-and-play manager of one kernel, as a host (a test, a demo, a tool, a benchmark) drives
@@ -63,7 +64,17 @@ public final class PnpManager {
      * adapter is then Halted or Paused).
      */
     public NdisMiniportAdapterHandle addDevice(DriverObject driver, DeviceResources resources) {
-        return pnp.addDevice(loaded(driver, "addDevice"), resources);
+        return addDevice(driver, resources, AdapterConfiguration.empty());
+    }
+
+    /**
+     * Adds a device whose registry holds {@code configuration} (what its INF installed and the user
+     * set in the Advanced properties): the miniport reads it with NdisOpenConfigurationEx and
+     * NdisReadConfiguration in MiniportInitializeEx.
+     */
+    public NdisMiniportAdapterHandle addDevice(
+            DriverObject driver, DeviceResources resources, AdapterConfiguration configuration) {
+        return pnp.addDevice(loaded(driver, "addDevice"), resources, configuration);
     }
 
     /** Pauses a Running adapter's stack: its filters top down (FilterPause), then MiniportPause. */

@@ -4,7 +4,11 @@ import io.netty.buffer.ByteBuf;
 import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.config.NdisConfigurationObject;
+import org.ndis4j.ndis.config.NdisConfigurationParameter;
+import org.ndis4j.ndis.config.NdisParameterType;
 import org.ndis4j.ndis.internal.Binding;
+import org.ndis4j.ndis.internal.ConfigurationKey;
 import org.ndis4j.ndis.internal.Event;
 import org.ndis4j.ndis.internal.Handles;
 import org.ndis4j.ndis.internal.IoWorkItem;
@@ -21,6 +25,7 @@ import org.ndis4j.ndis.protocol.NdisBindContext;
 import org.ndis4j.ndis.protocol.ProtocolDriver;
 import org.ndis4j.ndis.types.IoWorkItemRoutine;
 import org.ndis4j.ndis.types.NdisBindingHandle;
+import org.ndis4j.ndis.types.NdisConfigurationHandle;
 import org.ndis4j.ndis.types.NdisDeviceHandle;
 import org.ndis4j.ndis.types.NdisDeviceObjectAttributes;
 import org.ndis4j.ndis.types.NdisEvent;
@@ -156,6 +161,74 @@ public final class Ndis {
         Verifier.irqlEquals(
                 device.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisDeregisterDeviceEx");
         device.deregister();
+    }
+
+    // ---- configuration -----------------------------------------------------------------------
+
+    /**
+     * NdisOpenConfigurationEx. IRQL = PASSIVE_LEVEL (rule Irql_Miscellaneous_Function). Opens the
+     * registry key of {@code configObject.ndisHandle()}: with a miniport adapter handle the adapter's
+     * keywords (what the host configured, see docs/configuration.md); with a miniport driver, filter
+     * or protocol driver handle that object's own Parameters key. C returns a status and the handle;
+     * here the handle is the return value. A handle opened with the adapter handle must be closed by
+     * the end of MiniportInitializeEx (rule NdisOpenConfigurationEx).
+     */
+    public static NdisConfigurationHandle openConfigurationEx(NdisConfigurationObject configObject) {
+        Kernel kernel =
+                Handles.kernelOf(configObject == null ? null : configObject.ndisHandle(), "NdisOpenConfigurationEx");
+        Verifier.irqlEquals(kernel, Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisOpenConfigurationEx");
+        return ConfigurationKey.open(configObject);
+    }
+
+    /**
+     * NdisReadConfiguration. IRQL = PASSIVE_LEVEL. The value of {@code keyword} as {@code
+     * parameterType} asks (REG_SZ text is parsed for NdisParameterInteger and
+     * NdisParameterHexInteger), or null where C returns NDIS_STATUS_FAILURE: no such value, or one
+     * that is not of that type. "NdisVersion" is predefined.
+     */
+    public static NdisConfigurationParameter readConfiguration(
+            NdisConfigurationHandle configurationHandle, String keyword, NdisParameterType parameterType) {
+        ConfigurationKey key = Handles.configuration(configurationHandle, "NdisReadConfiguration");
+        Verifier.irqlEquals(
+                key.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisReadConfiguration");
+        return key.read(keyword, parameterType);
+    }
+
+    /**
+     * NdisWriteConfiguration. IRQL = PASSIVE_LEVEL. Writes {@code keyword} into the open key (an
+     * integer as REG_DWORD): later opens read it back for as long as the machine runs. Returns
+     * NDIS_STATUS_SUCCESS.
+     */
+    public static NdisStatus writeConfiguration(
+            NdisConfigurationHandle configurationHandle, String keyword, NdisConfigurationParameter parameterValue) {
+        ConfigurationKey key = Handles.configuration(configurationHandle, "NdisWriteConfiguration");
+        Verifier.irqlEquals(
+                key.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisWriteConfiguration");
+        key.write(keyword, parameterValue);
+        return NdisStatus.SUCCESS;
+    }
+
+    /**
+     * NdisReadNetworkAddress. IRQL = PASSIVE_LEVEL. The NetworkAddress keyword (hexadecimal text) as
+     * bytes, or null where C returns NDIS_STATUS_FAILURE (no value, or not a string of hexadecimal
+     * digits). The miniport checks the address (length, not a group address) before it uses it.
+     */
+    public static byte[] readNetworkAddress(NdisConfigurationHandle configurationHandle) {
+        ConfigurationKey key = Handles.configuration(configurationHandle, "NdisReadNetworkAddress");
+        Verifier.irqlEquals(
+                key.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisReadNetworkAddress");
+        return key.readNetworkAddress();
+    }
+
+    /**
+     * NdisCloseConfiguration. IRQL = PASSIVE_LEVEL. The handle is invalid afterwards (Handle_Invalid
+     * on any use); the values read through it stay the caller's (Java copies them).
+     */
+    public static void closeConfiguration(NdisConfigurationHandle configurationHandle) {
+        ConfigurationKey key = Handles.configuration(configurationHandle, "NdisCloseConfiguration");
+        Verifier.irqlEquals(
+                key.kernel(), Irql.PASSIVE_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisCloseConfiguration");
+        key.close();
     }
 
     // ---- spin locks -------------------------------------------------------------------------

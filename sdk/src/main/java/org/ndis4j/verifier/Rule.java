@@ -12,7 +12,9 @@ public enum Rule {
             0x00092001,
             Origin.SDV,
             "NdisAllocateIoWorkItem, NdisQueueIoWorkItem, NdisFreeIoWorkItem at IRQL <= DISPATCH_LEVEL; "
-                    + "NdisWaitEvent, NdisRegisterDeviceEx, NdisDeregisterDeviceEx at PASSIVE_LEVEL"),
+                    + "NdisWaitEvent, NdisRegisterDeviceEx, NdisDeregisterDeviceEx, NdisOpenConfigurationEx, "
+                    + "NdisReadConfiguration, NdisWriteConfiguration, NdisCloseConfiguration, "
+                    + "NdisReadNetworkAddress at PASSIVE_LEVEL"),
     Irql_Synch_Function(
             0x00092002,
             Origin.SDV,
@@ -106,6 +108,14 @@ public enum Rule {
             Origin.NDIS4J,
             "every work item allocated with a driver handle (miniport driver, filter driver, or a device of "
                     + "the driver) is freed by the end of the driver's unload routine"),
+
+    // ---- configuration (0x925xx) ----
+    NdisOpenConfigurationEx(
+            0x00092500,
+            Origin.SDV,
+            "every configuration handle NdisOpenConfigurationEx opened with the adapter handle is closed with "
+                    + "NdisCloseConfiguration by the end of MiniportInitializeEx, or of MiniportHaltEx for one "
+                    + "opened later"),
 
     // ---- interrupts (0x921xx) ----
     Irql_Interrupt_Function(

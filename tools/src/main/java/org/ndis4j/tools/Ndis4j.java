@@ -18,6 +18,8 @@ import picocli.CommandLine.ParseResult;
             BenchCommand.class,
             DemoCommand.class,
             PingCommand.class,
+            RunCommand.class,
+            CrashCommand.class,
             HealthCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -1,6 +1,7 @@
 package org.ndis4j.tools;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,10 @@ import org.ndis4j.examples.PingStatistics;
 import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.examples.ipstack.Ipv4Address;
 import org.ndis4j.nic.MacAddress;
+import org.ndis4j.registry.AdapterConfiguration;
+import org.ndis4j.tools.config.ConfigException;
+import org.ndis4j.tools.config.ConfigReader;
+import org.ndis4j.tools.config.RunConfiguration;
 import org.ndis4j.wire.TcpWirePort;
 import org.ndis4j.wire.WirePort;
 import picocli.CommandLine.Command;
@@ -41,8 +46,14 @@ final class PingCommand implements Callable<Integer> {
     static final Duration LINK_WAIT_DEFAULT = Duration.ofSeconds(10);
 
     @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A run configuration with one adapter (docs/configuration.md): its keywords"
+                    + " (*JumboPacket, NetworkAddress, ...), wire, ip and mac, which the flags override.")
+    Path config;
+
+    @Option(
             names = "--wire",
-            required = true,
             paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
             converter = WireSpec.Converter.class,
             description = "Connect to a switch or a listening peer, or listen for a peer to connect.")
@@ -50,7 +61,6 @@ final class PingCommand implements Callable<Integer> {
 
     @Option(
             names = "--ip",
-            required = true,
             paramLabel = "A.B.C.D/LEN",
             description = "This host's address and prefix length (the target must be on the link).")
     String ip;
@@ -86,7 +96,8 @@ final class PingCommand implements Callable<Integer> {
             names = "--size",
             paramLabel = "BYTES",
             defaultValue = "56",
-            description = "ICMP data bytes per request, as ping -s (0..1472; default: ${DEFAULT-VALUE}).")
+            description = "ICMP data bytes per request, as ping -s (0..1472, or 0..8972 with *JumboPacket 9014;"
+                    + " default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(
@@ -106,9 +117,32 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PingDemo.quietLogs(); // ping(8)'s lines only
-        InterfaceConfig address = parse(() -> InterfaceConfig.parse(ip), "--ip");
+        RunConfiguration.Adapter configured;
+        try {
+            configured = configuredAdapter();
+        } catch (ConfigException e) {
+            System.err.println("ndis4j ping: " + e.getMessage()); // one line, as run prints it
+            return 2;
+        }
+        if (wire == null && configured != null && configured.wire() != null) {
+            wire = new WireSpec(configured.wire().listen(), configured.wire().address());
+        }
+        if (wire == null) {
+            throw usage("--wire is required (or \"wire\" on the adapter in --config)");
+        }
+        InterfaceConfig address;
+        if (ip == null && configured != null && configured.ip() != null) {
+            address = configured.ip();
+        } else if (ip == null) {
+            throw usage("--ip is required (or \"ip\" on the adapter in --config)");
+        } else {
+            address = parse(() -> InterfaceConfig.parse(ip), "--ip");
+        }
+        AdapterConfiguration registry = configured == null ? AdapterConfiguration.empty() : configured.registry();
         int targetAddress = parse(() -> Ipv4Address.parse(target), "TARGET");
-        MacAddress station = mac == null ? defaultMac(address.address()) : parse(() -> MacAddress.of(mac), "--mac");
+        MacAddress station = mac != null
+                ? parse(() -> MacAddress.of(mac), "--mac")
+                : configured != null && configured.mac() != null ? configured.mac() : defaultMac(address.address());
         if (station.isGroup()) {
             throw usage("--mac " + station + " is a group address; a station needs a unicast one");
         }
@@ -120,7 +154,7 @@ final class PingCommand implements Callable<Integer> {
                 timeoutMillis >= 1 && timeoutMillis <= 3_600_000,
                 "--timeout must be 1..3600000 ms, not " + timeoutMillis);
         check(linkTimeoutMillis >= 0 && linkTimeoutMillis <= 3_600_000, "--link-timeout must be 0..3600000 ms");
-        check(size >= 0 && size <= 1472, "--size must be 0..1472 (ipstack does not fragment), not " + size);
+        check(size >= 0 && size <= 8972, "--size must be 0..8972 (ipstack does not fragment), not " + size);
         check(targetAddress != address.address(), "TARGET is this host's own address");
         check(
                 address.isOnLink(targetAddress),
@@ -143,7 +177,14 @@ final class PingCommand implements Callable<Integer> {
                 .mac(station)
                 .address(address)
                 .filter(false)
+                .configuration(registry)
                 .start()) {
+            if (size > host.ip().maxEchoData()) {
+                System.err.println(
+                        "ndis4j ping: --size " + size + " is above " + host.ip().maxEchoData()
+                                + ", what the adapter's MTU allows (ipstack does not fragment; *JumboPacket 9014 allows 8972)");
+                return 2;
+            }
             // The link comes up when the TCP connection does (ipstack hears NDIS_STATUS_LINK_STATE).
             CountDownLatch linkUp = new CountDownLatch(1);
             host.ip().onLinkChange(event -> {
@@ -167,6 +208,18 @@ final class PingCommand implements Callable<Integer> {
             });
             return statistics.receivedCount() > 0 ? 0 : 1;
         }
+    }
+
+    /** The one adapter of --config, or null without it; a usage error for several adapters. */
+    private RunConfiguration.Adapter configuredAdapter() {
+        if (config == null) {
+            return null;
+        }
+        RunConfiguration run = ConfigReader.read(config);
+        if (run.adapters().size() > 1) {
+            throw usage(config + " has " + run.adapters().size() + " adapters; ping runs one");
+        }
+        return run.adapters().isEmpty() ? null : run.adapters().get(0);
     }
 
     /** 02:00 and the address's four bytes: locally administered, unicast, unique per address. */

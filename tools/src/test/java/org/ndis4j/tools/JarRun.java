@@ -78,6 +78,11 @@ final class JarRun implements AutoCloseable {
         });
     }
 
+    /** SIGTERM, as {@code kill PID} sends it: the process shuts down its own way. */
+    void terminate() {
+        process.destroy();
+    }
+
     String out() {
         return read(out);
     }

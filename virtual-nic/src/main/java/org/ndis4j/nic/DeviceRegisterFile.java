@@ -31,6 +31,7 @@ final class DeviceRegisterFile implements RegisterSpace {
     private final MdioController mdio;
     private final Phy phy;
     private final Statistics statistics;
+    private final FrameLengthLimit frameLimit;
     private final Runnable deviceReset;
     private final BooleanSupplier removed;
 
@@ -42,6 +43,7 @@ final class DeviceRegisterFile implements RegisterSpace {
             MdioController mdio,
             Phy phy,
             Statistics statistics,
+            FrameLengthLimit frameLimit,
             Runnable deviceReset,
             BooleanSupplier removed) {
         this.transmit = transmit;
@@ -51,6 +53,7 @@ final class DeviceRegisterFile implements RegisterSpace {
         this.mdio = mdio;
         this.phy = phy;
         this.statistics = statistics;
+        this.frameLimit = frameLimit;
         this.deviceReset = deviceReset;
         this.removed = removed;
     }
@@ -94,6 +97,7 @@ final class DeviceRegisterFile implements RegisterSpace {
             case Registers.RAL -> filter.readStation(false);
             case Registers.RAH -> filter.readStation(true);
             case Registers.MDIC -> mdio.read();
+            case Registers.MAXFRAME -> frameLimit.maxFrameLength();
             case Registers.ICS, Registers.IMC -> 0; // write-only
             default -> bad(0);
         };
@@ -131,6 +135,11 @@ final class DeviceRegisterFile implements RegisterSpace {
             case Registers.RAL -> filter.writeStation(false, value);
             case Registers.RAH -> filter.writeStation(true, value);
             case Registers.MDIC -> mdio.write(value);
+            case Registers.MAXFRAME -> {
+                if (!frameLimit.set(value)) {
+                    bad(0);
+                }
+            }
             default -> bad(0); // read-only (STATUS, ICR, heads, statistics) or undecoded
         }
     }

@@ -13,7 +13,7 @@ import org.ndis4j.nic.regs.StatisticsCounter;
  * into the next buffer the driver posted in the receive ring ({@link ReceiveDescriptor}).
  *
  * <pre>
- *  wire frame ─▶ enabled? ─▶ fault drop? ─▶ 14..1518 bytes? ─▶ filter ─▶ buffer posted? ─▶ DMA copy
+ *  wire frame ─▶ enabled? ─▶ fault drop? ─▶ 14..MAXFRAME bytes? ─▶ filter ─▶ buffer posted? ─▶ DMA copy
  *                 │ no          │ yes          │ no               │ reject   │ no             │
  *              RX_DISABLED  RX_FAULT_DROPS  RX_LENGTH_ERRORS  RX_FILTERED  RX_NO_BUFFER    write back
  *                                                                          + RX_OVERRUN   length, DONE
@@ -38,7 +38,15 @@ final class ReceiveEngine {
     private boolean enabled;
     private int pendingCauses;
 
-    ReceiveEngine(BusMemory memory, ReceiveFilter filter, FaultInjection faults, Statistics statistics) {
+    private final FrameLengthLimit limit;
+
+    ReceiveEngine(
+            BusMemory memory,
+            ReceiveFilter filter,
+            FaultInjection faults,
+            Statistics statistics,
+            FrameLengthLimit limit) {
+        this.limit = limit;
         this.memory = memory;
         this.filter = filter;
         this.faults = faults;
@@ -67,7 +75,7 @@ final class ReceiveEngine {
             return;
         }
         int length = frame.readableBytes();
-        if (length < HardwareLimits.ETHERNET_HEADER_LENGTH || length > HardwareLimits.MAX_FRAME_LENGTH) {
+        if (length < HardwareLimits.ETHERNET_HEADER_LENGTH || length > limit.maxFrameLength()) {
             statistics.increment(StatisticsCounter.RX_LENGTH_ERRORS);
             return;
         }

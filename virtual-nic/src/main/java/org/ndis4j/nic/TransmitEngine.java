@@ -15,7 +15,7 @@ import org.ndis4j.wire.WirePort;
  * back and advances head.
  *
  * <pre>
- *  descriptor ─▶ 14..1518 bytes? ─▶ fault? ─▶ link up? ─▶ buffer in memory? ─▶ DMA copy ─▶ wire.send
+ *  descriptor ─▶ 14..MAXFRAME bytes? ─▶ fault? ─▶ link up? ─▶ buffer in memory? ─▶ DMA copy ─▶ wire.send
  *                 │ no               │ yes     │ no        │ no                 (one copy)    │ refused
  *              ERR_LENGTH        ERR_FAULT  ERR_NO_CARRIER  ERR_DMA                       ERR_NO_CARRIER
  *  then: status |= DONE, head++ ; every TX_BURST_FRAMES frames and at the end: one wire.flush()
@@ -45,13 +45,17 @@ final class TransmitEngine {
     /** Frames looped back in this burst. */
     private boolean looped;
 
+    private final FrameLengthLimit limit;
+
     TransmitEngine(
             BusMemory memory,
             WirePort wire,
             Phy phy,
             ReceiveEngine loopback,
             FaultInjection faults,
-            Statistics statistics) {
+            Statistics statistics,
+            FrameLengthLimit limit) {
+        this.limit = limit;
         this.memory = memory;
         this.wire = wire;
         this.phy = phy;
@@ -133,7 +137,7 @@ final class TransmitEngine {
     /** Sends one descriptor's frame. Returns the error status bits, 0 when sent. */
     private int transmitOne(ByteBuf descriptors, int index) {
         int length = length(descriptors, index);
-        if (length < HardwareLimits.ETHERNET_HEADER_LENGTH || length > HardwareLimits.MAX_FRAME_LENGTH) {
+        if (length < HardwareLimits.ETHERNET_HEADER_LENGTH || length > limit.maxFrameLength()) {
             statistics.increment(StatisticsCounter.TX_LENGTH_ERRORS);
             return TransmitDescriptor.STATUS_ERR_LENGTH;
         }

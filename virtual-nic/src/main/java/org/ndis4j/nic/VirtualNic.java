@@ -60,6 +60,9 @@ public final class VirtualNic implements AutoCloseable {
     private final InterruptController interrupts;
     private final ReceiveFilter filter;
     private final ReceiveEngine receive;
+    /** MAXFRAME, shared by both units. */
+    private final FrameLengthLimit frameLimit = new FrameLengthLimit();
+
     private final TransmitEngine transmit;
     private final MdioController mdio;
     private final DeviceResources resources;
@@ -81,11 +84,11 @@ public final class VirtualNic implements AutoCloseable {
         faults = new FaultInjection(this::cableChanged);
         interrupts = new InterruptController(line, timer, statistics, () -> removed || faults.areInterruptsMuted());
         filter = new ReceiveFilter(permanentAddress);
-        receive = new ReceiveEngine(memory, filter, faults, statistics);
-        transmit = new TransmitEngine(memory, wire, phy, receive, faults, statistics);
+        receive = new ReceiveEngine(memory, filter, faults, statistics, frameLimit);
+        transmit = new TransmitEngine(memory, wire, phy, receive, faults, statistics, frameLimit);
         mdio = new MdioController(phy, timer, builder.phyAccessNanos, faults, statistics, this::linkStatusChanged);
         DeviceRegisterFile registers = new DeviceRegisterFile(
-                transmit, receive, filter, interrupts, mdio, phy, statistics, this::reset, () -> removed);
+                transmit, receive, filter, interrupts, mdio, phy, statistics, frameLimit, this::reset, () -> removed);
         resources = new DeviceResources(name, registers, memory, line, new HotPlugSlot(name));
         wire.attach(new Port());
     }
@@ -167,6 +170,7 @@ public final class VirtualNic implements AutoCloseable {
         receive.reset();
         transmit.reset();
         filter.reset();
+        frameLimit.reset();
         mdio.reset();
         phy.reset();
         interrupts.reset();

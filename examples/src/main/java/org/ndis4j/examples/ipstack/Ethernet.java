@@ -20,8 +20,12 @@ final class Ethernet {
     static final int HEADER_LENGTH = 14;
     /** The shortest frame on the wire, without the 4-byte FCS. */
     static final int MINIMUM_FRAME_LENGTH = 60;
-    /** The longest untagged frame, without FCS: 14 + MTU. */
+    /** The longest untagged frame on a standard adapter, without FCS: 14 + a 1500-byte MTU. */
     static final int MAXIMUM_FRAME_LENGTH = 1514;
+    /** ipstack binds to adapters whose MTU (NDIS_BIND_PARAMETERS.MtuSize) is within these. */
+    static final int MINIMUM_MTU = 576;
+
+    static final int MAXIMUM_MTU = 9000;
 
     static final int ETHERTYPE_IPV4 = 0x0800;
     static final int ETHERTYPE_ARP = 0x0806;

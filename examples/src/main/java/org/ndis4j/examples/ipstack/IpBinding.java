@@ -86,7 +86,8 @@ final class IpBinding {
             InterfaceConfig config,
             long macAddress,
             IpCounters counters,
-            IpDataPath data) {
+            IpDataPath data,
+            int mtu) {
         this.driver = driver;
         this.adapterName = adapterName;
         this.config = config;
@@ -95,7 +96,7 @@ final class IpBinding {
         this.data = data;
         this.control = new IpControlPath(this, counters);
         this.arp = new Arp(this, counters, config);
-        this.ip = new Ipv4(this, counters, config);
+        this.ip = new Ipv4(this, counters, config, mtu);
         this.icmp = new Icmp(this, counters, config);
         this.udp = new Udp(this, counters, config);
         this.api = new IpInterface(this);
@@ -116,12 +117,13 @@ final class IpBinding {
             return NdisStatus.NOT_SUPPORTED; // not configured for this adapter: no binding
         }
         IpCounters counters = new IpCounters();
-        IpDataPath data = IpDataPath.create(protocol, counters);
+        int mtu = Math.min(Math.max(p.mtuSize(), Ethernet.MINIMUM_MTU), Ethernet.MAXIMUM_MTU);
+        IpDataPath data = IpDataPath.create(protocol, counters, mtu);
         if (data == null) {
             return NdisStatus.RESOURCES;
         }
-        IpBinding binding =
-                new IpBinding(driver, p.adapterName(), config, Ethernet.mac(p.currentMacAddress()), counters, data);
+        IpBinding binding = new IpBinding(
+                driver, p.adapterName(), config, Ethernet.mac(p.currentMacAddress()), counters, data, mtu);
         NdisTimer timer = Ndis.allocateTimerObject(protocol, IpBinding::tick, binding);
         if (timer == null) {
             binding.freeLocks();

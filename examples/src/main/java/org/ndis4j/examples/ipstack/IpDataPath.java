@@ -64,12 +64,13 @@ final class IpDataPath {
     }
 
     /**
-     * Allocates the pool (with the protocol driver's handle, before the adapter is open). Runs at
+     * Allocates the pool (with the protocol driver's handle, before the adapter is open), each NBL a
+     * frame of the adapter's MTU (NDIS_BIND_PARAMETERS.MtuSize: 9000 on a jumbo adapter). Runs at
      * PASSIVE_LEVEL. Null when NDIS has no pool to give.
      */
-    static IpDataPath create(NdisHandle protocolHandle, IpCounters counters) {
+    static IpDataPath create(NdisHandle protocolHandle, IpCounters counters, int mtu) {
         NetBufferListPool pool = Ndis.allocateNetBufferListPool(
-                protocolHandle, NetBufferListPoolParameters.withNetBuffer(POOL_TAG, Ethernet.MAXIMUM_FRAME_LENGTH));
+                protocolHandle, NetBufferListPoolParameters.withNetBuffer(POOL_TAG, Ethernet.HEADER_LENGTH + mtu));
         if (pool == null) {
             return null;
         }

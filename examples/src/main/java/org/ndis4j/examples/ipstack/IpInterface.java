@@ -75,16 +75,18 @@ public final class IpInterface {
     }
 
     /**
-     * Sends an ICMP echo request to {@code target} with {@code dataLength} (0..1472) bytes of data;
+     * Sends an ICMP echo request to {@code target} with {@code dataLength} (0..MTU-28: 1472, or 8972
+     * on a jumbo adapter) bytes of data;
      * {@code listener} hears the reply or, after {@code timeout}, the time-out. False when it was not
      * sent (too many in flight, this identifier and sequence in flight, off-link, no resources, the
      * binding is gone); a request that waits for ARP or meets a link that is down times out.
      */
     public boolean ping(
             int target, int identifier, int sequence, int dataLength, Duration timeout, EchoListener listener) {
-        if (dataLength < 0 || dataLength > Ipv4.MAX_PAYLOAD - Icmp.HEADER_LENGTH) {
-            throw new IllegalArgumentException("echo data of " + dataLength + " bytes: 0.."
-                    + (Ipv4.MAX_PAYLOAD - Icmp.HEADER_LENGTH) + " (ipstack does not fragment)");
+        int maxData = binding.ip().maxPayload() - Icmp.HEADER_LENGTH;
+        if (dataLength < 0 || dataLength > maxData) {
+            throw new IllegalArgumentException(
+                    "echo data of " + dataLength + " bytes: 0.." + maxData + " (ipstack does not fragment)");
         }
         if (!rundown.acquire()) {
             return false;
@@ -94,6 +96,11 @@ public final class IpInterface {
         } finally {
             rundown.release();
         }
+    }
+
+    /** The most echo data one request carries on this adapter: its MTU less the IP and ICMP headers. */
+    public int maxEchoData() {
+        return binding.ip().maxPayload() - Icmp.HEADER_LENGTH;
     }
 
     /** Sends a UDP datagram carrying {@code payload} (0..1472 bytes). False when dropped at once (counted). */

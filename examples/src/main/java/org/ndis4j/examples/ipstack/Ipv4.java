@@ -31,6 +31,8 @@ final class Ipv4 {
     static final int TTL = 64;
     /** The largest payload one unfragmented packet carries on a 1500-byte MTU. */
     static final int MAX_PAYLOAD = 1500 - HEADER_LENGTH;
+    /** The largest payload on this binding's adapter: its MTU less the header. */
+    private final int maxPayload;
 
     private static final int FLAG_DONT_FRAGMENT = 0x4000;
     private static final int FLAG_MORE_FRAGMENTS = 0x2000;
@@ -41,11 +43,17 @@ final class Ipv4 {
         void write(ByteBuf frame, int offset);
     }
 
+    /** The largest payload one unfragmented packet carries on this adapter. */
+    int maxPayload() {
+        return maxPayload;
+    }
+
     private final IpBinding binding;
     private final IpCounters counters;
     private final InterfaceConfig config;
 
-    Ipv4(IpBinding binding, IpCounters counters, InterfaceConfig config) {
+    Ipv4(IpBinding binding, IpCounters counters, InterfaceConfig config, int mtu) {
+        this.maxPayload = mtu - HEADER_LENGTH;
         this.binding = binding;
         this.counters = counters;
         this.config = config;
@@ -58,9 +66,9 @@ final class Ipv4 {
      * that waits for ARP, or meets a link that is down, is counted where that happens.
      */
     boolean send(int destination, int protocol, int payloadLength, Payload payload, IpCounter sent) {
-        if (payloadLength > MAX_PAYLOAD) {
+        if (payloadLength > maxPayload) {
             throw new IllegalArgumentException("a payload of " + payloadLength
-                    + " bytes needs fragmentation, which ipstack does not do (max " + MAX_PAYLOAD + ")");
+                    + " bytes needs fragmentation, which ipstack does not do (max " + maxPayload + ")");
         }
         boolean broadcast = destination == Ipv4Address.LIMITED_BROADCAST || destination == config.directedBroadcast();
         if (!broadcast && !config.isOnLink(destination)) {

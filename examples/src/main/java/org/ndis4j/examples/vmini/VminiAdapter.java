@@ -55,6 +55,11 @@ final class VminiAdapter {
     private final VminiRings rings;
     final VminiDataPath dataPath;
     final byte[] permanentAddress;
+    /** The station address: the registry's NetworkAddress, or the permanent one. */
+    final byte[] currentAddress;
+    /** What the registry asked for (frame size, rings, moderation, address). */
+    final VminiConfiguration config;
+
     volatile NdisInterrupt interrupt;
 
     /** Causes the ISR read from ICR and the DPC has not handled yet (OR-ed in at DIRQL). */
@@ -97,8 +102,11 @@ final class VminiAdapter {
             VminiDataPath dataPath,
             NdisIoWorkItem linkWorkItem,
             NdisIoWorkItem resetWorkItem,
-            byte[] permanentAddress) {
+            byte[] permanentAddress,
+            VminiConfiguration config) {
         this.handle = handle;
+        this.config = config;
+        this.currentAddress = config.networkAddress() != null ? config.networkAddress() : permanentAddress;
         this.registers = resources.registers();
         this.rings = rings;
         this.dataPath = dataPath;
@@ -114,11 +122,12 @@ final class VminiAdapter {
      * sequence says; on failure undoes what it did, in reverse order, and returns the failure.
      */
     static NdisStatus initialize(NdisMiniportAdapterHandle handle, DeviceResources resources) {
+        VminiConfiguration config = VminiConfiguration.read(handle); // opens, reads and closes the registry
         RegisterSpace registers = resources.registers();
         VminiHardware.reset(registers);
         byte[] address = VminiHardware.readStationAddress(registers);
 
-        VminiRings rings = VminiRings.allocate(handle);
+        VminiRings rings = VminiRings.allocate(handle, config);
         if (rings == null) {
             return NdisStatus.RESOURCES;
         }
@@ -140,7 +149,8 @@ final class VminiAdapter {
             rings.free(handle);
             return NdisStatus.RESOURCES;
         }
-        VminiAdapter adapter = new VminiAdapter(handle, resources, rings, dataPath, workItem, resetItem, address);
+        VminiAdapter adapter =
+                new VminiAdapter(handle, resources, rings, dataPath, workItem, resetItem, address, config);
 
         NdisM.setMiniportAttributes(
                 handle,
@@ -155,11 +165,12 @@ final class VminiAdapter {
         NdisM.setMiniportAttributes(
                 handle,
                 MiniportAdapterGeneralAttributes.builder()
-                        .mtuSize(VminiHardware.MTU)
+                        .mtuSize(config.mtu())
                         .maxLinkSpeed(VminiHardware.MAX_LINK_SPEED)
                         .initialLinkState(link)
-                        .lookaheadSize(VminiHardware.MTU)
-                        .macAddress(address)
+                        .lookaheadSize(config.mtu())
+                        .permanentMacAddress(address)
+                        .currentMacAddress(adapter.currentAddress)
                         .supportedPacketFilters(VminiHardware.SUPPORTED_PACKET_FILTERS)
                         .maxMulticastListSize(VminiHardware.MULTICAST_LIST_SIZE)
                         .supportedOidList(VminiControlPath.SUPPORTED_OIDS)
@@ -167,10 +178,11 @@ final class VminiAdapter {
                         .build());
 
         dataPath.programRings();
-        VminiHardware.writeStationAddress(registers, address);
+        VminiHardware.writeStationAddress(registers, adapter.currentAddress);
         VminiHardware.writeMulticastTable(registers, new byte[0], 0);
         registers.write32(Registers.RCTL, 0);
-        registers.write32(Registers.ITR, VminiHardware.INTERRUPT_THROTTLE_MICROS);
+        registers.write32(Registers.ITR, config.interruptThrottleMicros());
+        registers.write32(Registers.MAXFRAME, config.maxFrameLength());
 
         adapter.interrupt = NdisM.registerInterruptEx(handle, adapter, VminiInterrupt.HANDLERS);
         registers.write32(Registers.IMS, VminiHardware.INTERRUPT_CAUSES);
@@ -294,7 +306,7 @@ final class VminiAdapter {
      * device reset cleared RCTL and the multicast table, and NDIS sets both again through OID requests.
      */
     private static void resetRoutine(VminiAdapter adapter, NdisIoWorkItem item) {
-        adapter.dataPath.reinitialize(adapter.permanentAddress);
+        adapter.dataPath.reinitialize(adapter.currentAddress);
         adapter.pendingCauses.set(0);
         adapter.registers.write32(Registers.IMS, VminiHardware.INTERRUPT_CAUSES);
         adapter.resetInProgress.set(false);

@@ -102,7 +102,7 @@ final class VminiControlPath {
     private static NdisStatus query(VminiAdapter adapter, NdisOidRequest request) {
         RegisterSpace registers = adapter.registers;
         return switch (request.oid()) {
-            case Oid.OID_GEN_MAXIMUM_TOTAL_SIZE -> request.writeUlong(VminiHardware.MAX_TOTAL_SIZE);
+            case Oid.OID_GEN_MAXIMUM_TOTAL_SIZE -> request.writeUlong(adapter.config.jumboPacket());
             case Oid.OID_GEN_STATISTICS ->
                 request.writeInformation(statistics(adapter).encode());
             case Oid.OID_GEN_XMIT_OK ->

@@ -78,8 +78,6 @@ final class VminiDataPath {
             long errors,
             long discards) {}
 
-    private static final int TX_MASK = VminiHardware.TX_RING_SIZE - 1;
-    private static final int RX_MASK = VminiHardware.RX_RING_SIZE - 1;
     private static final int TX_ERRORS = TransmitDescriptor.STATUS_ERR_LENGTH
             | TransmitDescriptor.STATUS_ERR_DMA
             | TransmitDescriptor.STATUS_ERR_NO_CARRIER
@@ -89,6 +87,11 @@ final class VminiDataPath {
     private final NdisMiniportAdapterHandle handle;
     private final RegisterSpace registers;
     private final VminiRings rings;
+    /** Sizes from the registry (VminiConfiguration). */
+    private final VminiConfiguration config;
+
+    private final int txMask;
+    private final int rxMask;
 
     /**
      * Guards the transmit side: the ring indexes, the control blocks, the three send queues,
@@ -96,11 +99,11 @@ final class VminiDataPath {
      */
     private final NdisSpinLock sendLock = Ndis.allocateSpinLock();
     /** Per transmit slot: the NBL whose NET_BUFFER the slot carries (null once completed). */
-    private final NetBufferList[] tcbNbl = new NetBufferList[VminiHardware.TX_RING_SIZE];
+    private final NetBufferList[] tcbNbl;
     /** Per transmit slot: the slot carries the NBL's last NET_BUFFER (complete the NBL when it is done). */
-    private final boolean[] tcbLast = new boolean[VminiHardware.TX_RING_SIZE];
+    private final boolean[] tcbLast;
 
-    private final int[] tcbLength = new int[VminiHardware.TX_RING_SIZE];
+    private final int[] tcbLength;
     private int txTail;
     private int txNextToReap;
     private int txInUse;
@@ -135,8 +138,8 @@ final class VminiDataPath {
      */
     private final NdisSpinLock receiveLock = Ndis.allocateSpinLock();
 
-    private final Rcb[] rcbs = new Rcb[VminiHardware.RCB_COUNT];
-    private final Rcb[] rxSlotRcb = new Rcb[VminiHardware.RX_RING_SIZE];
+    private final Rcb[] rcbs;
+    private final Rcb[] rxSlotRcb;
     /** Received frames gathered by the DPC, indicated as one chain once the lock is released. */
     private final NblQueue received = new NblQueue();
 
@@ -164,6 +167,14 @@ final class VminiDataPath {
         this.handle = handle;
         this.registers = registers;
         this.rings = rings;
+        this.config = rings.config;
+        this.txMask = config.transmitRingSize() - 1;
+        this.rxMask = config.receiveRingSize() - 1;
+        this.tcbNbl = new NetBufferList[config.transmitRingSize()];
+        this.tcbLast = new boolean[config.transmitRingSize()];
+        this.tcbLength = new int[config.transmitRingSize()];
+        this.rcbs = new Rcb[config.rcbCount()];
+        this.rxSlotRcb = new Rcb[config.receiveRingSize()];
         this.receivePool = receivePool;
         this.indicationsDrained = Ndis.initializeEvent();
     }
@@ -181,10 +192,11 @@ final class VminiDataPath {
         }
         VminiDataPath dataPath = new VminiDataPath(handle, registers, rings, pool);
         ByteBuf buffers = rings.receiveBuffers.virtualAddress();
-        for (int i = 0; i < VminiHardware.RCB_COUNT; i++) {
+        int bufferSize = rings.config.bufferSize();
+        for (int i = 0; i < rings.config.rcbCount(); i++) {
             Rcb rcb = new Rcb(i);
-            ByteBuf mdl = buffers.retainedSlice(VminiRings.receiveBufferOffset(i), VminiHardware.BUFFER_SIZE);
-            rcb.nbl = Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, mdl, 0, VminiHardware.BUFFER_SIZE);
+            ByteBuf mdl = buffers.retainedSlice(rings.receiveBufferOffset(i), bufferSize);
+            rcb.nbl = Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, mdl, 0, bufferSize);
             if (rcb.nbl == null) {
                 mdl.release();
                 dataPath.free();
@@ -223,9 +235,9 @@ final class VminiDataPath {
     /** Programs both rings (head and tail start at 0) and posts {@code posted}. Holds receiveLock. */
     private void programRingsLocked(Rcb[] posted) {
         VminiHardware.programRing(
-                registers, Registers.TX_BASE_LO, rings.transmitRing.physicalAddress(), VminiHardware.TX_RING_SIZE);
+                registers, Registers.TX_BASE_LO, rings.transmitRing.physicalAddress(), config.transmitRingSize());
         VminiHardware.programRing(
-                registers, Registers.RX_BASE_LO, rings.receiveRing.physicalAddress(), VminiHardware.RX_RING_SIZE);
+                registers, Registers.RX_BASE_LO, rings.receiveRing.physicalAddress(), config.receiveRingSize());
         for (Rcb rcb : posted) {
             if (rcb != null) {
                 postReceiveLocked(rcb);
@@ -300,15 +312,15 @@ final class VminiDataPath {
     }
 
     /** Null when the NBL can be sent, else the status to complete it with. */
-    private static NdisStatus validate(NetBufferList nbl) {
+    private NdisStatus validate(NetBufferList nbl) {
         int count = 0;
         for (NetBuffer nb = nbl.firstNetBuffer(); nb != null; nb = nb.next()) {
-            if (nb.dataLength() < VminiHardware.MIN_FRAME_LENGTH || nb.dataLength() > VminiHardware.MAX_FRAME_LENGTH) {
+            if (nb.dataLength() < VminiHardware.MIN_FRAME_LENGTH || nb.dataLength() > config.maxFrameLength()) {
                 return NdisStatus.INVALID_LENGTH;
             }
             count++;
         }
-        return count == 0 || count >= VminiHardware.TX_RING_SIZE ? NdisStatus.INVALID_PARAMETER : null;
+        return count == 0 || count >= config.transmitRingSize() ? NdisStatus.INVALID_PARAMETER : null;
     }
 
     /** Puts every NET_BUFFER of {@code nbl} into the ring, or nothing if it does not fit. */
@@ -317,7 +329,7 @@ final class VminiDataPath {
         for (NetBuffer nb = nbl.firstNetBuffer(); nb != null; nb = nb.next()) {
             needed++;
         }
-        if (needed > VminiHardware.TX_RING_SIZE - 1 - txInUse) {
+        if (needed > config.transmitRingSize() - 1 - txInUse) {
             return false;
         }
         nbl.setStatus(NdisStatus.SUCCESS); // until a descriptor of it fails
@@ -330,7 +342,7 @@ final class VminiDataPath {
             tcbNbl[slot] = nbl;
             tcbLast[slot] = last;
             tcbLength[slot] = length;
-            txTail = (slot + 1) & TX_MASK;
+            txTail = (slot + 1) & txMask;
             txInUse++;
         }
         return true;
@@ -347,7 +359,7 @@ final class VminiDataPath {
             int slot = txNextToReap;
             NetBufferList nbl = tcbNbl[slot];
             tcbNbl[slot] = null;
-            txNextToReap = (slot + 1) & TX_MASK;
+            txNextToReap = (slot + 1) & txMask;
             txInUse--;
             int status = rings.transmitStatus(slot);
             if ((status & TransmitDescriptor.STATUS_DONE) == 0) {
@@ -374,7 +386,7 @@ final class VminiDataPath {
 
     private void countTransmitted(int slot) {
         ByteBuf buffer = rings.transmitBuffers.virtualAddress();
-        int at = slot * VminiHardware.BUFFER_SIZE;
+        int at = slot * config.bufferSize();
         int length = tcbLength[slot];
         if ((buffer.getByte(at) & 1) == 0) {
             txDirectedFrames++;
@@ -418,7 +430,7 @@ final class VminiDataPath {
             int slot = rxNextToReap;
             Rcb rcb = rxSlotRcb[slot];
             rxSlotRcb[slot] = null;
-            rxNextToReap = (slot + 1) & RX_MASK;
+            rxNextToReap = (slot + 1) & rxMask;
             rxPosted--;
             int status = rings.receiveStatus(slot);
             if (receivePaused || (status & RX_ERRORS) != 0 || (status & ReceiveDescriptor.STATUS_DONE) == 0) {
@@ -494,7 +506,7 @@ final class VminiDataPath {
         int slot = rxTail;
         rings.writeReceiveDescriptor(slot, rcb.index);
         rxSlotRcb[slot] = rcb;
-        rxTail = (slot + 1) & RX_MASK;
+        rxTail = (slot + 1) & rxMask;
         rxPosted++;
     }
 
@@ -609,10 +621,10 @@ final class VminiDataPath {
         txInUse = 0;
         txPendingAtLastCheck = false;
         txReapAtLastCheck = 0;
-        Rcb[] posted = new Rcb[VminiHardware.RX_RING_SIZE];
+        Rcb[] posted = new Rcb[config.receiveRingSize()];
         for (int i = 0; i < rxSlotRcb.length; i++) {
-            posted[i] = rxSlotRcb[(rxNextToReap + i) & RX_MASK]; // in ring order, from the reap position
-            rxSlotRcb[(rxNextToReap + i) & RX_MASK] = null;
+            posted[i] = rxSlotRcb[(rxNextToReap + i) & rxMask]; // in ring order, from the reap position
+            rxSlotRcb[(rxNextToReap + i) & rxMask] = null;
         }
         rxTail = 0;
         rxNextToReap = 0;
@@ -621,7 +633,8 @@ final class VminiDataPath {
         rxReapAtLastCheck = 0;
         programRingsLocked(posted);
         VminiHardware.writeStationAddress(registers, stationAddress);
-        registers.write32(Registers.ITR, VminiHardware.INTERRUPT_THROTTLE_MICROS);
+        registers.write32(Registers.ITR, config.interruptThrottleMicros());
+        registers.write32(Registers.MAXFRAME, config.maxFrameLength());
         registers.write32(Registers.CTRL, Registers.CTRL_TX_ENABLE | (receivePaused ? 0 : Registers.CTRL_RX_ENABLE));
         resetting = false;
         Ndis.releaseSpinLock(receiveLock);

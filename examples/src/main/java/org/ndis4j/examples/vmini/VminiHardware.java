@@ -12,8 +12,9 @@ import org.ndis4j.nic.regs.Registers;
 import org.ndis4j.nic.regs.StatisticsCounter;
 
 /**
- * Hardware access and limits (netvmini's hardware.h and the register half of mphal.c): every size
- * the driver chooses, and the helpers that read and write the virtual NIC's registers as its
+ * Hardware access and limits (netvmini's hardware.h and the register half of mphal.c): the sizes
+ * the driver fixes (ring and buffer sizes, the MTU and moderation come from the registry: see
+ * {@link VminiConfiguration}), and the helpers that read and write the virtual NIC's registers as its
  * datasheet (docs/virtual-nic-datasheet.md) describes them. To port vmini to another device of the
  * same family, change the numbers here.
  *
@@ -21,7 +22,8 @@ import org.ndis4j.nic.regs.StatisticsCounter;
  *   shared memory (NdisMAllocateSharedMemory)
  *   ┌──────────────────────┬──────────────────────────────┬──────────────────────┬────────────────────────────┐
  *   │ transmit ring        │ transmit buffers             │ receive ring         │ receive buffers (the RCBs' │
- *   │ TX_RING_SIZE × 16 B  │ TX_RING_SIZE × BUFFER_SIZE   │ RX_RING_SIZE × 16 B  │ MDLs) RCB_COUNT × BUFFER_SIZE│
+ *   │ *TransmitBuffers     │ *TransmitBuffers × buffer    │ *ReceiveBuffers      │ MDLs) (*ReceiveBuffers-1) ×│
+ *   │ × 16 B               │ (*JumboPacket+4 → 2 KiB)     │ × 16 B               │ buffer                     │
  *   └──────────────────────┴──────────────────────────────┴──────────────────────┴────────────────────────────┘
  * </pre>
  *
@@ -30,20 +32,6 @@ import org.ndis4j.nic.regs.StatisticsCounter;
  */
 final class VminiHardware {
 
-    /** Transmit descriptors (a power of two, 8 … 4096). One slot always stays empty. */
-    static final int TX_RING_SIZE = 256;
-    /** Receive descriptors (a power of two, 8 … 4096). */
-    static final int RX_RING_SIZE = 256;
-    /** Receive control blocks: one per postable descriptor (the ring keeps one slot empty). */
-    static final int RCB_COUNT = RX_RING_SIZE - 1;
-    /** Bytes of each transmit and receive buffer: the largest frame, rounded up. */
-    static final int BUFFER_SIZE = 2048;
-    /** MTU: payload bytes of the largest frame (OID_GEN_MAXIMUM_FRAME_SIZE, answered by NDIS). */
-    static final int MTU = 1500;
-    /** OID_GEN_MAXIMUM_TOTAL_SIZE: the MTU plus the Ethernet header. */
-    static final int MAX_TOTAL_SIZE = MTU + HardwareLimits.ETHERNET_HEADER_LENGTH;
-    /** Longest frame the driver hands the device (one 802.1Q tag allowed). */
-    static final int MAX_FRAME_LENGTH = HardwareLimits.MAX_FRAME_LENGTH;
     /** Shortest frame: an Ethernet header. */
     static final int MIN_FRAME_LENGTH = HardwareLimits.ETHERNET_HEADER_LENGTH;
     /** OID_802_3_MAXIMUM_LIST_SIZE: the device's exact-match multicast table. */

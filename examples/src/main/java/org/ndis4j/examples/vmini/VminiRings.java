@@ -35,12 +35,16 @@ final class VminiRings {
     final SharedMemory transmitBuffers;
     final SharedMemory receiveRing;
     final SharedMemory receiveBuffers;
+    /** Ring and buffer sizes, from the registry. */
+    final VminiConfiguration config;
 
     private VminiRings(
+            VminiConfiguration config,
             SharedMemory transmitRing,
             SharedMemory transmitBuffers,
             SharedMemory receiveRing,
             SharedMemory receiveBuffers) {
+        this.config = config;
         this.transmitRing = transmitRing;
         this.transmitBuffers = transmitBuffers;
         this.receiveRing = receiveRing;
@@ -51,13 +55,13 @@ final class VminiRings {
      * Allocates the four blocks. Runs at PASSIVE_LEVEL (MiniportInitializeEx). Returns null, having
      * freed whatever it got, when the bus has no memory left.
      */
-    static VminiRings allocate(NdisMiniportAdapterHandle handle) {
+    static VminiRings allocate(NdisMiniportAdapterHandle handle, VminiConfiguration config) {
         SharedMemory[] blocks = new SharedMemory[4];
         int[] lengths = {
-            VminiHardware.TX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
-            VminiHardware.TX_RING_SIZE * VminiHardware.BUFFER_SIZE,
-            VminiHardware.RX_RING_SIZE * HardwareLimits.DESCRIPTOR_LENGTH,
-            VminiHardware.RCB_COUNT * VminiHardware.BUFFER_SIZE
+            config.transmitRingSize() * HardwareLimits.DESCRIPTOR_LENGTH,
+            config.transmitRingSize() * config.bufferSize(),
+            config.receiveRingSize() * HardwareLimits.DESCRIPTOR_LENGTH,
+            config.rcbCount() * config.bufferSize()
         };
         for (int i = 0; i < blocks.length; i++) {
             blocks[i] = NdisM.allocateSharedMemory(handle, lengths[i], true);
@@ -68,7 +72,7 @@ final class VminiRings {
                 return null;
             }
         }
-        return new VminiRings(blocks[0], blocks[1], blocks[2], blocks[3]);
+        return new VminiRings(config, blocks[0], blocks[1], blocks[2], blocks[3]);
     }
 
     /** Frees the blocks in reverse order of allocation. Runs at PASSIVE_LEVEL (MiniportHaltEx). */
@@ -82,7 +86,7 @@ final class VminiRings {
 
     /** Copies a frame into transmit buffer {@code slot}: the one copy of the send path. */
     void copyToTransmitBuffer(int slot, ByteBuf frame, int offset, int length) {
-        transmitBuffers.virtualAddress().setBytes(slot * VminiHardware.BUFFER_SIZE, frame, offset, length);
+        transmitBuffers.virtualAddress().setBytes(slot * config.bufferSize(), frame, offset, length);
     }
 
     /** Fills transmit descriptor {@code slot} for its own buffer; status cleared. */
@@ -90,8 +94,7 @@ final class VminiRings {
         ByteBuf ring = transmitRing.virtualAddress();
         int at = TransmitDescriptor.offset(slot);
         ring.setLongLE(
-                at + TransmitDescriptor.ADDRESS_OFFSET,
-                transmitBuffers.physicalAddress(slot * VminiHardware.BUFFER_SIZE));
+                at + TransmitDescriptor.ADDRESS_OFFSET, transmitBuffers.physicalAddress(slot * config.bufferSize()));
         ring.setShortLE(at + TransmitDescriptor.LENGTH_OFFSET, length);
         ring.setByte(at + TransmitDescriptor.COMMAND_OFFSET, command);
         ring.setByte(at + TransmitDescriptor.STATUS_OFFSET, 0);
@@ -107,8 +110,8 @@ final class VminiRings {
     // ---- receive -----------------------------------------------------------------------------
 
     /** Offset of receive control block {@code index}'s buffer in {@link #receiveBuffers}. */
-    static int receiveBufferOffset(int index) {
-        return index * VminiHardware.BUFFER_SIZE;
+    int receiveBufferOffset(int index) {
+        return index * config.bufferSize();
     }
 
     /** Posts receive control block {@code index}'s buffer in descriptor {@code slot}; status cleared. */
@@ -117,7 +120,7 @@ final class VminiRings {
         int at = ReceiveDescriptor.offset(slot);
         ring.setLongLE(
                 at + ReceiveDescriptor.ADDRESS_OFFSET, receiveBuffers.physicalAddress(receiveBufferOffset(index)));
-        ring.setShortLE(at + ReceiveDescriptor.BUFFER_SIZE_OFFSET, VminiHardware.BUFFER_SIZE);
+        ring.setShortLE(at + ReceiveDescriptor.BUFFER_SIZE_OFFSET, config.bufferSize());
         ring.setShortLE(at + ReceiveDescriptor.FRAME_LENGTH_OFFSET, 0);
         ring.setByte(at + ReceiveDescriptor.STATUS_OFFSET, 0);
     }

@@ -43,7 +43,7 @@ class VminiInMemoryTest extends VminiScenarios {
 
     @Test
     void aBurstLargerThanTheRingWaitsInSoftwareAndEverySendCompletes() {
-        int frames = 3 * VminiHardware.TX_RING_SIZE;
+        int frames = 3 * VminiConfiguration.DEFAULTS.transmitRingSize();
         List<byte[]> burst = new ArrayList<>();
         for (int i = 0; i < frames; i++) {
             burst.add(frame(B, A, 200, i));
@@ -148,7 +148,8 @@ class VminiInMemoryTest extends VminiScenarios {
 
     @Test
     void sendsThatCannotBeFramesCompleteWithInvalidLength() {
-        a.protocol.send(List.of(new byte[10], frame(B, A, 64, 1), new byte[VminiHardware.MAX_FRAME_LENGTH + 1]));
+        a.protocol.send(
+                List.of(new byte[10], frame(B, A, 64, 1), new byte[VminiConfiguration.DEFAULTS.maxFrameLength() + 1]));
         a.protocol.awaitSendCompletions(3);
         assertThat(a.protocol.sendCompletions())
                 .containsExactlyInAnyOrder(NdisStatus.INVALID_LENGTH, NdisStatus.SUCCESS, NdisStatus.INVALID_LENGTH);

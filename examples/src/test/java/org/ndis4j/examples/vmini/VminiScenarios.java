@@ -109,7 +109,7 @@ abstract class VminiScenarios {
         List<byte[]> toA = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             toB.add(frame(B, A, 60 + i * 72, i));
-            toA.add(frame(A, B, VminiHardware.MAX_TOTAL_SIZE - i * 50, 100 + i));
+            toA.add(frame(A, B, VminiConfiguration.DEFAULTS.jumboPacket() - i * 50, 100 + i));
         }
         toB.add(frame(MacAddress.BROADCAST, A, 64, 999));
         exchange(a, b, toB, toB.size());

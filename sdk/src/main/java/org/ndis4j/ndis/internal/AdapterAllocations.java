@@ -31,6 +31,7 @@ public final class AdapterAllocations {
 
     private final Set<IoWorkItem> workItems = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<TimerObject> timers = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<ConfigurationKey> configurations = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Each block with where the driver allocated it (empty when no stacks are recorded). */
     private final Map<SharedMemory, List<String>> sharedMemory = new IdentityHashMap<>();
 
@@ -61,6 +62,39 @@ public final class AdapterAllocations {
     void timerFreed(TimerObject timer) {
         synchronized (lock) {
             timers.remove(timer);
+        }
+    }
+
+    void configurationOpened(ConfigurationKey key) {
+        synchronized (lock) {
+            configurations.add(key);
+        }
+    }
+
+    void configurationClosed(ConfigurationKey key) {
+        synchronized (lock) {
+            configurations.remove(key);
+        }
+    }
+
+    /**
+     * Rule NdisOpenConfigurationEx: every configuration handle opened with the adapter handle is
+     * closed by the end of {@code where} (MiniportInitializeEx, MiniportHaltEx).
+     */
+    void checkConfigurationsClosed(String where) {
+        List<ConfigurationKey> open;
+        synchronized (lock) {
+            open = new ArrayList<>(configurations);
+        }
+        if (!open.isEmpty()) {
+            throw Verifier.violation(
+                    kernel,
+                    Rule.NdisOpenConfigurationEx,
+                    open.size(),
+                    0,
+                    adapterName + ": " + open.size() + " configuration handle(s) opened with NdisOpenConfigurationEx "
+                            + "were not closed with NdisCloseConfiguration by the end of " + where,
+                    open.stream().map(ConfigurationKey::allocationSite).toList());
         }
     }
 
@@ -108,6 +142,7 @@ public final class AdapterAllocations {
      * names where each leaked object was allocated (when the kernel records allocation stacks).
      */
     void checkNothingLeft(String where) {
+        checkConfigurationsClosed(where);
         List<IoWorkItem> leakedItems;
         List<TimerObject> leakedTimers;
         Map<SharedMemory, List<String>> leakedMemory;

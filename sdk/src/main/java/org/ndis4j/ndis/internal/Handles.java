@@ -5,6 +5,7 @@ import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.protocol.NdisBindContext;
 import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisConfigurationHandle;
 import org.ndis4j.ndis.types.NdisHandle;
 import org.ndis4j.ndis.types.NdisInterrupt;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
@@ -119,6 +120,10 @@ public final class Handles {
 
     public static Interrupt interrupt(NdisInterrupt handle, String function) {
         return resolve(handle, Interrupt.class, function, "interrupt handle");
+    }
+
+    public static ConfigurationKey configuration(NdisConfigurationHandle handle, String function) {
+        return resolve(handle, ConfigurationKey.class, function, "configuration handle");
     }
 
     public static NblPool pool(NetBufferListPool handle, String function) {

@@ -24,6 +24,7 @@ import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.ndis.types.NdisStatusIndication;
+import org.ndis4j.registry.AdapterConfiguration;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -50,6 +51,9 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     private final Kernel kernel;
     private final List<Consumer<NdisStatusIndication>> statusListeners = new CopyOnWriteArrayList<>();
     private final AdapterAllocations allocations;
+    /** The adapter's driver key: what the host configured, and what the miniport wrote since. */
+    private final RegistryKey registry;
+
     private final NdisWatchdog watchdog;
 
     /** Serialises status indications from check to delivery (held while upper layers run). */
@@ -77,13 +81,15 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
 
     private NdisStatus completionStatus;
 
-    MiniportAdapter(MiniportDriverBlock driver, DeviceResources resources, int ifIndex) {
+    MiniportAdapter(
+            MiniportDriverBlock driver, DeviceResources resources, int ifIndex, AdapterConfiguration configuration) {
         super(driver.kernel(), driver.name() + "/" + resources.deviceName());
         this.driver = driver;
         this.resources = resources;
         this.ifIndex = ifIndex;
         this.kernel = driver.kernel();
         this.allocations = new AdapterAllocations(kernel, name(), resources.memory());
+        this.registry = new RegistryKey(name() + "\\DriverKey", configuration);
         this.watchdog = NdisWatchdog.of(kernel);
     }
 
@@ -95,6 +101,11 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     /** The miniport driver that runs this adapter. */
     public MiniportDriverBlock driver() {
         return driver;
+    }
+
+    /** The adapter's registry key (NdisOpenConfigurationEx with the adapter handle opens it). */
+    RegistryKey registry() {
+        return registry;
     }
 
     /** The resources the bus assigned the device. */
@@ -210,6 +221,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
                                 + (registration == null ? "registration" : "general") + " attributes");
             }
         }
+        allocations.checkConfigurationsClosed("MiniportInitializeEx");
         moveTo(AdapterState.Paused);
         reset.start(registration);
         return status;

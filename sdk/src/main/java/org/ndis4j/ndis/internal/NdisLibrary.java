@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.ndis.types.NdisHandle;
+import org.ndis4j.registry.AdapterConfiguration;
 
 /**
  * The NDIS library's state in one kernel: the protocols and filters registered (every new adapter
@@ -18,6 +20,9 @@ final class NdisLibrary {
     private final AtomicInteger nextIfIndex = new AtomicInteger(1);
     /** The device objects of the machine by name: a name is taken once. */
     private final Map<String, NdisDevice> devices = new ConcurrentHashMap<>();
+
+    /** The Parameters key of each driver and filter module that opened its configuration. */
+    private final Map<NdisHandle, RegistryKey> parameters = new ConcurrentHashMap<>();
 
     private NdisLibrary(Kernel kernel) {}
 
@@ -57,6 +62,12 @@ final class NdisLibrary {
 
     void deviceDeregistered(NdisDevice device) {
         devices.remove(device.attributes().deviceName(), device);
+    }
+
+    /** The Parameters key of a driver or filter module (empty until it writes one). */
+    RegistryKey parametersOf(NdisHandle owner) {
+        return parameters.computeIfAbsent(
+                owner, o -> new RegistryKey(o.name() + "\\Parameters", AdapterConfiguration.empty()));
     }
 
     List<ProtocolBlock> protocolDrivers() {

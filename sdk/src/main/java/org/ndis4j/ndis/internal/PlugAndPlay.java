@@ -20,6 +20,7 @@ import org.ndis4j.ndis.types.DriverEntry;
 import org.ndis4j.ndis.types.DriverUnload;
 import org.ndis4j.ndis.types.NdisException;
 import org.ndis4j.ndis.types.NdisStatus;
+import org.ndis4j.registry.AdapterConfiguration;
 
 /**
  * The plug-and-play manager of one kernel: loads drivers (DriverEntry), adds and removes devices
@@ -107,13 +108,14 @@ public final class PlugAndPlay {
      * miniport fails to initialize or restart (the adapter is then Halted or Paused). From now on,
      * pulling the device from its slot ({@code HotPlugSlot.surpriseRemove}) surprise-removes it.
      */
-    public MiniportAdapter addDevice(LoadedDriver driver, DeviceResources resources) {
+    public MiniportAdapter addDevice(
+            LoadedDriver driver, DeviceResources resources, AdapterConfiguration configuration) {
         MiniportDriverBlock miniport = driver.miniportDriver();
         if (miniport == null || miniport.isDeregistered()) {
             throw new IllegalStateException(driver.driverName() + " has no miniport driver registered");
         }
         checkNotShutDown("add a device");
-        MiniportAdapter adapter = new MiniportAdapter(miniport, resources, ndis.nextIfIndex());
+        MiniportAdapter adapter = new MiniportAdapter(miniport, resources, ndis.nextIfIndex(), configuration);
         NdisStatus init = onSystemThread("initialize " + adapter.name(), adapter::initialize);
         if (!init.isSuccess()) {
             throw new NdisException(init, "MiniportInitializeEx of " + adapter.name() + " failed");

@@ -12,5 +12,6 @@ public enum HandleKind {
     WORK_ITEM,
     INTERRUPT,
     TIMER,
-    POOL
+    POOL,
+    CONFIGURATION
 }

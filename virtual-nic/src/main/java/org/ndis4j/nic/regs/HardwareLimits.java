@@ -32,8 +32,17 @@ public final class HardwareLimits {
     /** Ethernet header: destination, source, EtherType. Shorter frames are runts. */
     public static final int ETHERNET_HEADER_LENGTH = 14;
 
-    /** Largest frame on the wire, without FCS: 1500-byte MTU + header + one 802.1Q tag. */
+    /**
+     * Largest frame on the wire, without FCS, after reset: 1500-byte MTU + header + one 802.1Q tag.
+     * MAXFRAME changes it.
+     */
     public static final int MAX_FRAME_LENGTH = 1518;
+
+    /** Largest value MAXFRAME takes: a 9000-byte jumbo MTU + header + one 802.1Q tag (the wire's limit). */
+    public static final int MAX_JUMBO_FRAME_LENGTH = 9018;
+
+    /** Smallest value MAXFRAME takes: a minimum Ethernet frame without FCS. */
+    public static final int MIN_MAX_FRAME_LENGTH = 60;
 
     /** Exact-match multicast address entries in the receive filter. */
     public static final int MULTICAST_TABLE_ENTRIES = 32;

@@ -95,6 +95,14 @@ public final class Registers {
     /** Station MAC address bytes 4-5 in bits 15:0, R/W. */
     public static final int RAH = 0x02C;
 
+    /**
+     * Maximum frame length in bytes, R/W: the longest frame (without FCS) either unit moves; longer
+     * ones are length errors. Reset value {@link HardwareLimits#MAX_FRAME_LENGTH}; writes outside
+     * {@link HardwareLimits#MIN_MAX_FRAME_LENGTH}..{@link HardwareLimits#MAX_JUMBO_FRAME_LENGTH} are
+     * ignored (and counted as bad register accesses).
+     */
+    public static final int MAXFRAME = 0x034;
+
     /** Multicast table: entry n's low register is at MTA_BASE + 8n, its high register 4 bytes on. */
     public static final int MTA_BASE = 0x200;
 
