@@ -65,9 +65,26 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat(
                         resideInAPackage("org.ndis4j..").and(not(resideInAPackage("org.ndis4j.testcontainers.."))))
-                .because("the testcontainers module runs ndis4j in containers and links none of it")
-                .allowEmptyShould(true); // until the module exists
+                .because("the testcontainers module runs ndis4j in containers and links none of it");
         rule.check(Codebase.PRODUCTION);
+    }
+
+    @Test
+    void theTestcontainersModuleUsesOnlyTheJdkTestcontainersAndJackson() {
+        classes()
+                .that()
+                .resideInAPackage("org.ndis4j.testcontainers..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "java..",
+                        "org.ndis4j.testcontainers..",
+                        "org.testcontainers..",
+                        // Testcontainers' own API: GenericContainer's methods take and return these.
+                        "com.github.dockerjava.api..",
+                        "tools.jackson..")
+                .because("users add the module to their tests: it brings Testcontainers and Jackson, nothing else")
+                .check(Codebase.PRODUCTION);
     }
 
     @Test

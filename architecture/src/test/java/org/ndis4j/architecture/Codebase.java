@@ -19,8 +19,7 @@ import java.util.stream.Stream;
 /**
  * Every module's compiled classes, read from its {@code target/} directory, and which module each
  * class belongs to. The module table says which modules a module may depend on: the direction
- * tools → examples → virtual-nic → sdk, benchmarks may use any, and the testcontainers module (when
- * it exists) none. A module directory the table does not name fails the build: decide its place
+ * tools → examples → virtual-nic → sdk, benchmarks may use any, and the testcontainers module none. A module directory the table does not name fails the build: decide its place
  * first.
  */
 final class Codebase {
@@ -43,8 +42,9 @@ final class Codebase {
             "archetype", Set.of("archetype"),
             "testcontainers", Set.of("testcontainers"));
 
-    /** Modules that must have been built before these tests run (testcontainers does not exist yet). */
-    static final List<String> REQUIRED = List.of("sdk", "virtual-nic", "examples", "tools", "benchmarks");
+    /** Modules that must have been built before these tests run. */
+    static final List<String> REQUIRED =
+            List.of("sdk", "virtual-nic", "examples", "tools", "benchmarks", "testcontainers");
 
     private static final Map<String, String> MODULE_OF_CLASS = new HashMap<>();
 

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             InjectCommand.class,
             RunCommand.class,
             CrashCommand.class,
+            HealthCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {

@@ -100,7 +100,8 @@ final class VminiOidModel {
         }
         int length = request.informationBufferLength();
         return switch (request.oid()) {
-            case OID_GEN_MAXIMUM_TOTAL_SIZE -> answer(request, ulong(VminiConfiguration.DEFAULTS.jumboPacket()), 4, false);
+            case OID_GEN_MAXIMUM_TOTAL_SIZE ->
+                answer(request, ulong(VminiConfiguration.DEFAULTS.jumboPacket()), 4, false);
             case OID_GEN_STATISTICS -> answer(request, null, NdisStatisticsInfo.SIZE, false);
             // a ULONG64, or a ULONG when the buffer holds less than 8 bytes
             case OID_GEN_XMIT_OK, OID_GEN_RCV_OK -> answer(request, null, length >= 8 ? 8 : 4, false);
