@@ -42,11 +42,16 @@ public final class KEvent {
      * True when it was set. PASSIVE_LEVEL only; the caller checks.
      */
     public boolean await(long timeoutNanos) throws InterruptedException {
-        return waitable.await(timeoutNanos, TimeoutKind.WORK);
+        return waitable.await(null, timeoutNanos, TimeoutKind.WORK);
     }
 
     /** The same, saying what the time-out means ({@link WaitKind}). */
     public boolean await(long timeoutNanos, WaitKind kind) throws InterruptedException {
-        return waitable.await(timeoutNanos, Kernel.timeoutKind(kind));
+        return waitable.await(null, timeoutNanos, Kernel.timeoutKind(kind));
+    }
+
+    /** The same, naming what is waited for (a deterministic scheduler's deadlock report shows it). */
+    boolean await(String what, long timeoutNanos, WaitKind kind) throws InterruptedException {
+        return waitable.await(what, timeoutNanos, Kernel.timeoutKind(kind));
     }
 }

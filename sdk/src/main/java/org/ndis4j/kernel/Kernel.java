@@ -77,12 +77,20 @@ public final class Kernel implements AutoCloseable {
 
     private Kernel(KernelConfig config) {
         this.config = config;
-        this.name = config.name() + "#" + BOOTED.incrementAndGet();
-        this.scheduler = switch (config.scheduling()) {
-            case THREADED -> new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
-        };
+        if (config.scheduling() == KernelConfig.Scheduling.DETERMINISTIC) {
+            // The run numbers its machines: names do not depend on what ran earlier in the JVM.
+            this.scheduler = Simulation.attach(new ThreadContext(this, ThreadKind.CLOCK, -1));
+            this.name = config.name() + "#K" + scheduler.machineTag();
+        } else {
+            if (Simulation.insideRun()) {
+                throw new IllegalStateException("a THREADED kernel cannot boot inside a deterministic run: its"
+                        + " threads would not be controlled (use Scheduling.DETERMINISTIC)");
+            }
+            this.name = config.name() + "#" + BOOTED.incrementAndGet();
+            this.scheduler = new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
+        }
         this.controlled = scheduler.isControlled();
-        this.tag = 0;
+        this.tag = scheduler.machineTag();
         this.crashed = scheduler.newEvent(false, "the machine bug-checks");
         this.processors = new Processor[config.processors()];
         for (int i = 0; i < processors.length; i++) {
@@ -219,7 +227,7 @@ public final class Kernel implements AutoCloseable {
         waitedOn.add(event);
         try {
             checkAlive();
-            boolean set = event.await(timeoutNanos, kind);
+            boolean set = event.await(what, timeoutNanos, kind);
             checkAlive(); // a crash sets the event: it ends the wait, not the condition
             return set;
         } catch (InterruptedException e) {
@@ -481,6 +489,8 @@ public final class Kernel implements AutoCloseable {
         if (crash.compareAndSet(null, report)) {
             crashed.set();
             waitedOn.forEach(KEvent::set); // every waitFor ends and throws the crash
+            scheduler.machineCrashed(report.code() + (report.rule() == null ? "" : " " + report.rule()) + ": "
+                    + report.message()); // spins and stalls end with it
             crashListeners.forEach(l -> l.accept(report));
             return new BugCheckException(report);
         }
@@ -506,7 +516,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Waits up to {@code timeout} for a bug check; the report, or empty if none came. */
     public Optional<CrashReport> awaitCrash(Duration timeout) throws InterruptedException {
-        crashed.await(timeout.toNanos(), TimeoutKind.WATCHDOG);
+        crashed.await("a bug check", timeout.toNanos(), TimeoutKind.WATCHDOG);
         return crashReport();
     }
 

@@ -63,6 +63,14 @@ public interface Scheduler {
         return 0;
     }
 
+    /** The machine bug-checked: its waits that end with a crash (spins, stalls) end now. */
+    default void machineCrashed(String summary) {}
+
+    /** The machine's number under this scheduler (a deterministic run numbers its machines 1, 2, ...). */
+    default int machineTag() {
+        return 0;
+    }
+
     /** True for a scheduler that runs one context at a time under its own control. */
     default boolean isControlled() {
         return false;
@@ -85,8 +93,11 @@ public interface Scheduler {
 
         boolean isSet();
 
-        /** Waits until set or {@code timeoutNanos} pass (negative: forever). True when set. */
-        boolean await(long timeoutNanos, TimeoutKind kind) throws InterruptedException;
+        /**
+         * Waits until set or {@code timeoutNanos} pass (negative: forever). True when set. {@code what}
+         * names the wait for reports (may be null).
+         */
+        boolean await(String what, long timeoutNanos, TimeoutKind kind) throws InterruptedException;
     }
 
     /** A lock whose contenders wait through the seam. Not reentrant. */

@@ -48,7 +48,7 @@ final class ThreadedEvent implements Scheduler.Waitable {
     }
 
     @Override
-    public boolean await(long timeoutNanos, TimeoutKind kind) throws InterruptedException {
+    public boolean await(String what, long timeoutNanos, TimeoutKind kind) throws InterruptedException {
         lock.lock();
         try {
             long remaining = timeoutNanos;
