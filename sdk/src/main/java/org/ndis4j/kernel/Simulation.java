@@ -103,6 +103,14 @@ public final class Simulation {
         return task::cancel;
     }
 
+    /**
+     * Sleeps the calling context (the test context, polling for a condition) {@code nanos} of virtual
+     * time; every other context may run meanwhile. {@code why} names the wait in deadlock reports.
+     */
+    public void sleep(long nanos, String why) {
+        runner.sleep(nanos, why);
+    }
+
     /** The failure of the run so far (a deadlock report, a divergence), if any. */
     public Optional<String> failure() {
         return Optional.ofNullable(runner.failure());

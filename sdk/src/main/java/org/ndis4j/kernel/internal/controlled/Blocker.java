@@ -49,7 +49,7 @@ final class Blocker {
             case QUEUE -> "idle";
             case EVENT -> "wait " + ((ControlledEvent) target).id() + (what != null ? " '" + what + "'" : "");
             case LOCK -> "acquire " + ((ControlledLock) target).id();
-            case SLEEP -> "sleep";
+            case SLEEP -> what != null ? "poll '" + what + "'" : "sleep";
             case STALL -> "stall";
             case JOIN -> "join";
         };
@@ -71,7 +71,7 @@ final class Blocker {
                 ControlledLock l = (ControlledLock) target;
                 yield "waits for " + l.describe() + (l.owner() == null ? "" : ", held by " + l.owner().id);
             }
-            case SLEEP -> "sleeps" + until;
+            case SLEEP -> (what != null ? "polls for " + what : "sleeps") + until;
             case STALL -> "stalls" + until;
             case JOIN -> "waits for " + joined() + " to end" + until;
         };

@@ -84,6 +84,25 @@ final class DeadlockReport {
         }
     }
 
+    /** Not the JDK's, JUnit's, the kernel's, NDIS's engine or the kit's machinery: the test's and drivers' code. */
+    static boolean isUserCode(String cls) {
+        if (cls.contains("$$Lambda")
+                || cls.startsWith("java.")
+                || cls.startsWith("jdk.")
+                || cls.startsWith("sun.")
+                || cls.startsWith("org.junit.")
+                || cls.startsWith("org.ndis4j.kernel.internal.")
+                || cls.startsWith("org.ndis4j.ndis.internal.")
+                || cls.startsWith("org.ndis4j.testing.Deterministic")) {
+            return false;
+        }
+        int dot = cls.lastIndexOf('.');
+        String pkg = dot < 0 ? "" : cls.substring(0, dot);
+        boolean engine =
+                pkg.equals("org.ndis4j.kernel") || pkg.equals("org.ndis4j.ndis") || pkg.equals("org.ndis4j.host");
+        return !engine || cls.endsWith("Test") || cls.contains("Test$");
+    }
+
     private static String irql(int level) {
         return switch (level) {
             case 0 -> "PASSIVE ";

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.ndis4j.kernel.internal.ContextAborted;
 import org.ndis4j.kernel.internal.ContextState;
 import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.TimeoutKind;
 
 /**
  * Drives one world from outside it (JUnit's thread): the test context's thread runs the steps it is
@@ -115,7 +116,13 @@ public final class WorldRunner {
     /** Runs {@code action} on the world's hardware context after {@code delayNanos} of virtual time. */
     public Scheduler.ScheduledTask hardwareTimer(long delayNanos, Runnable action) {
         world.enter("a device timer");
-        return world.schedule(delayNanos, org.ndis4j.kernel.internal.TimeoutKind.WORK, action, world.hardware());
+        return world.schedule(delayNanos, TimeoutKind.WORK, action, world.hardware());
+    }
+
+    /** Sleeps the calling context {@code nanos} of virtual time; {@code why} is for reports. */
+    public void sleep(long nanos, String why) {
+        Context me = world.enter("poll for " + why);
+        world.block(me, new Blocker(Blocker.Kind.SLEEP, null, why, world.deadline(nanos), TimeoutKind.WORK));
     }
 
     /** True when the calling thread is one of this world's contexts holding the turn. */
