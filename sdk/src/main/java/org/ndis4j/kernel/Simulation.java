@@ -1,8 +1,10 @@
 package org.ndis4j.kernel;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.controlled.World;
@@ -36,6 +38,7 @@ public final class Simulation {
 
     private final SimulationOptions options;
     private final WorldRunner runner;
+    private final Map<String, Integer> serials = new ConcurrentHashMap<>();
 
     private Simulation(SimulationOptions options) {
         this.options = options;
@@ -109,6 +112,14 @@ public final class Simulation {
      */
     public void sleep(long nanos, String why) {
         runner.sleep(nanos, why);
+    }
+
+    /**
+     * The next number of a per-run series ({@code kind}: "nic" numbers MAC addresses): 1, 2, ... in
+     * the order the run asks, whatever ran earlier in the JVM.
+     */
+    public int serial(String kind) {
+        return serials.merge(kind, 1, Integer::sum);
     }
 
     /** The failure of the run so far (a deadlock report, a divergence), if any. */

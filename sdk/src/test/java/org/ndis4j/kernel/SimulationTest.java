@@ -168,7 +168,9 @@ class SimulationTest {
                 return null;
             });
         } finally {
-            sim.finish(null);
+            SimulationResult r = sim.finish(null);
+            assertThat(r.passed()).as("a run an outside thread called into").isFalse();
+            assertThat(r.failure()).contains("netty-like-thread");
         }
     }
 

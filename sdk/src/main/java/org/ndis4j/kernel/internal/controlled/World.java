@@ -38,6 +38,9 @@ public final class World {
     private final ControlledTaskQueue hardwareQueue;
 
     private volatile Context current;
+    /** The first call from a thread outside the run; written by that thread, read at the end. */
+    private volatile String uncontrolledCall;
+
     private long now;
     private long sequence;
     private long steps;
@@ -158,8 +161,8 @@ public final class World {
                         + " contexts, the test thread and the simulation's device timers may call in: a TCP wire, a"
                         + " Netty thread, an ExecutorDeviceTimer or a driver's own thread is not controlled (use the"
                         + " in-memory wire and the simulation's device timer; see docs/deterministic.md).";
-        if (failure == null && current != null && current.thread == null) {
-            failure = message; // not yet running: nothing else to race with
+        if (uncontrolledCall == null) {
+            uncontrolledCall = message; // the run fails even if the caller swallows the exception
         }
         throw new IllegalStateException(message);
     }
@@ -540,6 +543,9 @@ public final class World {
      */
     void end(String testFailure) {
         over = true;
+        if (failure == null && uncontrolledCall != null) {
+            failure = uncontrolledCall;
+        }
         if (strategy instanceof Replayer r && failure == null) {
             String unfinished = r.unfinished(steps);
             if (unfinished != null) {
