@@ -69,15 +69,18 @@ final class DeadlockReport {
         }
         int shown = 0;
         for (StackTraceElement f : c.thread.getStackTrace()) {
-            String cls = f.getClassName();
-            if (cls.startsWith("java.")
-                    || cls.startsWith("jdk.")
-                    || cls.startsWith("org.ndis4j.kernel")
-                    || cls.startsWith("org.ndis4j.ndis.internal")
-                    || cls.startsWith("org.junit")) {
+            if (!isUserCode(f.getClassName())) {
                 continue;
             }
-            sb.append("             at ").append(f).append('\n');
+            sb.append("             at ")
+                    .append(f.getClassName())
+                    .append('.')
+                    .append(f.getMethodName())
+                    .append('(')
+                    .append(f.getFileName())
+                    .append(':')
+                    .append(f.getLineNumber())
+                    .append(")\n");
             if (++shown == FRAMES) {
                 break;
             }
