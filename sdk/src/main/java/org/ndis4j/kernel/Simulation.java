@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.controlled.Seeds;
 import org.ndis4j.kernel.internal.controlled.World;
 import org.ndis4j.kernel.internal.controlled.WorldRunner;
 import org.ndis4j.kernel.internal.controlled.WorldSettings;
@@ -146,6 +147,26 @@ public final class Simulation {
                 o.eventLogSha256(),
                 o.trace(),
                 o.eventLog());
+    }
+
+    /** A fresh master seed (print it with any failure, so the run can be repeated). */
+    public static long freshSeed() {
+        return Seeds.fresh();
+    }
+
+    /** Iteration {@code i}'s seed under {@code master}: iteration 0 runs the master seed itself. */
+    public static long iterationSeed(long master, int i) {
+        return Seeds.iteration(master, i);
+    }
+
+    /** Parses a seed: hex with or without "0x", or a token "random/0x2a". */
+    public static long parseSeed(String text) {
+        return Seeds.parse(text);
+    }
+
+    /** A seed as the trace and failures write it: "0x2a". */
+    public static String seedText(long seed) {
+        return Seeds.hex(seed);
     }
 
     /** The scheduler of a kernel booting on this thread: the calling thread must be a run's test context. */

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 import org.ndis4j.kernel.ExplorationStrategy;
+import org.ndis4j.kernel.Simulation;
 import org.ndis4j.kernel.SimulationOptions;
-import org.ndis4j.kernel.internal.controlled.Seeds;
 
 /**
  * The iterations of a {@link DeterministicTest}: the master seed (the annotation's, the system
@@ -50,7 +50,7 @@ final class DeterministicRuns {
             replay = replayAnnotation.value();
         }
         String seedText = System.getProperty(SEED, spec.seed());
-        long master = seedText.isBlank() ? Seeds.fresh() : Seeds.parse(seedText);
+        long master = seedText.isBlank() ? Simulation.freshSeed() : Simulation.parseSeed(seedText);
         int iterations = replay != null ? 1 : Integer.getInteger(ITERATIONS, spec.iterations());
         if (iterations < 1) {
             throw new IllegalArgumentException(test + ": iterations must be at least 1, not " + iterations);
@@ -75,7 +75,7 @@ final class DeterministicRuns {
 
     private static TestTemplateInvocationContext invocation(
             SimulationOptions base, int i, int iterations, AtomicBoolean failed) {
-        long seed = Seeds.iteration(base.masterSeed(), i);
+        long seed = Simulation.iterationSeed(base.masterSeed(), i);
         SimulationOptions options = new SimulationOptions(
                 base.test(),
                 i,
@@ -91,7 +91,9 @@ final class DeterministicRuns {
         return new TestTemplateInvocationContext() {
             @Override
             public String getDisplayName(int invocationIndex) {
-                return base.replay() != null ? "replay " + base.replay() : "[" + (i + 1) + "] seed " + Seeds.hex(seed);
+                return base.replay() != null
+                        ? "replay " + base.replay()
+                        : "[" + (i + 1) + "] seed " + Simulation.seedText(seed);
             }
 
             @Override

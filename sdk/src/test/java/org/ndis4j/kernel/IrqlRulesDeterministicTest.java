@@ -90,4 +90,96 @@ class IrqlRulesDeterministicTest {
                 .as("schedules of 200 where PASSIVE code ran beside a half-way DPC")
                 .isPositive();
     }
+
+    @Test
+    void dispatchAtomicGranularityRunsDpcsToCompletion() throws Exception {
+        for (long seed = 1; seed <= 100; seed++) {
+            Simulation sim = Simulation.start(
+                    SimulationOptions.seed("dispatch atomic", seed).withGranularity(Granularity.DISPATCH_ATOMIC));
+            AtomicBoolean observed = new AtomicBoolean();
+            try {
+                sim.call(() -> {
+                    Kernel k = Kernel.boot(KernelConfig.defaults()
+                            .withProcessors(2)
+                            .withWorkers(1, 1)
+                            .withScheduling(KernelConfig.Scheduling.DETERMINISTIC));
+                    observed.set(passiveRanInsideADpc(k));
+                    k.close();
+                    return null;
+                });
+            } finally {
+                SimulationResult r = sim.finish(null);
+                assertThat(r.passed()).as(r.failure()).isTrue();
+            }
+            assertThat(observed.get())
+                    .as("seed " + seed + ": a DPC was seen half-way")
+                    .isFalse();
+        }
+    }
+
+    /** An ISR queued while a DPC is half-way preempts it at one of its points, in some schedule. */
+    @Test
+    void anInterruptPreemptsADpcOnlyAtItsSchedulingPoints() throws Exception {
+        int nested = 0;
+        for (long seed = 1; seed <= 100; seed++) {
+            Simulation sim = Simulation.start(SimulationOptions.seed("isr preempts", seed));
+            AtomicBoolean isrInsideDpc = new AtomicBoolean();
+            AtomicBoolean isrRan = new AtomicBoolean();
+            try {
+                sim.call(() -> {
+                    Kernel k = Kernel.boot(KernelConfig.defaults()
+                            .withProcessors(1)
+                            .withWorkers(1, 1)
+                            .withScheduling(KernelConfig.Scheduling.DETERMINISTIC));
+                    AtomicBoolean dpcHalfWay = new AtomicBoolean();
+                    KEvent done = k.initializeEvent(false);
+                    ProcessorTask isr = new ProcessorTask() {
+                        @Override
+                        public Irql irql() {
+                            return Irql.DIRQL;
+                        }
+
+                        @Override
+                        public String driver() {
+                            return "isr";
+                        }
+
+                        @Override
+                        public void run() {
+                            isrInsideDpc.set(dpcHalfWay.get());
+                            assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.DIRQL);
+                            isrRan.set(true);
+                        }
+                    };
+                    KDpc dpc = k.initializeDpc(
+                            (KDpc d, Object c, Object a1, Object a2) -> {
+                                dpcHalfWay.set(true);
+                                k.runOnProcessor(0, isr); // the device interrupts while the DPC runs
+                                for (int i = 0; i < 3; i++) {
+                                    k.switchPoint("NdisDprAcquireSpinLock");
+                                }
+                                dpcHalfWay.set(false);
+                                assertThat(Ke.getCurrentIrql()).isEqualTo(Irql.DISPATCH_LEVEL);
+                                done.set();
+                            },
+                            null,
+                            "dpc");
+                    Ke.insertQueueDpc(dpc, null, null);
+                    k.waitFor("the DPC", done, -1, WaitKind.WORK);
+                    k.close();
+                    return null;
+                });
+            } finally {
+                SimulationResult r = sim.finish(null);
+                assertThat(r.passed()).as(r.failure()).isTrue();
+            }
+            assertThat(isrRan.get()).isTrue();
+            if (isrInsideDpc.get()) {
+                nested++;
+            }
+        }
+        assertThat(nested)
+                .as("schedules of 100 where the ISR ran nested in the DPC")
+                .isBetween(1, 99);
+    }
 }
