@@ -187,6 +187,9 @@ class VminiRecoveryTest {
     void aNicPulledFromItsSlotIsSurpriseRemovedAndVminiStopsTouchingIt() {
         exchange(a, b, frames(5, 0), 5);
         PnpManager pnp = PnpManager.of(a.kernel);
+        // The DPC that completed the last send may still be finishing (its register writes are legal
+        // until NDIS tells the driver): let it end, so that any write counted below came afterwards.
+        a.kernel.flushQueuedDpcs();
 
         a.nic.surpriseRemove();
         a.adapterGone();
