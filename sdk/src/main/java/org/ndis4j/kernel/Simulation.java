@@ -31,7 +31,7 @@ import org.ndis4j.kernel.internal.controlled.WorldSettings;
  *   }
  * </pre>
  *
- * {@code org.ndis4j.testing.DeterministicTest} does this per iteration. See docs/deterministic.md.
+ * The test kit's {@code @DeterministicTest} does this per iteration. See docs/deterministic.md.
  */
 public final class Simulation {
 

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -164,7 +165,7 @@ final class DeterministicIteration
                 .append(", master seed ")
                 .append(hex(options.masterSeed()))
                 .append(", ")
-                .append(options.strategy().name().toLowerCase(java.util.Locale.ROOT))
+                .append(options.strategy().name().toLowerCase(Locale.ROOT))
                 .append(", ")
                 .append(options.granularity())
                 .append(", ")
@@ -210,6 +211,6 @@ final class DeterministicIteration
     }
 
     private static String seconds(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.7f", nanos / 1e9);
+        return String.format(Locale.ROOT, "%.7f", nanos / 1e9);
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class SimulationTest {
 
     @Test
     void differentSeedsExploreDifferentInterleavings() {
-        java.util.Set<List<String>> seen = new java.util.HashSet<>();
+        Set<List<String>> seen = new HashSet<>();
         for (long seed = 1; seed <= 60; seed++) {
             List<String> order = new ArrayList<>();
             assertThat(run(seed, workItemsAndADpc(order)).passed()).isTrue();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ndis4j.kernel.internal.QueueRole;
 import org.ndis4j.kernel.internal.TaskQueue;
+import org.ndis4j.kernel.internal.TimeoutKind;
 
 /**
  * A run queue under the world: its takers block as contexts. Adding wakes the lowest-numbered
@@ -88,14 +89,8 @@ final class ControlledTaskQueue implements TaskQueue {
         }
         while (items.isEmpty()) {
             waiting(me);
-            WakeReason w = world.block(
-                    me,
-                    new Blocker(
-                            Blocker.Kind.QUEUE,
-                            this,
-                            null,
-                            Long.MAX_VALUE,
-                            org.ndis4j.kernel.internal.TimeoutKind.WORK));
+            WakeReason w =
+                    world.block(me, new Blocker(Blocker.Kind.QUEUE, this, null, Long.MAX_VALUE, TimeoutKind.WORK));
             if (w == WakeReason.INTERRUPTED) {
                 throw new InterruptedException();
             }

@@ -6,6 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.ndis4j.kernel.internal.ContextAborted;
 import org.ndis4j.kernel.internal.ContextState;
 import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.QueueRole;
 import org.ndis4j.kernel.internal.TimeoutKind;
 
 /**
@@ -58,7 +59,7 @@ public final class World {
         contexts.add(test);
         test.turn = true;
         current = test;
-        hardwareQueue = new ControlledTaskQueue(this, "hardware", org.ndis4j.kernel.internal.QueueRole.CLOCK);
+        hardwareQueue = new ControlledTaskQueue(this, "hardware", QueueRole.CLOCK);
     }
 
     // ---- contexts -----------------------------------------------------------------------------
