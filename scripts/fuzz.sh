@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 TARGETS=(
     "virtual-nic:org.ndis4j.wire.FrameDecoderFuzzTest"
     "virtual-nic:org.ndis4j.wire.SwitchFuzzTest"
+    "virtual-nic:org.ndis4j.nic.HostileDriverFuzzTest"
+    "examples:org.ndis4j.examples.vmini.VminiOidFuzzTest"
 )
 MIN_EXECUTIONS=10000
 

@@ -8,6 +8,7 @@ import org.ndis4j.ndis.internal.FilterModule;
 import org.ndis4j.ndis.internal.Handles;
 import org.ndis4j.ndis.internal.MiniportAdapter;
 import org.ndis4j.ndis.miniport.AdapterState;
+import org.ndis4j.ndis.types.NdisBindingHandle;
 import org.ndis4j.ndis.types.NdisFilterModuleHandle;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
@@ -67,6 +68,15 @@ public final class AdapterView {
     /** The states of the filter modules over the adapter now, bottom first. */
     public List<FilterModuleState> filterStates() {
         return adapter.stack().filters().stream().map(FilterModule::state).toList();
+    }
+
+    /**
+     * The protocol bindings over the adapter now: those NDIS indicates to, whose
+     * ProtocolBindAdapterEx has returned SUCCESS (a binding is not in the stack while its protocol is
+     * still binding) and that are not closed.
+     */
+    public List<NdisBindingHandle> bindings() {
+        return new ArrayList<>(adapter.stack().bindings());
     }
 
     /** True while halt is done with MiniportHaltEx but waits for this adapter's work items. */

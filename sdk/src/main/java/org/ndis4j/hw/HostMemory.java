@@ -116,7 +116,8 @@ public final class HostMemory implements BusMemory {
         if (i < 0) {
             i = -i - 2; // the block that starts before the address
         }
-        if (i < 0 || length < 0 || physicalAddress + length > s.addresses()[i] + s.blocks()[i].length()) {
+        // Compared as an offset into the block: an end address could wrap past 2^63.
+        if (i < 0 || length < 0 || physicalAddress - s.addresses()[i] > s.blocks()[i].length() - (long) length) {
             throw new IllegalArgumentException(
                     "DMA outside allocated memory: 0x" + Long.toHexString(physicalAddress) + " length " + length);
         }

@@ -52,6 +52,7 @@ public final class Kernel implements AutoCloseable {
     /** The machine's number under its scheduler (a deterministic run numbers its machines 1, 2, ...); 0 threaded. */
     private final int tag;
 
+    private final KernelStatistics statistics = new KernelStatistics(this);
     private final Processor[] processors;
     private final Map<WorkQueueType, WorkerPool> workQueues = new EnumMap<>(WorkQueueType.class);
     private final DpcWatchdog watchdog;
@@ -135,6 +136,11 @@ public final class Kernel implements AutoCloseable {
 
     public int processorCount() {
         return processors.length;
+    }
+
+    /** What the machine ran so far: ISRs, DPCs and work items (for hosts and demos). */
+    public KernelStatistics statistics() {
+        return statistics;
     }
 
     /** Kernel clock in nanoseconds (monotonic; only differences mean anything). */

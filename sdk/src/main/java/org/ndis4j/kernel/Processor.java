@@ -123,6 +123,7 @@ final class Processor {
         routineDriver = driver;
         routineIrql = irql;
         routineStart = kernel.nanoTime();
+        kernel.statistics().processorRan(irql, driver);
         try {
             routine.run();
             if (!kernel.isCrashed()) {

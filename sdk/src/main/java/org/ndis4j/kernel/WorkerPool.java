@@ -17,12 +17,14 @@ import org.ndis4j.kernel.internal.TaskQueue;
 final class WorkerPool {
 
     private final Kernel kernel;
+    private final WorkQueueType type;
     private final TaskQueue queue;
     private final List<KernelThread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
     WorkerPool(Kernel kernel, WorkQueueType type, int size, Scheduler scheduler) {
         this.kernel = kernel;
+        this.type = type;
         this.queue = scheduler.newTaskQueue(type.name(), QueueRole.WORKERS);
         for (int i = 0; i < size; i++) {
             ThreadContext ctx = new ThreadContext(kernel, ThreadKind.WORKER, -1);
@@ -72,6 +74,7 @@ final class WorkerPool {
     private void run(String driver, Runnable routine) {
         ThreadContext ctx = ThreadContext.current();
         String previous = ctx.enterDriver(driver);
+        kernel.statistics().workerRan(type, driver);
         try {
             routine.run();
             HeldLock held = ctx.firstHeldLock();

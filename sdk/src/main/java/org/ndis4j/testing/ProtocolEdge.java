@@ -120,12 +120,14 @@ public final class ProtocolEdge {
     }
 
     private void awaitBound(Kernel kernel) {
-        // A bug check anywhere ends the wait at once.
+        // Bound once ProtocolBindAdapterEx has returned and NDIS put the binding in the stack: from then
+        // on receives and status reach it. A bug check anywhere ends the wait at once.
+        AdapterView view = AdapterView.of(adapter);
         Await.until(
                 kernel,
                 "a binding to " + adapter.name() + " (is the adapter Running?)",
                 BIND_TIMEOUT,
-                () -> binding != null);
+                () -> binding != null && view.bindings().contains(binding));
     }
 
     public NdisMiniportAdapterHandle adapter() {

@@ -17,6 +17,7 @@ import picocli.CommandLine.ParseResult;
             SwitchCommand.class,
             BenchCommand.class,
             DemoCommand.class,
+            PingCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Ndis4j implements Runnable {

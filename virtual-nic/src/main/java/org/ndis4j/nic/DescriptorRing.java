@@ -22,8 +22,11 @@ import org.ndis4j.nic.regs.StatisticsCounter;
  *
  * <p>Not thread-safe: the engine that owns the ring guards it with its lock. Writing the base or the
  * size resets head and tail to 0; the ring is mapped lazily, at first use after such a write, and a
- * ring that cannot be used (size not a power of two in range, base unaligned or outside bus memory)
- * is counted once in {@link StatisticsCounter#RING_ERRORS} and stays unusable until reprogrammed.
+ * ring that cannot be used (size not a power of two in range, base unaligned or outside bus memory,
+ * or its memory freed under the device) is counted once in {@link StatisticsCounter#RING_ERRORS},
+ * is {@linkplain #isFaulted() faulted} (the unit's STATUS ring-error bit) and stays unusable until
+ * reprogrammed; the engine raises {@link Registers#INT_RING_ERROR} once for it
+ * ({@link #takeFaultCause()}).
  */
 final class DescriptorRing {
 
@@ -39,6 +42,8 @@ final class DescriptorRing {
     private ByteBuf descriptors;
     /** True once a mapping was attempted since the last base or size write. */
     private boolean configured;
+    /** The ring became unusable and the engine has not raised INT_RING_ERROR for it yet. */
+    private boolean faultUnreported;
 
     DescriptorRing(BusMemory memory, Statistics statistics) {
         this.memory = memory;
@@ -106,15 +111,19 @@ final class DescriptorRing {
                 && size <= HardwareLimits.MAX_RING_SIZE
                 && Integer.bitCount(size) == 1;
         if (!sizeValid || base == 0 || base % HardwareLimits.RING_ALIGNMENT != 0) {
-            statistics.increment(StatisticsCounter.RING_ERRORS);
-            return null;
+            return fault();
         }
         try {
             return memory.map(base, size * HardwareLimits.DESCRIPTOR_LENGTH);
         } catch (IllegalArgumentException outsideMemory) {
-            statistics.increment(StatisticsCounter.RING_ERRORS);
-            return null;
+            return fault(); // nothing on the bus answers there: a master abort
         }
+    }
+
+    private ByteBuf fault() {
+        statistics.increment(StatisticsCounter.RING_ERRORS);
+        faultUnreported = true;
+        return null;
     }
 
     /**
@@ -122,14 +131,26 @@ final class DescriptorRing {
      * ring is unusable until reprogrammed.
      */
     void fail() {
-        statistics.increment(StatisticsCounter.RING_ERRORS);
-        descriptors = null;
+        descriptors = fault();
         configured = true;
+    }
+
+    /** True when the device tried the ring and cannot use it: the STATUS ring-error bit. */
+    boolean isFaulted() {
+        return configured && descriptors == null;
+    }
+
+    /** {@link Registers#INT_RING_ERROR} the first time it is asked after the ring became unusable, else 0. */
+    int takeFaultCause() {
+        boolean report = faultUnreported;
+        faultUnreported = false;
+        return report ? Registers.INT_RING_ERROR : 0;
     }
 
     private void unmap() {
         descriptors = null;
         configured = false;
+        faultUnreported = false;
         head = 0;
         tail = 0;
     }

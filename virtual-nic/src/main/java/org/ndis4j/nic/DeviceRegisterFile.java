@@ -86,7 +86,10 @@ final class DeviceRegisterFile implements RegisterSpace {
             case Registers.CTRL ->
                 (receive.isEnabled() ? Registers.CTRL_RX_ENABLE : 0)
                         | (transmit.isEnabled() ? Registers.CTRL_TX_ENABLE : 0);
-            case Registers.STATUS -> phy.status();
+            case Registers.STATUS ->
+                phy.status()
+                        | (transmit.isRingFaulted() ? Registers.STATUS_TX_RING_ERROR : 0)
+                        | (receive.isRingFaulted() ? Registers.STATUS_RX_RING_ERROR : 0);
             case Registers.ICR -> interrupts.readAndClearCause();
             case Registers.IMS -> interrupts.mask();
             case Registers.ITR -> interrupts.throttleMicros();

@@ -78,8 +78,7 @@ final class ReceiveEngine {
         }
         ByteBuf descriptors = ring.descriptors();
         if (descriptors == null || ring.isEmpty()) {
-            statistics.increment(StatisticsCounter.RX_NO_BUFFER);
-            pendingCauses |= Registers.INT_RX_OVERRUN;
+            noBuffer();
             return;
         }
         int index = ring.head();
@@ -88,6 +87,7 @@ final class ReceiveEngine {
             writeBack(descriptors, index, length, status | ReceiveDescriptor.STATUS_DONE);
         } catch (IllegalReferenceCountException ringFreed) {
             ring.fail();
+            noBuffer(); // the frame is missed like any frame without a usable buffer, and counted once
             return;
         }
         ring.advanceHead();
@@ -120,7 +120,13 @@ final class ReceiveEngine {
         return 0;
     }
 
-    /** The causes collected since the last call: RX and RX_OVERRUN. */
+    /** A frame missed for want of a usable buffer: counted, RX_OVERRUN (and RING_ERROR once for a dead ring). */
+    private void noBuffer() {
+        statistics.increment(StatisticsCounter.RX_NO_BUFFER);
+        pendingCauses |= Registers.INT_RX_OVERRUN | ring.takeFaultCause();
+    }
+
+    /** The causes collected since the last call: RX, RX_OVERRUN and RING_ERROR. */
     int takePendingCauses() {
         synchronized (lock) {
             int causes = pendingCauses;
@@ -138,6 +144,13 @@ final class ReceiveEngine {
     boolean isEnabled() {
         synchronized (lock) {
             return enabled;
+        }
+    }
+
+    /** True while the ring is unusable (STATUS.RX_RING_ERROR). */
+    boolean isRingFaulted() {
+        synchronized (lock) {
+            return ring.isFaulted();
         }
     }
 

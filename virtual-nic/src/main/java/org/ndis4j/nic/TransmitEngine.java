@@ -90,6 +90,13 @@ final class TransmitEngine {
         }
     }
 
+    /** True while the ring is unusable (STATUS.TX_RING_ERROR). */
+    boolean isRingFaulted() {
+        synchronized (lock) {
+            return ring.isFaulted();
+        }
+    }
+
     /** Device reset: disabled, ring unprogrammed. */
     void reset() {
         synchronized (lock) {
@@ -101,7 +108,10 @@ final class TransmitEngine {
     /** Sends head .. tail-1. Under the lock. */
     private int transmit() {
         ByteBuf descriptors = ring.descriptors();
-        if (descriptors == null || faults.isTransmitStalled()) {
+        if (descriptors == null) {
+            return ring.takeFaultCause();
+        }
+        if (faults.isTransmitStalled()) {
             return 0; // a wedged unit leaves the descriptors where they are until a reset
         }
         int causes = 0;
@@ -127,7 +137,7 @@ final class TransmitEngine {
         if (looped) {
             causes |= loopback.takePendingCauses();
         }
-        return causes;
+        return causes | ring.takeFaultCause();
     }
 
     /** Sends one descriptor's frame. Returns the error status bits, 0 when sent. */

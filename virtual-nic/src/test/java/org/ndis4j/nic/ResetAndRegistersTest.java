@@ -114,22 +114,49 @@ class ResetAndRegistersTest {
     }
 
     @Test
-    void unusableRingsAreCountedAndSendNothing() {
+    void unusableRingsAreCountedFlaggedInStatusRaiseRingErrorAndSendNothing() {
         driver.start(Registers.RCTL_DIRECTED);
+        driver.unmask(Registers.INT_ALL);
         driver.registers.write32(Registers.TX_SIZE, 12); // not a power of two
+        assertThat(status() & Registers.STATUS_TX_RING_ERROR)
+                .as("not tried yet")
+                .isZero();
+        long raised = bench.raised();
         driver.transmit(Frames.frame(Frames.PEER, 64, 1));
         assertThat(bench.peer.frames).isEmpty();
         assertThat(driver.counter(StatisticsCounter.RING_ERRORS)).isEqualTo(1);
+        assertThat(status() & (Registers.STATUS_TX_RING_ERROR | Registers.STATUS_RX_RING_ERROR))
+                .isEqualTo(Registers.STATUS_TX_RING_ERROR);
+        assertThat(bench.raised()).isEqualTo(raised + 1);
+        assertThat(driver.readCause()).isEqualTo(Registers.INT_RING_ERROR);
+        driver.registers.write32(Registers.TX_TAIL, 2);
+        assertThat(driver.readCause()).as("raised once per fault").isZero();
+        assertThat(driver.counter(StatisticsCounter.RING_ERRORS))
+                .as("counted once per fault")
+                .isEqualTo(1);
 
         driver.registers.write32(Registers.TX_SIZE, NicBench.RING_SIZE);
+        assertThat(status() & Registers.STATUS_TX_RING_ERROR).as("reprogrammed").isZero();
         driver.registers.write32(Registers.TX_TAIL, NicBench.RING_SIZE); // beyond the ring
         assertThat(driver.registers.read32(Registers.TX_TAIL)).isZero();
         assertThat(driver.counter(StatisticsCounter.RING_ERRORS)).isEqualTo(2);
+        assertThat(status() & Registers.STATUS_TX_RING_ERROR)
+                .as("a bad tail is no ring fault")
+                .isZero();
 
         driver.registers.write32(Registers.TX_BASE_LO, 0x1234_5670); // aligned, outside bus memory
         driver.registers.write32(Registers.TX_TAIL, 1);
         assertThat(driver.counter(StatisticsCounter.RING_ERRORS)).isEqualTo(3);
+        assertThat(status() & Registers.STATUS_TX_RING_ERROR).isNotZero();
+        assertThat(driver.readCause()).isEqualTo(Registers.INT_RING_ERROR);
         assertThat(bench.peer.frames).isEmpty();
+
+        driver.registers.write32(Registers.CTRL, Registers.CTRL_RESET);
+        assertThat(status() & Registers.STATUS_TX_RING_ERROR).as("reset").isZero();
+    }
+
+    private int status() {
+        return driver.registers.read32(Registers.STATUS);
     }
 
     @Test
@@ -144,11 +171,23 @@ class ResetAndRegistersTest {
 
         // the driver (wrongly) frees the ring while the device still owns a descriptor
         bench.memory.free(ring);
+        driver.readCause();
         bench.peer.send(Frames.frame(NicBench.STATION, 64, 2));
         assertThat(driver.counter(StatisticsCounter.RING_ERRORS)).isEqualTo(1);
+        assertThat(driver.counter(StatisticsCounter.RX_NO_BUFFER))
+                .as("the frame that found the ring gone is counted")
+                .isEqualTo(1);
+        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_RX_RING_ERROR)
+                .isNotZero();
+        assertThat(driver.readCause()).isEqualTo(Registers.INT_RING_ERROR | Registers.INT_RX_OVERRUN);
         bench.peer.send(Frames.frame(NicBench.STATION, 64, 3));
         assertThat(driver.counter(StatisticsCounter.RX_NO_BUFFER))
                 .as("unusable until reprogrammed")
-                .isEqualTo(1);
+                .isEqualTo(2);
+        assertThat(driver.readCause()).isEqualTo(Registers.INT_RX_OVERRUN);
+
+        driver.programRings();
+        assertThat(driver.registers.read32(Registers.STATUS) & Registers.STATUS_RX_RING_ERROR)
+                .isZero();
     }
 }

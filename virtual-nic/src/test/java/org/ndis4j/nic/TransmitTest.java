@@ -102,6 +102,7 @@ class TransmitTest {
         int oversize = driver.queueDescriptor(buffer, HardwareLimits.MAX_FRAME_LENGTH + 1, 0);
         int unmapped = driver.queueDescriptor(0xdead_0000L, 64, 0);
         int beyondBlock = driver.queueDescriptor(driver.txRing.physicalAddress(driver.txRing.length() - 10), 64, 0);
+        int wrapping = driver.queueDescriptor(Long.MAX_VALUE - 15, 64, 0); // its end wraps past 2^63
         byte[] good = Frames.frame(Frames.PEER, 64, 9);
         int fine = driver.queueTransmit(good);
         driver.kickTransmit();
@@ -112,10 +113,11 @@ class TransmitTest {
         assertThat(driver.transmitStatus(oversize)).isEqualTo(done | TransmitDescriptor.STATUS_ERR_LENGTH);
         assertThat(driver.transmitStatus(unmapped)).isEqualTo(done | TransmitDescriptor.STATUS_ERR_DMA);
         assertThat(driver.transmitStatus(beyondBlock)).isEqualTo(done | TransmitDescriptor.STATUS_ERR_DMA);
+        assertThat(driver.transmitStatus(wrapping)).isEqualTo(done | TransmitDescriptor.STATUS_ERR_DMA);
         assertThat(driver.transmitStatus(fine)).isEqualTo(done);
         assertThat(bench.peer.frames).containsExactly(good);
         assertThat(driver.counter(StatisticsCounter.TX_LENGTH_ERRORS)).isEqualTo(3);
-        assertThat(driver.counter(StatisticsCounter.TX_DMA_ERRORS)).isEqualTo(2);
+        assertThat(driver.counter(StatisticsCounter.TX_DMA_ERRORS)).isEqualTo(3);
         assertThat(driver.counter(StatisticsCounter.TX_FRAMES)).isEqualTo(1);
     }
 

@@ -187,9 +187,13 @@ class VminiRecoveryTest {
     void aNicPulledFromItsSlotIsSurpriseRemovedAndVminiStopsTouchingIt() {
         exchange(a, b, frames(5, 0), 5);
         PnpManager pnp = PnpManager.of(a.kernel);
-        // The DPC that completed the last send may still be finishing (its register writes are legal
-        // until NDIS tells the driver): let it end, so that any write counted below came afterwards.
-        a.kernel.flushQueuedDpcs();
+        // The send completions came from A's DPC, which unmasks the NIC (IMS) after them: a pull in
+        // between is a write no driver can avoid (NDIS has not told it yet). Pull once it is done.
+        VminiAdapter vmini = (VminiAdapter) AdapterView.of(a.adapter).adapterContext();
+        Await.until(
+                "A's interrupt DPC done",
+                () -> vmini.dpcsRunning.get() == 0
+                        && a.nic.resources().registers().read32(Registers.IMS) == VminiHardware.INTERRUPT_CAUSES);
 
         a.nic.surpriseRemove();
         a.adapterGone();

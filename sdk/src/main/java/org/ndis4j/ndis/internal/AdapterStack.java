@@ -38,6 +38,17 @@ public final class AdapterStack {
 
     private volatile List<Binding> bindings = List.of();
 
+    /**
+     * Guards changes to {@link #bindings}, the binds in progress ({@link #opening}) and the delivery of
+     * status indications to protocols: a bind takes its parameters, and later joins the stack, in
+     * step with the indications, so that none is lost between the two and none reaches a binding
+     * before its ProtocolBindAdapterEx returned.
+     */
+    private final Object protocolEdge = new Object();
+
+    /** Binds whose ProtocolBindAdapterEx is running (Opening); they hold the indications meanwhile. */
+    private final List<BindContext> opening = new ArrayList<>();
+
     private final StackOidPath oids = new StackOidPath(this);
     private final StackDataPath data = new StackDataPath(this);
 
@@ -72,8 +83,11 @@ public final class AdapterStack {
         return filters;
     }
 
-    /** The protocol bindings now (an immutable snapshot). */
-    List<Binding> bindings() {
+    /**
+     * The protocol bindings NDIS indicates to now (an immutable snapshot): those whose
+     * ProtocolBindAdapterEx returned SUCCESS and that are not closed.
+     */
+    public List<Binding> bindings() {
         return bindings;
     }
 
@@ -204,28 +218,47 @@ public final class AdapterStack {
 
     // ---- protocols --------------------------------------------------------------------------
 
-    /** ProtocolBindAdapterEx for one protocol; the protocol opens the adapter inside it. */
+    /**
+     * ProtocolBindAdapterEx for one protocol; the protocol opens the adapter inside it. The binding
+     * is Opening until ProtocolBindAdapterEx returns: NDIS indicates nothing to it (receives nor
+     * status) before then, as NdisCompleteBindAdapterEx's page says ("the protocol driver is ready to
+     * accept receive indications" once the bind completes). Status indications NDIS passes up
+     * meanwhile are held, and delivered in order when the bind completes, before any later one; a
+     * link state equal to the one the protocol already knows is not repeated. So the protocol learns
+     * every link change after its NDIS_BIND_PARAMETERS, and the binding handle NdisOpenAdapterEx
+     * returned is in the protocol's hands before its first indication.
+     */
     void bind(ProtocolBlock protocol) {
         if (protocol.characteristics() == null || bindings.stream().anyMatch(b -> b.protocol() == protocol)) {
             return; // binds nothing, or is bound here already
         }
         BindContext context = new BindContext(protocol, this);
-        NdisBindParameters parameters = new NdisBindParameters(
-                adapterName(),
-                adapter.ifIndex(),
-                adapter.generalAttributes().mtuSize(),
-                adapter.generalAttributes().currentMacAddress(),
-                adapter.linkState());
-        NdisStatus status = watchdog()
-                .call(
-                        WatchedOperation.PROTOCOL_BIND,
-                        protocol.name() + " on " + adapterName(),
-                        protocol.driverName(),
-                        0,
-                        () -> DriverCalls.call(
-                                protocol.driverName(),
-                                () -> protocol.characteristics()
-                                        .bindAdapterEx(protocol.protocolDriverContext(), context, parameters)));
+        NdisBindParameters parameters;
+        synchronized (protocolEdge) {
+            parameters = new NdisBindParameters(
+                    adapterName(),
+                    adapter.ifIndex(),
+                    adapter.generalAttributes().mtuSize(),
+                    adapter.generalAttributes().currentMacAddress(),
+                    adapter.linkState());
+            context.linkStateKnown = parameters.linkState();
+            opening.add(context);
+        }
+        NdisStatus status = NdisStatus.FAILURE;
+        try {
+            status = watchdog()
+                    .call(
+                            WatchedOperation.PROTOCOL_BIND,
+                            protocol.name() + " on " + adapterName(),
+                            protocol.driverName(),
+                            0,
+                            () -> DriverCalls.call(
+                                    protocol.driverName(),
+                                    () -> protocol.characteristics()
+                                            .bindAdapterEx(protocol.protocolDriverContext(), context, parameters)));
+        } finally {
+            completeBind(context, status);
+        }
         if (status.isSuccess() && context.opened == null) {
             throw Verifier.violation(
                     protocol.kernel(),
@@ -237,7 +270,27 @@ public final class AdapterStack {
         Trace.log("%s: ProtocolBindAdapterEx -> %s", protocol.name(), status);
     }
 
-    /** NdisOpenAdapterEx, from inside ProtocolBindAdapterEx. */
+    /**
+     * The bind is over: a successful one joins the stack (receives and status reach it from now on)
+     * and gets the status indications it missed while Opening.
+     */
+    private void completeBind(BindContext context, NdisStatus status) {
+        synchronized (protocolEdge) {
+            opening.remove(context);
+            Binding binding = context.opened;
+            if (!status.isSuccess() || binding == null || binding.isClosed()) {
+                return;
+            }
+            bindings = with(bindings, binding);
+            for (NdisStatusIndication held : context.takeHeld()) {
+                if (context.isNews(held)) {
+                    deliverTo(binding, held);
+                }
+            }
+        }
+    }
+
+    /** NdisOpenAdapterEx, from inside ProtocolBindAdapterEx. The binding stays Opening until the bind returns. */
     Binding open(BindContext context, Object protocolBindingContext) {
         if (context.stack != this || context.opened != null) {
             throw Verifier.violation(
@@ -249,7 +302,6 @@ public final class AdapterStack {
         }
         Binding binding = new Binding(context.protocol, protocolBindingContext, this);
         context.opened = binding;
-        bindings = with(bindings, binding);
         return binding;
     }
 
@@ -284,19 +336,25 @@ public final class AdapterStack {
         Trace.log("%s: unbound", binding.name());
     }
 
-    /** NdisCloseAdapterEx. */
+    /**
+     * NdisCloseAdapterEx (from ProtocolUnbindAdapterEx, or from a ProtocolBindAdapterEx that gives up).
+     * Returns once no indication to the binding is in flight: after it, NDIS indicates nothing to it.
+     */
     public void close(Binding binding) {
-        List<Binding> remaining = without(bindings, binding);
-        if (remaining == bindings) {
-            throw Verifier.violation(
-                    binding.kernel(),
-                    Rule.Handle_Invalid,
-                    2,
-                    0,
-                    "NdisCloseAdapterEx on a binding that is not open (" + binding.name() + ")");
+        synchronized (protocolEdge) {
+            List<Binding> remaining = without(bindings, binding);
+            boolean isOpening = opening.stream().anyMatch(c -> c.opened == binding);
+            if (binding.isClosed() || (remaining == bindings && !isOpening)) {
+                throw Verifier.violation(
+                        binding.kernel(),
+                        Rule.Handle_Invalid,
+                        2,
+                        0,
+                        "NdisCloseAdapterEx on a binding that is not open (" + binding.name() + ")");
+            }
+            bindings = remaining; // no new receive indication finds it
         }
-        bindings = remaining;
-        binding.markClosed();
+        binding.close(); // waits for the indications in flight, outside the lock status deliveries take
     }
 
     // ---- status -----------------------------------------------------------------------------
@@ -320,11 +378,20 @@ public final class AdapterStack {
                     () -> module.filterDriver().characteristics().status(module.context(), indication));
             return;
         }
-        for (Binding binding : bindings) {
-            DriverCalls.run(
-                    binding.driverName(),
-                    () -> binding.protocol().characteristics().statusEx(binding.protocolBindingContext(), indication));
+        synchronized (protocolEdge) {
+            for (Binding binding : bindings) {
+                deliverTo(binding, indication);
+            }
+            for (BindContext bind : opening) {
+                bind.hold(indication);
+            }
         }
+    }
+
+    private static void deliverTo(Binding binding, NdisStatusIndication indication) {
+        DriverCalls.run(
+                binding.driverName(),
+                () -> binding.protocol().characteristics().statusEx(binding.protocolBindingContext(), indication));
     }
 
     private static <T> List<T> topDown(List<T> bottomFirst) {

@@ -137,20 +137,30 @@ public final class StackDataPath {
                 receiver = bindings.get(i);
             }
         }
-        if (receivers == 1) {
-            DriverCalls.nbl(receiver, PROTOCOL_RECEIVE, chain, portNumber, count, receiveFlags);
+        if (receivers == 1 && receiver.enterIndication()) {
+            try {
+                DriverCalls.nbl(receiver, PROTOCOL_RECEIVE, chain, portNumber, count, receiveFlags);
+            } finally {
+                receiver.exitIndication();
+            }
             return;
         }
-        // Nobody, or several: each gets a look it must copy from, and NDIS gives the NBLs back.
-        for (int i = 0; i < bindings.size(); i++) {
-            if (bindings.get(i).protocol().handlesReceive()) {
-                DriverCalls.nbl(
-                        bindings.get(i),
-                        PROTOCOL_RECEIVE,
-                        chain,
-                        portNumber,
-                        count,
-                        receiveFlags | NDIS_RECEIVE_FLAGS_RESOURCES);
+        // Nobody (or a binding that is closing), or several: each gets a look it must copy from, and
+        // NDIS gives the NBLs back.
+        for (int i = 0; receivers > 1 && i < bindings.size(); i++) {
+            Binding binding = bindings.get(i);
+            if (binding.protocol().handlesReceive() && binding.enterIndication()) {
+                try {
+                    DriverCalls.nbl(
+                            binding,
+                            PROTOCOL_RECEIVE,
+                            chain,
+                            portNumber,
+                            count,
+                            receiveFlags | NDIS_RECEIVE_FLAGS_RESOURCES);
+                } finally {
+                    binding.exitIndication();
+                }
             }
         }
         if ((receiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) == 0) {

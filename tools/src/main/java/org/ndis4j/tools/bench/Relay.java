@@ -33,7 +33,8 @@ abstract class Relay implements AutoCloseable {
         void await(long mac) throws InterruptedException;
     }
 
-    private static final Duration START = Duration.ofSeconds(10);
+    /** How long a relay process may take to listen: a JVM start on a loaded 2-core machine took over 10 s. */
+    private static final Duration START = Duration.ofSeconds(60);
 
     abstract String name();
 

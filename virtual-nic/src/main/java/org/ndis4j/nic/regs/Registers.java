@@ -7,7 +7,7 @@ package org.ndis4j.nic.regs;
  *
  * <pre>
  * 0x000 CTRL     R/W  device control          0x100 TX_BASE_LO R/W   0x120 RX_BASE_LO R/W
- * 0x004 STATUS   RO   link, speed, duplex     0x104 TX_BASE_HI R/W   0x124 RX_BASE_HI R/W
+ * 0x004 STATUS   RO   link, speed, ring errs  0x104 TX_BASE_HI R/W   0x124 RX_BASE_HI R/W
  * 0x008 ICR      RC   interrupt cause         0x108 TX_SIZE    R/W   0x128 RX_SIZE    R/W
  * 0x00C ICS      W1S  interrupt cause set     0x10C TX_HEAD    RO    0x12C RX_HEAD    RO
  * 0x010 IMS      R/W1S interrupt mask (set)   0x110 TX_TAIL    R/W   0x130 RX_TAIL    R/W
@@ -47,6 +47,13 @@ public final class Registers {
     public static final int STATUS_SPEED_10 = 0;
     public static final int STATUS_SPEED_100 = 1;
     public static final int STATUS_SPEED_1000 = 2;
+    /**
+     * STATUS: the transmit ring is unusable and the unit stopped using it (see {@link #INT_RING_ERROR});
+     * cleared by writing TX_BASE_LO, TX_BASE_HI or TX_SIZE, or by reset.
+     */
+    public static final int STATUS_TX_RING_ERROR = 1 << 4;
+    /** STATUS: the receive ring is unusable, as {@link #STATUS_TX_RING_ERROR} for RX_BASE/RX_SIZE. */
+    public static final int STATUS_RX_RING_ERROR = 1 << 5;
 
     // ---- interrupts ----
 
@@ -69,8 +76,14 @@ public final class Registers {
     public static final int INT_LINK_STATUS_CHANGE = 1 << 2;
     /** Cause: a frame was dropped because no receive buffer was posted. */
     public static final int INT_RX_OVERRUN = 1 << 3;
+    /**
+     * Cause: a ring became unusable when the device went to use it: its base or size is invalid, or
+     * its descriptors could not be reached over the bus (no memory at that address: a master abort).
+     * STATUS says which ring; RING_ERRORS counts it. Reprogram the ring (or reset the device).
+     */
+    public static final int INT_RING_ERROR = 1 << 4;
     /** Every cause bit the device implements; other bits read 0. */
-    public static final int INT_ALL = INT_TX_DONE | INT_RX | INT_LINK_STATUS_CHANGE | INT_RX_OVERRUN;
+    public static final int INT_ALL = INT_TX_DONE | INT_RX | INT_LINK_STATUS_CHANGE | INT_RX_OVERRUN | INT_RING_ERROR;
 
     // ---- receive filter ----
 

@@ -39,7 +39,10 @@ public enum StatisticsCounter {
     TX_NO_CARRIER,
     /** Transmits failed by fault injection. */
     TX_FAULT_ERRORS,
-    /** Ring registers that could not be used: base or size invalid, tail out of range. */
+    /**
+     * Rings that became unusable when the device reached for them (base or size invalid, no memory
+     * there, memory freed: STATUS ring error, cause RING_ERROR), and tail writes out of range.
+     */
     RING_ERRORS,
     /** MDIC writes while a PHY command was still in progress (ignored). */
     PHY_BUSY_ERRORS,

@@ -1,0 +1,123 @@
+package org.ndis4j.examples.ipstack;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * UDP (RFC 768) for one binding: datagrams to the ports hosts listen on, the echo service of RFC 862
+ * on port 7, and datagrams sent by hosts (the soak and benchmarks). The checksum over the
+ * pseudo-header is always sent and, when a datagram carries one, always checked.
+ *
+ * <pre>
+ *   0               16              31
+ *   ┌───────────────┬───────────────┐
+ *   │  Source Port  │  Dest. Port   │
+ *   ├───────────────┼───────────────┤
+ *   │    Length     │   Checksum    │   Length = 8 + data; checksum 0 = none (sent as 0xFFFF if computed 0)
+ *   ├───────────────┴───────────────┤
+ *   │ data …                        │
+ *   └───────────────────────────────┘
+ * </pre>
+ */
+final class Udp {
+
+    static final int HEADER_LENGTH = 8;
+    static final int ECHO_PORT = 7;
+    static final int MAX_PAYLOAD = Ipv4.MAX_PAYLOAD - HEADER_LENGTH;
+
+    private final IpBinding binding;
+    private final IpCounters counters;
+    private final InterfaceConfig config;
+    /** Listeners by port: set by hosts at PASSIVE_LEVEL, read by the receive DPC without a lock. */
+    private final Map<Integer, UdpListener> listeners = new ConcurrentHashMap<>();
+
+    Udp(IpBinding binding, IpCounters counters, InterfaceConfig config) {
+        this.binding = binding;
+        this.counters = counters;
+        this.config = config;
+    }
+
+    void listen(int port, UdpListener listener) {
+        checkPort(port);
+        if (listeners.putIfAbsent(port, listener) != null) {
+            throw new IllegalStateException("UDP port " + port + " has a listener already");
+        }
+    }
+
+    void stopListening(int port) {
+        listeners.remove(port);
+    }
+
+    /**
+     * Sends {@code length} bytes of {@code data} from absolute index {@code offset}. Runs at IRQL &lt;=
+     * DISPATCH_LEVEL. False when dropped at once (counted).
+     */
+    boolean send(int destination, int sourcePort, int destinationPort, ByteBuf data, int offset, int length) {
+        checkPort(sourcePort);
+        checkPort(destinationPort);
+        if (length < 0 || length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("a UDP payload is 0.." + MAX_PAYLOAD + " bytes here, not " + length);
+        }
+        int udpLength = HEADER_LENGTH + length;
+        return binding.ip()
+                .send(
+                        destination,
+                        Ipv4.PROTOCOL_UDP,
+                        udpLength,
+                        (b, o) -> {
+                            b.setShort(o, sourcePort);
+                            b.setShort(o + 2, destinationPort);
+                            b.setShort(o + 4, udpLength);
+                            b.setShort(o + 6, 0);
+                            b.setBytes(o + HEADER_LENGTH, data, offset, length);
+                            long sum = Checksum.add(
+                                    Checksum.pseudoHeader(config.address(), destination, Ipv4.PROTOCOL_UDP, udpLength),
+                                    b,
+                                    o,
+                                    udpLength);
+                            int checksum = Checksum.finish(sum);
+                            b.setShort(o + 6, checksum == 0 ? 0xffff : checksum);
+                        },
+                        IpCounter.UDP_SENT);
+    }
+
+    /** A UDP datagram at {@code offset}, {@code length} bytes of IPv4 payload. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    void receive(ByteBuf frame, int offset, int length, int source, int destination) {
+        int udpLength = length >= HEADER_LENGTH ? frame.getUnsignedShort(offset + 4) : 0;
+        if (udpLength < HEADER_LENGTH || udpLength > length) {
+            counters.increment(IpCounter.UDP_BAD);
+            return;
+        }
+        if (frame.getUnsignedShort(offset + 6) != 0) {
+            long sum = Checksum.add(
+                    Checksum.pseudoHeader(source, destination, Ipv4.PROTOCOL_UDP, udpLength), frame, offset, udpLength);
+            if (Checksum.finish(sum) != 0) {
+                counters.increment(IpCounter.UDP_BAD);
+                return;
+            }
+        }
+        counters.increment(IpCounter.UDP_RECEIVED);
+        int sourcePort = frame.getUnsignedShort(offset);
+        int destinationPort = frame.getUnsignedShort(offset + 2);
+        int dataOffset = offset + HEADER_LENGTH;
+        int dataLength = udpLength - HEADER_LENGTH;
+        UdpListener listener = listeners.get(destinationPort);
+        if (listener != null) {
+            counters.increment(IpCounter.UDP_DELIVERED);
+            listener.datagramReceived(source, sourcePort, destinationPort, frame, dataOffset, dataLength);
+        } else if (destinationPort == ECHO_PORT && sourcePort != ECHO_PORT && destination == config.address()) {
+            // Never echo to port 7 (two echo services would play ping-pong) nor a broadcast.
+            counters.increment(IpCounter.UDP_ECHOED);
+            send(source, ECHO_PORT, sourcePort, frame, dataOffset, dataLength);
+        } else {
+            counters.increment(IpCounter.UDP_NO_LISTENER);
+        }
+    }
+
+    private static void checkPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("UDP port " + port + " is outside 1..65535");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.ndis4j.tools;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.ndis4j.examples.IpHost;
+import org.ndis4j.examples.Ping;
+import org.ndis4j.examples.PingDemo;
+import org.ndis4j.examples.PingStatistics;
+import org.ndis4j.examples.ipstack.InterfaceConfig;
+import org.ndis4j.examples.ipstack.Ipv4Address;
+import org.ndis4j.nic.MacAddress;
+import org.ndis4j.wire.TcpWirePort;
+import org.ndis4j.wire.WirePort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ndis4j ping}: a host made of a virtual NIC, vmini and ipstack on a TCP wire pings TARGET and
+ * prints what ping(8) prints. Exit status 0 when replies came, 1 when none did, 2 on a usage error.
+ */
+@Command(
+        name = "ping",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Boots a simulated kernel with a virtual NIC on a TCP wire (QEMU stream framing), the vmini",
+            "miniport and the ipstack protocol driver, and pings TARGET as ping(8) does. The peer can be",
+            "an ndis4j switch or host, or a QEMU -netdev stream / -netdev socket listener.",
+            "Exit status: 0 when replies came, 1 when none did, 2 on a usage error."
+        })
+final class PingCommand implements Callable<Integer> {
+
+    /** Waits this long for the link (the TCP connection) before the first request. */
+    static final Duration LINK_WAIT_DEFAULT = Duration.ofSeconds(10);
+
+    @Option(
+            names = "--wire",
+            required = true,
+            paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
+            converter = WireSpec.Converter.class,
+            description = "Connect to a switch or a listening peer, or listen for a peer to connect.")
+    WireSpec wire;
+
+    @Option(
+            names = "--ip",
+            required = true,
+            paramLabel = "A.B.C.D/LEN",
+            description = "This host's address and prefix length (the target must be on the link).")
+    String ip;
+
+    @Option(
+            names = "--mac",
+            paramLabel = "MAC",
+            description = "This host's MAC address (default: 02:00 followed by the four bytes of --ip).")
+    String mac;
+
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Echo requests to send (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(
+            names = "--interval",
+            paramLabel = "MS",
+            defaultValue = "1000",
+            description = "Milliseconds between requests (default: ${DEFAULT-VALUE}).")
+    long intervalMillis;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "MS",
+            defaultValue = "1000",
+            description = "Milliseconds to wait for each reply (default: ${DEFAULT-VALUE}).")
+    long timeoutMillis;
+
+    @Option(
+            names = "--size",
+            paramLabel = "BYTES",
+            defaultValue = "56",
+            description = "ICMP data bytes per request, as ping -s (0..1472; default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(
+            names = "--link-timeout",
+            paramLabel = "MS",
+            defaultValue = "10000",
+            description =
+                    "Milliseconds to wait for the link (a listener: for the peer to connect) (default: ${DEFAULT-VALUE}).")
+    long linkTimeoutMillis;
+
+    @Parameters(paramLabel = "TARGET", description = "The IPv4 address to ping.")
+    String target;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PingDemo.quietLogs(); // ping(8)'s lines only
+        InterfaceConfig address = parse(() -> InterfaceConfig.parse(ip), "--ip");
+        int targetAddress = parse(() -> Ipv4Address.parse(target), "TARGET");
+        MacAddress station = mac == null ? defaultMac(address.address()) : parse(() -> MacAddress.of(mac), "--mac");
+        if (station.isGroup()) {
+            throw usage("--mac " + station + " is a group address; a station needs a unicast one");
+        }
+        check(count >= 1 && count <= 1_000_000, "--count must be 1..1000000, not " + count);
+        check(
+                intervalMillis >= 1 && intervalMillis <= 3_600_000,
+                "--interval must be 1..3600000 ms, not " + intervalMillis);
+        check(
+                timeoutMillis >= 1 && timeoutMillis <= 3_600_000,
+                "--timeout must be 1..3600000 ms, not " + timeoutMillis);
+        check(linkTimeoutMillis >= 0 && linkTimeoutMillis <= 3_600_000, "--link-timeout must be 0..3600000 ms");
+        check(size >= 0 && size <= 1472, "--size must be 0..1472 (ipstack does not fragment), not " + size);
+        check(targetAddress != address.address(), "TARGET is this host's own address");
+        check(
+                address.isOnLink(targetAddress),
+                "TARGET " + target + " is not on " + address + " (ipstack has no router; use an address on the link)");
+
+        PrintStream out = System.out;
+        WirePort port;
+        try {
+            port = wire.listen() ? TcpWirePort.listen(wire.address()) : TcpWirePort.connect(wire.address());
+        } catch (RuntimeException e) {
+            System.err.println("ndis4j ping: cannot " + wire + ": " + e.getMessage());
+            return 1;
+        }
+        if (wire.listen()) {
+            System.err.println("ndis4j ping: listening on "
+                    + ((TcpWirePort) port).localAddress().getAddress().getHostAddress() + ":"
+                    + ((TcpWirePort) port).localAddress().getPort());
+        }
+        try (IpHost host = IpHost.builder("ping", port)
+                .mac(station)
+                .address(address)
+                .filter(false)
+                .start()) {
+            // The link comes up when the TCP connection does (ipstack hears NDIS_STATUS_LINK_STATE).
+            CountDownLatch linkUp = new CountDownLatch(1);
+            host.ip().onLinkChange(event -> {
+                if (event.connected()) {
+                    linkUp.countDown();
+                }
+            });
+            if (!host.ip().isLinkUp() && !linkUp.await(linkTimeoutMillis, TimeUnit.MILLISECONDS)) {
+                System.err.println("ndis4j ping: no link on " + wire + " after " + linkTimeoutMillis + " ms");
+            }
+            Ping ping = new Ping(
+                    targetAddress,
+                    count,
+                    Duration.ofMillis(intervalMillis),
+                    Duration.ofMillis(timeoutMillis),
+                    size,
+                    ThreadLocalRandom.current().nextInt(1, 0x10000));
+            PingStatistics statistics = ping.run(host.ip(), line -> {
+                out.println(line);
+                out.flush();
+            });
+            return statistics.receivedCount() > 0 ? 0 : 1;
+        }
+    }
+
+    /** 02:00 and the address's four bytes: locally administered, unicast, unique per address. */
+    static MacAddress defaultMac(int address) {
+        return new MacAddress(0x0200_0000_0000L | (address & 0xFFFF_FFFFL));
+    }
+
+    private interface Parse<T> {
+        T get();
+    }
+
+    private <T> T parse(Parse<T> parse, String what) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw usage(what + ": " + e.getMessage());
+        }
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw usage(message);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
