@@ -60,6 +60,14 @@ public final class CurrentThread {
     }
 
     /**
+     * KeLowerIrql on behalf of an NDIS call that lowers the caller's IRQL (NdisReleaseSpinLock): the
+     * scheduling point of the crossing below DISPATCH_LEVEL carries that call's name.
+     */
+    public static void lowerIrql(Irql newIrql, String site) {
+        Ke.lower(newIrql, site);
+    }
+
+    /**
      * Forgets what an external thread (a test's) carried over from earlier work: back to
      * PASSIVE_LEVEL, no kernel, no driver. No effect on kernel threads.
      */

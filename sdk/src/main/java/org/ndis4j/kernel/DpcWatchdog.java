@@ -2,6 +2,7 @@ package org.ndis4j.kernel;
 
 import java.util.List;
 import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.TimeoutKind;
 
 /**
  * The DPC watchdog. It looks at every processor a few times per limit: a single ISR or DPC that has
@@ -33,7 +34,7 @@ final class DpcWatchdog {
     }
 
     void start() {
-        next = scheduler.schedule(periodNanos, this::check);
+        next = scheduler.schedule(periodNanos, TimeoutKind.WATCHDOG, this::check);
     }
 
     void stop() {
@@ -74,7 +75,7 @@ final class DpcWatchdog {
                 return;
             }
         }
-        next = scheduler.schedule(periodNanos, this::check);
+        next = scheduler.schedule(periodNanos, TimeoutKind.WATCHDOG, this::check);
     }
 
     private void report(Processor p, long kind, long parameter2, long parameter3, String message) {

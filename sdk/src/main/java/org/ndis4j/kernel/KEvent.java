@@ -1,6 +1,7 @@
 package org.ndis4j.kernel;
 
 import org.ndis4j.kernel.internal.Scheduler;
+import org.ndis4j.kernel.internal.TimeoutKind;
 
 /**
  * A notification event (KEVENT): once set it stays set until reset, and every waiter wakes. Made by
@@ -41,6 +42,16 @@ public final class KEvent {
      * True when it was set. PASSIVE_LEVEL only; the caller checks.
      */
     public boolean await(long timeoutNanos) throws InterruptedException {
-        return waitable.await(timeoutNanos);
+        return waitable.await(null, timeoutNanos, TimeoutKind.WORK);
+    }
+
+    /** The same, saying what the time-out means ({@link WaitKind}). */
+    public boolean await(long timeoutNanos, WaitKind kind) throws InterruptedException {
+        return waitable.await(null, timeoutNanos, Kernel.timeoutKind(kind));
+    }
+
+    /** The same, naming what is waited for (a deterministic scheduler's deadlock report shows it). */
+    boolean await(String what, long timeoutNanos, WaitKind kind) throws InterruptedException {
+        return waitable.await(what, timeoutNanos, Kernel.timeoutKind(kind));
     }
 }

@@ -40,6 +40,14 @@ public final class Ke {
      * IRQL, parameter 2 = the current one (Driver Verifier: 0xC4 / 0x31).
      */
     public static void lowerIrql(Irql newIrql) {
+        lower(newIrql, "KeLowerIrql");
+    }
+
+    /**
+     * Lowers the calling thread's IRQL; back below DISPATCH_LEVEL, a DPC waiting for its processor
+     * may run first, so the crossing is a scheduling point named {@code site}.
+     */
+    static void lower(Irql newIrql, String site) {
         ThreadContext ctx = ThreadContext.current();
         Irql old = ctx.irql();
         if (newIrql.above(old)) {
@@ -51,6 +59,12 @@ public final class Ke {
                     "KeLowerIrql to " + newIrql + " from the lower " + old);
         }
         ctx.setIrql(newIrql);
+        if (Irql.DISPATCH_LEVEL.above(newIrql) && !Irql.DISPATCH_LEVEL.above(old)) {
+            Kernel kernel = ctx.kernel();
+            if (kernel != null) {
+                kernel.switchPoint(site);
+            }
+        }
     }
 
     /** KeRaiseIrqlToDpcLevel. */
@@ -65,7 +79,9 @@ public final class Ke {
 
     /** KeInsertQueueDpc: queues the DPC; false when it is already queued. Any IRQL. */
     public static boolean insertQueueDpc(KDpc dpc, Object systemArgument1, Object systemArgument2) {
-        return dpc.kernel().insertQueueDpc(dpc, systemArgument1, systemArgument2);
+        boolean queued = dpc.kernel().insertQueueDpc(dpc, systemArgument1, systemArgument2);
+        dpc.kernel().switchPoint("KeInsertQueueDpc:queued"); // the DPC may run now
+        return queued;
     }
 
     /** KeRemoveQueueDpc: takes a queued DPC out; false when it was not queued. Any IRQL. */

@@ -1,11 +1,12 @@
 package org.ndis4j.kernel;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.LockKind;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.ThreadedScheduler;
+import org.ndis4j.kernel.internal.TimeoutKind;
 
 /**
  * One simulated machine: processors, system worker queues, a clock, and the crash state. Many
@@ -35,10 +39,19 @@ import org.ndis4j.kernel.internal.ThreadedScheduler;
 public final class Kernel implements AutoCloseable {
 
     private static final AtomicInteger BOOTED = new AtomicInteger();
+    /** Where the stand-in addresses of {@link #pointerOf} start (the kernel half of an x64 address space). */
+    private static final long POINTER_BASE = 0xFFFF_8000_0000_0000L;
+    /** How long {@link #close()} waits for the kernel's threads to end. */
+    private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
 
     private final KernelConfig config;
     private final String name;
     private final Scheduler scheduler;
+    /** True under a deterministic scheduler: the only cost of that mode on the threaded hot paths. */
+    private final boolean controlled;
+    /** The machine's number under its scheduler (a deterministic run numbers its machines 1, 2, ...); 0 threaded. */
+    private final int tag;
+
     private final KernelStatistics statistics = new KernelStatistics(this);
     private final Processor[] processors;
     private final Map<WorkQueueType, WorkerPool> workQueues = new EnumMap<>(WorkQueueType.class);
@@ -55,16 +68,31 @@ public final class Kernel implements AutoCloseable {
     private final Deque<Runnable> shutdownSteps = new ArrayDeque<>();
 
     private final AtomicInteger nextProcessor = new AtomicInteger();
+    /** Numbers the machine's objects (spin locks, NBLs, ...) for messages: per machine, in creation order. */
+    private final AtomicInteger objectNumbers = new AtomicInteger();
+    /** Guarded by itself: the stand-in addresses {@link #pointerOf} handed out. */
+    private final Map<Object, Long> pointers = new IdentityHashMap<>();
+
     private volatile boolean closed;
     private volatile boolean crashExpected;
 
     private Kernel(KernelConfig config) {
         this.config = config;
-        this.name = config.name() + "#" + BOOTED.incrementAndGet();
-        this.scheduler = switch (config.scheduling()) {
-            case THREADED -> new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
-        };
-        this.crashed = scheduler.newEvent(false);
+        if (config.scheduling() == KernelConfig.Scheduling.DETERMINISTIC) {
+            // The run numbers its machines: names do not depend on what ran earlier in the JVM.
+            this.scheduler = Simulation.attach(new ThreadContext(this, ThreadKind.CLOCK, -1));
+            this.name = config.name() + "#K" + scheduler.machineTag();
+        } else {
+            if (Simulation.insideRun()) {
+                throw new IllegalStateException("a THREADED kernel cannot boot inside a deterministic run: its"
+                        + " threads would not be controlled (use Scheduling.DETERMINISTIC)");
+            }
+            this.name = config.name() + "#" + BOOTED.incrementAndGet();
+            this.scheduler = new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
+        }
+        this.controlled = scheduler.isControlled();
+        this.tag = scheduler.machineTag();
+        this.crashed = scheduler.newEvent(false, "the machine bug-checks");
         this.processors = new Processor[config.processors()];
         for (int i = 0; i < processors.length; i++) {
             processors[i] = new Processor(this, i, scheduler);
@@ -101,6 +129,11 @@ public final class Kernel implements AutoCloseable {
         return name;
     }
 
+    /** The machine's number under its scheduler; for the scheduler's rules and reports. */
+    int tag() {
+        return tag;
+    }
+
     public int processorCount() {
         return processors.length;
     }
@@ -124,7 +157,28 @@ public final class Kernel implements AutoCloseable {
 
     /** KeInitializeEvent (NotificationEvent): an event of this machine, set or not. */
     public KEvent initializeEvent(boolean signaled) {
-        return new KEvent(this, scheduler.newEvent(signaled));
+        return new KEvent(this, scheduler.newEvent(signaled, null));
+    }
+
+    /**
+     * A lock of this machine whose contenders wait through the scheduler seam (NDIS's spin locks, the
+     * interrupt lock, the PnP manager's serialisation). {@code name} is for reports.
+     */
+    public KernelLock newLock(String name, KernelLock.Kind kind) {
+        LockKind k = switch (kind) {
+            case SPIN -> LockKind.SPIN;
+            case MUTEX -> LockKind.MUTEX;
+            case ENGINE -> LockKind.ENGINE;
+        };
+        return new KernelLock(this, scheduler.newLock(name, k));
+    }
+
+    /**
+     * The next number of this machine's object numbering (spin locks, NBLs, DPC objects in messages):
+     * per machine and in creation order, so that two runs of the same schedule name objects alike.
+     */
+    public int newObjectNumber() {
+        return objectNumbers.incrementAndGet();
     }
 
     /**
@@ -141,8 +195,12 @@ public final class Kernel implements AutoCloseable {
      * can run.
      */
     public ClockTask schedule(long delayNanos, WaitKind kind, Runnable action) {
-        Scheduler.ScheduledTask task = scheduler.schedule(delayNanos, action);
+        Scheduler.ScheduledTask task = scheduler.schedule(delayNanos, timeoutKind(kind), action);
         return task::cancel;
+    }
+
+    static TimeoutKind timeoutKind(WaitKind kind) {
+        return kind == WaitKind.WATCHDOG ? TimeoutKind.WATCHDOG : TimeoutKind.WORK;
     }
 
     /**
@@ -151,6 +209,14 @@ public final class Kernel implements AutoCloseable {
      */
     public void delayExecution(long nanos) throws InterruptedException {
         scheduler.sleep(nanos);
+    }
+
+    /**
+     * KeStallExecutionProcessor: busy-waits {@code nanos} of kernel time at the caller's IRQL, keeping
+     * its processor. Any IRQL. A crash of the machine ends the stall (the crash is thrown).
+     */
+    public void stall(long nanos) {
+        scheduler.stall(nanos, this::checkAlive);
     }
 
     /**
@@ -167,7 +233,7 @@ public final class Kernel implements AutoCloseable {
         waitedOn.add(event);
         try {
             checkAlive();
-            boolean set = event.await(timeoutNanos);
+            boolean set = event.await(what, timeoutNanos, kind);
             checkAlive(); // a crash sets the event: it ends the wait, not the condition
             return set;
         } catch (InterruptedException e) {
@@ -180,12 +246,14 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * A point where a deterministic scheduler may switch to another context; every NDIS call that
-     * synchronises (spin lock acquire, synchronize-with-interrupt) passes one. Free in the threaded
-     * scheduler.
+     * A point where the deterministic scheduler may switch to another context; every NDIS call that
+     * synchronises or publishes work passes one, {@code site} naming it (the NDIS function, a
+     * constant). Free in the threaded scheduler: one predictable branch.
      */
-    public void switchPoint() {
-        scheduler.switchPoint();
+    public void switchPoint(String site) {
+        if (controlled) {
+            scheduler.switchPoint(site);
+        }
     }
 
     // ---- DPCs -------------------------------------------------------------------------------
@@ -198,8 +266,12 @@ public final class Kernel implements AutoCloseable {
         return new KDpc(this, routine, deferredContext, driver);
     }
 
-    /** Queues {@code dpc} on its target processor, or the current/next one. False if already queued. */
-    boolean insertQueueDpc(KDpc dpc, Object argument1, Object argument2) {
+    /**
+     * KeInsertQueueDpc for NDIS's engine: queues {@code dpc} on its target processor, or the
+     * current/next one; false if already queued. Unlike {@link Ke#insertQueueDpc} it is no scheduling
+     * point, so a caller may hold a lock of its own (a Java monitor must never be held across one).
+     */
+    public boolean insertQueueDpc(KDpc dpc, Object argument1, Object argument2) {
         checkAlive();
         int target = dpc.targetProcessor();
         if (target < 0) {
@@ -217,6 +289,9 @@ public final class Kernel implements AutoCloseable {
         int current = ThreadContext.current().processorNumber();
         if (current >= 0 && ThreadContext.current().kernel() == this) {
             return current;
+        }
+        if (controlled) {
+            return scheduler.choose("cpu-target", processors.length); // seeded: part of the schedule
         }
         return Math.floorMod(nextProcessor.getAndIncrement(), processors.length);
     }
@@ -256,6 +331,22 @@ public final class Kernel implements AutoCloseable {
     }
 
     // ---- crash ------------------------------------------------------------------------------
+
+    /**
+     * A stand-in for {@code object}'s kernel address in a bug check parameter (where Windows puts a
+     * pointer): stable for this machine and handed out in first-use order, so that two runs of the
+     * same schedule stop with the same parameters. Only crash paths ask for one.
+     */
+    public long pointerOf(Object object) {
+        synchronized (pointers) {
+            Long known = pointers.get(object);
+            if (known == null) {
+                known = POINTER_BASE + 0x40L * (pointers.size() + 1);
+                pointers.put(object, known);
+            }
+            return known;
+        }
+    }
 
     /**
      * KeBugCheckEx: stops the machine. Records the first crash (later ones are ignored), and returns
@@ -399,11 +490,13 @@ public final class Kernel implements AutoCloseable {
                 irql,
                 thread.getName(),
                 trimStack(stack),
-                Instant.now(),
+                scheduler.wallClock(),
                 allocations);
         if (crash.compareAndSet(null, report)) {
             crashed.set();
             waitedOn.forEach(KEvent::set); // every waitFor ends and throws the crash
+            scheduler.machineCrashed(report.code() + (report.rule() == null ? "" : " " + report.rule()) + ": "
+                    + report.message()); // spins and stalls end with it
             crashListeners.forEach(l -> l.accept(report));
             return new BugCheckException(report);
         }
@@ -429,7 +522,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Waits up to {@code timeout} for a bug check; the report, or empty if none came. */
     public Optional<CrashReport> awaitCrash(Duration timeout) throws InterruptedException {
-        crashed.await(timeout.toNanos());
+        crashed.await("a bug check", timeout.toNanos(), TimeoutKind.WATCHDOG);
         return crashReport();
     }
 
@@ -532,13 +625,13 @@ public final class Kernel implements AutoCloseable {
         }
         workQueues.values().forEach(WorkerPool::stop);
         scheduler.shutdown();
+        List<KernelThread> threads = new ArrayList<>();
+        for (Processor p : processors) {
+            threads.add(p.thread());
+        }
+        workQueues.values().forEach(pool -> threads.addAll(pool.threads()));
         try {
-            for (Processor p : processors) {
-                p.thread().join(2000);
-            }
-            for (WorkerPool pool : workQueues.values()) {
-                pool.join(2000);
-            }
+            scheduler.awaitTermination(threads, CLOSE_JOIN.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

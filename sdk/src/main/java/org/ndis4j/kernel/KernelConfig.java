@@ -41,7 +41,12 @@ public record KernelConfig(
      */
     public enum Scheduling {
         /** Every context is a platform thread; the clock is the JVM's monotonic clock. */
-        THREADED
+        THREADED,
+        /**
+         * One context runs at a time under a seeded scheduler, on virtual time (see
+         * {@link Simulation}); the kernel boots only inside a deterministic run.
+         */
+        DETERMINISTIC
     }
 
     /** Simulated defaults; see docs/kernel.md for the Windows values they stand for. */

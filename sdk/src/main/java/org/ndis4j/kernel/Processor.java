@@ -1,6 +1,8 @@
 package org.ndis4j.kernel;
 
+import org.ndis4j.kernel.internal.ContextAborted;
 import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.QueueRole;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.TaskQueue;
 
@@ -35,12 +37,13 @@ final class Processor {
     Processor(Kernel kernel, int number, Scheduler scheduler) {
         this.kernel = kernel;
         this.number = number;
-        this.queue = scheduler.newTaskQueue();
+        this.queue = scheduler.newTaskQueue("cpu" + number, QueueRole.PROCESSOR);
         this.context = new ThreadContext(kernel, ThreadKind.PROCESSOR, number);
+        context.ownedBy(this);
     }
 
     void start(Scheduler scheduler) {
-        thread = scheduler.startThread(kernel.name() + "-cpu" + number, context, this::loop);
+        thread = scheduler.startThread(kernel.name() + "-cpu" + number, context, queue, this::loop);
     }
 
     int number() {
@@ -124,10 +127,12 @@ final class Processor {
         try {
             routine.run();
             if (!kernel.isCrashed()) {
-                checkReturn(irql);
+                checkReturn(irql, 0);
             }
         } catch (BugCheckException stopped) {
             // Recorded by the kernel already; this processor stops running driver code.
+        } catch (ContextAborted aborted) {
+            throw aborted; // the deterministic scheduler ends its run: not the driver's crash
         } catch (Throwable t) {
             kernel.unhandledException(BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED, t);
         } finally {
@@ -141,13 +146,52 @@ final class Processor {
     }
 
     /**
+     * Runs an ISR nested in the routine this processor was running when the deterministic scheduler
+     * switched it out at a scheduling point: an interrupt preempting a DPC (or a lower ISR). What the
+     * outer routine holds and its IRQL come back when the ISR returns; the ISR is checked on return as
+     * any ISR is, for the locks it took itself.
+     */
+    void runPreempting(Runnable interrupt) {
+        ProcessorTask isr = (ProcessorTask) interrupt; // only queue(ProcessorTask) fills the queue
+        long outerStart = routineStart;
+        String outerDriver = routineDriver;
+        Irql outerRoutineIrql = routineIrql;
+        Irql outerIrql = context.irql();
+        int held = context.heldLockCount();
+        String previous = context.enterDriver(isr.driver());
+        context.setIrql(isr.irql());
+        routineDriver = isr.driver();
+        routineIrql = isr.irql();
+        routineStart = kernel.nanoTime();
+        try {
+            isr.run();
+            if (!kernel.isCrashed()) {
+                checkReturn(isr.irql(), held);
+            }
+        } catch (BugCheckException stopped) {
+            // Recorded by the kernel already.
+        } catch (ContextAborted aborted) {
+            throw aborted;
+        } catch (Throwable t) {
+            kernel.unhandledException(BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED, t);
+        } finally {
+            routineStart = outerStart;
+            routineDriver = outerDriver;
+            routineIrql = outerRoutineIrql;
+            context.forgetHeldLocksSince(held);
+            context.leaveDriver(previous);
+            context.setIrql(outerIrql);
+        }
+    }
+
+    /**
      * A DPC or ISR returned: it must hold no spin lock (the lock's rule names the lock) and be at the
      * IRQL it was called at (IRQL_UNEXPECTED_VALUE, parameter 1 = current IRQL &lt;&lt; 16 | expected
      * IRQL &lt;&lt; 8 | {@link #UNIQUE_ISR} or {@link #UNIQUE_DPC}).
      */
-    private void checkReturn(Irql calledAt) {
+    private void checkReturn(Irql calledAt, int outerLocks) {
         boolean isr = calledAt.above(Irql.DISPATCH_LEVEL);
-        HeldLock held = context.firstHeldLock();
+        HeldLock held = context.firstHeldLockSince(outerLocks);
         if (held != null) {
             throw held.heldAtReturn(isr ? "an ISR" : "a DPC");
         }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.ndis4j.kernel.internal.ContextState;
 import org.ndis4j.kernel.internal.KernelThread;
 
 /**
@@ -11,7 +12,7 @@ import org.ndis4j.kernel.internal.KernelThread;
  * one), and the driver whose code it is running. Only the owning thread writes it. Private to the
  * kernel: the rest of ndis4j reads it through {@link Ke} and {@link CurrentThread}.
  */
-final class ThreadContext {
+final class ThreadContext implements ContextState {
 
     private static final ThreadLocal<ThreadContext> EXTERNAL = ThreadLocal.withInitial(ThreadContext::newExternal);
 
@@ -31,6 +32,8 @@ final class ThreadContext {
     private HeldLock[] held = new HeldLock[4];
 
     private int heldCount;
+    /** The processor this context is, for an ISR the deterministic scheduler runs nested; else null. */
+    private Processor processor;
 
     ThreadContext(Kernel kernel, ThreadKind kind, int processorNumber) {
         this.kernel = kernel;
@@ -72,6 +75,30 @@ final class ThreadContext {
         return EXTERNALS.get(thread);
     }
 
+    /** This context is {@code owner}'s (a processor's thread). */
+    void ownedBy(Processor owner) {
+        processor = owner;
+    }
+
+    @Override
+    public int irqlLevel() {
+        return irql.level();
+    }
+
+    @Override
+    public int machineTag() {
+        Kernel k = kernel;
+        return k == null ? -1 : k.tag();
+    }
+
+    @Override
+    public void runPreempting(Runnable interrupt) {
+        if (processor == null) {
+            throw new IllegalStateException("only a processor runs an interrupt nested: " + kind);
+        }
+        processor.runPreempting(interrupt);
+    }
+
     /** The kernel this thread belongs to, or the last one an external thread called into; may be null. */
     Kernel kernel() {
         return kernel;
@@ -89,7 +116,8 @@ final class ThreadContext {
     }
 
     /** The processor number, or -1 when this thread is not a processor. */
-    int processorNumber() {
+    @Override
+    public int processorNumber() {
         return processorNumber;
     }
 
@@ -102,7 +130,8 @@ final class ThreadContext {
     }
 
     /** The driver whose code this thread is running, or null. */
-    String driver() {
+    @Override
+    public String driver() {
         return driver;
     }
 
@@ -138,6 +167,23 @@ final class ThreadContext {
     /** The lock acquired first of those still held, or null. */
     HeldLock firstHeldLock() {
         return heldCount == 0 ? null : held[0];
+    }
+
+    /** How many locks the thread holds now (a mark for {@link #firstHeldLockSince}). */
+    int heldLockCount() {
+        return heldCount;
+    }
+
+    /** The first lock still held of those acquired after the first {@code mark}, or null. */
+    HeldLock firstHeldLockSince(int mark) {
+        return heldCount <= mark ? null : held[mark];
+    }
+
+    /** Forgets the locks acquired after the first {@code mark} (a nested ISR ended). */
+    void forgetHeldLocksSince(int mark) {
+        while (heldCount > mark) {
+            held[--heldCount] = null;
+        }
     }
 
     /** Forgets every lock: a routine ended (normally or with a crash) and its thread goes on. */

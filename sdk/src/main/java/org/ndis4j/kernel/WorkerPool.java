@@ -2,7 +2,9 @@ package org.ndis4j.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ndis4j.kernel.internal.ContextAborted;
 import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.QueueRole;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.TaskQueue;
 
@@ -23,10 +25,10 @@ final class WorkerPool {
     WorkerPool(Kernel kernel, WorkQueueType type, int size, Scheduler scheduler) {
         this.kernel = kernel;
         this.type = type;
-        this.queue = scheduler.newTaskQueue();
+        this.queue = scheduler.newTaskQueue(type.name(), QueueRole.WORKERS);
         for (int i = 0; i < size; i++) {
             ThreadContext ctx = new ThreadContext(kernel, ThreadKind.WORKER, -1);
-            threads.add(scheduler.startThread(kernel.name() + "-" + type + "-" + i, ctx, this::loop));
+            threads.add(scheduler.startThread(kernel.name() + "-" + type + "-" + i, ctx, queue, this::loop));
         }
     }
 
@@ -45,16 +47,9 @@ final class WorkerPool {
         threads.forEach(Thread::interrupt);
     }
 
-    /** Waits up to {@code millis} for the threads to end; true when they all did. */
-    boolean join(long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        for (KernelThread t : threads) {
-            t.join(Math.max(1, deadline - System.currentTimeMillis()));
-            if (t.isAlive()) {
-                return false;
-            }
-        }
-        return true;
+    /** The pool's threads (the kernel waits for them at close). */
+    List<KernelThread> threads() {
+        return threads;
     }
 
     private void loop() {
@@ -98,6 +93,8 @@ final class WorkerPool {
             }
         } catch (BugCheckException stopped) {
             // Recorded already.
+        } catch (ContextAborted aborted) {
+            throw aborted; // the deterministic scheduler ends its run: not the driver's crash
         } catch (Throwable t) {
             kernel.unhandledException(BugCheckCode.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, t);
         } finally {

@@ -74,6 +74,7 @@ public final class Ndis {
         Verifier.irqlAtMost(
                 item.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Miscellaneous_Function, "NdisQueueIoWorkItem");
         item.queue(routine, workItemContext);
+        item.kernel().switchPoint("NdisQueueIoWorkItem:queued"); // a worker may start it now
     }
 
     /**
@@ -109,7 +110,9 @@ public final class Ndis {
             NdisTimer timerObject, long dueTime, int millisecondsPeriod, Object functionContext) {
         TimerObject timer = Handles.timer(timerObject, "NdisSetTimerObject");
         Verifier.irqlAtMost(timer.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Timer_Function, "NdisSetTimerObject");
-        return timer.set(dueTime, millisecondsPeriod, functionContext);
+        boolean wasSet = timer.set(dueTime, millisecondsPeriod, functionContext);
+        timer.kernel().switchPoint("NdisSetTimerObject:set");
+        return wasSet;
     }
 
     /**
@@ -275,6 +278,7 @@ public final class Ndis {
         Event e = Event.of(event, "NdisSetEvent");
         Verifier.irqlAtMost(e.kernel(), Irql.DISPATCH_LEVEL, Rule.Irql_Synch_Function, "NdisSetEvent");
         e.set();
+        e.kernel().switchPoint("NdisSetEvent:set"); // a waiter may run now
     }
 
     /** NdisResetEvent. IRQL &lt;= DISPATCH_LEVEL. */
@@ -303,12 +307,8 @@ public final class Ndis {
         if (kernel == null) {
             throw new IllegalStateException("NdisStallExecution outside any kernel");
         }
-        long end = kernel.nanoTime() + microsecondsToStall * 1_000L;
-        while (kernel.nanoTime() < end) {
-            kernel.checkAlive();
-            Thread.onSpinWait();
-        }
-        kernel.checkAlive();
+        kernel.switchPoint("NdisStallExecution");
+        kernel.stall(microsecondsToStall * 1_000L);
     }
 
     // ---- data path -----------------------------------------------------------------------------

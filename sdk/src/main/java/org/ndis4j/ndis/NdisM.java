@@ -222,7 +222,9 @@ public final class NdisM {
             NdisInterrupt ndisInterruptHandle, int messageId, long targetProcessors, Object miniportDpcContext) {
         Interrupt interrupt = Handles.interrupt(ndisInterruptHandle, "NdisMQueueDpcEx");
         Verifier.irqlAtMost(interrupt.kernel(), Irql.DIRQL, Rule.Irql_Interrupt_Function, "NdisMQueueDpcEx");
-        return interrupt.queueDpcEx(messageId, targetProcessors, miniportDpcContext);
+        long queued = interrupt.queueDpcEx(messageId, targetProcessors, miniportDpcContext);
+        interrupt.kernel().switchPoint("NdisMQueueDpcEx:queued");
+        return queued;
     }
 
     /**

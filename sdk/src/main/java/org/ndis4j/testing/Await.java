@@ -1,9 +1,11 @@
 package org.ndis4j.testing;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.Simulation;
 
 /**
  * Waits of the test kit: for a real condition, with a deadline, failing fast when the machine
@@ -57,6 +59,10 @@ public final class Await {
      * null) or of the test's kernels ends the wait with {@link BugCheckFailure}.
      */
     public static <T> T value(Kernel kernel, String what, Duration timeout, Supplier<T> probe) {
+        Optional<Simulation> run = Simulation.current();
+        if (run.isPresent()) {
+            return DeterministicAwait.value(run.get(), kernel, what, timeout, probe);
+        }
         Deadline deadline = Deadline.after(timeout);
         long recheck = RECHECK.toNanos();
         if (kernel != null) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
 import org.ndis4j.kernel.CrashReport;
 import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Kernel;
@@ -45,7 +48,11 @@ import org.ndis4j.kernel.KernelConfig;
  * DPC watchdog and the timeout.
  */
 public final class KernelExtension
-        implements ParameterResolver, BeforeEachCallback, AfterEachCallback, InvocationInterceptor {
+        implements ParameterResolver,
+                BeforeEachCallback,
+                AfterEachCallback,
+                InvocationInterceptor,
+                TestTemplateInvocationContextProvider {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KernelExtension.class);
 
@@ -58,11 +65,29 @@ public final class KernelExtension
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == Kernel.class;
+        return parameter.getParameter().getType() == Kernel.class && !DeterministicRuns.isDeterministic(context);
+    }
+
+    @Override
+    public boolean supportsTestTemplate(ExtensionContext context) {
+        return DeterministicRuns.isDeterministic(context);
+    }
+
+    @Override
+    public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
+        return DeterministicRuns.iterations(context);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Kernel kernel = Kernel.boot(configFor(context));
+        CrashWatch.watch(kernel);
+        kernels(context).add(kernel);
+        return kernel;
+    }
+
+    /** The kernel a test asks for: its name, allocation stacks on, and its {@link KernelOptions}. */
+    static KernelConfig configFor(ExtensionContext context) {
         // Tests record allocation stacks: a leak or a use after free names where the object was made.
         KernelConfig config = KernelConfig.defaults()
                 .withName(context.getRequiredTestMethod().getName())
@@ -87,15 +112,15 @@ public final class KernelExtension
                 config = config.withNdisWatchdog(Duration.ofMillis(options.ndisWatchdogMillis()));
             }
         }
-        Kernel kernel = Kernel.boot(config);
-        CrashWatch.watch(kernel);
-        kernels(context).add(kernel);
-        return kernel;
+        return config;
     }
 
     /** The test thread starts at PASSIVE_LEVEL with no kernel, whatever an earlier test left. */
     @Override
     public void beforeEach(ExtensionContext context) {
+        if (DeterministicRuns.isDeterministic(context)) {
+            return; // the iteration's own extension runs it
+        }
         CurrentThread.resetExternal();
     }
 
@@ -130,6 +155,10 @@ public final class KernelExtension
     private static void supervise(
             Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
             throws Throwable {
+        if (DeterministicRuns.isDeterministic(context)) {
+            invocation.proceed(); // the iteration's interceptor runs it on the run's test context
+            return;
+        }
         String test = context.getRequiredTestClass().getSimpleName() + "."
                 + method.getExecutable().getName();
         new TestSupervisor(test, kernels(context), TestTimeout.of(context))
@@ -138,6 +167,9 @@ public final class KernelExtension
 
     @Override
     public void afterEach(ExtensionContext context) {
+        if (DeterministicRuns.isDeterministic(context)) {
+            return;
+        }
         List<String> failures = new ArrayList<>();
         for (Kernel kernel : kernels(context)) {
             try {

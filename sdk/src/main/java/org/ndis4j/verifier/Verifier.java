@@ -22,7 +22,9 @@ public final class Verifier {
 
     /**
      * Enters {@code kernel} from an NDIS entry point ({@link CurrentThread#enter}) and checks that the
-     * caller runs at {@code max} or lower. Returns the caller's IRQL.
+     * caller runs at {@code max} or lower. Returns the caller's IRQL. The entry is a scheduling point
+     * named {@code function} (the deterministic scheduler may run another context before the call
+     * takes effect).
      */
     public static Irql irqlAtMost(Kernel kernel, Irql max, Rule rule, String function) {
         CurrentThread.enter(kernel);
@@ -35,6 +37,7 @@ public final class Verifier {
                     max.level(),
                     function + " called at " + irql + "; it requires IRQL <= " + max);
         }
+        kernel.switchPoint(function);
         return irql;
     }
 
@@ -50,6 +53,7 @@ public final class Verifier {
                     required.level(),
                     function + " called at " + irql + "; it requires IRQL = " + required);
         }
+        kernel.switchPoint(function);
     }
 
     /** Records a violation of {@code rule} and returns the exception the caller throws. */

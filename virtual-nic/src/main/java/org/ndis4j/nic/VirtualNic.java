@@ -1,12 +1,14 @@
 package org.ndis4j.nic;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.hw.BusMemory;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.hw.HotPlugSlot;
 import org.ndis4j.hw.InterruptLine;
+import org.ndis4j.kernel.Simulation;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.PhyRegisters;
 import org.ndis4j.nic.regs.ReceiveDescriptor;
@@ -74,10 +76,15 @@ public final class VirtualNic implements AutoCloseable {
         name = builder.name;
         wire = builder.wire;
         ownsTimer = builder.timer == null;
-        timer = ownsTimer ? new ExecutorDeviceTimer(name) : builder.timer;
+        Optional<Simulation> run = Simulation.current();
+        // Inside a deterministic run the device keeps the run's virtual time and numbers its MACs per run.
+        timer = !ownsTimer
+                ? builder.timer
+                : run.<DeviceTimer>map(SimulationDeviceTimer::new).orElseGet(() -> new ExecutorDeviceTimer(name));
+        long serial = run.map(s -> (long) s.serial("nic")).orElseGet(() -> (long) NEXT_SERIAL.getAndIncrement());
         permanentAddress = builder.permanentAddress != null
                 ? builder.permanentAddress
-                : new MacAddress(0x02_4E44_00_0000L | NEXT_SERIAL.getAndIncrement() & 0xFF_FFFF);
+                : new MacAddress(0x02_4E44_00_0000L | serial & 0xFF_FFFF);
         BusMemory memory = builder.memory != null ? builder.memory : new HostMemory();
         InterruptLine line = new InterruptLine(name);
 

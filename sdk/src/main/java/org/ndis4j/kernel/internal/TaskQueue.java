@@ -1,6 +1,6 @@
 package org.ndis4j.kernel.internal;
 
-/** The run queue of a processor or a worker pool: unbounded, many producers, its owners take. */
+/** The run queue of a processor, a worker pool or a clock: unbounded, many producers, its owners take. */
 public interface TaskQueue {
 
     void add(Runnable task);

@@ -1,11 +1,11 @@
 package org.ndis4j.kernel.internal;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The scheduler of real threads: every context is a platform thread, the clock is the JVM's
@@ -15,9 +15,9 @@ public final class ThreadedScheduler implements Scheduler {
 
     private final ScheduledThreadPoolExecutor clock;
 
-    /** A scheduler whose clock thread is named {@code name + "-clock"} and carries {@code clockContext}. */
-    public ThreadedScheduler(String name, Object clockContext) {
-        clock = new ScheduledThreadPoolExecutor(1, r -> new KernelThread(name + "-clock", clockContext, r));
+    /** A scheduler whose clock thread is named {@code name + "-clock"} and carries {@code clockState}. */
+    public ThreadedScheduler(String name, ContextState clockState) {
+        clock = new ScheduledThreadPoolExecutor(1, r -> new KernelThread(name + "-clock", clockState, r));
         clock.setRemoveOnCancelPolicy(true);
         clock.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
@@ -28,19 +28,37 @@ public final class ThreadedScheduler implements Scheduler {
     }
 
     @Override
-    public KernelThread startThread(String name, Object context, Runnable body) {
-        KernelThread t = new KernelThread(name, context, body);
+    public Instant wallClock() {
+        return Instant.now();
+    }
+
+    @Override
+    public KernelThread startThread(String name, ContextState state, TaskQueue serves, Runnable body) {
+        KernelThread t = new KernelThread(name, state, body);
         t.start();
         return t;
     }
 
     @Override
-    public TaskQueue newTaskQueue() {
+    public boolean awaitTermination(List<KernelThread> threads, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (KernelThread t : threads) {
+            long left = deadline - System.nanoTime();
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public TaskQueue newTaskQueue(String name, QueueRole role) {
         return new LifoWakeTaskQueue();
     }
 
     @Override
-    public ScheduledTask schedule(long delayNanos, Runnable action) {
+    public ScheduledTask schedule(long delayNanos, TimeoutKind kind, Runnable action) {
         ScheduledFuture<?> f;
         try {
             f = clock.schedule(action, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
@@ -51,8 +69,13 @@ public final class ThreadedScheduler implements Scheduler {
     }
 
     @Override
-    public Waitable newEvent(boolean signaled) {
+    public Waitable newEvent(boolean signaled, String name) {
         return new ThreadedEvent(signaled);
+    }
+
+    @Override
+    public SeamLock newLock(String name, LockKind kind) {
+        return new ThreadedSeamLock();
     }
 
     @Override
@@ -61,72 +84,17 @@ public final class ThreadedScheduler implements Scheduler {
     }
 
     @Override
-    public void shutdown() {
-        clock.shutdownNow();
+    public void stall(long nanos, Runnable check) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            check.run();
+            Thread.onSpinWait();
+        }
+        check.run();
     }
 
-    /** A notification event (stays set until reset). */
-    private static final class ThreadedEvent implements Waitable {
-        /** Guards signaled. */
-        private final ReentrantLock lock = new ReentrantLock();
-
-        private final Condition changed = lock.newCondition();
-        private boolean signaled;
-
-        ThreadedEvent(boolean signaled) {
-            this.signaled = signaled;
-        }
-
-        @Override
-        public void set() {
-            lock.lock();
-            try {
-                signaled = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void reset() {
-            lock.lock();
-            try {
-                signaled = false;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean isSet() {
-            lock.lock();
-            try {
-                return signaled;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean await(long timeoutNanos) throws InterruptedException {
-            lock.lock();
-            try {
-                long remaining = timeoutNanos;
-                while (!signaled) {
-                    if (timeoutNanos < 0) {
-                        changed.await();
-                    } else {
-                        if (remaining <= 0) {
-                            return false;
-                        }
-                        remaining = changed.awaitNanos(remaining);
-                    }
-                }
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
+    @Override
+    public void shutdown() {
+        clock.shutdownNow();
     }
 }

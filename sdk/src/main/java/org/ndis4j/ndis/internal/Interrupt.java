@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.ndis4j.hw.InterruptLine;
 import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.Irql;
@@ -12,6 +11,7 @@ import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelLock;
 import org.ndis4j.kernel.ProcessorTask;
 import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.miniport.InterruptHandlers;
@@ -58,7 +58,7 @@ public final class Interrupt extends NdisInterrupt {
     private final Object interruptContext;
     private final InterruptHandlers<Object> handlers;
     /** The interrupt spin lock: held by MiniportInterrupt and by every synchronize function. */
-    private final ReentrantLock interruptLock = new ReentrantLock();
+    private final KernelLock interruptLock;
     /** One DPC object per processor (index = processor number), each targeted at its processor. */
     private final KDpc[] dpcs;
     /** One throttle structure per processor: a DPC object runs on one processor at a time. */
@@ -108,6 +108,7 @@ public final class Interrupt extends NdisInterrupt {
         this.interruptContext = interruptContext;
         this.handlers = (InterruptHandlers<Object>) handlers;
         Kernel kernel = adapter.kernel();
+        this.interruptLock = kernel.newLock(adapter.name() + "/interrupt lock", KernelLock.Kind.SPIN);
         int processors = kernel.processorCount();
         this.dpcs = new KDpc[processors];
         this.throttles = new ThrottleParameters[processors];
@@ -193,7 +194,7 @@ public final class Interrupt extends NdisInterrupt {
 
     @Override
     public boolean isIsrWaitingForLock() {
-        return interruptLock.hasQueuedThreads();
+        return interruptLock.hasWaiters();
     }
 
     // ---- registration -----------------------------------------------------------------------
@@ -296,9 +297,14 @@ public final class Interrupt extends NdisInterrupt {
                     "NdisMSynchronizeWithInterruptEx from inside " + name() + "'s own MiniportInterrupt or "
                             + "synchronize function: it already holds the interrupt lock (a real processor deadlocks)");
         }
-        kernel.switchPoint();
+        kernel.switchPoint("NdisMSynchronizeWithInterruptEx");
         Irql old = Ke.raiseIrql(Irql.DIRQL);
-        interruptLock.lock();
+        try {
+            interruptLock.spinLock();
+        } catch (RuntimeException crashed) {
+            Ke.lowerIrql(old);
+            throw crashed;
+        }
         try {
             return function.run(context);
         } finally {
@@ -352,7 +358,7 @@ public final class Interrupt extends NdisInterrupt {
         isrRequested.set(false);
         try {
             MiniportInterruptResult result;
-            interruptLock.lock();
+            interruptLock.spinLock();
             try {
                 result = handlers.interrupt(interruptContext);
             } finally {
@@ -390,7 +396,7 @@ public final class Interrupt extends NdisInterrupt {
         }
         boolean queued = false;
         try {
-            queued = Ke.insertQueueDpc(dpcs[cpu], miniportDpcContext, null);
+            queued = kernel().insertQueueDpc(dpcs[cpu], miniportDpcContext, null);
             return queued;
         } finally {
             if (!queued) {

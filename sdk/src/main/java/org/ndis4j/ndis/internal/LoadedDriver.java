@@ -193,7 +193,7 @@ public final class LoadedDriver extends DriverObject {
         Object first = !setTimers.isEmpty() ? setTimers.get(0) : queuedItems.isEmpty() ? this : queuedItems.get(0);
         throw kernel().bugCheck(
                         BugCheckCode.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
-                        System.identityHashCode(first),
+                        kernel().pointerOf(first),
                         0,
                         0,
                         0,

@@ -9,6 +9,7 @@ import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelLock;
 import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
@@ -56,8 +57,11 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
 
     private final NdisWatchdog watchdog;
 
-    /** Serialises status indications from check to delivery (held while upper layers run). */
-    private final Object indicationOrder = new Object();
+    /**
+     * Serialises status indications from check to delivery. Held while upper layers run (they make
+     * NDIS calls), so it is a lock of the kernel's seam, not a Java monitor.
+     */
+    private final KernelLock indicationOrder;
     /** Guards every field below. */
     private final Object lock = new Object();
 
@@ -88,6 +92,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         this.resources = resources;
         this.ifIndex = ifIndex;
         this.kernel = driver.kernel();
+        this.indicationOrder = kernel.newLock("status indication order", KernelLock.Kind.ENGINE);
         this.allocations = new AdapterAllocations(kernel, name(), resources.memory());
         this.registry = new RegistryKey(name() + "\\DriverKey", configuration);
         this.watchdog = NdisWatchdog.of(kernel);
@@ -505,8 +510,11 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     public void indicateStatus(NdisStatusIndication indication) {
         // One indication at a time per adapter, check to delivery: two processors indicating Up and
         // Down must reach the protocols in the order NDIS recorded them.
-        synchronized (indicationOrder) {
+        indicationOrder.lock();
+        try {
             indicateStatusInOrder(indication);
+        } finally {
+            indicationOrder.unlock();
         }
     }
 
@@ -554,12 +562,15 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
      * miniport's own indications. IRQL &lt;= DISPATCH_LEVEL.
      */
     void indicateFromNdis(NdisStatusIndication indication) {
-        synchronized (indicationOrder) {
+        indicationOrder.lock();
+        try {
             Trace.log("%s: NDIS indicates %s %s", name(), indication.statusCode(), indication.statusBuffer());
             for (Consumer<NdisStatusIndication> l : statusListeners) {
                 l.accept(indication);
             }
             stack.indicateFromMiniport(indication);
+        } finally {
+            indicationOrder.unlock();
         }
     }
 

@@ -53,8 +53,8 @@ public final class MiniportDriverBlock extends NdisMiniportDriverHandle {
             throw kernel().bugCheck(
                             BugCheckCode.BUGCODE_NDIS_DRIVER,
                             0x0A,
-                            System.identityHashCode(this),
-                            System.identityHashCode(driverObject),
+                            kernel().pointerOf(this),
+                            kernel().pointerOf(driverObject),
                             left.size(),
                             null,
                             "NDIS_BUGCHECK_DRIVER_UNLOAD_UNEXPECTED: NdisMDeregisterMiniportDriver(" + driverName()

@@ -317,7 +317,7 @@ public final class MiniportReset {
                     throw kernel().bugCheck(
                                     BugCheckCode.BUGCODE_NDIS_DRIVER,
                                     0x0F,
-                                    System.identityHashCode(adapter),
+                                    kernel().pointerOf(adapter),
                                     status == null ? 0 : status.code(),
                                     addressingReset ? 1 : 0,
                                     null,

@@ -30,9 +30,13 @@ final class Nbl extends NetBufferList {
     /** Where the driver last freed it, when stacks are recorded: a use after free names both. */
     List<String> freedAt = List.of();
 
-    Nbl(NblPool pool, Nb ownNetBuffer) {
+    /** The NBL's number on its machine (in messages instead of an address). */
+    private final int number;
+
+    Nbl(NblPool pool, Nb ownNetBuffer, int number) {
         this.pool = pool;
         this.ownNetBuffer = ownNetBuffer;
+        this.number = number;
     }
 
     @Override
@@ -62,7 +66,6 @@ final class Nbl extends NetBufferList {
 
     @Override
     public String toString() {
-        return "NET_BUFFER_LIST@" + Integer.toHexString(System.identityHashCode(this)) + "[" + pool.name() + ", "
-                + NblOwnership.describe(this) + "]";
+        return "NET_BUFFER_LIST#" + number + "[" + pool.name() + ", " + NblOwnership.describe(this) + "]";
     }
 }

@@ -361,7 +361,7 @@ public final class NblPool extends NetBufferListPool {
                     : null;
             nb = new Nb(poolData);
         }
-        return new Nbl(this, nb);
+        return new Nbl(this, nb, kernel().newObjectNumber());
     }
 
     private static String tagText(int tag) {

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.BugCheckException;
 import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelLock;
 import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.kernel.WorkQueueType;
 import org.ndis4j.ndis.miniport.AdapterState;
@@ -48,10 +48,10 @@ public final class PlugAndPlay {
     /** True on a system thread while it runs a PnP step. */
     private static final ThreadLocal<Boolean> ON_PNP_THREAD = ThreadLocal.withInitial(() -> false);
 
-    /** PnP steps run one at a time, whichever system thread runs them. */
-    private final ReentrantLock serial = new ReentrantLock();
-
     private final Kernel kernel;
+    /** PnP steps run one at a time, whichever system thread runs them. */
+    private final KernelLock serial;
+
     private final NdisLibrary ndis;
     private final List<LoadedDriver> drivers = new CopyOnWriteArrayList<>();
     private final List<MiniportAdapter> devices = new CopyOnWriteArrayList<>();
@@ -62,6 +62,7 @@ public final class PlugAndPlay {
 
     private PlugAndPlay(Kernel kernel) {
         this.kernel = kernel;
+        this.serial = kernel.newLock("the PnP manager", KernelLock.Kind.MUTEX);
         this.ndis = NdisLibrary.of(kernel);
         kernel.addShutdownStep(this::removeEverything);
         kernel.onCrash(report -> devices.forEach(MiniportAdapter::shutdownOnBugCheck));

@@ -2,7 +2,6 @@ package org.ndis4j.ndis.internal;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.BugCheckException;
 import org.ndis4j.kernel.CurrentThread;
@@ -10,6 +9,7 @@ import org.ndis4j.kernel.HeldLock;
 import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelLock;
 import org.ndis4j.ndis.types.NdisSpinLock;
 import org.ndis4j.verifier.AllocationSites;
 import org.ndis4j.verifier.Rule;
@@ -27,17 +27,21 @@ import org.ndis4j.verifier.Verifier;
  */
 public final class SpinLock extends NdisSpinLock implements HeldLock {
 
-    private static final AtomicInteger NUMBERS = new AtomicInteger();
+    /** Numbers the locks made outside every kernel (a kernel numbers its own). */
+    private static final AtomicInteger STANDALONE_NUMBERS = new AtomicInteger();
 
-    /** The lock itself; reentrancy is refused by the verifier before it could happen. */
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * The lock itself, through the kernel's scheduler seam (a contender spins on its processor);
+     * reentrancy is refused by the verifier before it could happen.
+     */
+    private final KernelLock lock;
     /** The holder's IRQL before it acquired; written and read only by the holder. */
     private Irql oldIrql = Irql.PASSIVE_LEVEL;
 
     /** The kernel whose crash ends a spin on this lock; null for a lock made outside any kernel. */
     private final Kernel kernel;
 
-    private final int number = NUMBERS.incrementAndGet();
+    private final int number;
     /** Where the lock was made, when the kernel records allocation stacks. */
     private final List<String> allocatedAt;
     /** Where the holder acquired it (written and read by the holder), when stacks are recorded. */
@@ -45,6 +49,10 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
 
     private SpinLock(Kernel kernel) {
         this.kernel = kernel;
+        this.number = kernel == null ? STANDALONE_NUMBERS.incrementAndGet() : kernel.newObjectNumber();
+        this.lock = kernel == null
+                ? KernelLock.standalone()
+                : kernel.newLock("NDIS_SPIN_LOCK#" + number, KernelLock.Kind.SPIN);
         this.allocatedAt = kernel == null ? List.of() : AllocationSites.capture(kernel);
     }
 
@@ -79,7 +87,7 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
         if (old.above(Irql.DISPATCH_LEVEL)) {
             throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisAcquireSpinLock");
         }
-        take("NdisAcquireSpinLock");
+        take("NdisAcquireSpinLock", old);
         oldIrql = old;
     }
 
@@ -90,7 +98,12 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
         }
         Irql back = oldIrql;
         give("NdisReleaseSpinLock");
-        Ke.lowerIrql(back);
+        // Back below DISPATCH_LEVEL, a DPC waiting for this processor may run first: the lowering
+        // is the scheduling point (NDIS_CALL granularity), named after this call.
+        CurrentThread.lowerIrql(back, "NdisReleaseSpinLock");
+        if (back == Irql.DISPATCH_LEVEL) {
+            switchPoint("NdisReleaseSpinLock");
+        }
     }
 
     /** NdisDprAcquireSpinLock. IRQL = DISPATCH_LEVEL (a DPC, or code that already raised). */
@@ -98,7 +111,7 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
         if (Ke.getCurrentIrql() != Irql.DISPATCH_LEVEL) {
             throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprAcquireSpinLock");
         }
-        take("NdisDprAcquireSpinLock");
+        take("NdisDprAcquireSpinLock", Irql.DISPATCH_LEVEL);
         oldIrql = Irql.DISPATCH_LEVEL;
     }
 
@@ -108,9 +121,14 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
             throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisDprReleaseSpinLock");
         }
         give("NdisDprReleaseSpinLock");
+        switchPoint("NdisDprReleaseSpinLock"); // a contender may take it now
     }
 
-    private void take(String function) {
+    /**
+     * Raises to DISPATCH_LEVEL first, as KeAcquireSpinLock does, so that a contender spins on its
+     * processor; a crash of the machine ends the spin and the caller is back at {@code old}.
+     */
+    private void take(String function, Irql old) {
         if (lock.isHeldByCurrentThread()) {
             // On a real machine the processor would spin forever on its own lock.
             throw violationHere(
@@ -119,22 +137,24 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
                     AllocationSites.of(this + " acquired", acquiredAt));
         }
         Kernel machine = kernel != null ? kernel : CurrentThread.kernel();
-        // Spin, but not past a crash: a deadlock the watchdog reported must not hang the machine's close.
-        for (int spins = 1; !lock.tryLock(); spins++) {
-            if (machine != null) {
-                machine.checkAlive();
-            }
-            if ((spins & 63) == 0) {
-                Thread.yield(); // more simulated contexts than cores: let the holder run
-            } else {
-                Thread.onSpinWait();
-            }
-        }
+        switchPoint(function); // before: another context may take the lock first
         Ke.raiseIrql(Irql.DISPATCH_LEVEL);
+        try {
+            lock.spinLock();
+        } catch (RuntimeException crashed) {
+            Ke.lowerIrql(old);
+            throw crashed;
+        }
         CurrentThread.lockAcquired(this);
         if (machine != null) {
             acquiredAt = AllocationSites.capture(machine);
-            machine.switchPoint();
+        }
+    }
+
+    private void switchPoint(String function) {
+        Kernel machine = kernel != null ? kernel : CurrentThread.kernel();
+        if (machine != null) {
+            machine.switchPoint(function);
         }
     }
 

@@ -207,7 +207,7 @@ public final class TimerObject extends NdisTimer {
                 throw kernel().bugCheck(
                                 BugCheckCode.TIMER_OR_DPC_INVALID,
                                 1,
-                                System.identityHashCode(dpc),
+                                kernel().pointerOf(dpc),
                                 0,
                                 0,
                                 null,
@@ -284,7 +284,10 @@ public final class TimerObject extends NdisTimer {
             } else {
                 armed = null;
             }
-            Ke.insertQueueDpc(dpc, null, null); // false when the last expiry's DPC still waits: coalesced
+            kernel().insertQueueDpc(
+                            dpc, null,
+                            null); // no scheduling point under the lock; false when the last expiry's DPC still waits:
+            // coalesced
         }
     }
 
