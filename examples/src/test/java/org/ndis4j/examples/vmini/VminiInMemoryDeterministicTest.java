@@ -66,7 +66,7 @@ class VminiInMemoryDeterministicTest {
         List<byte[]> toA = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             toB.add(frame(B, A, 60 + i * 150, i));
-            toA.add(frame(A, B, VminiHardware.MAX_TOTAL_SIZE - i * 90, 100 + i));
+            toA.add(frame(A, B, VminiConfiguration.DEFAULTS.jumboPacket() - i * 90, 100 + i));
         }
         toB.add(frame(MacAddress.BROADCAST, A, 64, 999));
         exchange(a, b, toB, toB.size());
