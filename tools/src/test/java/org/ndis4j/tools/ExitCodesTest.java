@@ -44,7 +44,7 @@ class ExitCodesTest {
         assertUsageError(
                 CommandRun.of("ping", "--ip", "10.0.0.1/24", "10.0.0.2"),
                 "ndis4j ping",
-                "Missing required option: '--wire");
+                "--wire is required (or \"wire\" on the adapter in --config)");
         assertUsageError(
                 CommandRun.of("ping", "--wire", "dial:127.0.0.1:1", "--ip", "10.0.0.1/24", "10.0.0.2"),
                 "ndis4j ping",

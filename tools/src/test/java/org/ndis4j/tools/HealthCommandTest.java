@@ -138,6 +138,7 @@ class HealthCommandTest {
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.errLines().get(0))
-                .isEqualTo("no control endpoint: give --control [HOST:]PORT or set NDIS4J_CONTROL");
+                .isEqualTo("ndis4j health: no control endpoint: give --control [HOST:]PORT or set NDIS4J_CONTROL"
+                        + " (see ndis4j health --help)");
     }
 }
