@@ -153,6 +153,11 @@ class SwitchContainerIT {
                 assertThat(pathsB).hasSizeGreaterThanOrEqualTo(2);
                 pathsB.get(pathsB.size() - 1).assertInterruptThenDpcThenWorkItem();
 
+                // A NIC's link is up when its TCP connection is; the switch makes the port when it accepts
+                // the connection, a moment later. A frame flooded before B's port exists reaches only A.
+                Await.until(
+                        "both ports on the new switch",
+                        () -> second.ports().path("connectedPorts").asInt() == 2);
                 for (int seq = 3; seq <= 5; seq++) {
                     assertThat(ping(a, B_IP, seq, REPLY))
                             .as("reply %d on the new switch", seq)
