@@ -10,10 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import java.util.ArrayDeque;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +41,8 @@ public final class TapWirePort implements WirePort {
     private final EventLoop loop;
     private final TapChannel channel;
     private final TrafficCounters counters;
-    private final Runnable flushTask = this::flushPending;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    /** Guards itself and {@link #pendingBytes}: frames sent from other threads, not yet written. */
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-
-    private long pendingBytes;
+    /** Frames sent from other threads, not yet written. */
+    private final PendingFrames pending;
 
     private volatile WireListener listener;
     private volatile boolean closed;
@@ -62,6 +55,7 @@ public final class TapWirePort implements WirePort {
         this.loop = group.next();
         this.channel = channel;
         this.counters = counters;
+        this.pending = new PendingFrames(loop, this::flushPending, () -> closed, counters);
     }
 
     /** Opens the TAP {@code name} (creating it if absent) on an event loop of its own. */
@@ -122,7 +116,6 @@ public final class TapWirePort implements WirePort {
 
     @Override
     public boolean send(ByteBuf frame) {
-        int length = frame.readableBytes();
         DropReason drop;
         if (closed || !channel.isActive()) {
             drop = DropReason.CARRIER_DOWN;
@@ -130,17 +123,9 @@ public final class TapWirePort implements WirePort {
             channel.write(frame, channel.voidPromise());
             return true;
         } else {
-            synchronized (pending) {
-                // Checked again under the lock that close() drains under: nothing is queued after it.
-                if (closed) {
-                    drop = DropReason.CARRIER_DOWN;
-                } else if (pendingBytes + length <= MAX_PENDING_BYTES) {
-                    pending.add(frame);
-                    pendingBytes += length;
-                    return true;
-                } else {
-                    drop = DropReason.BACKPRESSURE;
-                }
+            drop = pending.offer(frame, MAX_PENDING_BYTES);
+            if (drop == null) {
+                return true;
             }
         }
         frame.release();
@@ -152,27 +137,16 @@ public final class TapWirePort implements WirePort {
     public void flush() {
         if (loop.inEventLoop()) {
             flushPending();
-        } else if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(flushTask);
-            } catch (RejectedExecutionException loopGone) {
-                flushScheduled.set(false);
-                dropPending();
-            }
+        } else {
+            pending.scheduleFlush();
         }
     }
 
     /** On the loop: writes what other threads queued, then flushes once. */
     private void flushPending() {
-        flushScheduled.set(false);
+        pending.flushing();
         for (; ; ) {
-            ByteBuf frame;
-            synchronized (pending) {
-                frame = pending.poll();
-                if (frame != null) {
-                    pendingBytes -= frame.readableBytes();
-                }
-            }
+            ByteBuf frame = pending.poll();
             if (frame == null) {
                 break;
             }
@@ -185,19 +159,6 @@ public final class TapWirePort implements WirePort {
             }
         }
         channel.flush();
-    }
-
-    private void dropPending() {
-        long lost = 0;
-        synchronized (pending) {
-            ByteBuf frame;
-            while ((frame = pending.poll()) != null) {
-                pendingBytes -= frame.readableBytes();
-                frame.release();
-                lost++;
-            }
-        }
-        counters.dropped(DropReason.CARRIER_DOWN, lost);
     }
 
     @Override
@@ -225,7 +186,7 @@ public final class TapWirePort implements WirePort {
         if (channel.isOpen()) {
             channel.unsafe().closeForcibly(); // never registered: close the descriptor here
         }
-        dropPending();
+        pending.dropAll();
         if (ownsGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -16,9 +16,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +50,8 @@ public final class TcpWirePort implements WirePort {
     private final TcpWireOptions options;
     private final TrafficCounters counters = new TrafficCounters();
     private final InetSocketAddress remote;
-    private final Runnable flushTask = this::flushPending;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    /** Guards itself and {@link #pendingBytes}: frames sent from other threads, not yet written. */
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-
-    private long pendingBytes;
+    /** Frames sent from other threads, not yet written. */
+    private final PendingFrames pending;
 
     private volatile WireListener listener;
     /** The connection carrying frames, or null: written on the loop, read anywhere. */
@@ -78,6 +72,7 @@ public final class TcpWirePort implements WirePort {
         this.loop = group.next();
         this.options = options;
         this.remote = remote;
+        this.pending = new PendingFrames(loop, this::flushPending, () -> closed, counters);
     }
 
     /** A client port with its own event loop and default options. */
@@ -163,17 +158,9 @@ public final class TcpWirePort implements WirePort {
             counters.transmitted(1, length);
             return true;
         } else {
-            synchronized (pending) {
-                // Checked again under the lock that close() drains under: nothing is queued after it.
-                if (closed) {
-                    drop = DropReason.CARRIER_DOWN;
-                } else if (pendingBytes + length <= options.writeHighWater()) {
-                    pending.add(frame);
-                    pendingBytes += length;
-                    return true;
-                } else {
-                    drop = DropReason.BACKPRESSURE;
-                }
+            drop = pending.offer(frame, options.writeHighWater());
+            if (drop == null) {
+                return true;
             }
         }
         frame.release();
@@ -185,31 +172,20 @@ public final class TcpWirePort implements WirePort {
     public void flush() {
         if (loop.inEventLoop()) {
             flushPending();
-        } else if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(flushTask);
-            } catch (java.util.concurrent.RejectedExecutionException loopGone) {
-                flushScheduled.set(false);
-                dropPending(); // the port was closed under us: nothing will ever write these
-            }
+        } else {
+            pending.scheduleFlush();
         }
     }
 
     /** On the loop: writes what other threads queued, then flushes once. */
     private void flushPending() {
-        flushScheduled.set(false);
+        pending.flushing();
         Channel ch = active;
         long frames = 0;
         long bytes = 0;
         long lost = 0;
         for (; ; ) {
-            ByteBuf frame;
-            synchronized (pending) {
-                frame = pending.poll();
-                if (frame != null) {
-                    pendingBytes -= frame.readableBytes();
-                }
-            }
+            ByteBuf frame = pending.poll();
             if (frame == null) {
                 break;
             }
@@ -228,22 +204,6 @@ public final class TcpWirePort implements WirePort {
         }
         if (ch != null) {
             ch.flush();
-        }
-    }
-
-    /** Releases and counts what other threads queued, when no loop will write it. */
-    private void dropPending() {
-        long lost = 0;
-        synchronized (pending) {
-            ByteBuf frame;
-            while ((frame = pending.poll()) != null) {
-                pendingBytes -= frame.readableBytes();
-                frame.release();
-                lost++;
-            }
-        }
-        if (lost != 0) {
-            counters.dropped(DropReason.CARRIER_DOWN, lost);
         }
     }
 
