@@ -35,6 +35,7 @@ public final class World {
     private final EventLog log = new EventLog();
     private final TraceWriter trace;
     private final EnabledSet enabled = new EnabledSet(this);
+    private final Faults faults;
     private final Context test;
     private final ControlledTaskQueue hardwareQueue;
 
@@ -58,6 +59,7 @@ public final class World {
         this.dispatchAtomic = settings.dispatchAtomic();
         this.strategy = settings.replay() != null ? new Replayer(settings.replay()) : Strategy.of(settings);
         this.trace = new TraceWriter(settings, strategy.describe());
+        this.faults = new Faults(settings.seed(), settings.faultRate());
         this.test = new Context(0, "T", Context.Kind.TEST, testState, null, null);
         contexts.add(test);
         test.turn = true;
@@ -489,6 +491,49 @@ public final class World {
         }
         trace.choice(steps, what, bound, value);
         log.event(now, me.id, "choose " + what + " " + value + "/" + bound);
+        return value;
+    }
+
+    /**
+     * A seeded fault decision at a point that may fail ({@code kind}: "alloc:IO_WORK_ITEM"): false at
+     * once when the run has no faults; otherwise a choice line "fault:KIND" in the trace, replayed.
+     */
+    boolean fault(String kind) {
+        if (!faults.enabled()) {
+            return false;
+        }
+        return faults.faults(faultChoice("fault:" + kind, Faults.SCALE));
+    }
+
+    /**
+     * How much later than asked something happens ({@code kind}: "late-timer"): 0 when the run has
+     * no faults or the decision says no; else 100 ns to {@code maxNanos}, drawn as a second choice
+     * line "fault:KIND:delay" (in 100-ns units).
+     */
+    long faultDelay(String kind, long maxNanos) {
+        if (!fault(kind)) {
+            return 0;
+        }
+        return (faultChoice("fault:" + kind + ":delay", Faults.unitsBound(maxNanos)) + 1L) * 100;
+    }
+
+    private int faultChoice(String what, int bound) {
+        Context me = enter(what);
+        int value;
+        if (strategy instanceof Replayer) {
+            try {
+                value = strategy.choose(what, bound, steps);
+            } catch (ReplayDivergence d) {
+                fail(d.getMessage());
+                throw aborted(me);
+            }
+        } else {
+            value = faults.draw(bound);
+        }
+        trace.choice(steps, what, bound, value);
+        if (what.endsWith(":delay") || faults.faults(value)) {
+            log.event(now, me.id, what + " " + value);
+        }
         return value;
     }
 

@@ -174,6 +174,11 @@ public final class WorldRunner {
                 log);
     }
 
+    /** A seeded fault decision of the calling context (false when the run has no faults). */
+    public boolean fault(String kind) {
+        return world.fault(kind);
+    }
+
     /** The strategy as the trace's header describes it: "pct(d=2,k=41,changes=[23],fairAfter=1000)". */
     public String strategy() {
         return world.strategy().describe();
