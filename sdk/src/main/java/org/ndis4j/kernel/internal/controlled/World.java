@@ -25,6 +25,7 @@ public final class World {
     static final int ISR = 1 << 30;
 
     private static final int SPINS_BEFORE_PARK = 64;
+    private static final long UNWIND_TIMEOUT_NANOS = 5_000_000_000L;
 
     private final WorldSettings settings;
     private final Strategy strategy;
@@ -40,6 +41,8 @@ public final class World {
     private final ControlledTaskQueue hardwareQueue;
 
     private volatile Context current;
+    /** The thread unwinding the run ({@link #end}), woken as each context's thread is released. */
+    private volatile Thread ender;
     /** The first call from a thread outside the run; written by that thread, read at the end. */
     private volatile String uncontrolledCall;
 
@@ -100,9 +103,7 @@ public final class World {
             c.blocker = new Blocker(Blocker.Kind.QUEUE, queue, null, Long.MAX_VALUE, TimeoutKind.WORK);
             queue.waiting(c);
         }
-        ContextThread thread = new ContextThread(this, c, body);
-        c.thread = thread;
-        thread.start();
+        c.thread = ContextThread.bind(this, c, body);
         return c;
     }
 
@@ -628,21 +629,46 @@ public final class World {
                 failure = mismatch;
             }
         }
+        ender = Thread.currentThread();
         for (Context c : contexts) {
-            if (c == test || c.thread == null || !c.thread.isAlive()) {
+            if (c == test || c.thread == null || c.released) {
                 continue;
             }
             c.abort = true;
             current = c;
             c.turn = true;
             LockSupport.unpark(c.thread);
-            try {
-                c.thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            awaitReleased(c);
         }
         current = null;
+    }
+
+    /**
+     * Waits (from outside the run) until {@code c}'s thread is back in the pool, at most a few
+     * seconds: a context stuck outside the scheduler has been reported already.
+     */
+    void awaitReleased(Context c) {
+        ender = Thread.currentThread();
+        long deadline = System.nanoTime() + UNWIND_TIMEOUT_NANOS;
+        while (!c.released) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt(); // the caller's to handle
+                return;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    /** {@code c}'s thread left it for the pool. */
+    void released(Context c) {
+        c.released = true;
+        Thread t = ender;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 }
