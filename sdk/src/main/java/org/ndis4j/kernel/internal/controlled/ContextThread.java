@@ -20,6 +20,7 @@ final class ContextThread extends KernelThread {
 
     private static final ArrayDeque<ContextThread> IDLE = new ArrayDeque<>();
     private static final AtomicInteger CREATED = new AtomicInteger();
+    private static final String IDLE_NAME = "det-pool-idle";
 
     /** The job: written by {@link #bind} before {@link #assigned}, read by this thread after it. */
     private World world;
@@ -29,7 +30,8 @@ final class ContextThread extends KernelThread {
     private volatile boolean assigned;
 
     private ContextThread() {
-        super("det-pool-" + CREATED.incrementAndGet(), NoState.INSTANCE, null);
+        super(IDLE_NAME, NoState.INSTANCE, null);
+        CREATED.incrementAndGet();
     }
 
     /** A thread (an idle pooled one, else a new one) that runs {@code body} as {@code context} of {@code world}. */
@@ -84,14 +86,19 @@ final class ContextThread extends KernelThread {
             context = null;
             body = null;
             rebind(NoState.INSTANCE);
+            setName(IDLE_NAME); // a thread dump shows it as what it is now
             routeInterrupts(x -> {}); // a closed kernel's stale reference reaches nothing
             assigned = false;
-            w.released(c);
+            boolean keep;
             synchronized (IDLE) {
-                if (IDLE.size() >= MAX_IDLE) {
-                    return;
+                keep = IDLE.size() < MAX_IDLE;
+                if (keep) {
+                    IDLE.addFirst(this); // the most recently run first: its stack is warm
                 }
-                IDLE.addFirst(this); // the most recently run first: its stack is warm
+            }
+            w.released(c); // after the push: whoever waited for it finds it in the pool
+            if (!keep) {
+                return;
             }
         }
     }
