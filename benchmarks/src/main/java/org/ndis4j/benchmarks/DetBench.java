@@ -11,9 +11,8 @@ import org.ndis4j.kernel.SimulationResult;
  * "per core" figure is runs divided by the process's CPU time (every thread of the JVM, the JIT and
  * GC included), so it does not depend on how many cores the host lends the run.
  *
- * <pre>
- *   java -cp benchmarks/target/benchmarks.jar org.ndis4j.benchmarks.DetBench pct(d=2) 10
- * </pre>
+ * Run it with {@code benchmarks/target/benchmarks.jar} as the class path and this class as the main
+ * class; the command and the figures are in docs/performance.md ("Schedules per second").
  *
  * Arguments: the strategy token (default "random") and the seconds to measure (default 10), after
  * as long a warm-up.
