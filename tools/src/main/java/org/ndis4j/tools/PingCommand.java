@@ -19,6 +19,7 @@ import org.ndis4j.registry.RegistryValue;
 import org.ndis4j.tools.config.ConfigException;
 import org.ndis4j.tools.config.ConfigReader;
 import org.ndis4j.tools.config.RunConfiguration;
+import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.wire.WirePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -134,10 +135,7 @@ final class PingCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         if (wire == null && configured != null && configured.wire() != null) {
-            wire = new WireSpec(
-                    configured.wire().listen() ? WireSpec.Kind.LISTEN : WireSpec.Kind.CONNECT,
-                    configured.wire().address(),
-                    null);
+            wire = configured.wire();
         }
         if (wire == null) {
             throw usage("--wire is required (or \"wire\" on the adapter in --config)");

@@ -24,8 +24,9 @@ import org.ndis4j.registry.AdapterConfiguration;
 import org.ndis4j.tools.config.ConfigException;
 import org.ndis4j.tools.config.ConfigReader;
 import org.ndis4j.tools.config.RunConfiguration;
-import org.ndis4j.tools.config.WireEndpoint;
 import org.ndis4j.tools.control.ControlServer;
+import org.ndis4j.tools.endpoint.HostPort;
+import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.tools.run.CrashFiles;
 import org.ndis4j.tools.run.DriverLoader;
 import org.ndis4j.tools.run.RunHost;
@@ -33,14 +34,13 @@ import org.ndis4j.tools.run.RunResources;
 import org.ndis4j.tools.run.RunStatistics;
 import org.ndis4j.tools.run.UsageException;
 import org.ndis4j.wire.CannotListenException;
-import org.ndis4j.wire.TcpWirePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ndis4j run}: the user's miniport (and filters and protocols) from their jars, on a simulated
- * kernel with a virtual NIC per adapter on a TCP wire, until SIGINT or SIGTERM. Exit status: 0 after
+ * kernel with a virtual NIC per adapter on a TCP wire or a TAP, until SIGINT or SIGTERM. Exit status: 0 after
  * a clean halt, 1 operational failure (address in use), 2 usage or configuration error, 3 bug check
  * (the crash report written), 4 leaks found at halt (also written).
  */
@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
         description = {
             "Runs your miniport driver: loads it (and your filters and protocols) from your jars in a class",
             "loader of their own, boots a simulated kernel, adds a virtual NIC per adapter on a TCP wire (QEMU",
-            "stream framing), and runs until SIGINT/SIGTERM, printing statistics every few seconds. Then it",
+            "stream framing) or a Linux TAP, and runs until SIGINT/SIGTERM, printing statistics every few seconds. Then it",
             "halts every device and reports what the verifier found. Flags override a configuration with one",
             "adapter. Exit status: 0 clean halt, 1 operational failure, 2 usage or configuration error,",
             "3 bug check (crash report written), 4 leaks at halt."
@@ -104,9 +104,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--wire",
-            paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
-            description = "The adapter's cable: connect to a switch or peer, or listen for one.")
-    String wire;
+            paramLabel = WireSpec.LABEL,
+            converter = WireSpec.Converter.class,
+            description = "The adapter's cable: connect to a switch or peer, listen for one, or a Linux TAP device"
+                    + " (the host's own stack is the peer; needs CAP_NET_ADMIN).")
+    WireSpec wire;
 
     @Option(
             names = "--control",
@@ -274,10 +276,9 @@ final class RunCommand implements Callable<Integer> {
                     + (a.config().registry().values().isEmpty()
                             ? ""
                             : ", " + a.config().registry()));
-            if (a.wire() instanceof TcpWirePort tcp && a.config().wire().listen()) {
-                err.println("ndis4j run: " + a.config().name() + " listening on "
-                        + tcp.localAddress().getAddress().getHostAddress() + ":"
-                        + tcp.localAddress().getPort());
+            if (a.config().wire().kind() != WireSpec.Kind.CONNECT) {
+                err.println("ndis4j run: " + a.config().name() + " "
+                        + a.config().wire().opened(a.wire()));
             }
         }
         if (endpoint != null) {
@@ -325,7 +326,7 @@ final class RunCommand implements Callable<Integer> {
         RunConfiguration.Adapter merged = new RunConfiguration.Adapter(
                 base.name(),
                 mac == null ? base.mac() : parse(() -> unicast(MacAddress.of(mac)), "--mac"),
-                wire == null ? base.wire() : parse(() -> WireEndpoint.parse(wire), "--wire"),
+                wire == null ? base.wire() : wire,
                 ip == null ? base.ip() : parse(() -> InterfaceConfig.parse(ip), "--ip"),
                 base.registry());
         if (adapters.isEmpty()) {
@@ -335,8 +336,7 @@ final class RunCommand implements Callable<Integer> {
         }
         for (RunConfiguration.Adapter a : adapters) {
             if (a.wire() == null) {
-                throw new UsageException(
-                        "adapter " + a.name() + " has no wire: --wire connect:HOST:PORT|listen:HOST:PORT");
+                throw new UsageException("adapter " + a.name() + " has no wire: --wire " + WireSpec.LABEL);
             }
         }
         List<Path> allJars = new ArrayList<>(file.drivers().jars());
