@@ -29,6 +29,7 @@ import org.ndis4j.tools.endpoint.HostPort;
 import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.tools.run.CrashFiles;
 import org.ndis4j.tools.run.DriverLoader;
+import org.ndis4j.tools.run.LeakReport;
 import org.ndis4j.tools.run.RunHost;
 import org.ndis4j.tools.run.RunResources;
 import org.ndis4j.tools.run.RunStatistics;
@@ -62,18 +63,6 @@ final class RunCommand implements Callable<Integer> {
     static final int USAGE = 2;
     static final int BUG_CHECK = 3;
     static final int LEAKS = 4;
-
-    /** Rules whose report at halt is a leak (exit 4), not a crash in the middle of a run. */
-    static final Set<String> LEAK_RULES = Set.of(
-            "Init_NdisAllocateIoWorkItem",
-            "TimerObject_Leak",
-            "SharedMemory_Leak",
-            "NblPool_Leak",
-            "Nbl_OutstandingAtHalt",
-            "Interrupt_LeakAtHalt",
-            "Device_LeakAtUnload",
-            "IoWorkItem_LeakAtUnload",
-            "NdisOpenConfigurationEx");
 
     @Option(names = "--config", paramLabel = "FILE", description = "A run configuration (docs/configuration.md).")
     Path config;
@@ -248,9 +237,11 @@ final class RunCommand implements Callable<Integer> {
             // reported below from the kernel
         }
         Optional<CrashReport> report = kernel.crashReport();
+        if (report.isPresent() && LeakReport.isLeak(report.get())) {
+            return leaked(report.get());
+        }
         if (report.isPresent()) {
-            boolean leak = LEAK_RULES.contains(report.get().rule());
-            return crashed(report.get(), leak ? LEAKS : BUG_CHECK);
+            return crashed(report.get(), BUG_CHECK);
         }
         err.println("ndis4j run: halted cleanly, nothing leaked");
         return OK;
@@ -304,6 +295,23 @@ final class RunCommand implements Callable<Integer> {
         }
         err.flush();
         return status;
+    }
+
+    /** One line naming each leaked object and where it was allocated; the report (blue screen and all) into the crash directory. */
+    private int leaked(CrashReport report) {
+        if (verbosity.verbose) {
+            err.print(report.toText());
+        }
+        String written;
+        try {
+            Path file = CrashFiles.write(crashDir, report);
+            written = "; report " + file + " (ndis4j crash explains it)";
+        } catch (IOException e) {
+            written = "; cannot write the report into " + crashDir + ": " + e.getMessage();
+        }
+        err.println("ndis4j run: " + LeakReport.line(report) + written);
+        err.flush();
+        return LEAKS;
     }
 
     private int usage(String message) {
