@@ -41,9 +41,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ndis4j run}: the user's miniport (and filters and protocols) from their jars, on a simulated
- * kernel with a virtual NIC per adapter on a TCP wire or a TAP, until SIGINT or SIGTERM. Exit status: 0 after
- * a clean halt, 1 operational failure (address in use), 2 usage or configuration error, 3 bug check
- * (the crash report written), 4 leaks found at halt (also written).
+ * kernel with a virtual NIC per adapter on a TCP wire or a TAP, until SIGINT or SIGTERM. Exit status:
+ * 0 after a clean halt, 1 operational failure (address in use), 2 usage or configuration error, 3 bug
+ * check (the crash report written), 4 leaks found at halt (also written).
  */
 @Command(
         name = "run",
@@ -51,10 +51,10 @@ import picocli.CommandLine.Option;
         description = {
             "Runs your miniport driver: loads it (and your filters and protocols) from your jars in a class",
             "loader of their own, boots a simulated kernel, adds a virtual NIC per adapter on a TCP wire (QEMU",
-            "stream framing) or a Linux TAP, and runs until SIGINT/SIGTERM, printing statistics every few seconds. Then it",
-            "halts every device and reports what the verifier found. Flags override a configuration with one",
-            "adapter. Exit status: 0 clean halt, 1 operational failure, 2 usage or configuration error,",
-            "3 bug check (crash report written), 4 leaks at halt."
+            "stream framing) or a Linux TAP, and runs until SIGINT/SIGTERM, printing statistics every few",
+            "seconds. Then it halts every device and reports what the verifier found. Flags override a",
+            "configuration with one adapter. Exit status: 0 clean halt, 1 operational failure, 2 usage or",
+            "configuration error, 3 bug check (crash report written), 4 leaks at halt (one line each)."
         })
 final class RunCommand implements Callable<Integer> {
 
@@ -297,7 +297,7 @@ final class RunCommand implements Callable<Integer> {
         return status;
     }
 
-    /** One line naming each leaked object and where it was allocated; the report (blue screen and all) into the crash directory. */
+    /** One line naming each leaked object and where it was allocated; the whole report into the crash directory. */
     private int leaked(CrashReport report) {
         if (verbosity.verbose) {
             err.print(report.toText());
