@@ -64,8 +64,7 @@ final class HaltFreesPoolAdapter implements InterruptHandlers<HaltFreesPoolAdapt
     /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. Null when an allocation failed. */
     static HaltFreesPoolAdapter initialize(
             NdisMiniportAdapterHandle handle, DeviceResources resources, Variant variant) {
-        NetBufferListPool pool =
-                Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.nblOnly(POOL_TAG));
+        NetBufferListPool pool = Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.nblOnly(POOL_TAG));
         if (pool == null) {
             return null;
         }

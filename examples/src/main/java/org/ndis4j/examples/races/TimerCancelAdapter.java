@@ -50,8 +50,7 @@ final class TimerCancelAdapter {
     private boolean stopping;
     private int polls;
 
-    private TimerCancelAdapter(
-            RegisterSpace registers, Variant variant, NetBufferListPool pool, NdisTimer timer) {
+    private TimerCancelAdapter(RegisterSpace registers, Variant variant, NetBufferListPool pool, NdisTimer timer) {
         this.registers = registers;
         this.variant = variant;
         this.pool = pool;
@@ -61,8 +60,7 @@ final class TimerCancelAdapter {
 
     /** MiniportInitializeEx. Runs at PASSIVE_LEVEL: allocates, then starts the statistics timer. */
     static TimerCancelAdapter initialize(NdisMiniportAdapterHandle handle, DeviceResources resources, Variant variant) {
-        NetBufferListPool pool =
-                Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.nblOnly(POOL_TAG));
+        NetBufferListPool pool = Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.nblOnly(POOL_TAG));
         if (pool == null) {
             return null;
         }

@@ -32,7 +32,8 @@ final class RaceRuns {
             failure = t;
         }
         CrashReport crash = kernel[0] == null ? null : kernel[0].crashReport().orElse(null);
-        SimulationResult result = sim.finish(failure == null && crash != null ? new AssertionError(crash.headline()) : failure);
+        SimulationResult result =
+                sim.finish(failure == null && crash != null ? new AssertionError(crash.headline()) : failure);
         if (crash != null) {
             return Optional.of(Failure.of(crash));
         }
