@@ -3,7 +3,8 @@
 # org.ndis4j.examples.races and each mode — the deterministic strategies (pct, random) and the
 # threaded kernel — CAMPAIGNS campaigns with different master seeds, each in its own JVM with the same
 # wall time, each stopping at the race's first failure; then each fixed twin for TWIN_SECONDS (at
-# most TWIN_SCHEDULES schedules), which must stay clean. Prints the table docs/deterministic.md shows.
+# most TWIN_SCHEDULES schedules; 0 seconds: no twins), which must stay clean. Prints the table
+# docs/deterministic.md shows.
 #
 #   scripts/det-campaign.sh [SECONDS_PER_CAMPAIGN] [CAMPAIGNS] [TWIN_SECONDS]
 #   env: MODES (default "pct random threaded"; a strategy this build lacks is skipped, said once),
@@ -35,23 +36,30 @@ pin() { # pin a campaign's JVM to one CPU when taskset exists
     if command -v taskset > /dev/null; then echo "taskset -c $(($1 % CPUS))"; fi
 }
 
+RUN_MODES=""
+for mode in $MODES; do
+    if [[ $mode != threaded ]] && ! grep -qx "$mode" <<< "$AVAILABLE"; then
+        echo "det-campaign: strategy '$mode' is not in this build (it has: $(echo $AVAILABLE)); skipped" >&2
+    else
+        RUN_MODES="$RUN_MODES $mode"
+    fi
+done
+
 jobs_file="$OUT/jobs"
 : > "$jobs_file"
 n=0
 for race in $RACES; do
-    for mode in $MODES; do
-        if [[ $mode != threaded ]] && ! grep -qx "$mode" <<< "$AVAILABLE"; then
-            echo "det-campaign: strategy '$mode' is not in this build (it has: $(echo $AVAILABLE)); skipped" >&2
-            continue
-        fi
+    for mode in $RUN_MODES; do
         for c in $(seq 1 "$CAMPAIGNS"); do
             seed=$(printf '0x%x' $((0xC0FFEE + c)))
             echo "$(pin $n) ${JAVA[*]@Q} $race $mode RACY $seed $SECONDS_PER 1000000 > $OUT/$race.$mode.$c.tsv" >> "$jobs_file"
             n=$((n + 1))
         done
     done
-    echo "$(pin $n) ${JAVA[*]@Q} $race random FIXED 0xC0FFEE $TWIN_SECONDS $TWIN_SCHEDULES > $OUT/$race.twin.tsv" >> "$jobs_file"
-    n=$((n + 1))
+    if [[ $TWIN_SECONDS -gt 0 ]]; then
+        echo "$(pin $n) ${JAVA[*]@Q} $race random FIXED 0xC0FFEE $TWIN_SECONDS $TWIN_SCHEDULES > $OUT/$race.twin.tsv" >> "$jobs_file"
+        n=$((n + 1))
+    fi
 done
 
 echo "det-campaign: $n JVMs, $JOBS at a time, ${SECONDS_PER}s per campaign, twins ${TWIN_SECONDS}s / $TWIN_SCHEDULES schedules;" \

@@ -11,7 +11,7 @@ import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * Race 1 of the corpus, driver entry and handlers: halt frees the link work item while a DPC may have
- * queued it. See {@link FreeWhileQueuedAdapter}.
+ * queued it. See {@code FreeWhileQueuedAdapter}.
  */
 public final class FreeWhileQueuedDriver implements MiniportDriver<FreeWhileQueuedAdapter> {
 

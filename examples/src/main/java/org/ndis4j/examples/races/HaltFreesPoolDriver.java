@@ -11,7 +11,7 @@ import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * Race 2 of the corpus, driver entry and handlers: halt frees the NBL pool a running work item still
- * uses. See {@link HaltFreesPoolAdapter}.
+ * uses. See {@code HaltFreesPoolAdapter}.
  */
 public final class HaltFreesPoolDriver implements MiniportDriver<HaltFreesPoolAdapter> {
 

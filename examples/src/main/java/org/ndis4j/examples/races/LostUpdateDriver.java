@@ -12,7 +12,7 @@ import org.ndis4j.ndis.types.NdisStatus;
 /**
  * Race 3 of the corpus, driver entry and handlers (netvmini's miniport.c): a counter the DPC and a
  * work item both update, the work item without the lock and with an NDIS call between its read and
- * its write. See {@link LostUpdateAdapter}.
+ * its write. See {@code LostUpdateAdapter}.
  */
 public final class LostUpdateDriver implements MiniportDriver<LostUpdateAdapter> {
 

@@ -11,7 +11,7 @@ import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * Race 5 of the corpus, driver entry and handlers: the link work item can miss the NdisSetEvent halt
- * waits for. See {@link MissingSetEventAdapter}.
+ * waits for. See {@code MissingSetEventAdapter}.
  */
 public final class MissingSetEventDriver implements MiniportDriver<MissingSetEventAdapter> {
 

@@ -11,7 +11,7 @@ import org.ndis4j.ndis.types.NdisStatus;
 
 /**
  * Race 4 of the corpus, driver entry and handlers: NdisCancelTimerObject returns FALSE and halt frees
- * what the timer function uses anyway. See {@link TimerCancelAdapter}.
+ * what the timer function uses anyway. See {@code TimerCancelAdapter}.
  */
 public final class TimerCancelDriver implements MiniportDriver<TimerCancelAdapter> {
 

@@ -133,7 +133,7 @@ enum Race {
                 .withName(id)
                 .withProcessors(processors)
                 .withWorkers(1, 1)
-                .withNdisWatchdog(Duration.ofSeconds(2)) // threaded: a hung halt becomes a bug check soon
+                .withNdisWatchdog(Duration.ofSeconds(5)) // threaded: a hung halt becomes a bug check soon
                 .withScheduling(scheduling);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.ndis4j.kernel.CrashReport;
 import org.ndis4j.kernel.ExplorationStrategy;
 import org.ndis4j.kernel.Simulation;
 
@@ -61,6 +62,7 @@ final class RaceCampaign {
         long master = Simulation.parseSeed(args[3]);
         long wallNanos = Long.parseLong(args[4]) * 1_000_000_000L;
         int max = Integer.parseInt(args[5]);
+        warmUp();
         long start = System.nanoTime();
         int schedules = 0;
         Failure found = null;
@@ -88,6 +90,19 @@ final class RaceCampaign {
             System.err.println(found.text());
         }
         System.exit(0); // a threaded kernel left hanging by a found deadlock must not keep the JVM
+    }
+
+    /**
+     * Loads what the first bug check needs (the crash report's JSON mapper takes seconds on a loaded
+     * machine), so that the first failure is not slower than the rest, and the threaded kernel's
+     * NDIS watchdog does not fire while a halt that already hit the race builds its report.
+     */
+    private static void warmUp() {
+        try {
+            Class.forName(CrashReport.class.getName(), true, RaceCampaign.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ExplorationStrategy strategy(String mode) {
