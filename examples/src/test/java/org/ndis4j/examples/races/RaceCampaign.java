@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.ndis4j.kernel.CrashReport;
+import org.ndis4j.kernel.Exploration;
 import org.ndis4j.kernel.ExplorationStrategy;
 import org.ndis4j.kernel.Simulation;
 
@@ -27,7 +28,7 @@ import org.ndis4j.kernel.Simulation;
  *
  * <pre>
  *   RaceCampaign RACE MODE VARIANT MASTER_SEED SECONDS MAX_SCHEDULES
- *       MODE: random | pct | probabilistic (deterministic strategies) | threaded
+ *       MODE: a strategy token, random | pct(d=2) | probabilistic(b=3), or threaded
  *   RaceCampaign table FILE...
  *   RaceCampaign strategies        the deterministic strategies this build has
  * </pre>
@@ -67,7 +68,7 @@ final class RaceCampaign {
         int schedules = 0;
         Failure found = null;
         RaceExploration exploration =
-                mode.equals("threaded") ? null : new RaceExploration(race, variant, strategy(mode), master);
+                mode.equals("threaded") ? null : new RaceExploration(race, variant, Exploration.parse(mode), master);
         while (schedules < max && System.nanoTime() - start < wallNanos && found == null) {
             Optional<Failure> failure =
                     exploration == null ? RaceRuns.threaded(race, variant) : exploration.run(schedules);
@@ -103,16 +104,6 @@ final class RaceCampaign {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ExplorationStrategy strategy(String mode) {
-        String name = mode.toUpperCase(Locale.ROOT);
-        for (ExplorationStrategy s : ExplorationStrategy.values()) {
-            if (s.name().equals(name)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("no strategy '" + mode + "' on this build");
     }
 
     /** Per race and mode: schedules to the first failure of each campaign, found/N, the median. */

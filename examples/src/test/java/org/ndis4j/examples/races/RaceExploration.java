@@ -1,37 +1,54 @@
 package org.ndis4j.examples.races;
 
 import java.util.Optional;
-import org.ndis4j.kernel.ExplorationStrategy;
+import org.ndis4j.kernel.Exploration;
 import org.ndis4j.kernel.Simulation;
 import org.ndis4j.kernel.SimulationOptions;
 
 /**
- * Explores a race scenario: up to {@code schedules} deterministic runs, iteration {@code i} with the
- * seed {@code Simulation.iterationSeed(master, i)} (as {@code @DeterministicTest} derives them), until
- * the first one fails.
- *
- * @param race the scenario
- * @param variant the racy driver or its fixed twin
- * @param strategy how each run picks among enabled contexts
- * @param master the master seed
+ * Explores a race scenario as {@code @DeterministicTest} would: iteration {@code i} runs the seed
+ * {@code Simulation.iterationSeed(master, i)}, and PCT learns the schedule length (its k) from the
+ * iterations before, until the first one fails.
  */
-record RaceExploration(Race race, Variant variant, ExplorationStrategy strategy, long master) {
+final class RaceExploration {
+
+    private final Race race;
+    private final Variant variant;
+    private final long master;
+    /** The strategy with what it has learned so far (PCT's k). */
+    private Exploration exploration;
+
+    RaceExploration(Race race, Variant variant, Exploration exploration, long master) {
+        this.race = race;
+        this.variant = variant;
+        this.exploration = exploration;
+        this.master = master;
+    }
 
     /**
      * The first failing schedule.
      *
      * @param iteration its index (0-based): the schedules it took to find the bug are iteration + 1
-     * @param seed its seed: {@code -Dndis4j.det.seed} with one iteration replays it
+     * @param seed its seed
+     * @param exploration the strategy as that iteration ran it (with PCT's k): with the seed, its token
+     *     replays the run
      * @param failure how it failed
      */
-    record Found(int iteration, long seed, Failure failure) {}
+    record Found(int iteration, long seed, Exploration exploration, Failure failure) {
+
+        /** "pct(d=2,k=31)/0x1f..": {@code -Dndis4j.det.seed} takes it back. */
+        String token() {
+            return exploration.token() + "/" + Simulation.seedText(seed);
+        }
+    }
 
     /** Runs up to {@code schedules} schedules; the first failing one, or empty when all passed. */
     Optional<Found> firstFailure(int schedules) {
         for (int i = 0; i < schedules; i++) {
+            Exploration ran = exploration;
             Optional<Failure> failure = run(i);
             if (failure.isPresent()) {
-                return Optional.of(new Found(i, Simulation.iterationSeed(master, i), failure.get()));
+                return Optional.of(new Found(i, Simulation.iterationSeed(master, i), ran, failure.get()));
             }
         }
         return Optional.empty();
@@ -39,28 +56,21 @@ record RaceExploration(Race race, Variant variant, ExplorationStrategy strategy,
 
     /** Runs iteration {@code i}; its failure, or empty when it passed. */
     Optional<Failure> run(int i) {
-        return RaceRuns.deterministic(race, variant, options(i, Simulation.iterationSeed(master, i)));
+        long seed = Simulation.iterationSeed(master, i);
+        RaceRuns.Deterministic run = RaceRuns.deterministic(race, variant, options(i, seed, exploration));
+        exploration = exploration.learnedFrom(run.result());
+        return run.failure();
     }
 
-    /** Runs the one schedule with {@code seed} again. */
-    Optional<Failure> replay(long seed) {
-        return RaceRuns.deterministic(race, variant, options(0, seed));
+    /** Runs the schedule {@code found} names again. */
+    Optional<Failure> replay(Found found) {
+        return RaceRuns.deterministic(race, variant, options(0, found.seed(), found.exploration()))
+                .failure();
     }
 
-    private SimulationOptions options(int iteration, long seed) {
-        SimulationOptions base = SimulationOptions.seed(RaceExploration.class.getName() + "#" + race.id, seed)
-                .withIteration(iteration, master);
-        return new SimulationOptions(
-                base.test(),
-                base.iteration(),
-                base.masterSeed(),
-                base.seed(),
-                strategy,
-                base.granularity(),
-                base.maxSteps(),
-                base.hangs(),
-                base.replay(),
-                base.traceDirectory(),
-                base.stepTimeout());
+    private SimulationOptions options(int iteration, long seed, Exploration strategy) {
+        return SimulationOptions.seed(RaceExploration.class.getName() + "#" + race.id, seed)
+                .withIteration(iteration, master)
+                .withStrategy(strategy);
     }
 }

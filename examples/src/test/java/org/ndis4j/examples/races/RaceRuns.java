@@ -13,8 +13,16 @@ final class RaceRuns {
 
     private RaceRuns() {}
 
-    /** The scenario under one deterministic run with {@code options}; empty when it passed. */
-    static Optional<Failure> deterministic(Race race, Variant variant, SimulationOptions options) {
+    /**
+     * One deterministic run's outcome.
+     *
+     * @param failure how it failed, or empty
+     * @param result the run's result (its choice steps teach PCT the schedule length)
+     */
+    record Deterministic(Optional<Failure> failure, SimulationResult result) {}
+
+    /** The scenario under one deterministic run with {@code options}. */
+    static Deterministic deterministic(Race race, Variant variant, SimulationOptions options) {
         Simulation sim = Simulation.start(options);
         Kernel[] kernel = new Kernel[1];
         Throwable failure = null;
@@ -35,9 +43,10 @@ final class RaceRuns {
         SimulationResult result =
                 sim.finish(failure == null && crash != null ? new AssertionError(crash.headline()) : failure);
         if (crash != null) {
-            return Optional.of(Failure.of(crash));
+            return new Deterministic(Optional.of(Failure.of(crash)), result);
         }
-        return result.passed() ? Optional.empty() : Optional.of(Failure.of(result.failure()));
+        return new Deterministic(
+                result.passed() ? Optional.empty() : Optional.of(Failure.of(result.failure())), result);
     }
 
     /** The scenario once on a fresh threaded kernel; empty when it passed. */
