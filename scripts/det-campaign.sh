@@ -2,9 +2,9 @@
 # The race corpus campaign (issue 16, docs/deterministic.md "Race corpus"): for each racy driver of
 # org.ndis4j.examples.races and each mode — the deterministic strategies (pct, random) and the
 # threaded kernel — CAMPAIGNS campaigns with different master seeds, each in its own JVM with the same
-# wall time, each stopping at the race's first failure; then each fixed twin for TWIN_SECONDS (at
-# most TWIN_SCHEDULES schedules; 0 seconds: no twins), which must stay clean. Prints the table
-# docs/deterministic.md shows.
+# wall time, each stopping at the race's first failure; then each fixed twin under each deterministic
+# strategy for TWIN_SECONDS (at most TWIN_SCHEDULES schedules; 0 seconds: no twins), which must stay
+# clean. Prints the table docs/deterministic.md shows.
 #
 #   scripts/det-campaign.sh [SECONDS_PER_CAMPAIGN] [CAMPAIGNS] [TWIN_SECONDS]
 #   env: MODES (default "pct random threaded"; a strategy this build lacks is skipped, said once),
@@ -56,10 +56,12 @@ for race in $RACES; do
             n=$((n + 1))
         done
     done
-    if [[ $TWIN_SECONDS -gt 0 ]]; then
-        echo "$(pin $n) ${JAVA[*]@Q} $race random FIXED 0xC0FFEE $TWIN_SECONDS $TWIN_SCHEDULES > $OUT/$race.twin.tsv" >> "$jobs_file"
-        n=$((n + 1))
-    fi
+    for mode in $RUN_MODES; do
+        if [[ $TWIN_SECONDS -gt 0 && $mode != threaded ]]; then
+            echo "$(pin $n) ${JAVA[*]@Q} $race $mode FIXED 0xC0FFEE $TWIN_SECONDS $TWIN_SCHEDULES > $OUT/$race.twin.$mode.tsv" >> "$jobs_file"
+            n=$((n + 1))
+        fi
+    done
 done
 
 echo "det-campaign: $n JVMs, $JOBS at a time, ${SECONDS_PER}s per campaign, twins ${TWIN_SECONDS}s / $TWIN_SCHEDULES schedules;" \
