@@ -15,11 +15,11 @@ import org.ndis4j.testing.Await;
  * <p>Every scenario boots a machine with one or two processors and one worker per queue, loads the driver,
  * adds a {@link RaceDevice}, and removes it again; the race happens on the way. The racing sides
  * become runnable at the start of the window (halt resets the device, whose last interrupt's DPC
- * queues the work item; the work item's PHY read interrupts), so the window is a few scheduling
- * choices wide.
+ * queues the work item; the test raises receive interrupts while the link work item runs), so the
+ * window is a few scheduling choices wide.
  */
 enum Race {
-    FREE_WHILE_QUEUED("free-while-queued", 1, "halt frees a work item a DPC queued") {
+    FREE_WHILE_QUEUED("free-while-queued", 1) {
         @Override
         boolean shows(Failure f) {
             return f.isBugCheck(0xC4, "IoWorkItem_FreeWhileQueued");
@@ -30,7 +30,7 @@ enum Race {
             addAndRemove(kernel, new FreeWhileQueuedDriver(variant)::driverEntry);
         }
     },
-    HALT_FREES_POOL("halt-frees-pool", 1, "halt frees the pool a running work item uses") {
+    HALT_FREES_POOL("halt-frees-pool", 1) {
         @Override
         boolean shows(Failure f) {
             return f.isBugCheck(0xC4, "Nbl_UseAfterFree", "NblPool_FreeWithOutstanding");
@@ -41,7 +41,7 @@ enum Race {
             addAndRemove(kernel, new HaltFreesPoolDriver(variant)::driverEntry);
         }
     },
-    LOST_UPDATE("lost-update", 2, "a DPC and a work item update one counter") {
+    LOST_UPDATE("lost-update", 2) {
         @Override
         boolean shows(Failure f) {
             return f.kind() == Failure.Kind.LOST_UPDATE;
@@ -67,7 +67,7 @@ enum Race {
             }
         }
     },
-    TIMER_CANCEL("timer-cancel", 2, "cancel returns FALSE and halt frees anyway") {
+    TIMER_CANCEL("timer-cancel", 2) {
         @Override
         boolean shows(Failure f) {
             return f.isBugCheck(0xC7)
@@ -84,7 +84,7 @@ enum Race {
             addAndRemove(kernel, new TimerCancelDriver(variant)::driverEntry);
         }
     },
-    MISSING_SET_EVENT("missing-set-event", 1, "the work item misses the NdisSetEvent halt waits for") {
+    MISSING_SET_EVENT("missing-set-event", 1) {
         @Override
         boolean shows(Failure f) {
             return f.isBugCheck(0x7C) // threaded: NDIS's watchdog stops the machine in the hung halt
@@ -104,13 +104,12 @@ enum Race {
     static final int RECEIVE_BURSTS = 2;
 
     final String id;
+    /** The processors of the scenario's machine: two where the race needs a DPC beside PASSIVE code. */
     final int processors;
-    final String what;
 
-    Race(String id, int processors, String what) {
+    Race(String id, int processors) {
         this.id = id;
         this.processors = processors;
-        this.what = what;
     }
 
     /** Whether {@code failure} is this race's own failure (and not some other bug of the scenario). */
