@@ -130,6 +130,15 @@ public final class Simulation {
     }
 
     /**
+     * A seeded fault decision ({@code kind} names the point: "alloc:IO_WORK_ITEM"): false when the
+     * run has no faults; otherwise drawn from the run's seed and written to its trace, so a replay
+     * decides the same. The calling thread must be a context of this run.
+     */
+    public boolean fault(String kind) {
+        return runner.fault(kind);
+    }
+
+    /**
      * The next number of a per-run series ({@code kind}: "nic" numbers MAC addresses): 1, 2, ... in
      * the order the run asks, whatever ran earlier in the JVM.
      */

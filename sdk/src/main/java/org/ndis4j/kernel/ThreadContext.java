@@ -67,10 +67,13 @@ final class ThreadContext implements ContextState {
         return context;
     }
 
-    /** The context of {@code thread} (any thread), or null for an external thread that never had one. */
+    /**
+     * The context of {@code thread} (any thread), or null for an external thread that never had one
+     * and for a kernel thread that carries none (an idle pooled deterministic thread, the hardware).
+     */
     static ThreadContext of(Thread thread) {
         if (thread instanceof KernelThread k) {
-            return (ThreadContext) k.context();
+            return k.context() instanceof ThreadContext c ? c : null;
         }
         return EXTERNALS.get(thread);
     }

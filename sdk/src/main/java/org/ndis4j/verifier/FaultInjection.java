@@ -2,12 +2,16 @@ package org.ndis4j.verifier;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.Simulation;
 
 /**
  * Fault injection for one kernel, in the manner of Driver Verifier's low resources simulation: make
  * the next allocations of a kind fail, so a test can prove that a driver handles NULL the way the
- * WDK says it must. NDIS asks {@link #shouldFail} at each allocation that can fail.
+ * WDK says it must. NDIS asks {@link #shouldFail} at each allocation that can fail. In a
+ * deterministic run with seeded faults on ({@code @DeterministicTest(faults = true)}), an allocation
+ * with no explicit failure pending fails when the run's seed says so (see docs/deterministic.md).
  */
 public final class FaultInjection {
 
@@ -38,15 +42,19 @@ public final class FaultInjection {
         }
     }
 
-    /** True, and one fewer failure left, when this allocation must fail. Called by NDIS. */
+    /**
+     * True, and one fewer failure left, when this allocation must fail; else, in a deterministic run
+     * with seeded faults, the run's decision. Called by NDIS.
+     */
     public boolean shouldFail(Allocation kind) {
         synchronized (failures) {
             Integer left = failures.get(kind);
-            if (left == null || left == 0) {
-                return false;
+            if (left != null && left > 0) {
+                failures.put(kind, left - 1);
+                return true;
             }
-            failures.put(kind, left - 1);
-            return true;
         }
+        Optional<Simulation> run = Simulation.current();
+        return run.isPresent() && run.get().fault("alloc:" + kind.name());
     }
 }

@@ -51,6 +51,41 @@ class DeterministicStrategiesTest {
         }
     }
 
+    static class WithFaults {
+        static final List<Double> RATES = new CopyOnWriteArrayList<>();
+
+        @DeterministicTest(iterations = 2, seed = "0x7", faults = true)
+        @KernelOptions(processors = 1, criticalWorkers = 1, delayedWorkers = 1)
+        void records(Kernel kernel) {
+            RATES.add(Simulation.current().orElseThrow().options().faultRate());
+        }
+    }
+
+    @Test
+    void faultsAreOnWithTheAttributeAtTheDefaultRateOrTheProperty() {
+        WithFaults.RATES.clear();
+        run(WithFaults.class).testEvents().assertStatistics(s -> s.succeeded(2));
+        assertThat(WithFaults.RATES).containsExactly(0.05, 0.05);
+
+        WithFaults.RATES.clear();
+        System.setProperty(DeterministicRuns.FAULT_RATE, "0.2");
+        try {
+            run(WithFaults.class).testEvents().assertStatistics(s -> s.succeeded(2));
+        } finally {
+            System.clearProperty(DeterministicRuns.FAULT_RATE);
+        }
+        assertThat(WithFaults.RATES).containsExactly(0.2, 0.2);
+
+        WithFaults.RATES.clear();
+        System.setProperty(DeterministicRuns.FAULTS, "false");
+        try {
+            run(WithFaults.class).testEvents().assertStatistics(s -> s.succeeded(2));
+        } finally {
+            System.clearProperty(DeterministicRuns.FAULTS);
+        }
+        assertThat(WithFaults.RATES).containsExactly(0.0, 0.0);
+    }
+
     @Test
     void pctLearnsTheScheduleLengthFromTheIterationsBefore() {
         Learning.SEEN.clear();

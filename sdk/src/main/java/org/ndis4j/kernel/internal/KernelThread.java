@@ -15,7 +15,9 @@ public class KernelThread extends Thread {
         void interrupt(KernelThread thread);
     }
 
-    private final ContextState state;
+    /** Fixed for a thread of the threaded scheduler; a pooled deterministic context rebinds it per run. */
+    private ContextState state;
+
     private volatile InterruptRoute route;
 
     public KernelThread(String name, ContextState state, Runnable body) {
@@ -27,6 +29,14 @@ public class KernelThread extends Thread {
     /** The kernel's state for this thread, as given to {@link Scheduler#startThread}. */
     public ContextState context() {
         return state;
+    }
+
+    /**
+     * A pooled thread takes on another context: called while the thread waits for its next body, and
+     * published to it by the hand-over that starts that body.
+     */
+    protected final void rebind(ContextState to) {
+        state = to;
     }
 
     /** From now on {@link #interrupt()} goes to {@code to}. */

@@ -41,6 +41,8 @@ final class Context {
     volatile boolean turn;
     /** Set by the world's end: the next time it gets the turn it unwinds. */
     volatile boolean abort;
+    /** Its thread has left it (the body returned or unwound) and gone back to the pool. */
+    volatile boolean released;
 
     boolean ended;
     /** Its first take from its queue consumes the wake of the block it was created in. */

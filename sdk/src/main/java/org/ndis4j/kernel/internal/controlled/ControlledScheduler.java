@@ -23,6 +23,9 @@ public final class ControlledScheduler implements Scheduler {
     /** The time of day a run starts at (crash reports): fixed, so that reports do not vary. */
     private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
+    /** A late timer (a seeded fault) fires up to this much after its due time. */
+    static final long LATE_TIMER_MAX_NANOS = 10_000_000;
+
     private final World world;
     private final int tag;
     private final List<Context> processors = new ArrayList<>();
@@ -137,6 +140,9 @@ public final class ControlledScheduler implements Scheduler {
         if (shut) {
             return () -> false;
         }
+        if (kind == TimeoutKind.WORK) {
+            delayNanos += world.faultDelay("late-timer", LATE_TIMER_MAX_NANOS);
+        }
         return world.schedule(delayNanos, kind, action, clockQueue);
     }
 
@@ -155,8 +161,9 @@ public final class ControlledScheduler implements Scheduler {
     @Override
     public void sleep(long nanos) throws InterruptedException {
         Context me = world.enter("sleep");
-        WakeReason w =
-                world.block(me, new Blocker(Blocker.Kind.SLEEP, null, null, world.deadline(nanos), TimeoutKind.WORK));
+        long over = nanos > 0 ? world.faultDelay("oversleep", nanos) : 0;
+        WakeReason w = world.block(
+                me, new Blocker(Blocker.Kind.SLEEP, null, null, world.deadline(nanos + over), TimeoutKind.WORK));
         if (w == WakeReason.INTERRUPTED) {
             throw new InterruptedException();
         }

@@ -14,6 +14,9 @@ import org.ndis4j.kernel.internal.TimeoutKind;
  */
 final class ControlledTaskQueue implements TaskQueue {
 
+    /** A delayed work item (a seeded fault) becomes takeable up to this much after it was queued. */
+    static final long DELAYED_WORK_MAX_NANOS = 5_000_000;
+
     private final World world;
     private final String name;
     private final QueueRole role;
@@ -49,6 +52,13 @@ final class ControlledTaskQueue implements TaskQueue {
     @Override
     public void add(Runnable task) {
         world.enter("queue to " + name);
+        if (role == QueueRole.WORKERS) {
+            long late = world.faultDelay("delayed-work-item", DELAYED_WORK_MAX_NANOS);
+            if (late > 0) {
+                world.schedule(late, TimeoutKind.WORK, task, this); // takeable once the clock gets there
+                return;
+            }
+        }
         items.addLast(task);
         wakeOne();
     }

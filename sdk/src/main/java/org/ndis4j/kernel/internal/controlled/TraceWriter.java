@@ -34,6 +34,7 @@ final class TraceWriter {
                 + ",\"granularity\":" + Json.quote(s.dispatchAtomic() ? "DISPATCH_ATOMIC" : "NDIS_CALL")
                 + ",\"maxSteps\":" + s.maxSteps()
                 + ",\"hangPolicy\":" + Json.quote(s.fireWatchdogs() ? "FIRE_WATCHDOGS" : "REPORT_DEADLOCK")
+                + ",\"faultRate\":" + Json.quote(String.valueOf(s.faultRate()))
                 + ",\"ndis4j\":" + Json.quote(build.getProperty("version", "unknown"))
                 + ",\"commit\":" + Json.quote(build.getProperty("commit", "unknown"))
                 + ",\"jvm\":" + Json.quote(Runtime.version().toString()) + "}");

@@ -25,6 +25,7 @@ public final class World {
     static final int ISR = 1 << 30;
 
     private static final int SPINS_BEFORE_PARK = 64;
+    private static final long UNWIND_TIMEOUT_NANOS = 5_000_000_000L;
 
     private final WorldSettings settings;
     private final Strategy strategy;
@@ -35,10 +36,13 @@ public final class World {
     private final EventLog log = new EventLog();
     private final TraceWriter trace;
     private final EnabledSet enabled = new EnabledSet(this);
+    private final Faults faults;
     private final Context test;
     private final ControlledTaskQueue hardwareQueue;
 
     private volatile Context current;
+    /** The thread unwinding the run ({@link #end}), woken as each context's thread is released. */
+    private volatile Thread ender;
     /** The first call from a thread outside the run; written by that thread, read at the end. */
     private volatile String uncontrolledCall;
 
@@ -58,6 +62,7 @@ public final class World {
         this.dispatchAtomic = settings.dispatchAtomic();
         this.strategy = settings.replay() != null ? new Replayer(settings.replay()) : Strategy.of(settings);
         this.trace = new TraceWriter(settings, strategy.describe());
+        this.faults = new Faults(settings.seed(), settings.faultRate());
         this.test = new Context(0, "T", Context.Kind.TEST, testState, null, null);
         contexts.add(test);
         test.turn = true;
@@ -98,9 +103,7 @@ public final class World {
             c.blocker = new Blocker(Blocker.Kind.QUEUE, queue, null, Long.MAX_VALUE, TimeoutKind.WORK);
             queue.waiting(c);
         }
-        ContextThread thread = new ContextThread(this, c, body);
-        c.thread = thread;
-        thread.start();
+        c.thread = ContextThread.bind(this, c, body);
         return c;
     }
 
@@ -492,6 +495,49 @@ public final class World {
         return value;
     }
 
+    /**
+     * A seeded fault decision at a point that may fail ({@code kind}: "alloc:IO_WORK_ITEM"): false at
+     * once when the run has no faults; otherwise a choice line "fault:KIND" in the trace, replayed.
+     */
+    boolean fault(String kind) {
+        if (!faults.enabled()) {
+            return false;
+        }
+        return faults.faults(faultChoice("fault:" + kind, Faults.SCALE));
+    }
+
+    /**
+     * How much later than asked something happens ({@code kind}: "late-timer"): 0 when the run has
+     * no faults or the decision says no; else 100 ns to {@code maxNanos}, drawn as a second choice
+     * line "fault:KIND:delay" (in 100-ns units).
+     */
+    long faultDelay(String kind, long maxNanos) {
+        if (!fault(kind)) {
+            return 0;
+        }
+        return (faultChoice("fault:" + kind + ":delay", Faults.unitsBound(maxNanos)) + 1L) * 100;
+    }
+
+    private int faultChoice(String what, int bound) {
+        Context me = enter(what);
+        int value;
+        if (strategy instanceof Replayer) {
+            try {
+                value = strategy.choose(what, bound, steps);
+            } catch (ReplayDivergence d) {
+                fail(d.getMessage());
+                throw aborted(me);
+            }
+        } else {
+            value = faults.draw(bound);
+        }
+        trace.choice(steps, what, bound, value);
+        if (what.endsWith(":delay") || faults.faults(value)) {
+            log.event(now, me.id, what + " " + value);
+        }
+        return value;
+    }
+
     /** A machine bug-checked: its spinners and stallers end their waits (they throw the crash). */
     void crashed(ControlledScheduler machine, String summary) {
         log.event(now, "K" + machine.machineTag(), "BUGCHECK " + summary);
@@ -583,21 +629,46 @@ public final class World {
                 failure = mismatch;
             }
         }
+        ender = Thread.currentThread();
         for (Context c : contexts) {
-            if (c == test || c.thread == null || !c.thread.isAlive()) {
+            if (c == test || c.thread == null || c.released) {
                 continue;
             }
             c.abort = true;
             current = c;
             c.turn = true;
             LockSupport.unpark(c.thread);
-            try {
-                c.thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            awaitReleased(c);
         }
         current = null;
+    }
+
+    /**
+     * Waits (from outside the run) until {@code c}'s thread is back in the pool, at most a few
+     * seconds: a context stuck outside the scheduler has been reported already.
+     */
+    void awaitReleased(Context c) {
+        ender = Thread.currentThread();
+        long deadline = System.nanoTime() + UNWIND_TIMEOUT_NANOS;
+        while (!c.released) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt(); // the caller's to handle
+                return;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    /** {@code c}'s thread left it for the pool. */
+    void released(Context c) {
+        c.released = true;
+        Thread t = ender;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 }

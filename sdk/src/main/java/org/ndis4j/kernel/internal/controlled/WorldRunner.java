@@ -44,9 +44,7 @@ public final class WorldRunner {
     public WorldRunner(WorldSettings settings, ContextState testState, long stepTimeoutNanos) {
         this.world = new World(settings, testState);
         this.stepTimeoutNanos = stepTimeoutNanos;
-        ContextThread t = new ContextThread(world, world.test(), this::serve);
-        world.bindTest(t);
-        t.start();
+        world.bindTest(ContextThread.bind(world, world.test(), this::serve));
     }
 
     private void serve() {
@@ -146,6 +144,7 @@ public final class WorldRunner {
         finished = true;
         world.end(testFailure);
         mailbox.add(EXIT);
+        world.awaitReleased(world.test()); // its thread is back in the pool for the next run
         String failure = world.failure() != null ? world.failure() : testFailure;
         Path trace = null;
         Path log = null;
@@ -172,6 +171,11 @@ public final class WorldRunner {
                 world.log().sha256(),
                 trace,
                 log);
+    }
+
+    /** A seeded fault decision of the calling context (false when the run has no faults). */
+    public boolean fault(String kind) {
+        return world.fault(kind);
     }
 
     /** The strategy as the trace's header describes it: "pct(d=2,k=41,changes=[23],fairAfter=1000)". */
