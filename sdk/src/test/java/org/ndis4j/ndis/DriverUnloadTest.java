@@ -105,6 +105,44 @@ class DriverUnloadTest {
     }
 
     @Test
+    void aTimerFunctionStillRunningWhenTheUnloadRoutineReturnsIs0xCE(Kernel kernel) {
+        UnloadingMiniport driver = new UnloadingMiniport();
+        AtomicBoolean functionRunning = new AtomicBoolean();
+        AtomicBoolean release = new AtomicBoolean();
+        driver.onEntry = m -> {
+            m.timer = Ndis.allocateTimerObject(
+                    m.handle,
+                    (Object c, NdisTimer t) -> {
+                        functionRunning.set(true);
+                        while (!release.get() && !kernel.isCrashed()) {
+                            Ndis.stallExecution(10); // still on its processor when the unload routine returns
+                        }
+                    },
+                    null);
+            Ndis.setTimerObject(m.timer, -10_000L, 0, null);
+        };
+        driver.onUnload = m -> {
+            Ndis.cancelTimerObject(m.timer); // FALSE: the function runs; the driver does not wait for it
+            Ndis.freeTimerObject(m.timer);
+            NdisM.deregisterMiniportDriver(m.handle);
+        };
+        DriverObject image = driver.load(kernel);
+        Await.until("the timer function runs", functionRunning::get);
+
+        try {
+            CrashReport report = BugCheckAssertions.assertBugCheck(
+                    kernel,
+                    BugCheckCode.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
+                    () -> PnpManager.of(kernel).unloadDriver(image));
+
+            assertThat(report.message()).contains("unloading unloaded with 1 timer function(s) still running");
+            assertThat(report.driver()).isEqualTo("unloading");
+        } finally {
+            release.set(true);
+        }
+    }
+
+    @Test
     void aTimerCancelledAndFreedByTheUnloadRoutineUnloadsCleanly(Kernel kernel) {
         UnloadingMiniport driver = new UnloadingMiniport();
         driver.onEntry = UnloadingMiniport::startTimer;

@@ -24,7 +24,8 @@ import org.ndis4j.verifier.Verifier;
  *
  * <pre>
  *   before the routine   wait until none of its work items is queued or running (they hold it loaded)
- *   after the routine    a timer still set, or a work item queued: 0xCE
+ *   after the routine    a timer still set, a timer function still running (cancel returned FALSE and
+ *                          nobody waited for it), or a work item queued: 0xCE
  *                          DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS (its code would run in
  *                          an unloaded image); the timer is taken out of the timer queue, it never fires
  *                        registrations left: Driver_DeregisterAtUnload; devices: Device_LeakAtUnload;
@@ -44,6 +45,8 @@ public final class LoadedDriver extends DriverObject {
     private final Set<IoWorkItem> workItems = Collections.newSetFromMap(new LinkedHashMap<>());
 
     private final Set<TimerObject> timers = Collections.newSetFromMap(new LinkedHashMap<>());
+    /** Timer functions of the driver running now, one entry per processor running one (a DPC may run on two). */
+    private final List<TimerObject> timerFunctionsRunning = new ArrayList<>();
     /** Work items of the driver queued or running: each holds the driver loaded. */
     private int workItemReferences;
     /** Set when the last reference goes while unload waits for it. */
@@ -111,6 +114,18 @@ public final class LoadedDriver extends DriverObject {
         }
     }
 
+    void timerFunctionStarted(TimerObject timer) {
+        synchronized (lock) {
+            timerFunctionsRunning.add(timer);
+        }
+    }
+
+    void timerFunctionReturned(TimerObject timer) {
+        synchronized (lock) {
+            timerFunctionsRunning.remove(timer);
+        }
+    }
+
     void referenceForWorkItem() {
         synchronized (lock) {
             workItemReferences++;
@@ -165,13 +180,18 @@ public final class LoadedDriver extends DriverObject {
         });
     }
 
-    /** A timer still set (or its DPC queued) or a work item queued or running would run unloaded code. */
+    /**
+     * A timer still set (or its DPC queued), a timer function still running, or a work item queued or
+     * running would run unloaded code.
+     */
     private void checkNothingPending() {
         List<TimerObject> setTimers = new ArrayList<>();
+        List<TimerObject> runningTimers;
         List<IoWorkItem> queuedItems = new ArrayList<>();
         int itemsQueuedOrRunning;
         synchronized (lock) {
             itemsQueuedOrRunning = workItemReferences;
+            runningTimers = new ArrayList<>(timerFunctionsRunning);
             for (TimerObject t : timers) {
                 if (t.isPendingAtUnload()) {
                     setTimers.add(t);
@@ -183,7 +203,7 @@ public final class LoadedDriver extends DriverObject {
                 }
             }
         }
-        if (setTimers.isEmpty() && itemsQueuedOrRunning == 0) {
+        if (setTimers.isEmpty() && runningTimers.isEmpty() && itemsQueuedOrRunning == 0) {
             return;
         }
         List<AllocationSite> sites = new ArrayList<>();
@@ -191,9 +211,23 @@ public final class LoadedDriver extends DriverObject {
             t.dequeueAtUnload(); // its function never runs
             sites.add(t.allocationSite());
         });
+        runningTimers.forEach(t -> sites.add(t.allocationSite()));
         queuedItems.forEach(item -> sites.add(item.allocationSite()));
         sites.removeIf(site -> site == null);
-        Object first = !setTimers.isEmpty() ? setTimers.get(0) : queuedItems.isEmpty() ? this : queuedItems.get(0);
+        List<String> pending = new ArrayList<>();
+        if (!setTimers.isEmpty()) {
+            pending.add(describe(setTimers, "timer object(s) still set"));
+        }
+        if (!runningTimers.isEmpty()) {
+            pending.add(describe(runningTimers, "timer function(s) still running"));
+        }
+        if (itemsQueuedOrRunning > 0) {
+            pending.add(itemsQueuedOrRunning + " work item(s) still queued or running"
+                    + (queuedItems.isEmpty() ? "" : " " + queuedItems));
+        }
+        Object first = !setTimers.isEmpty()
+                ? setTimers.get(0)
+                : !runningTimers.isEmpty() ? runningTimers.get(0) : queuedItems.isEmpty() ? this : queuedItems.get(0);
         throw kernel().bugCheck(
                         BugCheckCode.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
                         kernel().pointerOf(first),
@@ -201,14 +235,10 @@ public final class LoadedDriver extends DriverObject {
                         0,
                         0,
                         null,
-                        driverName() + " unloaded with " + describe(setTimers, "timer object(s) still set")
-                                + (setTimers.isEmpty() || itemsQueuedOrRunning == 0 ? "" : " and ")
-                                + (itemsQueuedOrRunning == 0
-                                        ? ""
-                                        : itemsQueuedOrRunning + " work item(s) still queued or running"
-                                                + (queuedItems.isEmpty() ? "" : " " + queuedItems))
+                        driverName() + " unloaded with " + String.join(" and ", pending)
                                 + "; their code would run in the unloaded driver (Windows stops when it does). "
-                                + "Cancel timers (NdisCancelTimerObject) and let work items finish before unload returns",
+                                + "Cancel timers (NdisCancelTimerObject; when it returns FALSE, wait for the "
+                                + "function) and let work items finish before unload returns",
                         sites);
     }
 

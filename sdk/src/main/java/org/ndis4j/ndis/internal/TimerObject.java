@@ -40,6 +40,8 @@ public final class TimerObject extends NdisTimer {
     private final MiniportAdapter adapter;
     /** The driver whose driver handle owns the timer, or null: after its unload the function never runs. */
     private final LoadedDriver driverObject;
+    /** The driver whose code the function is (the driver handle's, or the adapter's miniport driver), or null. */
+    private final LoadedDriver image;
 
     private final NdisTimerFunction<Object> function;
     private final KDpc dpc;
@@ -70,6 +72,9 @@ public final class TimerObject extends NdisTimer {
         this.owner = owner;
         this.adapter = adapter;
         this.driverObject = driverObject;
+        this.image = driverObject != null
+                ? driverObject
+                : adapter != null ? adapter.driver().driverObject() : null;
         this.function = (NdisTimerFunction<Object>) function;
         this.functionContext = allocationContext;
         this.dpc = owner.kernel().initializeDpc(this::expired, null, owner.driverName());
@@ -300,6 +305,15 @@ public final class TimerObject extends NdisTimer {
             }
             context = functionContext;
         }
-        function.run(context, this);
+        if (image == null) {
+            function.run(context, this);
+            return;
+        }
+        image.timerFunctionStarted(this); // its driver's unload checks that none of its code still runs
+        try {
+            function.run(context, this);
+        } finally {
+            image.timerFunctionReturned(this);
+        }
     }
 }
