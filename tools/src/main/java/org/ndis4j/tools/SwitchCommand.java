@@ -19,7 +19,7 @@ import org.ndis4j.wire.SwitchOptions;
 import org.ndis4j.wire.SwitchPortStatistics;
 import org.ndis4j.wire.SwitchStatistics;
 import org.ndis4j.wire.TapException;
-import org.ndis4j.wire.TapWirePort;
+import org.ndis4j.wire.TapInterfaceName;
 import org.ndis4j.wire.Transports;
 import org.ndis4j.wire.VirtualSwitch;
 import picocli.CommandLine.Command;
@@ -248,7 +248,7 @@ final class SwitchCommand implements Callable<Integer> {
         }
         for (String tap : taps) {
             try {
-                TapWirePort.checkName(tap);
+                TapInterfaceName.check(tap);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--tap: " + e.getMessage());
             }

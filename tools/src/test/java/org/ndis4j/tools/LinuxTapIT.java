@@ -146,6 +146,7 @@ class LinuxTapIT {
             assertThat(lines.stream().filter(l -> REPLY.matcher(l).matches())).hasSize(3);
             assertThat(lines).anyMatch(l -> l.startsWith("3 packets transmitted, 3 received, 0% packet loss"));
             assertThat(ping.err()).contains("ndis4j ping: on TAP " + tap);
+            assertThat(ping.err()).as("no wire log line without -v").doesNotContain("[INFO]");
         }
         // (Linux's neighbour entry for the pinger is gone by now: the TAP lost its carrier when the
         // process closed it, and Linux flushes a device's neighbours on carrier loss.)
@@ -206,6 +207,7 @@ class LinuxTapIT {
         try (JarRun inject = JarRun.startIn(ns, "inject", "--wire", "tap:" + tap, "--pcap", file.toString())) {
             assertThat(inject.awaitExit(RUN)).as(inject.err()).isZero();
             assertThat(inject.err()).contains("ndis4j inject: on TAP " + tap);
+            assertThat(inject.err()).as("no wire log line without -v").doesNotContain("[INFO]");
             assertThat(inject.out())
                     .startsWith("ndis4j inject: " + frames + " frames (" + frames * 98L + " bytes) from " + file
                             + " (pcap (little-endian, µs)) to tap:" + tap)

@@ -40,8 +40,6 @@ final class TapDevice {
     private static final int O_RDWR = 02;
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
-    /** IFNAMSIZ, the terminating NUL included. */
-    static final int IFNAMSIZ = 16;
 
     private static final int IFREQ_SIZE = 40;
     private static final Path CLONE_DEVICE = Path.of("/dev/net/tun");
@@ -65,29 +63,12 @@ final class TapDevice {
     }
 
     /**
-     * Checks {@code name} as the kernel would: 1..15 bytes, no '/', no white space, not "." or "..".
-     *
-     * @throws IllegalArgumentException naming what is wrong
-     */
-    static void checkName(String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length == 0 || bytes.length >= IFNAMSIZ) {
-            throw new IllegalArgumentException(
-                    "interface name '" + name + "' must be 1.." + (IFNAMSIZ - 1) + " bytes long");
-        }
-        if (name.equals(".") || name.equals("..") || name.chars().anyMatch(c -> c == '/' || c == ':' || c <= ' ')) {
-            throw new IllegalArgumentException(
-                    "interface name '" + name + "' may not be . or .. or contain '/', ':' or white space");
-        }
-    }
-
-    /**
      * Opens (and, if absent, creates) the TAP named {@code name} and returns its descriptor.
      *
      * @throws TapException with one line saying why (no /dev/net/tun, not permitted, busy, ...)
      */
     static int open(String name) {
-        checkName(name);
+        TapInterfaceName.check(name);
         if (!Platform.isLinux()) {
             throw new TapException(name, "TAP devices need Linux");
         }
@@ -105,7 +86,7 @@ final class TapDevice {
             ifreq.clear();
             byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
             ifreq.write(0, bytes, 0, bytes.length);
-            ifreq.setShort(IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
+            ifreq.setShort(TapInterfaceName.IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
             libc.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
         } catch (LastErrorException e) {
             closeQuietly(fd);

@@ -89,15 +89,6 @@ public final class TapWirePort implements WirePort {
         return Epoll.isAvailable();
     }
 
-    /**
-     * Checks an interface name as the kernel would (1..15 bytes, no '/', ':' or white space).
-     *
-     * @throws IllegalArgumentException naming what is wrong
-     */
-    public static void checkName(String name) {
-        TapDevice.checkName(name);
-    }
-
     /** The interface name. */
     public String interfaceName() {
         return channel.interfaceName();

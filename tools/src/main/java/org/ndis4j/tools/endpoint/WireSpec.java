@@ -3,6 +3,7 @@ package org.ndis4j.tools.endpoint;
 import java.net.InetSocketAddress;
 import org.ndis4j.wire.CannotListenException;
 import org.ndis4j.wire.TapException;
+import org.ndis4j.wire.TapInterfaceName;
 import org.ndis4j.wire.TapWirePort;
 import org.ndis4j.wire.TcpWirePort;
 import org.ndis4j.wire.Transports;
@@ -51,7 +52,7 @@ public record WireSpec(Kind kind, InetSocketAddress address, String tap) {
         switch (kind) {
             case "tap" -> {
                 try {
-                    TapWirePort.checkName(rest);
+                    TapInterfaceName.check(rest);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("tap:IFNAME: " + e.getMessage());
                 }
