@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ClassTemplateInvocationContext;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
@@ -18,7 +20,8 @@ import org.ndis4j.kernel.SimulationOptions;
 /**
  * The iterations of a {@link DeterministicTest}: the master seed (the annotation's, the system
  * property's, or a fresh one), one seed per iteration derived from it, or a single replay of a
- * trace; the stream stops after the first failing iteration.
+ * trace; the stream stops after the first failing iteration. On a method, an iteration is one run
+ * of the method; on a class, one run of each of its tests.
  */
 final class DeterministicRuns {
 
@@ -30,77 +33,116 @@ final class DeterministicRuns {
 
     private DeterministicRuns() {}
 
-    static boolean isDeterministic(ExtensionContext context) {
+    /** What the annotation and the system properties ask for, before any iteration. */
+    record Plan(
+            DeterministicTest spec,
+            long masterSeed,
+            ExplorationStrategy strategy,
+            long maxSteps,
+            Path replay,
+            int iterations) {
+
+        static Plan of(DeterministicTest spec, Replay replayAnnotation, String where) {
+            String replay = System.getProperty(REPLAY);
+            if (replay == null && replayAnnotation != null) {
+                replay = replayAnnotation.value();
+            }
+            String seedText = System.getProperty(SEED, spec.seed());
+            long master = seedText.isBlank() ? Simulation.freshSeed() : Simulation.parseSeed(seedText);
+            int iterations = replay != null ? 1 : Integer.getInteger(ITERATIONS, spec.iterations());
+            if (iterations < 1) {
+                throw new IllegalArgumentException(where + ": iterations must be at least 1, not " + iterations);
+            }
+            return new Plan(
+                    spec,
+                    master,
+                    DeterministicRuns.strategy(System.getProperty(STRATEGY), spec.strategy()),
+                    Long.getLong(MAX_STEPS, spec.maxSteps()),
+                    replay == null ? null : Path.of(replay),
+                    iterations);
+        }
+
+        /** Iteration {@code i}'s run of {@code method} of {@code testClass}. */
+        SimulationOptions options(Class<?> testClass, Method method, int i) {
+            return new SimulationOptions(
+                    testClass.getName() + "#" + method.getName(),
+                    i,
+                    masterSeed,
+                    Simulation.iterationSeed(masterSeed, i),
+                    strategy,
+                    spec.granularity(),
+                    maxSteps,
+                    spec.hangs(),
+                    replay,
+                    Path.of("target", "ndis4j-det", testClass.getName() + "." + method.getName()),
+                    Duration.ofSeconds(60));
+        }
+
+        String displayName(int i) {
+            return replay != null
+                    ? "replay " + replay
+                    : "[" + (i + 1) + "] seed " + Simulation.seedText(Simulation.iterationSeed(masterSeed, i));
+        }
+    }
+
+    /** The method's own annotation (a test template), if any. */
+    static boolean isTemplate(ExtensionContext context) {
         return context.getTestMethod()
                 .map(m -> m.isAnnotationPresent(DeterministicTest.class))
                 .orElse(false);
     }
 
-    static Stream<TestTemplateInvocationContext> iterations(ExtensionContext context) {
-        Method method = context.getRequiredTestMethod();
-        DeterministicTest spec = method.getAnnotation(DeterministicTest.class);
-        String test = context.getRequiredTestClass().getName() + "#" + method.getName();
-        Path traces =
-                Path.of("target", "ndis4j-det", context.getRequiredTestClass().getName() + "." + method.getName());
-        ExplorationStrategy strategy = strategy(System.getProperty(STRATEGY), spec.strategy());
-        long maxSteps = Long.getLong(MAX_STEPS, spec.maxSteps());
-        String replay = System.getProperty(REPLAY);
-        Replay replayAnnotation = method.getAnnotation(Replay.class);
-        if (replay == null && replayAnnotation != null) {
-            replay = replayAnnotation.value();
-        }
-        String seedText = System.getProperty(SEED, spec.seed());
-        long master = seedText.isBlank() ? Simulation.freshSeed() : Simulation.parseSeed(seedText);
-        int iterations = replay != null ? 1 : Integer.getInteger(ITERATIONS, spec.iterations());
-        if (iterations < 1) {
-            throw new IllegalArgumentException(test + ": iterations must be at least 1, not " + iterations);
-        }
-        SimulationOptions base = new SimulationOptions(
-                test,
-                0,
-                master,
-                master,
-                strategy,
-                spec.granularity(),
-                maxSteps,
-                spec.hangs(),
-                replay == null ? null : Path.of(replay),
-                traces,
-                Duration.ofSeconds(60));
-        AtomicBoolean failed = new AtomicBoolean();
-        return IntStream.range(0, iterations)
-                .takeWhile(i -> !failed.get())
-                .mapToObj(i -> invocation(base, i, iterations, failed));
+    /** The test class's annotation (a class template), if any. */
+    static Optional<DeterministicTest> classSpec(ExtensionContext context) {
+        return context.getTestClass().map(c -> c.getAnnotation(DeterministicTest.class));
     }
 
-    private static TestTemplateInvocationContext invocation(
-            SimulationOptions base, int i, int iterations, AtomicBoolean failed) {
-        long seed = Simulation.iterationSeed(base.masterSeed(), i);
-        SimulationOptions options = new SimulationOptions(
-                base.test(),
-                i,
-                base.masterSeed(),
-                seed,
-                base.strategy(),
-                base.granularity(),
-                base.maxSteps(),
-                base.hangs(),
-                base.replay(),
-                base.traceDirectory(),
-                base.stepTimeout());
-        return new TestTemplateInvocationContext() {
-            @Override
-            public String getDisplayName(int invocationIndex) {
-                return base.replay() != null
-                        ? "replay " + base.replay()
-                        : "[" + (i + 1) + "] seed " + Simulation.seedText(seed);
-            }
+    /** True when the test runs deterministically: the method or its class carries the annotation. */
+    static boolean isDeterministic(ExtensionContext context) {
+        return isTemplate(context) || classSpec(context).isPresent();
+    }
 
-            @Override
-            public List<Extension> getAdditionalExtensions() {
-                return List.of(new DeterministicIteration(options, iterations, failed));
-            }
-        };
+    static Stream<TestTemplateInvocationContext> iterations(ExtensionContext context) {
+        Method method = context.getRequiredTestMethod();
+        Class<?> testClass = context.getRequiredTestClass();
+        Plan plan = Plan.of(
+                method.getAnnotation(DeterministicTest.class),
+                method.getAnnotation(Replay.class),
+                testClass.getName() + "#" + method.getName());
+        AtomicBoolean failed = new AtomicBoolean();
+        return IntStream.range(0, plan.iterations())
+                .takeWhile(i -> !failed.get())
+                .mapToObj(i -> new TestTemplateInvocationContext() {
+                    @Override
+                    public String getDisplayName(int invocationIndex) {
+                        return plan.displayName(i);
+                    }
+
+                    @Override
+                    public List<Extension> getAdditionalExtensions() {
+                        return List.of(new DeterministicIteration(
+                                plan.options(testClass, method, i), plan.iterations(), failed));
+                    }
+                });
+    }
+
+    static Stream<ClassTemplateInvocationContext> classIterations(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        Plan plan = Plan.of(testClass.getAnnotation(DeterministicTest.class), null, testClass.getName());
+        AtomicBoolean failed = new AtomicBoolean();
+        return IntStream.range(0, plan.iterations())
+                .takeWhile(i -> !failed.get())
+                .mapToObj(i -> new ClassTemplateInvocationContext() {
+                    @Override
+                    public String getDisplayName(int invocationIndex) {
+                        return plan.displayName(i);
+                    }
+
+                    @Override
+                    public List<Extension> getAdditionalExtensions() {
+                        return List.of(new DeterministicClassIteration(plan, i, failed));
+                    }
+                });
     }
 
     private static ExplorationStrategy strategy(String property, ExplorationStrategy declared) {
