@@ -55,6 +55,7 @@ public final class Simulation {
                         SimulationOptions.MAX_VIRTUAL_TIME.toNanos(),
                         options.replay()),
                 new ThreadContext(null, ThreadKind.EXTERNAL, -1),
+                new ThreadContext(null, ThreadKind.EXTERNAL, -1),
                 options.stepTimeout().toNanos());
     }
 

@@ -37,6 +37,7 @@ public final class World {
     private final EnabledSet enabled = new EnabledSet(this);
     private final Context test;
     private final ControlledTaskQueue hardwareQueue;
+    private final ContextState hardwareState;
 
     private volatile Context current;
     /** The first call from a thread outside the run; written by that thread, read at the end. */
@@ -50,7 +51,11 @@ public final class World {
     private String failure;
     private boolean over;
 
-    World(WorldSettings settings, ContextState testState) {
+    /**
+     * {@code testState} and {@code hardwareState} are what the kernel sees on the test context and on
+     * the hardware context (device timers raise interrupts and indicate frames from there).
+     */
+    World(WorldSettings settings, ContextState testState, ContextState hardwareState) {
         this.settings = settings;
         this.dispatchAtomic = settings.dispatchAtomic();
         this.strategy = settings.replay() != null ? new Replayer(settings.replay()) : new RandomWalk(settings.seed());
@@ -60,6 +65,7 @@ public final class World {
         test.turn = true;
         current = test;
         hardwareQueue = new ControlledTaskQueue(this, "hardware", QueueRole.CLOCK);
+        this.hardwareState = hardwareState;
     }
 
     // ---- contexts -----------------------------------------------------------------------------
@@ -125,7 +131,7 @@ public final class World {
     /** The hardware context's queue (device timers); the context is made on first use. */
     ControlledTaskQueue hardware() {
         if (!hardwareQueue.hasServer()) {
-            Context hw = newContext("HW", Context.Kind.HARDWARE, NoState.INSTANCE, null, hardwareQueue, () -> {
+            Context hw = newContext("HW", Context.Kind.HARDWARE, hardwareState, null, hardwareQueue, () -> {
                 for (; ; ) {
                     Runnable r;
                     try {

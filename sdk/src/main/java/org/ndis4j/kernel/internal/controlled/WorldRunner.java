@@ -40,9 +40,13 @@ public final class WorldRunner {
     private final long stepTimeoutNanos;
     private boolean finished;
 
-    /** Starts a world whose test context carries {@code testState}. */
-    public WorldRunner(WorldSettings settings, ContextState testState, long stepTimeoutNanos) {
-        this.world = new World(settings, testState);
+    /**
+     * Starts a world whose test context carries {@code testState} and whose hardware context (the
+     * device timers) carries {@code hardwareState}.
+     */
+    public WorldRunner(
+            WorldSettings settings, ContextState testState, ContextState hardwareState, long stepTimeoutNanos) {
+        this.world = new World(settings, testState, hardwareState);
         this.stepTimeoutNanos = stepTimeoutNanos;
         ContextThread t = new ContextThread(world, world.test(), this::serve);
         world.bindTest(t);
