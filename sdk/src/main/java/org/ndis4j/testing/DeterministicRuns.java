@@ -30,6 +30,8 @@ final class DeterministicRuns {
     static final String STRATEGY = "ndis4j.det.strategy";
     static final String REPLAY = "ndis4j.det.replay";
     static final String MAX_STEPS = "ndis4j.det.maxSteps";
+    /** Wall-clock seconds the run may take no scheduling step before a step fails as stuck. */
+    static final String STUCK_SECONDS = "ndis4j.det.stuckSeconds";
 
     private DeterministicRuns() {}
 
@@ -75,7 +77,7 @@ final class DeterministicRuns {
                     spec.hangs(),
                     replay,
                     Path.of("target", "ndis4j-det", testClass.getName() + "." + method.getName()),
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(Long.getLong(STUCK_SECONDS, 30)));
         }
 
         String displayName(int i) {

@@ -38,6 +38,8 @@ public final class World {
     private final Context test;
     private final ControlledTaskQueue hardwareQueue;
     private final ContextState hardwareState;
+    /** The lock audit, or null (the default). */
+    private final LockAudit lockAudit = LockAudit.ifEnabled();
 
     private volatile Context current;
     /** The first call from a thread outside the run; written by that thread, read at the end. */
@@ -300,6 +302,12 @@ public final class World {
     private void step(Context me, String site) {
         steps++;
         me.lastSite = site;
+        if (lockAudit != null && !over) {
+            String held = lockAudit.check(me.id, site);
+            if (held != null) {
+                fail(held);
+            }
+        }
         if (steps > settings.maxSteps()) {
             fail("the run took more than " + settings.maxSteps() + " steps (a livelock, or raise maxSteps)");
         }
