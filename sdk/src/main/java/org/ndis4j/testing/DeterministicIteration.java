@@ -94,6 +94,10 @@ final class DeterministicIteration
     }
 
     private void onTestContext(Invocation<Void> invocation) throws Throwable {
+        if (finished) {
+            invocation.skip(); // the body failed: the run is finished, its kernels closed, its trace written
+            return;
+        }
         try {
             simulation.call(() -> {
                 try {
