@@ -37,7 +37,8 @@ final class DeterministicClassIteration
         DeterministicIteration run = new DeterministicIteration(
                 plan.options(context.getRequiredTestClass(), context.getRequiredTestMethod(), iteration),
                 plan.iterations(),
-                failed);
+                failed,
+                plan.learned()); // shared by the class's tests: a depth-bounded strategy learns the longest
         context.getStore(NS).put(DeterministicIteration.class, run);
         run.beforeEach(context);
     }

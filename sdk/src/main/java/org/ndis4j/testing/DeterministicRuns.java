@@ -4,16 +4,16 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ClassTemplateInvocationContext;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
-import org.ndis4j.kernel.ExplorationStrategy;
+import org.ndis4j.kernel.Exploration;
 import org.ndis4j.kernel.Simulation;
 import org.ndis4j.kernel.SimulationOptions;
 
@@ -30,27 +30,41 @@ final class DeterministicRuns {
     static final String STRATEGY = "ndis4j.det.strategy";
     static final String REPLAY = "ndis4j.det.replay";
     static final String MAX_STEPS = "ndis4j.det.maxSteps";
+    static final String FAULTS = "ndis4j.det.faults";
+    static final String FAULT_RATE = "ndis4j.det.faultRate";
     /** Wall-clock seconds the run may take no scheduling step before a step fails as stuck. */
     static final String STUCK_SECONDS = "ndis4j.det.stuckSeconds";
 
     private DeterministicRuns() {}
 
-    /** What the annotation and the system properties ask for, before any iteration. */
+    /**
+     * What the annotation and the system properties ask for, before any iteration; {@code learned}
+     * carries a depth-bounded strategy's step count from one iteration to the next.
+     */
     record Plan(
             DeterministicTest spec,
             long masterSeed,
-            ExplorationStrategy strategy,
+            Exploration strategy,
             long maxSteps,
             Path replay,
-            int iterations) {
+            int iterations,
+            double faultRate,
+            AtomicLong learned) {
 
         static Plan of(DeterministicTest spec, Replay replayAnnotation, String where) {
+            Exploration strategy = DeterministicRuns.strategy(System.getProperty(STRATEGY), spec);
             String replay = System.getProperty(REPLAY);
             if (replay == null && replayAnnotation != null) {
                 replay = replayAnnotation.value();
             }
             String seedText = System.getProperty(SEED, spec.seed());
             long master = seedText.isBlank() ? Simulation.freshSeed() : Simulation.parseSeed(seedText);
+            int slash = seedText.lastIndexOf('/');
+            if (slash > 0) {
+                strategy = Exploration.parse(seedText.substring(0, slash)); // a failure's token: its strategy and k
+            }
+            boolean faults = Boolean.parseBoolean(System.getProperty(FAULTS, String.valueOf(spec.faults())));
+            double faultRate = faults ? DeterministicRuns.faultRate(System.getProperty(FAULT_RATE)) : 0;
             int iterations = replay != null ? 1 : Integer.getInteger(ITERATIONS, spec.iterations());
             if (iterations < 1) {
                 throw new IllegalArgumentException(where + ": iterations must be at least 1, not " + iterations);
@@ -58,10 +72,12 @@ final class DeterministicRuns {
             return new Plan(
                     spec,
                     master,
-                    DeterministicRuns.strategy(System.getProperty(STRATEGY), spec.strategy()),
+                    strategy,
                     Long.getLong(MAX_STEPS, spec.maxSteps()),
                     replay == null ? null : Path.of(replay),
-                    iterations);
+                    iterations,
+                    faultRate,
+                    new AtomicLong(strategy.learnedChoiceSteps()));
         }
 
         /** Iteration {@code i}'s run of {@code method} of {@code testClass}. */
@@ -77,7 +93,8 @@ final class DeterministicRuns {
                     spec.hangs(),
                     replay,
                     Path.of("target", "ndis4j-det", testClass.getName() + "." + method.getName()),
-                    Duration.ofSeconds(Long.getLong(STUCK_SECONDS, 30)));
+                    Duration.ofSeconds(Long.getLong(STUCK_SECONDS, 30)),
+                    faultRate);
         }
 
         String displayName(int i) {
@@ -123,7 +140,7 @@ final class DeterministicRuns {
                     @Override
                     public List<Extension> getAdditionalExtensions() {
                         return List.of(new DeterministicIteration(
-                                plan.options(testClass, method, i), plan.iterations(), failed));
+                                plan.options(testClass, method, i), plan.iterations(), failed, plan.learned()));
                     }
                 });
     }
@@ -147,17 +164,29 @@ final class DeterministicRuns {
                 });
     }
 
-    private static ExplorationStrategy strategy(String property, ExplorationStrategy declared) {
+    private static Exploration strategy(String property, DeterministicTest spec) {
         if (property == null || property.isBlank()) {
-            return declared;
+            return Exploration.of(spec.strategy(), spec.depth(), spec.bias());
         }
-        String name = property.trim().toUpperCase(Locale.ROOT);
-        for (ExplorationStrategy s : ExplorationStrategy.values()) {
-            if (s.name().equals(name)) {
-                return s;
+        try {
+            return Exploration.parse(property);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(STRATEGY + "=" + property + ": " + e.getMessage());
+        }
+    }
+
+    private static double faultRate(String property) {
+        if (property == null || property.isBlank()) {
+            return SimulationOptions.DEFAULT_FAULT_RATE;
+        }
+        try {
+            double rate = Double.parseDouble(property.trim());
+            if (rate >= 0 && rate <= 1) {
+                return rate;
             }
+        } catch (NumberFormatException e) {
+            // the message below says what is wanted
         }
-        throw new IllegalArgumentException(STRATEGY + "=" + property + ": no such strategy (known: "
-                + List.of(ExplorationStrategy.values()) + ")");
+        throw new IllegalArgumentException(FAULT_RATE + "=" + property + ": a probability in [0, 1], like 0.05");
     }
 }

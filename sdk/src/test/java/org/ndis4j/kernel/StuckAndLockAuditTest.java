@@ -23,7 +23,7 @@ class StuckAndLockAuditTest {
     private static SimulationResult run(Callable<Object> body) {
         SimulationOptions o = SimulationOptions.seed("StuckAndLockAuditTest", 7);
         Simulation sim = Simulation.start(new SimulationOptions(
-                o.test(), 0, 7, 7, o.strategy(), o.granularity(), o.maxSteps(), o.hangs(), null, null, STUCK));
+                o.test(), 0, 7, 7, o.strategy(), o.granularity(), o.maxSteps(), o.hangs(), null, null, STUCK, 0));
         Throwable failure = null;
         try {
             sim.call(body);
