@@ -100,7 +100,7 @@ public final class Await {
     public static <T> T result(String what, CompletableFuture<T> future) {
         until(what, future::isDone);
         try {
-            return future.join();
+            return future.getNow(null); // done: never blocks
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
