@@ -3,10 +3,8 @@ package org.ndis4j.examples;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import org.ndis4j.examples.ipstack.EchoListener;
 import org.ndis4j.examples.ipstack.EchoReply;
 import org.ndis4j.examples.ipstack.InterfaceConfig;
@@ -27,6 +25,7 @@ import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.nic.VirtualNic;
 import org.ndis4j.registry.AdapterConfiguration;
+import org.ndis4j.testing.Await;
 import org.ndis4j.wire.WirePort;
 
 /**
@@ -105,28 +104,21 @@ public final class IpHost implements AutoCloseable {
         return new Builder(name, wire);
     }
 
-    private static <T> T get(CompletableFuture<T> future, String what) {
+    private <T> T get(CompletableFuture<T> future, String what) {
+        await("no " + what + " after " + BIND_TIMEOUT.toSeconds() + " s", future::isDone);
         try {
-            return future.get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + what, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("no " + what + " after " + BIND_TIMEOUT.toSeconds() + " s", e);
+            return future.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("no " + what + ": " + e.getCause(), e.getCause());
         }
     }
 
     /** NDIS indicates to a binding once its ProtocolBindAdapterEx returned: wait for that. */
     private void awaitInTheStack() {
         AdapterView view = AdapterView.of(adapter);
-        long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
-        while (!view.bindings().contains(ip.bindingHandle())) {
-            kernel.checkAlive();
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("ipstack's binding to " + adapter.name() + " never joined the stack");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
+        await(
+                "ipstack's binding to " + adapter.name() + " never joined the stack",
+                () -> view.bindings().contains(ip.bindingHandle()));
     }
 
     /**
@@ -134,21 +126,26 @@ public final class IpHost implements AutoCloseable {
      * filter is set the NIC receives nothing, so a host is not ready before both have completed.
      */
     private void awaitReceiveFilter() {
-        long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
-        while (true) {
+        await("ipstack's packet filter on " + adapter.name() + " never set", () -> {
             IpStatistics s = ip.statistics();
-            if (s.get(IpCounter.OIDS_COMPLETED) + s.get(IpCounter.OIDS_FAILED) >= BIND_OIDS) {
-                if (s.get(IpCounter.OIDS_FAILED) > 0) {
-                    throw new IllegalStateException(
-                            "ipstack's packet filter or multicast list failed on " + adapter.name());
-                }
-                return;
-            }
+            return s.get(IpCounter.OIDS_COMPLETED) + s.get(IpCounter.OIDS_FAILED) >= BIND_OIDS;
+        });
+        if (ip.statistics().get(IpCounter.OIDS_FAILED) > 0) {
+            throw new IllegalStateException("ipstack's packet filter or multicast list failed on " + adapter.name());
+        }
+    }
+
+    /**
+     * Waits up to {@link #BIND_TIMEOUT} for {@code condition} through the test kit's wait, which also
+     * runs inside a deterministic run (on its virtual clock); a crash of the kernel ends it with the
+     * kernel's bug check, a time-out with {@code failure}.
+     */
+    private void await(String failure, BooleanSupplier condition) {
+        try {
+            Await.until(kernel, failure, BIND_TIMEOUT, condition);
+        } catch (AssertionError e) {
             kernel.checkAlive();
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("ipstack's packet filter on " + adapter.name() + " never set");
-            }
-            LockSupport.parkNanos(1_000_000);
+            throw new IllegalStateException(failure);
         }
     }
 

@@ -52,7 +52,7 @@ final class DpcWatchdog {
         long now = kernel.nanoTime();
         for (Processor p : processors) {
             long start = p.routineStart();
-            if (start != 0 && now - start > singleLimitNanos) {
+            if (start != Processor.NONE && now - start > singleLimitNanos) {
                 report(
                         p,
                         0,
@@ -63,7 +63,7 @@ final class DpcWatchdog {
                 return;
             }
             long elevated = p.elevatedSince();
-            if (elevated != 0 && now - elevated > cumulativeLimitNanos) {
+            if (elevated != Processor.NONE && now - elevated > cumulativeLimitNanos) {
                 report(
                         p,
                         1,

@@ -25,10 +25,16 @@ final class Processor {
     private KernelThread thread;
     private volatile boolean stopping;
 
-    /** Kernel clock when the current ISR or DPC started, 0 when idle; read by the DPC watchdog. */
-    private volatile long routineStart;
-    /** Kernel clock when the processor last rose to DISPATCH_LEVEL from idle, 0 when idle. */
-    private volatile long elevatedSince;
+    /** Kernel clock when the current ISR or DPC started, NONE when idle; read by the DPC watchdog. */
+    /**
+     * "No routine running" / "not elevated": a time no clock gives (the deterministic clock starts at
+     * 0, and System.nanoTime may be anything).
+     */
+    static final long NONE = Long.MIN_VALUE;
+
+    private volatile long routineStart = NONE;
+    /** Kernel clock when the processor last rose to DISPATCH_LEVEL from idle, NONE when idle. */
+    private volatile long elevatedSince = NONE;
     /** What runs now, for the watchdog's report. */
     private volatile String routineDriver;
     /** The IRQL of what runs now (DIRQL for an ISR), for the watchdog's report; null when idle. */
@@ -105,14 +111,14 @@ final class Processor {
             if (kernel.isCrashed()) {
                 continue; // the machine has stopped: drain without running driver code
             }
-            if (elevatedSince == 0) {
+            if (elevatedSince == NONE) {
                 elevatedSince = kernel.nanoTime();
             }
             ProcessorTask carried = (ProcessorTask) task; // only queue(ProcessorTask) fills the queue
             runAt(carried.irql(), carried.driver(), carried);
             Thread.interrupted(); // a routine's interrupt must not leak into the next one
             if (queue.size() == 0) {
-                elevatedSince = 0;
+                elevatedSince = NONE;
             }
         }
     }
@@ -136,7 +142,7 @@ final class Processor {
         } catch (Throwable t) {
             kernel.unhandledException(BugCheckCode.KMODE_EXCEPTION_NOT_HANDLED, t);
         } finally {
-            routineStart = 0;
+            routineStart = NONE;
             routineDriver = null;
             routineIrql = null;
             context.forgetHeldLocks();

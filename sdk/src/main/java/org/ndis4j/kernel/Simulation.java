@@ -59,6 +59,7 @@ public final class Simulation {
                         strategySettings(options.strategy()),
                         options.faultRate()),
                 new ThreadContext(null, ThreadKind.EXTERNAL, -1),
+                new ThreadContext(null, ThreadKind.EXTERNAL, -1),
                 options.stepTimeout().toNanos());
     }
 

@@ -2,6 +2,8 @@ package org.ndis4j.testing;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.ndis4j.kernel.Kernel;
@@ -86,6 +88,28 @@ public final class Await {
                 CrashWatch.throwIfCrashed(kernel);
                 throw new AssertionError("interrupted while waiting for: " + what, e);
             }
+        }
+    }
+
+    /**
+     * Waits up to {@link #DEFAULT_TIMEOUT} until {@code future} is done and returns its value (its
+     * failure is thrown as the cause it completed with, unwrapped). Unlike {@code future.get()} it
+     * fails fast on a crash and also works inside a deterministic run, where a blocking {@code get}
+     * would hold the turn.
+     */
+    public static <T> T result(String what, CompletableFuture<T> future) {
+        until(what, future::isDone);
+        try {
+            return future.getNow(null); // done: never blocks
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 

@@ -79,6 +79,13 @@ final class DeterministicIteration
     }
 
     @Override
+    public void interceptTestMethod(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
+            throws Throwable {
+        onTestContext(invocation);
+    }
+
+    @Override
     public void interceptTestTemplateMethod(
             Invocation<Void> invocation, ReflectiveInvocationContext<Method> method, ExtensionContext context)
             throws Throwable {
@@ -93,6 +100,10 @@ final class DeterministicIteration
     }
 
     private void onTestContext(Invocation<Void> invocation) throws Throwable {
+        if (finished) {
+            invocation.skip(); // the body failed: the run is finished, its kernels closed, its trace written
+            return;
+        }
         try {
             simulation.call(() -> {
                 try {

@@ -4,6 +4,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.kernel.ExplorationStrategy;
@@ -23,7 +24,20 @@ import org.ndis4j.kernel.HangPolicy;
  *   void haltWaitsForTheWorkItem(Kernel kernel) { ... }
  * </pre>
  *
- * System properties override the attributes: {@code ndis4j.det.seed} (hex, or a failure's seed token
+ * On a class, every test of the class ({@code @Test} methods, inherited ones too) runs this way:
+ * iteration {@code i} runs each test once, each in a run of its own with iteration {@code i}'s seed;
+ * the iterations stop after the first one with a failure. That is how a threaded test class runs
+ * under the deterministic scheduler unchanged:
+ *
+ * <pre>
+ *   &#64;DeterministicTest(iterations = 3, seed = "0x15")
+ *   class MyDriverDeterministicTest extends MyDriverTest {}
+ * </pre>
+ *
+ * (JUnit's class templates are experimental in 5.14.) A method of such a class must not carry the
+ * annotation too.
+ *
+ * <p>System properties override the attributes: {@code ndis4j.det.seed} (hex, or a failure's seed token
  * such as {@code pct(d=2,k=41)/0x2a}, which also sets the strategy), {@code ndis4j.det.iterations},
  * {@code ndis4j.det.strategy} (a token: {@code pct}, {@code pct(d=3)}, {@code probabilistic(b=2)},
  * {@code random}), {@code ndis4j.det.maxSteps}, {@code ndis4j.det.faults}, {@code
@@ -31,8 +45,9 @@ import org.ndis4j.kernel.HangPolicy;
  * Replay}). See docs/deterministic.md.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.METHOD)
+@Target({ElementType.METHOD, ElementType.TYPE})
 @TestTemplate
+@ClassTemplate
 @ExtendWith(KernelExtension.class)
 public @interface DeterministicTest {
 

@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ClassTemplateInvocationContext;
+import org.junit.jupiter.api.extension.ClassTemplateInvocationContextProvider;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -52,7 +54,8 @@ public final class KernelExtension
                 BeforeEachCallback,
                 AfterEachCallback,
                 InvocationInterceptor,
-                TestTemplateInvocationContextProvider {
+                TestTemplateInvocationContextProvider,
+                ClassTemplateInvocationContextProvider {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KernelExtension.class);
 
@@ -70,12 +73,22 @@ public final class KernelExtension
 
     @Override
     public boolean supportsTestTemplate(ExtensionContext context) {
-        return DeterministicRuns.isDeterministic(context);
+        return DeterministicRuns.isTemplate(context);
     }
 
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         return DeterministicRuns.iterations(context);
+    }
+
+    @Override
+    public boolean supportsClassTemplate(ExtensionContext context) {
+        return DeterministicRuns.classSpec(context).isPresent();
+    }
+
+    @Override
+    public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(ExtensionContext context) {
+        return DeterministicRuns.classIterations(context);
     }
 
     @Override

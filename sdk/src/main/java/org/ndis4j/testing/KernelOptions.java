@@ -1,11 +1,16 @@
 package org.ndis4j.testing;
 
 import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** How {@link KernelExtension} boots the kernels of a test (method annotation wins over class). */
+/**
+ * How {@link KernelExtension} boots the kernels of a test (method annotation wins over class; a
+ * subclass inherits its superclass's, so a deterministic twin {@code extends} the threaded class).
+ */
+@Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface KernelOptions {

@@ -108,7 +108,7 @@ class IpStackTest {
     }
 
     @Test
-    void pingResolvesTheNextHopThenSendsTheRequestByteForByte() throws Exception {
+    void pingResolvesTheNextHopThenSendsTheRequestByteForByte() {
         CompletableFuture<Optional<EchoReply>> ping = host.ping(PEER_IP, 0x1234, 1, 56, Duration.ofSeconds(5));
 
         Frame request =
@@ -127,7 +127,7 @@ class IpStackTest {
                 .ttl(63)
                 .icmpEchoReply(0x1234, 1, echo.icmp().data()));
 
-        EchoReply reply = ping.get().orElseThrow();
+        EchoReply reply = Await.result("the echo reply", ping).orElseThrow();
         assertThat(reply.source()).isEqualTo(PEER_IP);
         assertThat(reply.sequence()).isEqualTo(1);
         assertThat(reply.ttl()).isEqualTo(63);
@@ -251,7 +251,7 @@ class IpStackTest {
     }
 
     @Test
-    void arpIsRetriedThenTheQueuedPacketIsDroppedAndThePingTimesOut() throws Exception {
+    void arpIsRetriedThenTheQueuedPacketIsDroppedAndThePingTimesOut() {
         int silent = Addresses.ipv4("192.0.2.77");
         CompletableFuture<Optional<EchoReply>> ping = host.ping(silent, 1, 1, 8, Duration.ofSeconds(5));
 
@@ -264,7 +264,7 @@ class IpStackTest {
         }
         Await.until("the resolution given up", () -> stats().get(IpCounter.ARP_UNRESOLVED) == 1);
         assertThat(stats().get(IpCounter.ARP_REQUESTS_SENT)).isEqualTo(3);
-        assertThat(ping.get()).isEmpty();
+        assertThat(Await.result("the ping given up", ping)).isEmpty();
         assertThat(host.ip().arpEntries()).isEmpty();
     }
 
@@ -316,7 +316,8 @@ class IpStackTest {
         assertThat(host.filter().orElseThrow().statusIndications()).isEqualTo(filterIndicationsBefore + 1);
 
         // While the link is down ipstack sends nothing: the request is dropped, the ping times out.
-        assertThat(host.ping(PEER_IP, 2, 1, 0, Duration.ofMillis(200)).join()).isEmpty();
+        assertThat(Await.result("the ping timed out", host.ping(PEER_IP, 2, 1, 0, Duration.ofMillis(200))))
+                .isEmpty();
         assertThat(stats().get(IpCounter.SEND_LINK_DOWN)).isPositive();
 
         long gratuitousBefore = stats().get(IpCounter.ARP_GRATUITOUS_SENT);
@@ -360,13 +361,13 @@ class IpStackTest {
                 .udp(9, 9, new byte[4]);
         CompletableFuture<NdisStatus> on = new CompletableFuture<>();
         assertThat(host.ip().setPromiscuous(true, on::complete)).isTrue();
-        assertThat(on.join()).isEqualTo(NdisStatus.SUCCESS);
+        assertThat(Await.result("promiscuous on", on)).isEqualTo(NdisStatus.SUCCESS);
         peer.send(stranger);
         Await.until("the stranger's frame", () -> stats().get(IpCounter.OTHER_HOST) == 1);
 
         CompletableFuture<NdisStatus> off = new CompletableFuture<>();
         assertThat(host.ip().setPromiscuous(false, off::complete)).isTrue();
-        assertThat(off.join()).isEqualTo(NdisStatus.SUCCESS);
+        assertThat(Await.result("promiscuous off", off)).isEqualTo(NdisStatus.SUCCESS);
         long filtered = host.nic().statistics().get(StatisticsCounter.RX_FILTERED);
         peer.send(stranger);
         Await.until(

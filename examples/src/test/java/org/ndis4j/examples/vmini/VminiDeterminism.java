@@ -19,8 +19,8 @@ import org.ndis4j.wire.InMemoryWire;
 
 /**
  * One vmini scenario as a deterministic run, for the determinism checks: two machines on the
- * in-memory wire boot, bring the link up, set the packet filter, exchange frames both ways and shut
- * down. {@link #main} prints {@code seed<TAB>sha256} per seed, for scripts/det-determinism.sh.
+ * in-memory wire boot, bring the link up, set the packet filter, exchange frames both ways, pull and
+ * replug the cable, read the statistics OID and shut down. {@link #main} prints {@code seed<TAB>sha256} per seed, for scripts/det-determinism.sh.
  */
 final class VminiDeterminism {
 
@@ -59,6 +59,13 @@ final class VminiDeterminism {
             check(b.setPacketFilter(NORMAL) == NdisStatus.SUCCESS, "B's filter");
             exchange(a, b, List.of(frame(B, A, 64, 1), frame(B, A, 900, 2), frame(B, A, 1514, 3)), 3);
             exchange(b, a, List.of(frame(A, B, 128, 4)), 1);
+            // The link goes down and up: vmini's work item indicates both, the PHY runs on the device timer.
+            wire.cut();
+            a.protocol.awaitLinkState("A's link down", s -> !s.isConnected());
+            wire.reconnect();
+            a.protocol.awaitLinkState("A's link up again", NdisLinkState::isConnected);
+            exchange(a, b, List.of(frame(B, A, 200, 5)), 1);
+            check(VminiScenarios.statistics(b).ifHCInUcastPkts() == 4, "B counted four unicast frames");
         } finally {
             kb.close();
             ka.close();

@@ -64,6 +64,16 @@ final class ContextThread extends KernelThread {
         return CREATED.get();
     }
 
+    /** Where {@code t} was thrown (the first frames), so the run's failure says where without a log. */
+    private static String frames(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        StackTraceElement[] stack = t.getStackTrace();
+        for (int i = 0; i < Math.min(stack.length, 12); i++) {
+            sb.append("\n    at ").append(stack[i]);
+        }
+        return sb.toString();
+    }
+
     World world() {
         return world;
     }
@@ -112,7 +122,7 @@ final class ContextThread extends KernelThread {
         } catch (ContextAborted aborted) {
             // The run is over: this context unwound.
         } catch (Throwable t) {
-            world.fail(context.id + " ended with " + t);
+            world.fail(context.id + " ended with " + t + frames(t));
         } finally {
             try {
                 world.ended(context);

@@ -115,6 +115,7 @@ public final class ControlledScheduler implements Scheduler {
             int n = workersPerQueue.merge(prefix, 1, Integer::sum) - 1;
             c = world.newContext("K" + tag + "/" + prefix + n, Context.Kind.WORKER, state, this, queue, body);
         }
+        c.thread.setName("det-" + c.id + " " + name); // the kernel's name too: what a test sees as "the thread"
         return c.thread;
     }
 

@@ -44,14 +44,21 @@ final class TraceWriter {
         return "0x" + Long.toHexString(seed);
     }
 
+    /**
+     * What the build wrote: {@code META-INF/ndis4j-build.properties} (the version, by resource
+     * filtering) and {@code META-INF/ndis4j-commit.properties} (the commit, from git in a checkout).
+     */
     private static Properties build() {
         Properties p = new Properties();
-        try (InputStream in = TraceWriter.class.getResourceAsStream("/META-INF/ndis4j-build.properties")) {
-            if (in != null) {
-                p.load(in);
+        for (String resource :
+                new String[] {"/META-INF/ndis4j-build.properties", "/META-INF/ndis4j-commit.properties"}) {
+            try (InputStream in = TraceWriter.class.getResourceAsStream(resource)) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                // Unknown build: the header says so.
             }
-        } catch (IOException e) {
-            // Unknown build: the header says so.
         }
         return p;
     }

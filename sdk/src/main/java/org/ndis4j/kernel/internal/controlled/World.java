@@ -39,6 +39,9 @@ public final class World {
     private final Faults faults;
     private final Context test;
     private final ControlledTaskQueue hardwareQueue;
+    private final ContextState hardwareState;
+    /** The lock audit, or null (the default). */
+    private final LockAudit lockAudit = LockAudit.ifEnabled();
 
     private volatile Context current;
     /** The thread unwinding the run ({@link #end}), woken as each context's thread is released. */
@@ -57,7 +60,11 @@ public final class World {
     private String failure;
     private boolean over;
 
-    World(WorldSettings settings, ContextState testState) {
+    /**
+     * {@code testState} and {@code hardwareState} are what the kernel sees on the test context and on
+     * the hardware context (device timers raise interrupts and indicate frames from there).
+     */
+    World(WorldSettings settings, ContextState testState, ContextState hardwareState) {
         this.settings = settings;
         this.dispatchAtomic = settings.dispatchAtomic();
         this.strategy = settings.replay() != null ? new Replayer(settings.replay()) : Strategy.of(settings);
@@ -68,6 +75,7 @@ public final class World {
         test.turn = true;
         current = test;
         hardwareQueue = new ControlledTaskQueue(this, "hardware", QueueRole.CLOCK);
+        this.hardwareState = hardwareState;
     }
 
     // ---- contexts -----------------------------------------------------------------------------
@@ -131,7 +139,7 @@ public final class World {
     /** The hardware context's queue (device timers); the context is made on first use. */
     ControlledTaskQueue hardware() {
         if (!hardwareQueue.hasServer()) {
-            Context hw = newContext("HW", Context.Kind.HARDWARE, NoState.INSTANCE, null, hardwareQueue, () -> {
+            Context hw = newContext("HW", Context.Kind.HARDWARE, hardwareState, null, hardwareQueue, () -> {
                 for (; ; ) {
                     Runnable r;
                     try {
@@ -304,6 +312,12 @@ public final class World {
     private void step(Context me, String site) {
         steps++;
         me.lastSite = site;
+        if (lockAudit != null && !over) {
+            String held = lockAudit.check(me.id, site);
+            if (held != null) {
+                fail(held);
+            }
+        }
         if (steps > settings.maxSteps()) {
             fail("the run took more than " + settings.maxSteps() + " steps (a livelock, or raise maxSteps)");
         }

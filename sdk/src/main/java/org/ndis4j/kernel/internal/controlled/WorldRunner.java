@@ -40,9 +40,13 @@ public final class WorldRunner {
     private final long stepTimeoutNanos;
     private boolean finished;
 
-    /** Starts a world whose test context carries {@code testState}. */
-    public WorldRunner(WorldSettings settings, ContextState testState, long stepTimeoutNanos) {
-        this.world = new World(settings, testState);
+    /**
+     * Starts a world whose test context carries {@code testState} and whose hardware context (the
+     * device timers) carries {@code hardwareState}.
+     */
+    public WorldRunner(
+            WorldSettings settings, ContextState testState, ContextState hardwareState, long stepTimeoutNanos) {
+        this.world = new World(settings, testState, hardwareState);
         this.stepTimeoutNanos = stepTimeoutNanos;
         world.bindTest(ContextThread.bind(world, world.test(), this::serve));
     }
@@ -85,7 +89,7 @@ public final class WorldRunner {
             }
         });
         try {
-            return result.get(stepTimeoutNanos, TimeUnit.NANOSECONDS);
+            return awaitProgressing(result);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -95,8 +99,30 @@ public final class WorldRunner {
                 throw err;
             }
             throw e;
-        } catch (TimeoutException e) {
-            throw new RunFailed(StuckReport.of(world, stepTimeoutNanos));
+        }
+    }
+
+    /**
+     * The step's result, watching the run: a step may take any time while the run moves, but when no
+     * scheduling step is taken for the stuck time-out of wall time, some context holds the turn
+     * outside the scheduler and the step fails with a report of it.
+     */
+    private <V> V awaitProgressing(CompletableFuture<V> result) throws ExecutionException, InterruptedException {
+        long sample = Math.max(1, Math.min(stepTimeoutNanos / 4, 1_000_000_000L));
+        long seenSteps = world.steps(); // a plain read from outside the run: a heuristic, never a decision of it
+        long stillSince = System.nanoTime();
+        for (; ; ) {
+            try {
+                return result.get(sample, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                long steps = world.steps();
+                if (steps != seenSteps) {
+                    seenSteps = steps;
+                    stillSince = System.nanoTime();
+                } else if (System.nanoTime() - stillSince >= stepTimeoutNanos) {
+                    throw new RunFailed(StuckReport.of(world, stepTimeoutNanos));
+                }
+            }
         }
     }
 
