@@ -105,10 +105,13 @@ class DriverUnloadTest {
     }
 
     @Test
-    void aTimerFunctionStillRunningWhenTheUnloadRoutineReturnsIs0xCE(Kernel kernel) {
+    void unloadWaitsForATimerFunctionStillRunningAsTheUnloadRoutineReturns(Kernel kernel) throws Exception {
         UnloadingMiniport driver = new UnloadingMiniport();
         AtomicBoolean functionRunning = new AtomicBoolean();
         AtomicBoolean release = new AtomicBoolean();
+        AtomicBoolean unloadRoutineReturned = new AtomicBoolean();
+        AtomicBoolean unloadDone = new AtomicBoolean();
+        AtomicBoolean unloadDoneBeforeTheFunctionReturned = new AtomicBoolean();
         driver.onEntry = m -> {
             m.timer = Ndis.allocateTimerObject(
                     m.handle,
@@ -117,6 +120,7 @@ class DriverUnloadTest {
                         while (!release.get() && !kernel.isCrashed()) {
                             Ndis.stallExecution(10); // still on its processor when the unload routine returns
                         }
+                        unloadDoneBeforeTheFunctionReturned.set(unloadDone.get());
                     },
                     null);
             Ndis.setTimerObject(m.timer, -10_000L, 0, null);
@@ -125,21 +129,29 @@ class DriverUnloadTest {
             Ndis.cancelTimerObject(m.timer); // FALSE: the function runs; the driver does not wait for it
             Ndis.freeTimerObject(m.timer);
             NdisM.deregisterMiniportDriver(m.handle);
+            unloadRoutineReturned.set(true);
         };
         DriverObject image = driver.load(kernel);
         Await.until("the timer function runs", functionRunning::get);
 
+        Thread unload = new Thread(() -> {
+            PnpManager.of(kernel).unloadDriver(image);
+            unloadDone.set(true);
+        });
         try {
-            CrashReport report = BugCheckAssertions.assertBugCheck(
-                    kernel,
-                    BugCheckCode.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
-                    () -> PnpManager.of(kernel).unloadDriver(image));
-
-            assertThat(report.message()).contains("unloading unloaded with 1 timer function(s) still running");
-            assertThat(report.driver()).isEqualTo("unloading");
+            unload.start();
+            Await.until("the unload routine returned", unloadRoutineReturned::get);
         } finally {
             release.set(true);
         }
+        unload.join();
+
+        assertThat(kernel.isCrashed())
+                .as("a function running at unload is flushed, not a bug check")
+                .isFalse();
+        assertThat(unloadDoneBeforeTheFunctionReturned.get())
+                .as("the unload finished only after the running timer function returned (KeFlushQueuedDpcs)")
+                .isFalse();
     }
 
     @Test

@@ -71,7 +71,6 @@ enum Race {
         @Override
         boolean shows(Failure f) {
             return f.isBugCheck(0xC7)
-                    || f.isBugCheck(0xCE) // the timer function still running when the driver unloaded
                     || f.isBugCheck(
                             0xC4,
                             "Nbl_UseAfterFree",

@@ -24,8 +24,9 @@ import org.ndis4j.verifier.Verifier;
  *
  * <pre>
  *   before the routine   wait until none of its work items is queued or running (they hold it loaded)
- *   after the routine    a timer still set, a timer function still running (cancel returned FALSE and
- *                          nobody waited for it), or a work item queued: 0xCE
+ *   after the routine    wait for its timer functions still running (the system flushes DPCs,
+ *                          KeFlushQueuedDpcs, before it frees the driver object); no new one starts
+ *                        a timer still set, or a work item queued: 0xCE
  *                          DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS (its code would run in
  *                          an unloaded image); the timer is taken out of the timer queue, it never fires
  *                        registrations left: Driver_DeregisterAtUnload; devices: Device_LeakAtUnload;
@@ -47,6 +48,8 @@ public final class LoadedDriver extends DriverObject {
     private final Set<TimerObject> timers = Collections.newSetFromMap(new LinkedHashMap<>());
     /** Timer functions of the driver running now, one entry per processor running one (a DPC may run on two). */
     private final List<TimerObject> timerFunctionsRunning = new ArrayList<>();
+    /** Set when the last running timer function returns while unload waits for it. */
+    private KEvent timerFunctionsReturned;
     /** Work items of the driver queued or running: each holds the driver loaded. */
     private int workItemReferences;
     /** Set when the last reference goes while unload waits for it. */
@@ -114,15 +117,23 @@ public final class LoadedDriver extends DriverObject {
         }
     }
 
-    void timerFunctionStarted(TimerObject timer) {
+    /** False when the driver has unloaded: the function must not start. */
+    boolean timerFunctionStarted(TimerObject timer) {
         synchronized (lock) {
+            if (unloaded) {
+                return false;
+            }
             timerFunctionsRunning.add(timer);
+            return true;
         }
     }
 
     void timerFunctionReturned(TimerObject timer) {
         synchronized (lock) {
             timerFunctionsRunning.remove(timer);
+            if (timerFunctionsRunning.isEmpty() && timerFunctionsReturned != null) {
+                timerFunctionsReturned.set();
+            }
         }
     }
 
@@ -161,6 +172,34 @@ public final class LoadedDriver extends DriverObject {
     }
 
     /**
+     * After the unload routine: no timer function of the driver starts any more, and the ones running
+     * (NdisCancelTimerObject returned FALSE and the driver did not wait) run to their end first, as the
+     * system's KeFlushQueuedDpcs before it frees the driver object lets them; what they touch that the
+     * driver already freed is caught by that object's rules.
+     */
+    private void awaitRunningTimerFunctions() {
+        KEvent returned;
+        synchronized (lock) {
+            unloaded = true;
+            returned = timerFunctionsRunning.isEmpty() ? null : kernel().initializeEvent(false);
+            timerFunctionsReturned = returned;
+        }
+        while (returned != null) {
+            kernel().waitFor(
+                            "unload of " + driverName() + ": its running timer functions to return",
+                            returned,
+                            -1,
+                            WaitKind.WORK);
+            synchronized (lock) {
+                if (timerFunctionsRunning.isEmpty()) {
+                    timerFunctionsReturned = null;
+                    returned = null;
+                }
+            }
+        }
+    }
+
+    /**
      * The unload routine returned: from now on no code of the driver runs; then what would have run
      * it anyway (0xCE), and what it left behind (the rules in the class comment).
      *
@@ -168,7 +207,7 @@ public final class LoadedDriver extends DriverObject {
      *                         deregistered its miniport, filter and protocols itself
      */
     void unloaded(boolean hasUnloadRoutine) {
-        unloaded = true;
+        awaitRunningTimerFunctions();
         // NDIS checks after the unload routine returned, on the driver's behalf: a report names it.
         DriverCalls.run(driverName(), () -> {
             checkNothingPending();
@@ -180,18 +219,13 @@ public final class LoadedDriver extends DriverObject {
         });
     }
 
-    /**
-     * A timer still set (or its DPC queued), a timer function still running, or a work item queued or
-     * running would run unloaded code.
-     */
+    /** A timer still set (or its DPC queued) or a work item queued or running would run unloaded code. */
     private void checkNothingPending() {
         List<TimerObject> setTimers = new ArrayList<>();
-        List<TimerObject> runningTimers;
         List<IoWorkItem> queuedItems = new ArrayList<>();
         int itemsQueuedOrRunning;
         synchronized (lock) {
             itemsQueuedOrRunning = workItemReferences;
-            runningTimers = new ArrayList<>(timerFunctionsRunning);
             for (TimerObject t : timers) {
                 if (t.isPendingAtUnload()) {
                     setTimers.add(t);
@@ -203,7 +237,7 @@ public final class LoadedDriver extends DriverObject {
                 }
             }
         }
-        if (setTimers.isEmpty() && runningTimers.isEmpty() && itemsQueuedOrRunning == 0) {
+        if (setTimers.isEmpty() && itemsQueuedOrRunning == 0) {
             return;
         }
         List<AllocationSite> sites = new ArrayList<>();
@@ -211,23 +245,17 @@ public final class LoadedDriver extends DriverObject {
             t.dequeueAtUnload(); // its function never runs
             sites.add(t.allocationSite());
         });
-        runningTimers.forEach(t -> sites.add(t.allocationSite()));
         queuedItems.forEach(item -> sites.add(item.allocationSite()));
         sites.removeIf(site -> site == null);
         List<String> pending = new ArrayList<>();
         if (!setTimers.isEmpty()) {
             pending.add(describe(setTimers, "timer object(s) still set"));
         }
-        if (!runningTimers.isEmpty()) {
-            pending.add(describe(runningTimers, "timer function(s) still running"));
-        }
         if (itemsQueuedOrRunning > 0) {
             pending.add(itemsQueuedOrRunning + " work item(s) still queued or running"
                     + (queuedItems.isEmpty() ? "" : " " + queuedItems));
         }
-        Object first = !setTimers.isEmpty()
-                ? setTimers.get(0)
-                : !runningTimers.isEmpty() ? runningTimers.get(0) : queuedItems.isEmpty() ? this : queuedItems.get(0);
+        Object first = !setTimers.isEmpty() ? setTimers.get(0) : queuedItems.isEmpty() ? this : queuedItems.get(0);
         throw kernel().bugCheck(
                         BugCheckCode.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
                         kernel().pointerOf(first),
@@ -237,8 +265,7 @@ public final class LoadedDriver extends DriverObject {
                         null,
                         driverName() + " unloaded with " + String.join(" and ", pending)
                                 + "; their code would run in the unloaded driver (Windows stops when it does). "
-                                + "Cancel timers (NdisCancelTimerObject; when it returns FALSE, wait for the "
-                                + "function) and let work items finish before unload returns",
+                                + "Cancel timers (NdisCancelTimerObject) and let work items finish before unload returns",
                         sites);
     }
 

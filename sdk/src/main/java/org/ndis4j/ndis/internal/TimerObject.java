@@ -309,8 +309,10 @@ public final class TimerObject extends NdisTimer {
             function.run(context, this);
             return;
         }
-        image.timerFunctionStarted(this); // its driver's unload checks that none of its code still runs
-        try {
+        if (!image.timerFunctionStarted(this)) {
+            return; // its driver unloaded as the DPC started
+        }
+        try { // its driver's unload waits for it to return
             function.run(context, this);
         } finally {
             image.timerFunctionReturned(this);
