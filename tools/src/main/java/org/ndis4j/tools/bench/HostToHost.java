@@ -183,7 +183,10 @@ final class HostToHost {
             details.put("datagramsPerRun", count);
             details.put("worstLoss", worstLoss);
             details.put("ratioToSwitch", Samples.median(ratios));
-            details.put("profileTop", profile.summary(6));
+            details.put("profileSamples", profile.samples());
+            details.put("profileTop", profile.topFrames(6));
+            details.put("profileNdis4j", profile.ndis4jFrames(6));
+            details.put("profileThreads", profile.threads(4));
             List<Double> switchValues = alone.stream()
                     .map(o -> small ? o.framesPerSecond() / 1e6 : o.gigabitsPerSecond())
                     .toList();
