@@ -1,5 +1,7 @@
 package org.ndis4j.tools.bench;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,12 +156,12 @@ final class HostToHost {
                     Relay.Switch sw = Relay.Switch.start(s.ndis4j(), false)) {
                 rig.resolve();
                 progress.phase(size + " B: warm-up, hosts");
-                blast(rig, count / 2, progress);
+                blast(rig, count / 2, s.burst(), progress);
                 for (int run = 1; run <= s.runs(); run++) {
                     progress.phase(size + " B: hosts, run " + run);
                     profile.start();
                     try {
-                        hosts.add(blast(rig, count, progress));
+                        hosts.add(blast(rig, count, s.burst(), progress));
                     } finally {
                         profile.stop();
                     }
@@ -181,6 +183,7 @@ final class HostToHost {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("frameBytes", size);
             details.put("datagramsPerRun", count);
+            details.put("datagramsPerSendCall", s.burst());
             details.put("worstLoss", worstLoss);
             details.put("ratioToSwitch", Samples.median(ratios));
             details.put("profileSamples", profile.samples());
@@ -214,16 +217,21 @@ final class HostToHost {
                             switchDetails));
         }
 
-        /** A sends {@code count} datagrams to B; returns {datagrams/s at B, loss}. */
-        private double[] blast(Rig rig, long count, Progress progress) throws Exception {
+        /**
+         * A sends {@code count} datagrams to B, {@code burstSize} per send call; returns {datagrams/s at B,
+         * loss}.
+         */
+        private double[] blast(Rig rig, long count, int burstSize, Progress progress) throws Exception {
             AtomicLong received = new AtomicLong();
             AtomicLong lastArrival = new AtomicLong();
             rig.b.ip().listenUdp(PORT, (source, sourcePort, destinationPort, frame, offset, length) -> {
                 received.incrementAndGet();
                 lastArrival.set(System.nanoTime());
             });
+            // One payload, sent again and again (ipstack copies it into each frame).
+            ByteBuf payload = Unpooled.wrappedBuffer(new byte[size - HEADERS]);
             try {
-                byte[] payload = new byte[size - HEADERS];
+                List<ByteBuf> burst = new ArrayList<>();
                 long start = System.nanoTime();
                 long sent = 0;
                 long reported = 0;
@@ -239,7 +247,10 @@ final class HostToHost {
                         lastReceived = got;
                         lastProgress = System.nanoTime();
                     }
-                    if (sent - got - writtenOff >= WINDOW || rig.a.ip().sendsOutstanding() >= WINDOW) {
+                    long room = Math.min(
+                            WINDOW - (sent - got - writtenOff),
+                            WINDOW - rig.a.ip().sendsOutstanding());
+                    if (room < Math.min(burstSize, count - sent)) {
                         if (System.nanoTime() - lastProgress > GIVE_UP.toNanos()) {
                             writtenOff = sent - got;
                             lastProgress = System.nanoTime();
@@ -247,8 +258,17 @@ final class HostToHost {
                         LockSupport.parkNanos(10_000); // a spinning sender would take a core from the hosts
                         continue;
                     }
-                    if (rig.a.ip().sendUdp(B.address(), PORT, PORT, payload)) {
-                        sent++;
+                    int n = (int) Math.min(burstSize, count - sent);
+                    if (n == 1) {
+                        if (rig.a.ip().sendUdp(B.address(), PORT, PORT, payload, 0, payload.readableBytes())) {
+                            sent++;
+                        }
+                    } else {
+                        burst.clear();
+                        for (int i = 0; i < n; i++) {
+                            burst.add(payload);
+                        }
+                        sent += rig.a.ip().sendUdp(B.address(), PORT, PORT, burst);
                     }
                     if (sent - reported >= 1024) {
                         progress.step(sent - reported);
@@ -270,6 +290,7 @@ final class HostToHost {
                 double seconds = Math.max(1e-9, (lastArrival.get() - start) / 1e9);
                 return new double[] {got / seconds, 1.0 - (double) got / sent};
             } finally {
+                payload.release();
                 rig.b.ip().stopListeningUdp(PORT);
             }
         }
