@@ -25,8 +25,11 @@ public record BenchSettings(
         List<String> ndis4j,
         int burst) {
 
-    /** Datagrams per send call unless asked otherwise: a burst, as a protocol hands NDIS what it has. */
-    public static final int DEFAULT_BURST = 16;
+    /**
+     * Datagrams per send call unless asked otherwise: one, as an application sends them one by one
+     * (more, an NBL chain per call, is what a protocol with a queue hands NDIS).
+     */
+    public static final int DEFAULT_BURST = 1;
     /** At most half the host benchmark's window, so a burst never waits for the whole window to drain. */
     public static final int MAX_BURST = 64;
 

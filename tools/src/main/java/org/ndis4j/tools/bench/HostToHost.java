@@ -119,6 +119,22 @@ final class HostToHost {
         }
     }
 
+    /**
+     * CPU time used so far by this JVM (the hosts, or the generator) and by {@code sw}'s process: what
+     * a frame costs the whole machine, a figure the load of other processes moves far less than a rate.
+     */
+    static Duration cpuTime(Relay.External sw) {
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .orElse(Duration.ZERO)
+                .plus(sw.cpuTime());
+    }
+
+    static double micros(Duration d) {
+        return d.toNanos() / 1e3;
+    }
+
     /** UDP datagrams from A to B at one frame size. */
     static final class Udp implements Benchmark {
         private final int size;
@@ -149,7 +165,8 @@ final class HostToHost {
         @Override
         public List<Result> run(BenchSettings s, Progress progress) throws Exception {
             long count = datagrams(s);
-            List<double[]> hosts = new ArrayList<>(); // {datagrams/s, loss}
+            List<double[]> hosts = new ArrayList<>(); // {datagrams/s, loss, CPU µs per datagram}
+            List<Double> aloneCpu = new ArrayList<>(); // CPU µs per frame, the switch alone
             List<WireLoad.Outcome> alone = new ArrayList<>();
             Profile profile = new Profile(Thread.currentThread().getName());
             try (Rig rig = new Rig(s);
@@ -161,12 +178,19 @@ final class HostToHost {
                     progress.phase(size + " B: hosts, run " + run);
                     profile.start();
                     try {
-                        hosts.add(blast(rig, count, s.burst(), progress));
+                        Duration cpu = cpuTime(rig.sw);
+                        double[] r = blast(rig, count, s.burst(), progress);
+                        hosts.add(
+                                new double[] {r[0], r[1], micros(cpuTime(rig.sw).minus(cpu)) / r[2]});
                     } finally {
                         profile.stop();
                     }
                     progress.phase(size + " B: switch alone, run " + run);
-                    alone.add(WireLoad.run(sw.txAddress(), sw.rxAddress(), count * 4, size, sw.ready(), progress));
+                    Duration cpu = cpuTime(sw);
+                    WireLoad.Outcome o =
+                            WireLoad.run(sw.txAddress(), sw.rxAddress(), count * 4, size, sw.ready(), progress);
+                    aloneCpu.add(micros(cpuTime(sw).minus(cpu)) / Math.max(1, o.received()));
+                    alone.add(o);
                 }
             }
             boolean small = size <= 64;
@@ -186,6 +210,9 @@ final class HostToHost {
             details.put("datagramsPerSendCall", s.burst());
             details.put("worstLoss", worstLoss);
             details.put("ratioToSwitch", Samples.median(ratios));
+            details.put(
+                    "cpuMicrosPerFrame",
+                    Samples.median(hosts.stream().map(h -> h[2]).toList()));
             details.put("profileSamples", profile.samples());
             details.put("profileTop", profile.topFrames(6));
             details.put("profileNdis4j", profile.ndis4jFrames(6));
@@ -196,6 +223,7 @@ final class HostToHost {
             Map<String, Object> switchDetails = new LinkedHashMap<>();
             switchDetails.put("frameBytes", size);
             switchDetails.put("framesPerRun", count * 4);
+            switchDetails.put("cpuMicrosPerFrame", Samples.median(aloneCpu));
             switchDetails.put(
                     "worstLoss",
                     alone.stream().mapToDouble(WireLoad.Outcome::loss).max().orElse(0));
@@ -219,7 +247,7 @@ final class HostToHost {
 
         /**
          * A sends {@code count} datagrams to B, {@code burstSize} per send call; returns {datagrams/s at B,
-         * loss}.
+         * loss, datagrams received}.
          */
         private double[] blast(Rig rig, long count, int burstSize, Progress progress) throws Exception {
             AtomicLong received = new AtomicLong();
@@ -288,7 +316,7 @@ final class HostToHost {
                 }
                 long got = received.get();
                 double seconds = Math.max(1e-9, (lastArrival.get() - start) / 1e9);
-                return new double[] {got / seconds, 1.0 - (double) got / sent};
+                return new double[] {got / seconds, 1.0 - (double) got / sent, Math.max(1, got)};
             } finally {
                 payload.release();
                 rig.b.ip().stopListeningUdp(PORT);

@@ -70,6 +70,9 @@ public final class ResultTable {
         if (d.get("notMeasured") instanceof String why) {
             notes.add("not measured: " + why);
         }
+        if (d.get("cpuMicrosPerFrame") instanceof Double cpu) {
+            notes.add(number(cpu) + " µs CPU per frame");
+        }
         if (d.get("datagramsPerSendCall") instanceof Integer n) {
             notes.add(n == 1 ? "one datagram per send call" : n + " datagrams per send call");
         }
