@@ -1,6 +1,7 @@
 package org.ndis4j.kernel;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.controlled.Seeds;
+import org.ndis4j.kernel.internal.controlled.StrategySettings;
 import org.ndis4j.kernel.internal.controlled.World;
 import org.ndis4j.kernel.internal.controlled.WorldRunner;
 import org.ndis4j.kernel.internal.controlled.WorldSettings;
@@ -53,9 +55,21 @@ public final class Simulation {
                         options.maxSteps(),
                         options.hangs() == HangPolicy.FIRE_WATCHDOGS,
                         SimulationOptions.MAX_VIRTUAL_TIME.toNanos(),
-                        options.replay()),
+                        options.replay(),
+                        strategySettings(options.strategy()),
+                        options.faultRate()),
                 new ThreadContext(null, ThreadKind.EXTERNAL, -1),
                 options.stepTimeout().toNanos());
+    }
+
+    private static StrategySettings strategySettings(Exploration e) {
+        return new StrategySettings(
+                e.strategy().name().toLowerCase(Locale.ROOT),
+                e.depth(),
+                e.bias(),
+                e.learnedChoiceSteps(),
+                e.fairBound(),
+                e.token());
     }
 
     /** Starts a run; nothing runs until {@link #call}. */
@@ -146,7 +160,9 @@ public final class Simulation {
                 o.virtualNanos(),
                 o.eventLogSha256(),
                 o.trace(),
-                o.eventLog());
+                o.eventLog(),
+                runner.strategy(),
+                runner.fellBackToRandomWalk());
     }
 
     /** A fresh master seed (print it with any failure, so the run can be repeated). */
@@ -159,7 +175,7 @@ public final class Simulation {
         return Seeds.iteration(master, i);
     }
 
-    /** Parses a seed: hex with or without "0x", or a token "random/0x2a". */
+    /** Parses a seed: hex with or without "0x", or a token "pct(d=2,k=41)/0x2a" (its seed part). */
     public static long parseSeed(String text) {
         return Seeds.parse(text);
     }

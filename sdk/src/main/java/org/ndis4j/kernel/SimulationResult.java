@@ -15,6 +15,10 @@ import java.util.Optional;
  * @param eventLogSha256 the SHA-256 of the event log: equal for equal schedules and outcomes
  * @param trace the trace file written, or null
  * @param eventLog the event log file written, or null
+ * @param strategy the strategy as the trace's header describes it, with what it drew from the seed
+ *     ("pct(d=2,k=41,changes=[23],fairAfter=1000)")
+ * @param fairFallback the fair fallback's random walk took over (a spin loop kept one context on
+ *     top): such a run's length says nothing about the schedule, so PCT does not learn k from it
  */
 public record SimulationResult(
         boolean passed,
@@ -25,7 +29,9 @@ public record SimulationResult(
         long virtualNanos,
         String eventLogSha256,
         Path trace,
-        Path eventLog) {
+        Path eventLog,
+        String strategy,
+        boolean fairFallback) {
 
     public Optional<Path> tracePath() {
         return Optional.ofNullable(trace);

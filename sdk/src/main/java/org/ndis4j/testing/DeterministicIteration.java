@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,21 +29,26 @@ import org.ndis4j.kernel.SimulationResult;
 final class DeterministicIteration
         implements ParameterResolver, BeforeEachCallback, AfterEachCallback, InvocationInterceptor {
 
-    private final SimulationOptions options;
+    private SimulationOptions options;
     private final int iterations;
     private final AtomicBoolean failedBefore;
+    /** The longest schedule (choice steps) of the test's iterations so far: PCT's k for the next. */
+    private final AtomicLong learned;
+
     private final List<Kernel> kernels = new ArrayList<>();
     private Simulation simulation;
     private boolean finished;
 
-    DeterministicIteration(SimulationOptions options, int iterations, AtomicBoolean failedBefore) {
+    DeterministicIteration(SimulationOptions options, int iterations, AtomicBoolean failedBefore, AtomicLong learned) {
         this.options = options;
         this.iterations = iterations;
         this.failedBefore = failedBefore;
+        this.learned = learned;
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        options = options.withStrategy(options.strategy().withLearnedChoiceSteps(learned.get()));
         simulation = Simulation.start(options);
     }
 
@@ -146,6 +152,8 @@ final class DeterministicIteration
             testFailure = new AssertionError(String.join("\n", problems));
         }
         SimulationResult result = simulation.finish(testFailure);
+        learned.accumulateAndGet(
+                options.strategy().withLearnedChoiceSteps(0).learnedFrom(result).learnedChoiceSteps(), Math::max);
         if (result.passed()) {
             return null;
         }
@@ -165,7 +173,7 @@ final class DeterministicIteration
                 .append(", master seed ")
                 .append(hex(options.masterSeed()))
                 .append(", ")
-                .append(options.strategy().name().toLowerCase(Locale.ROOT))
+                .append(options.strategy().token())
                 .append(", ")
                 .append(options.granularity())
                 .append(", ")
@@ -191,7 +199,12 @@ final class DeterministicIteration
                     .append("' -Dsurefire.failIfNoSpecifiedTests=false -Dndis4j.det.replay=")
                     .append(trace);
         }
-        sb.append("\n  or by seed: -Dndis4j.det.seed=").append(hex(r.seed())).append(" -Dndis4j.det.iterations=1");
+        sb.append("\n  or by seed: -Dndis4j.det.seed='")
+                .append(options.seedToken())
+                .append("' -Dndis4j.det.iterations=1");
+        if (options.faultRate() > 0) {
+            sb.append(" -Dndis4j.det.faults=true -Dndis4j.det.faultRate=").append(options.faultRate());
+        }
         return sb.toString();
     }
 

@@ -11,8 +11,8 @@ final class RandomWalk implements Strategy {
     private final Rng data;
 
     RandomWalk(long seed) {
-        this.schedule = new Rng(Rng.mix(seed ^ 0x5C4EDL));
-        this.data = new Rng(Rng.mix(seed ^ 0xDA7AL));
+        this.schedule = Rng.schedule(seed);
+        this.data = Rng.data(seed);
     }
 
     @Override

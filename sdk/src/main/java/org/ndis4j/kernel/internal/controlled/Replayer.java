@@ -40,6 +40,7 @@ final class Replayer implements Strategy {
             switch (String.valueOf(r.get("type"))) {
                 case "header" -> h = r;
                 case "footer" -> f = r;
+                case "note" -> {} // the strategy's own remarks: nothing to follow
                 default -> records.add(r);
             }
         }

@@ -21,6 +21,26 @@ final class Rng {
         s3 = mix(x + GOLDEN);
     }
 
+    /** The stream a strategy draws its scheduling choices from. */
+    static Rng schedule(long seed) {
+        return new Rng(mix(seed ^ 0x5C4EDL));
+    }
+
+    /** The stream of data choices (which processor takes an interrupt), apart from scheduling. */
+    static Rng data(long seed) {
+        return new Rng(mix(seed ^ 0xDA7AL));
+    }
+
+    /** The stream of seeded faults, apart from both. */
+    static Rng faults(long seed) {
+        return new Rng(mix(seed ^ 0xFA17L));
+    }
+
+    /** The stream of the fair fallback's random walk. */
+    static Rng fair(long seed) {
+        return new Rng(mix(seed ^ 0xFA1EL));
+    }
+
     /** SplitMix64's finaliser: a bijective mix of 64 bits. */
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

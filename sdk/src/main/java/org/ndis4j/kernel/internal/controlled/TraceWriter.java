@@ -84,6 +84,11 @@ final class TraceWriter {
                 + ",\"value\":" + value + "}");
     }
 
+    /** A line the replayer skips: what the strategy did of its own (the fair fallback taking over). */
+    void note(long step, long choice, String text) {
+        lines.add("{\"type\":\"note\",\"n\":" + step + ",\"c\":" + choice + ",\"text\":" + Json.quote(text) + "}");
+    }
+
     void footer(String result, String failure, long steps, long choices, long now, EventLog log) {
         lines.add("{\"type\":\"footer\",\"result\":" + Json.quote(result) + ",\"steps\":" + steps + ",\"choiceSteps\":"
                 + choices + ",\"t\":" + now / 100 + ",\"failure\":" + (failure == null ? "null" : Json.quote(failure))

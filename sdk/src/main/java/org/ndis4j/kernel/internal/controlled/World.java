@@ -46,6 +46,9 @@ public final class World {
     private long sequence;
     private long steps;
     private long choiceSteps;
+    /** The context whose step the strategy decides now (it reached the point, or ended). */
+    private int pickingFor;
+
     private int objectIds;
     private String failure;
     private boolean over;
@@ -53,7 +56,7 @@ public final class World {
     World(WorldSettings settings, ContextState testState) {
         this.settings = settings;
         this.dispatchAtomic = settings.dispatchAtomic();
-        this.strategy = settings.replay() != null ? new Replayer(settings.replay()) : new RandomWalk(settings.seed());
+        this.strategy = settings.replay() != null ? new Replayer(settings.replay()) : Strategy.of(settings);
         this.trace = new TraceWriter(settings, strategy.describe());
         this.test = new Context(0, "T", Context.Kind.TEST, testState, null, null);
         contexts.add(test);
@@ -217,6 +220,10 @@ public final class World {
         } else if (c.blocker.kind == Blocker.Kind.LOCK) {
             ((ControlledLock) c.blocker.target).notWaiting(c);
         }
+        if (reason == WakeReason.TIMED_OUT
+                && (c.blocker.kind == Blocker.Kind.SLEEP || c.blocker.kind == Blocker.Kind.STALL)) {
+            strategy.yielded(c.index); // a poll ran out: it waited for the others to get on
+        }
         c.blocker = null;
         c.wake = reason;
         if (c.wakeTimer != null) {
@@ -323,6 +330,7 @@ public final class World {
      * run has failed; moves the clock when nothing can run.
      */
     private Context pick(Context me, String site) {
+        pickingFor = me.index;
         for (; ; ) {
             if (over) {
                 return handToTestOnFailure(me);
@@ -361,6 +369,19 @@ public final class World {
             }
             return next;
         }
+    }
+
+    /** The index of the context whose step the strategy decides now. */
+    int pickingFor() {
+        return pickingFor;
+    }
+
+    /**
+     * A note of the strategy's in the trace (the fair fallback taking over); not in the event log,
+     * whose hash a replay, which has no such strategy, must reproduce.
+     */
+    void note(long step, long choiceStep, String text) {
+        trace.note(step, choiceStep, text);
     }
 
     String actionId(int action) {

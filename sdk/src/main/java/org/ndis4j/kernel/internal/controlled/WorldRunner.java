@@ -174,6 +174,16 @@ public final class WorldRunner {
                 log);
     }
 
+    /** The strategy as the trace's header describes it: "pct(d=2,k=41,changes=[23],fairAfter=1000)". */
+    public String strategy() {
+        return world.strategy().describe();
+    }
+
+    /** True when the fair fallback's random walk took over from PCT or the probabilistic strategy. */
+    public boolean fellBackToRandomWalk() {
+        return world.strategy() instanceof FairFallback f && f.fallen();
+    }
+
     /** A failure of the run itself (not of the test body): a deadlock, a divergence, a stuck context. */
     public static final class RunFailed extends RuntimeException {
         private static final long serialVersionUID = 1L;

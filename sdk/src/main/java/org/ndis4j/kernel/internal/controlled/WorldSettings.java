@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * How one deterministic run goes: its seed (what the trace calls the iteration seed, and the master
- * seed and iteration it came from), its granularity, its limits, and a trace to replay instead of
- * the random walk (null for none).
+ * seed and iteration it came from), its strategy, its granularity, its limits, a trace to replay
+ * instead of the strategy (null for none), and its seeded-fault rate (0: no faults).
  */
 public record WorldSettings(
         String test,
@@ -16,4 +16,6 @@ public record WorldSettings(
         long maxSteps,
         boolean fireWatchdogs,
         long maxVirtualNanos,
-        Path replay) {}
+        Path replay,
+        StrategySettings strategy,
+        double faultRate) {}
