@@ -7,6 +7,7 @@ import org.ndis4j.ndis.filter.FilterModuleState;
 import org.ndis4j.ndis.internal.FilterModule;
 import org.ndis4j.ndis.internal.Handles;
 import org.ndis4j.ndis.internal.MiniportAdapter;
+import org.ndis4j.ndis.internal.OidBroker;
 import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.ndis.types.NdisBindingHandle;
 import org.ndis4j.ndis.types.NdisFilterModuleHandle;
@@ -107,6 +108,12 @@ public final class AdapterView {
     /** True once NDIS told the miniport that its NIC was surprise-removed. */
     public boolean isSurpriseRemoved() {
         return adapter.isSurpriseRemoved();
+    }
+
+    /** The OID requests issued on the adapter so far: how many, who answered them, how many failed. */
+    public OidRequestCounts oidRequests() {
+        OidBroker oids = adapter.oidBroker();
+        return new OidRequestCounts(oids.requests(), oids.answeredByNdis(), oids.completedByMiniport(), oids.failed());
     }
 
     /** NBLs sent to the miniport and not completed. */

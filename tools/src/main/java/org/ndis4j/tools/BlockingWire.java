@@ -11,19 +11,20 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.wire.CannotListenException;
 import org.ndis4j.wire.IoErrors;
 import org.ndis4j.wire.TcpWirePort;
 
 /**
- * The sending end of a wire for {@code ndis4j inject}: one TCP connection in QEMU stream framing
+ * The sending end of a TCP wire for {@code ndis4j inject}: one connection in QEMU stream framing
  * (a 4-byte big-endian length, then the frame), written with blocking writes. A virtual NIC's
  * {@link TcpWirePort} drops what a slow peer cannot take, as hardware would; a
  * replay must lose nothing, so here a slow peer slows the sender instead. Whatever the peer sends
  * back (floods, replies) is read and discarded on a thread of its own, so the peer never stalls on
  * us; its end of stream means the peer is gone.
  */
-final class BlockingWire implements AutoCloseable {
+final class BlockingWire implements ReplayWire {
 
     private final Socket socket;
     private final DataOutputStream out;
@@ -95,17 +96,20 @@ final class BlockingWire implements AutoCloseable {
     }
 
     /** Queues one frame; it is on the wire after {@link #flush}. Blocks while the peer is slow. */
-    void send(byte[] frame) throws IOException {
+    @Override
+    public void send(byte[] frame) throws IOException {
         out.writeInt(frame.length);
         out.write(frame);
     }
 
-    void flush() throws IOException {
+    @Override
+    public void flush() throws IOException {
         out.flush();
     }
 
     /** True once the peer closed its end (or reset the connection). */
-    boolean isPeerGone() {
+    @Override
+    public boolean isPeerGone() {
         return peerGone;
     }
 
@@ -113,10 +117,16 @@ final class BlockingWire implements AutoCloseable {
      * Sends what is buffered, then half-closes and waits up to {@code linger} for the peer to close
      * too: closing with unread bytes pending would reset the connection and could lose the last frames.
      */
-    void finish(Duration linger) throws IOException, InterruptedException {
+    @Override
+    public void finish(Duration linger) throws IOException, InterruptedException {
         out.flush();
         socket.shutdownOutput();
         drain.join(Math.max(1, linger.toMillis()));
+    }
+
+    @Override
+    public long refused() {
+        return 0; // TCP delivers what it accepted, or the connection breaks
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.wire.IoErrors;
 import org.ndis4j.wire.PcapWriter;
 import org.ndis4j.wire.WireListener;

@@ -1,6 +1,8 @@
 package org.ndis4j.tools;
 
 import java.io.PrintWriter;
+import org.ndis4j.wire.CannotListenException;
+import org.ndis4j.wire.TapException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -8,7 +10,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * How every command ends when it does not return an {@link ExitCode} itself: a usage error is one
- * line and status 2; a {@link CommandFailedException} is its line and its status; anything else is
+ * line and status 2; a {@link CommandFailedException} is its line and its status; a wire that cannot
+ * be opened (an address in use, a TAP refused) is its line and status 1; anything else is
  * one line and status 1. A stack trace follows only with {@code -v}. Installed once on the whole
  * command tree, which also gets the exit-status table in each command's {@code --help}.
  */
@@ -58,6 +61,14 @@ final class ExitHandling {
             }
             err.flush();
             return failure.exitCode().code();
+        }
+        if (e instanceof CannotListenException || e instanceof TapException) { // a wire that cannot be opened
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            if (verbose(parsed)) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCode.FAILURE.code();
         }
         err.println(spec.qualifiedName() + ": " + e);
         if (verbose(parsed)) {

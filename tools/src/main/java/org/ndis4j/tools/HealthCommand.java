@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ndis4j.tools.endpoint.HostPort;
 import org.ndis4j.wire.Transports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

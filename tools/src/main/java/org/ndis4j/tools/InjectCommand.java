@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.tools.pcap.CaptureFormatException;
 import org.ndis4j.tools.pcap.CaptureReader;
 import org.ndis4j.tools.pcap.CapturedFrame;
@@ -25,14 +26,15 @@ import picocli.CommandLine.Spec;
  * {@code ndis4j inject}: replays the Ethernet frames of a pcap or pcapng file onto a wire. The file
  * is read through once before anything is sent: a malformed or unsupported one is exit 2 with the
  * byte offset of the problem, and nothing reaches the wire. Exit 1 when the peer cannot be reached
- * or goes away during the replay.
+ * or goes away during the replay (or the TAP cannot be opened).
  */
 @Command(
         name = "inject",
         mixinStandardHelpOptions = true,
         description = {
-            "Replays the frames of a capture file onto a wire in QEMU stream framing: classic pcap (either",
-            "byte order, µs or ns) or pcapng (what Wireshark and tshark write), Ethernet link type only.",
+            "Replays the frames of a capture file onto a wire (TCP in QEMU stream framing, or a Linux TAP,",
+            "where the host's own stack receives them): classic pcap (either byte order, µs or ns) or pcapng",
+            "(what Wireshark and tshark write), Ethernet link type only.",
             "Frames go as fast as the peer takes them, or --rate frames per second, --loop times over.",
             "A malformed or unsupported file is refused with the byte offset of the problem before",
             "anything is sent."
@@ -42,9 +44,10 @@ final class InjectCommand implements Callable<Integer> {
     @Option(
             names = "--wire",
             required = true,
-            paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
+            paramLabel = WireSpec.LABEL,
             converter = WireSpec.Converter.class,
-            description = "Connect to a switch or a listening peer, or listen for one peer to connect.")
+            description = "Connect to a switch or a listening peer, listen for one peer to connect, or write to a"
+                    + " Linux TAP device (the host's own stack receives the frames; needs CAP_NET_ADMIN).")
     WireSpec wire;
 
     @Option(names = "--pcap", required = true, paramLabel = "FILE", description = "The pcap or pcapng file to replay.")
@@ -93,10 +96,6 @@ final class InjectCommand implements Callable<Integer> {
         if (linkTimeoutMillis < 0 || linkTimeoutMillis > 3_600_000) {
             throw new ParameterException(spec.commandLine(), "--link-timeout must be 0..3600000 ms");
         }
-        if (wire.kind() == WireSpec.Kind.TAP) { // inject paces frames over a blocking TCP connection
-            throw new CommandFailedException(
-                    ExitCode.USAGE, "inject takes --wire connect:HOST:PORT or listen:HOST:PORT, not a TAP");
-        }
         PrintStream out = System.out;
         Contents contents = check();
         if (contents.frames() == 0) {
@@ -111,11 +110,8 @@ final class InjectCommand implements Callable<Integer> {
         long bytes = 0;
         long start;
         long elapsed;
-        try (BlockingWire link = BlockingWire.open(wire, Duration.ofMillis(linkTimeoutMillis), bound -> {
-            System.err.println(
-                    "ndis4j inject: listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
-            System.err.flush();
-        })) {
+        long refused;
+        try (ReplayWire link = open()) {
             start = System.nanoTime();
             long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
             try {
@@ -137,6 +133,7 @@ final class InjectCommand implements Callable<Integer> {
                 link.flush();
                 elapsed = System.nanoTime() - start;
                 link.finish(Duration.ofSeconds(5));
+                refused = link.refused();
             } catch (CaptureFormatException e) {
                 // The file changed since it was checked: what was sent stays sent.
                 throw new CommandFailedException(
@@ -151,7 +148,7 @@ final class InjectCommand implements Callable<Integer> {
         }
         double seconds = Math.max(1e-9, elapsed / 1e9);
         out.printf(
-                "ndis4j inject: %d frames (%d bytes) from %s (%s)%s to %s in %.3f s, %.0f frames/s%s%n",
+                "ndis4j inject: %d frames (%d bytes) from %s (%s)%s to %s in %.3f s, %.0f frames/s%s%s%n",
                 sent,
                 bytes,
                 pcap,
@@ -163,7 +160,8 @@ final class InjectCommand implements Callable<Integer> {
                 contents.truncated() > 0
                         ? "; " + contents.truncated() * loops + " were cut short by the capture's snap length and"
                                 + " sent as captured"
-                        : "");
+                        : "",
+                refused > 0 ? "; " + refused + " were refused by the TAP (is its interface up?)" : "");
         out.flush();
         return ExitCode.SUCCESS.code();
     }
@@ -204,8 +202,23 @@ final class InjectCommand implements Callable<Integer> {
         }
     }
 
+    /** The wire: a TCP connection (connected, or one peer accepted), or the TAP. */
+    private ReplayWire open() {
+        if (wire.kind() == WireSpec.Kind.TAP) {
+            TapReplayWire tap = TapReplayWire.open(wire.tap());
+            System.err.println("ndis4j inject: on TAP " + wire.tap());
+            System.err.flush();
+            return tap;
+        }
+        return BlockingWire.open(wire, Duration.ofMillis(linkTimeoutMillis), bound -> {
+            System.err.println(
+                    "ndis4j inject: listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+            System.err.flush();
+        });
+    }
+
     /** Waits until {@code due} (System.nanoTime), putting what is buffered on the wire first. */
-    private static void pace(BlockingWire link, long due) throws IOException {
+    private static void pace(ReplayWire link, long due) throws IOException {
         if (due - System.nanoTime() > 0) {
             link.flush();
             for (long left; (left = due - System.nanoTime()) > 0; ) {

@@ -13,12 +13,15 @@ import org.ndis4j.examples.PingDemo;
 import org.ndis4j.examples.PingStatistics;
 import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.examples.ipstack.Ipv4Address;
+import org.ndis4j.kernel.Kernel;
+import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.registry.AdapterConfiguration;
 import org.ndis4j.registry.RegistryValue;
 import org.ndis4j.tools.config.ConfigException;
 import org.ndis4j.tools.config.ConfigReader;
 import org.ndis4j.tools.config.RunConfiguration;
+import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.wire.WirePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,18 +129,20 @@ final class PingCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PingDemo.quietLogs(); // ping(8)'s lines only
         verbosity.apply();
-        RunConfiguration.Adapter configured;
+        RunConfiguration file;
         try {
-            configured = configuredAdapter();
+            file = config == null ? RunConfiguration.empty() : ConfigReader.read(config);
         } catch (ConfigException e) {
             System.err.println("ndis4j ping: " + e.getMessage()); // one line, as run prints it
             return ExitCode.USAGE.code();
         }
+        if (file.adapters().size() > 1) {
+            throw usage(config + " has " + file.adapters().size() + " adapters; ping runs one");
+        }
+        RunConfiguration.Adapter configured =
+                file.adapters().isEmpty() ? null : file.adapters().get(0);
         if (wire == null && configured != null && configured.wire() != null) {
-            wire = new WireSpec(
-                    configured.wire().listen() ? WireSpec.Kind.LISTEN : WireSpec.Kind.CONNECT,
-                    configured.wire().address(),
-                    null);
+            wire = configured.wire();
         }
         if (wire == null) {
             throw usage("--wire is required (or \"wire\" on the adapter in --config)");
@@ -181,12 +186,19 @@ final class PingCommand implements Callable<Integer> {
         if (wire.kind() != WireSpec.Kind.CONNECT) {
             System.err.println("ndis4j ping: " + wire.opened(port));
         }
-        try (IpHost host = IpHost.builder("ping", port)
-                .mac(station)
-                .address(address)
-                .filter(false)
-                .configuration(registry)
-                .start()) {
+        // The file's kernel section (processors, workers, verifier, watchdogs) is the machine ping boots.
+        Kernel kernel = Kernel.boot(file.kernel().withName("ping"));
+        if (config != null) {
+            System.err.println("ndis4j ping: " + describe(kernel.config()));
+        }
+        try (kernel;
+                IpHost host = IpHost.builder("ping", port)
+                        .kernel(kernel)
+                        .mac(station)
+                        .address(address)
+                        .filter(false)
+                        .configuration(registry)
+                        .start()) {
             host.kernel().onCrash(report -> System.err.println(report.toText()));
             if (size > host.ip().maxEchoData()) {
                 System.err.println(
@@ -230,16 +242,14 @@ final class PingCommand implements Callable<Integer> {
         return 1514;
     }
 
-    /** The one adapter of --config, or null without it; a usage error for several adapters. */
-    private RunConfiguration.Adapter configuredAdapter() {
-        if (config == null) {
-            return null;
-        }
-        RunConfiguration run = ConfigReader.read(config);
-        if (run.adapters().size() > 1) {
-            throw usage(config + " has " + run.adapters().size() + " adapters; ping runs one");
-        }
-        return run.adapters().isEmpty() ? null : run.adapters().get(0);
+    /** The machine as booted: {@code kernel ping: 2 processors, 1+1 worker threads, verifier standard, ...}. */
+    static String describe(KernelConfig k) {
+        return "kernel " + k.name() + ": " + k.processors() + " processors, " + k.criticalWorkers() + " critical and "
+                + k.delayedWorkers() + " delayed worker threads, verifier "
+                + (k.allocationStacks() ? "full (allocation stacks recorded)" : "standard") + ", DPC watchdog "
+                + k.dpcTimeout().toMillis() + " ms per DPC and "
+                + k.dpcWatchdogLimit().toMillis()
+                + " ms cumulative, NDIS watchdog " + k.ndisWatchdog().toMillis() + " ms";
     }
 
     /** 02:00 and the address's four bytes: locally administered, unicast, unique per address. */

@@ -24,25 +24,26 @@ import org.ndis4j.registry.AdapterConfiguration;
 import org.ndis4j.tools.config.ConfigException;
 import org.ndis4j.tools.config.ConfigReader;
 import org.ndis4j.tools.config.RunConfiguration;
-import org.ndis4j.tools.config.WireEndpoint;
 import org.ndis4j.tools.control.ControlServer;
+import org.ndis4j.tools.endpoint.HostPort;
+import org.ndis4j.tools.endpoint.WireSpec;
 import org.ndis4j.tools.run.CrashFiles;
 import org.ndis4j.tools.run.DriverLoader;
+import org.ndis4j.tools.run.LeakReport;
 import org.ndis4j.tools.run.RunHost;
 import org.ndis4j.tools.run.RunResources;
 import org.ndis4j.tools.run.RunStatistics;
 import org.ndis4j.tools.run.UsageException;
 import org.ndis4j.wire.CannotListenException;
-import org.ndis4j.wire.TcpWirePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ndis4j run}: the user's miniport (and filters and protocols) from their jars, on a simulated
- * kernel with a virtual NIC per adapter on a TCP wire, until SIGINT or SIGTERM. Exit status: 0 after
- * a clean halt, 1 operational failure (address in use), 2 usage or configuration error, 3 bug check
- * (the crash report written), 4 leaks found at halt (also written).
+ * kernel with a virtual NIC per adapter on a TCP wire or a TAP, until SIGINT or SIGTERM. Exit status:
+ * 0 after a clean halt, 1 operational failure (address in use), 2 usage or configuration error, 3 bug
+ * check (the crash report written), 4 leaks found at halt (also written).
  */
 @Command(
         name = "run",
@@ -50,10 +51,10 @@ import picocli.CommandLine.Option;
         description = {
             "Runs your miniport driver: loads it (and your filters and protocols) from your jars in a class",
             "loader of their own, boots a simulated kernel, adds a virtual NIC per adapter on a TCP wire (QEMU",
-            "stream framing), and runs until SIGINT/SIGTERM, printing statistics every few seconds. Then it",
-            "halts every device and reports what the verifier found. Flags override a configuration with one",
-            "adapter. Exit status: 0 clean halt, 1 operational failure, 2 usage or configuration error,",
-            "3 bug check (crash report written), 4 leaks at halt."
+            "stream framing) or a Linux TAP, and runs until SIGINT/SIGTERM, printing statistics every few",
+            "seconds. Then it halts every device and reports what the verifier found. Flags override a",
+            "configuration with one adapter. Exit status: 0 clean halt, 1 operational failure, 2 usage or",
+            "configuration error, 3 bug check (crash report written), 4 leaks at halt (one line each)."
         })
 final class RunCommand implements Callable<Integer> {
 
@@ -62,18 +63,6 @@ final class RunCommand implements Callable<Integer> {
     static final int USAGE = 2;
     static final int BUG_CHECK = 3;
     static final int LEAKS = 4;
-
-    /** Rules whose report at halt is a leak (exit 4), not a crash in the middle of a run. */
-    static final Set<String> LEAK_RULES = Set.of(
-            "Init_NdisAllocateIoWorkItem",
-            "TimerObject_Leak",
-            "SharedMemory_Leak",
-            "NblPool_Leak",
-            "Nbl_OutstandingAtHalt",
-            "Interrupt_LeakAtHalt",
-            "Device_LeakAtUnload",
-            "IoWorkItem_LeakAtUnload",
-            "NdisOpenConfigurationEx");
 
     @Option(names = "--config", paramLabel = "FILE", description = "A run configuration (docs/configuration.md).")
     Path config;
@@ -104,9 +93,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--wire",
-            paramLabel = "connect:HOST:PORT|listen:HOST:PORT",
-            description = "The adapter's cable: connect to a switch or peer, or listen for one.")
-    String wire;
+            paramLabel = WireSpec.LABEL,
+            converter = WireSpec.Converter.class,
+            description = "The adapter's cable: connect to a switch or peer, listen for one, or a Linux TAP device"
+                    + " (the host's own stack is the peer; needs CAP_NET_ADMIN).")
+    WireSpec wire;
 
     @Option(
             names = "--control",
@@ -246,9 +237,11 @@ final class RunCommand implements Callable<Integer> {
             // reported below from the kernel
         }
         Optional<CrashReport> report = kernel.crashReport();
+        if (report.isPresent() && LeakReport.isLeak(report.get())) {
+            return leaked(report.get());
+        }
         if (report.isPresent()) {
-            boolean leak = LEAK_RULES.contains(report.get().rule());
-            return crashed(report.get(), leak ? LEAKS : BUG_CHECK);
+            return crashed(report.get(), BUG_CHECK);
         }
         err.println("ndis4j run: halted cleanly, nothing leaked");
         return OK;
@@ -274,10 +267,9 @@ final class RunCommand implements Callable<Integer> {
                     + (a.config().registry().values().isEmpty()
                             ? ""
                             : ", " + a.config().registry()));
-            if (a.wire() instanceof TcpWirePort tcp && a.config().wire().listen()) {
-                err.println("ndis4j run: " + a.config().name() + " listening on "
-                        + tcp.localAddress().getAddress().getHostAddress() + ":"
-                        + tcp.localAddress().getPort());
+            if (a.config().wire().kind() != WireSpec.Kind.CONNECT) {
+                err.println("ndis4j run: " + a.config().name() + " "
+                        + a.config().wire().opened(a.wire()));
             }
         }
         if (endpoint != null) {
@@ -305,6 +297,23 @@ final class RunCommand implements Callable<Integer> {
         return status;
     }
 
+    /** One line naming each leaked object and where it was allocated; the whole report into the crash directory. */
+    private int leaked(CrashReport report) {
+        if (verbosity.verbose) {
+            err.print(report.toText());
+        }
+        String written;
+        try {
+            Path file = CrashFiles.write(crashDir, report);
+            written = "; report " + file + " (ndis4j crash explains it)";
+        } catch (IOException e) {
+            written = "; cannot write the report into " + crashDir + ": " + e.getMessage();
+        }
+        err.println("ndis4j run: " + LeakReport.line(report) + written);
+        err.flush();
+        return LEAKS;
+    }
+
     private int usage(String message) {
         err.println("ndis4j run: " + message);
         err.flush();
@@ -325,7 +334,7 @@ final class RunCommand implements Callable<Integer> {
         RunConfiguration.Adapter merged = new RunConfiguration.Adapter(
                 base.name(),
                 mac == null ? base.mac() : parse(() -> unicast(MacAddress.of(mac)), "--mac"),
-                wire == null ? base.wire() : parse(() -> WireEndpoint.parse(wire), "--wire"),
+                wire == null ? base.wire() : wire,
                 ip == null ? base.ip() : parse(() -> InterfaceConfig.parse(ip), "--ip"),
                 base.registry());
         if (adapters.isEmpty()) {
@@ -335,8 +344,7 @@ final class RunCommand implements Callable<Integer> {
         }
         for (RunConfiguration.Adapter a : adapters) {
             if (a.wire() == null) {
-                throw new UsageException(
-                        "adapter " + a.name() + " has no wire: --wire connect:HOST:PORT|listen:HOST:PORT");
+                throw new UsageException("adapter " + a.name() + " has no wire: --wire " + WireSpec.LABEL);
             }
         }
         List<Path> allJars = new ArrayList<>(file.drivers().jars());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ndis4j.tools.control.ControlServer;
+import org.ndis4j.tools.endpoint.HostPort;
 import org.ndis4j.wire.CannotListenException;
 import org.ndis4j.wire.EthernetFrames;
 import org.ndis4j.wire.MirrorStatistics;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.tools.endpoint.HostPort;
 import org.ndis4j.wire.Transports;
 import picocli.CommandLine;
 

@@ -3,12 +3,14 @@ package org.ndis4j.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +26,8 @@ import org.ndis4j.kernel.Kernel;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.KernelOptions;
+import org.ndis4j.tools.endpoint.HostPort;
+import org.ndis4j.tools.pcap.CaptureBytes;
 import org.ndis4j.wire.TapWirePort;
 import org.ndis4j.wire.TcpWirePort;
 import org.ndis4j.wire.WirePort;
@@ -145,6 +149,88 @@ class LinuxTapIT {
         }
         // (Linux's neighbour entry for the pinger is gone by now: the TAP lost its carrier when the
         // process closed it, and Linux flushes a device's neighbours on carrier loss.)
+    }
+
+    @Test
+    void ndis4jRunOnATapIsPingedByLinuxAndHaltsCleanlyOnSigterm() throws Exception {
+        ns.exec(LinuxNamespace.IP, "tuntap", "add", tap, "mode", "tap");
+        ns.configure(tap, LINUX + "/24");
+        try (JarRun run = JarRun.startIn(
+                ns,
+                "run",
+                "--driver",
+                "vmini",
+                "--protocol",
+                "ipstack",
+                "--ip",
+                NDIS4J + "/24",
+                "--mac",
+                STATION.toString(),
+                "--wire",
+                "tap:" + tap,
+                "--stats-interval",
+                "0")) {
+            run.awaitErr(Pattern.compile("ndis4j run: (running) \\(Ctrl-C stops\\)"), RUN);
+            assertThat(run.err())
+                    .contains("ndis4j run: vmini/vnic0 on tap:" + tap + ", MAC " + STATION)
+                    .contains("ndis4j run: vnic0 on TAP " + tap);
+            String ping = ns.exec("ping", "-c", "3", "-i", "0.2", "-W", "5", NDIS4J);
+            assertThat(ping).contains("3 packets transmitted, 3 received, 0% packet loss");
+            assertThat(ns.exec(LinuxNamespace.IP, "neigh", "show", NDIS4J)).contains("lladdr " + STATION);
+            run.terminate();
+            assertThat(run.awaitExit(RUN)).as(run.err()).isZero();
+            assertThat(run.err()).contains("halted cleanly, nothing leaked");
+            // the statistics line at exit: vmini received Linux's ARP request and three echo requests
+            Matcher line = Pattern.compile("vnic0 Running link up: rx (\\d+) tx (\\d+) frames")
+                    .matcher(run.out());
+            assertThat(line.find()).as(run.out()).isTrue();
+            assertThat(Long.parseLong(line.group(1))).isGreaterThanOrEqualTo(4);
+            assertThat(Long.parseLong(line.group(2))).isGreaterThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void ndis4jInjectOverATapDeliversEveryFrameToLinux(@TempDir Path dir) throws Exception {
+        ns.exec(LinuxNamespace.IP, "tuntap", "add", tap, "mode", "tap");
+        ns.configure(tap, LINUX + "/24");
+        MacAddress linuxMac = MacAddress.of(
+                ns.exec("cat", "/sys/class/net/" + tap + "/address").strip());
+        int frames = 500;
+        CaptureBytes pcap = CaptureBytes.pcap(ByteOrder.LITTLE_ENDIAN, false, 1);
+        for (int i = 0; i < frames; i++) {
+            pcap.record(1, i, IcmpEcho.request(linuxMac, STATION, NDIS4J, LINUX, 0x4e44, i + 1, 56));
+        }
+        Path file = Files.write(dir.resolve("echo.pcap"), pcap.toByteArray());
+        long echoesBefore = icmpInEchos();
+        long rxBefore = rxPackets();
+        try (JarRun inject = JarRun.startIn(ns, "inject", "--wire", "tap:" + tap, "--pcap", file.toString())) {
+            assertThat(inject.awaitExit(RUN)).as(inject.err()).isZero();
+            assertThat(inject.err()).contains("ndis4j inject: on TAP " + tap);
+            assertThat(inject.out())
+                    .startsWith("ndis4j inject: " + frames + " frames (" + frames * 98L + " bytes) from " + file
+                            + " (pcap (little-endian, µs)) to tap:" + tap)
+                    .doesNotContain("refused");
+        }
+        // Every frame reached Linux's stack as received on the interface, and every one was a good echo request.
+        assertThat(rxPackets() - rxBefore).isEqualTo(frames);
+        assertThat(icmpInEchos() - echoesBefore).isEqualTo(frames);
+    }
+
+    /** The TAP's received-frames counter, as the namespace's sysfs shows it. */
+    private long rxPackets() throws Exception {
+        return Long.parseLong(ns.exec("cat", "/sys/class/net/" + tap + "/statistics/rx_packets")
+                .strip());
+    }
+
+    /** Icmp InEchos of the namespace's /proc/net/snmp: echo requests Linux's stack accepted. */
+    private long icmpInEchos() throws Exception {
+        List<String> icmp = ns.exec("cat", "/proc/net/snmp")
+                .lines()
+                .filter(l -> l.startsWith("Icmp: "))
+                .toList();
+        List<String> names = List.of(icmp.get(0).split("\\s+"));
+        List<String> values = List.of(icmp.get(1).split("\\s+"));
+        return Long.parseLong(values.get(names.indexOf("InEchos")));
     }
 
     @Test

@@ -246,8 +246,8 @@ class RunCommandIT {
         }
     }
 
-    @Test
-    void aCrashLeavesAReportThatNdis4jCrashExplains() throws Exception {
+    /** A user's jar: the drivers of com.example.leaky, each with a seeded bug. */
+    Path leakyJar() throws IOException {
         Path jar = dir.resolve("leaky.jar");
         Path classes = Path.of("target", "test-classes", "com", "example", "leaky");
         try (OutputStream out = Files.newOutputStream(jar);
@@ -259,6 +259,61 @@ class RunCommandIT {
                 j.closeEntry();
             }
         }
+        return jar;
+    }
+
+    @Test
+    void aLeakAtHaltExits4WithOneLineNamingTheObjectAndWhereItWasAllocated() throws Exception {
+        Path crashes = dir.resolve("crashes");
+        Path full = file("full.json", "{\"kernel\": {\"verifier\": \"full\"}}"); // allocation stacks
+        Path report;
+        try (JarRun run = JarRun.start(
+                dir,
+                "run",
+                "--config",
+                full.toString(),
+                "--jar",
+                leakyJar().toString(),
+                "--driver",
+                "com.example.leaky.PoolLeakMiniport",
+                "--wire",
+                "listen:127.0.0.1:0",
+                "--stats-interval",
+                "0",
+                "--crash-dir",
+                crashes.toString())) {
+            run.awaitErr(RUNNING, EXIT);
+            run.terminate(); // SIGTERM: the halt finds the pool MiniportHaltEx did not free
+            assertThat(run.awaitExit(EXIT)).as(run.err()).isEqualTo(4);
+            try (Stream<Path> files = Files.list(crashes)) {
+                report = files.toList().get(0);
+            }
+            List<String> leaks = run.err()
+                    .lines()
+                    .filter(l -> l.startsWith("ndis4j run: leak at halt"))
+                    .toList();
+            assertThat(leaks).as(run.err()).hasSize(1);
+            assertThat(leaks.get(0))
+                    .matches(
+                            "ndis4j run: leak at halt \\(rule NblPool_Leak, driver poolleakminiport\\): [A-Z_]+\\[\\S*nblpool\\[LEAK\\]\\]"
+                                    + " allocated at com\\.example\\.leaky\\.PoolLeakMiniport\\.initializeEx\\(PoolLeakMiniport\\.java:\\d+\\)"
+                                    + "; report " + Pattern.quote(report.toString())
+                                    + " \\(ndis4j crash explains it\\)");
+            assertThat(run.err()).doesNotContain("*** STOP").doesNotContain("halted cleanly");
+        }
+        // NDIS found the leak after MiniportHaltEx returned; the analysis still names the miniport.
+        try (JarRun crash = JarRun.start(dir, "crash", report.toString())) {
+            assertThat(crash.awaitExit(EXIT)).as(crash.err()).isZero();
+            assertThat(crash.out())
+                    .contains("NblPool_Leak")
+                    .contains("DRIVER:       poolleakminiport")
+                    .contains("com.example.leaky.PoolLeakMiniport.initializeEx(");
+        }
+    }
+
+    @Test
+    void aCrashLeavesAReportThatNdis4jCrashExplains() throws Exception {
+        Path jar = leakyJar();
         Path crashes = dir.resolve("crashes");
         Path report;
         Path full = file("full.json", "{\"kernel\": {\"verifier\": \"full\"}}"); // allocation stacks

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ndis4j.tools.endpoint.HostPort;
 
 /**
  * {@code java -jar target/ndis4j.jar switch ...} as a user runs it, in a process of its own: the

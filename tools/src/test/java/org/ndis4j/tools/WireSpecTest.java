@@ -3,10 +3,15 @@ package org.ndis4j.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.ndis4j.tools.config.ConfigException;
+import org.ndis4j.tools.config.ConfigReader;
+import org.ndis4j.tools.config.RunConfiguration;
+import org.ndis4j.tools.endpoint.WireSpec;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code --wire}'s three forms, parsed once for every command that takes it. */
+/** {@code --wire}'s three forms, parsed once for every command that takes it and for a configuration file. */
 class WireSpecTest {
 
     private static WireSpec parse(String value) {
@@ -63,5 +68,18 @@ class WireSpecTest {
                 .isEqualTo("ndis4j switch: --tap: interface name 'way-too-long-name' must be 1..15 bytes long"
                         + " (see ndis4j switch --help)");
         assertThat(sw.out()).doesNotContain("listening");
+    }
+
+    @Test
+    void aConfigurationFilesWireIsParsedByTheSameParserAsTheFlag() {
+        for (String text : new String[] {"connect:127.0.0.1:5555", "listen:127.0.0.1:0", "tap:n4jcfg0"}) {
+            RunConfiguration run =
+                    ConfigReader.read("run.json", Path.of("."), "{\"adapters\": [{\"wire\": \"" + text + "\"}]}");
+            assertThat(run.adapters().get(0).wire()).isEqualTo(parse(text)).hasToString(text);
+        }
+        assertThatThrownBy(
+                        () -> ConfigReader.read("run.json", Path.of("."), "{\"adapters\": [{\"wire\": \"tap:a/b\"}]}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("adapters[0].wire: tap:IFNAME: interface name 'a/b' may not be");
     }
 }

@@ -89,8 +89,9 @@ final class Adapter {
         NdisM.setMiniportAttributes(
                 handle,
                 MiniportAdapterRegistrationAttributes.of(adapter)
-                        .withAttributeFlags(MiniportAdapterRegistrationAttributes.NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE
-                                | MiniportAdapterRegistrationAttributes.NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER));
+                        .withAttributeFlags(
+                                MiniportAdapterRegistrationAttributes.NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE
+                                        | MiniportAdapterRegistrationAttributes.NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER));
         NdisM.setMiniportAttributes(
                 handle,
                 MiniportAdapterGeneralAttributes.builder()

@@ -282,7 +282,9 @@ final class DataPath {
                 reposted = true;
                 continue;
             }
-            rcbs[rcb].firstNetBuffer().setDataLength(ring.getUnsignedShortLE(at + ReceiveDescriptor.FRAME_LENGTH_OFFSET));
+            rcbs[rcb]
+                    .firstNetBuffer()
+                    .setDataLength(ring.getUnsignedShortLE(at + ReceiveDescriptor.FRAME_LENGTH_OFFSET));
             received.append(rcbs[rcb]);
         }
         int count = received.count();

@@ -100,8 +100,7 @@ final class Hardware {
         if ((packetFilter & NdisPacketType.NDIS_PACKET_TYPE_BROADCAST) != 0) {
             rctl |= Registers.RCTL_BROADCAST;
         }
-        if ((packetFilter
-                        & (NdisPacketType.NDIS_PACKET_TYPE_MULTICAST | NdisPacketType.NDIS_PACKET_TYPE_ALL_MULTICAST))
+        if ((packetFilter & (NdisPacketType.NDIS_PACKET_TYPE_MULTICAST | NdisPacketType.NDIS_PACKET_TYPE_ALL_MULTICAST))
                 != 0) {
             rctl |= Registers.RCTL_ALL_MULTICAST;
         }
@@ -120,12 +119,11 @@ final class Hardware {
         if (status == Registers.ABSENT || (status & Registers.STATUS_LINK_UP) == 0) {
             return NdisLinkState.disconnected();
         }
-        long speed =
-                switch ((status & Registers.STATUS_SPEED_MASK) >>> Registers.STATUS_SPEED_SHIFT) {
-                    case Registers.STATUS_SPEED_10 -> 10_000_000L;
-                    case Registers.STATUS_SPEED_100 -> 100_000_000L;
-                    default -> 1_000_000_000L;
-                };
+        long speed = switch ((status & Registers.STATUS_SPEED_MASK) >>> Registers.STATUS_SPEED_SHIFT) {
+            case Registers.STATUS_SPEED_10 -> 10_000_000L;
+            case Registers.STATUS_SPEED_100 -> 100_000_000L;
+            default -> 1_000_000_000L;
+        };
         return new NdisLinkState(
                 MediaConnectState.MediaConnectStateConnected,
                 (status & Registers.STATUS_FULL_DUPLEX) != 0

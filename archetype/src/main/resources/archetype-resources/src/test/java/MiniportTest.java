@@ -40,7 +40,9 @@ class MiniportTest {
     @Test
     void answersAnArpRequestOverTheWireAndFollowsTheCable(Kernel kernel) {
         InMemoryWire cable = InMemoryWire.pair(); // the NIC on one end, the peer on the other
-        try (VirtualNic nic = VirtualNic.builder("nic0", cable.a()).permanentAddress(NIC).build();
+        try (VirtualNic nic = VirtualNic.builder("nic0", cable.a())
+                        .permanentAddress(NIC)
+                        .build();
                 WirePeer peer = WirePeer.on(cable.b())) {
             PnpManager pnp = PnpManager.of(kernel);
             NdisMiniportAdapterHandle adapter =
@@ -51,7 +53,8 @@ class MiniportTest {
                     .isEqualTo(NdisStatus.SUCCESS);
 
             // In: the interrupt's DPC indicates the peer's broadcast.
-            peer.send(FrameBuilder.ethernet(Addresses.BROADCAST_MAC, PEER.value()).arpRequest(PEER_IP, NIC_IP));
+            peer.send(
+                    FrameBuilder.ethernet(Addresses.BROADCAST_MAC, PEER.value()).arpRequest(PEER_IP, NIC_IP));
             Frame request = protocol.awaitReceive("the ARP request", Frame::isArp);
             assertThat(request.arp().targetIp()).isEqualTo(NIC_IP);
 
@@ -82,7 +85,9 @@ class MiniportTest {
     @Test
     void framesGoRoundBothRingsManyTimesInOrder(Kernel kernel) {
         InMemoryWire cable = InMemoryWire.pair();
-        try (VirtualNic nic = VirtualNic.builder("nic0", cable.a()).permanentAddress(NIC).build();
+        try (VirtualNic nic = VirtualNic.builder("nic0", cable.a())
+                        .permanentAddress(NIC)
+                        .build();
                 WirePeer peer = WirePeer.on(cable.b())) {
             PnpManager pnp = PnpManager.of(kernel);
             NdisMiniportAdapterHandle adapter =

@@ -154,12 +154,15 @@ public final class LoadedDriver extends DriverObject {
      */
     void unloaded(boolean hasUnloadRoutine) {
         unloaded = true;
-        checkNothingPending();
-        if (hasUnloadRoutine) {
-            checkDeregistered();
-        }
-        checkDevicesGone();
-        checkNothingAllocated();
+        // NDIS checks after the unload routine returned, on the driver's behalf: a report names it.
+        DriverCalls.run(driverName(), () -> {
+            checkNothingPending();
+            if (hasUnloadRoutine) {
+                checkDeregistered();
+            }
+            checkDevicesGone();
+            checkNothingAllocated();
+        });
     }
 
     /** A timer still set (or its DPC queued) or a work item queued or running would run unloaded code. */

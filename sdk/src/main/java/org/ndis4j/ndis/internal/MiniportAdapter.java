@@ -211,7 +211,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         }
         if (!status.isSuccess()) {
             Trace.log("%s: MiniportInitializeEx failed with %s", name(), status);
-            checkLeaks("a failed MiniportInitializeEx");
+            DriverCalls.run(driverName(), () -> checkLeaks("a failed MiniportInitializeEx")); // see halt
             moveTo(AdapterState.Halted);
             return status;
         }
@@ -226,7 +226,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
                                 + (registration == null ? "registration" : "general") + " attributes");
             }
         }
-        allocations.checkConfigurationsClosed("MiniportInitializeEx");
+        DriverCalls.run(driverName(), () -> allocations.checkConfigurationsClosed("MiniportInitializeEx"));
         moveTo(AdapterState.Paused);
         reset.start(registration);
         return status;
@@ -282,8 +282,11 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
             DriverCalls.run(driverName(), () -> characteristics().haltEx(contextOrFail(), action));
             awaitWorkItems();
         });
-        dataPath.halted(); // nothing outstanding, adapter-owned pools freed
-        checkLeaks("MiniportHaltEx");
+        // NDIS checks after the driver returned, on its behalf: a leak's report names the miniport.
+        DriverCalls.run(driverName(), () -> {
+            dataPath.halted(); // nothing outstanding, adapter-owned pools freed
+            checkLeaks("MiniportHaltEx");
+        });
         moveTo(AdapterState.Halted);
     }
 

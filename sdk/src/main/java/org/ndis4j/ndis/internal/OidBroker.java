@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.ndis4j.host.NdisOidClient;
 import org.ndis4j.kernel.BugCheckException;
@@ -102,6 +103,13 @@ public final class OidBroker {
 
     private Duration haltGrace = DEFAULT_HALT_GRACE;
 
+    /** Counted for the host (AdapterView.oidRequests): requests issued, answered by NDIS, by the miniport, failed. */
+    private final LongAdder requests = new LongAdder();
+
+    private final LongAdder answeredByNdis = new LongAdder();
+    private final LongAdder completedByMiniport = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
     /** Only remembers the adapter: the adapter's own fields are not set yet when this is built. */
     OidBroker(MiniportAdapter adapter) {
         this.adapter = adapter;
@@ -120,6 +128,26 @@ public final class OidBroker {
         synchronized (lock) {
             haltGrace = grace;
         }
+    }
+
+    /** Requests issued on the adapter (NdisOidRequest from bindings, filters, hosts). */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Requests NDIS answered itself, without MiniportOidRequest. */
+    public long answeredByNdis() {
+        return answeredByNdis.sum();
+    }
+
+    /** Requests MiniportOidRequest completed (synchronously or with NdisMOidRequestComplete). */
+    public long completedByMiniport() {
+        return completedByMiniport.sum();
+    }
+
+    /** Requests whose final status was a failure: refused, failed by NDIS or the miniport, or aborted. */
+    public long failed() {
+        return failed.sum();
     }
 
     // ---- the upper edge -----------------------------------------------------------------------
@@ -146,19 +174,26 @@ public final class OidBroker {
                     function + "(" + request + ") on " + name() + " while the same request still pends on "
                             + already.name());
         }
+        requests.increment();
         NdisStatus refused = refusal();
         if (refused != null) {
             Trace.log("%s: %s -> %s (adapter is %s)", name(), request, refused, adapter.state());
+            failed.increment();
             return refused;
         }
         NdisStatus answered = NdisOidAnswers.answer(known(), request);
         if (answered != null) {
             Trace.log("%s: NDIS answers %s -> %s, %d bytes", name(), request, answered, request.bytesWritten());
+            answeredByNdis.increment();
+            if (!answered.isSuccess()) {
+                failed.increment();
+            }
             return answered;
         }
         Entry entry = new Entry(request, completion);
         synchronized (lock) {
             if (halting) {
+                failed.increment();
                 return NdisStatus.ADAPTER_REMOVED;
             }
             if (PendingOidRequests.of(kernel).add(request, adapter) != null) {
@@ -357,6 +392,7 @@ public final class OidBroker {
     }
 
     private void afterFinish(Entry e, NdisStatus status) {
+        completedByMiniport.increment();
         Trace.log(
                 "%s: %s completed: %s, written %d, read %d, needed %d",
                 name(), e.request, status, e.request.bytesWritten(), e.request.bytesRead(), e.request.bytesNeeded());
@@ -365,6 +401,9 @@ public final class OidBroker {
     }
 
     private void deliverCompletion(Entry e, NdisStatus status) {
+        if (!status.isSuccess()) {
+            failed.increment();
+        }
         PendingOidRequests.of(kernel()).remove(e.request);
         e.completion.accept(status);
     }

@@ -20,6 +20,7 @@ import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.registry.AdapterConfiguration;
 import org.ndis4j.registry.RegistryValue;
+import org.ndis4j.tools.endpoint.WireSpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.core.StreamReadFeature;
@@ -168,7 +169,7 @@ public final class ConfigReader {
                     throw at(at + "/mac", a.mac() + " is a group address; a NIC's own address is unicast");
                 }
             }
-            WireEndpoint wire = a.wire() == null ? null : value(() -> WireEndpoint.parse(a.wire()), at + "/wire");
+            WireSpec wire = a.wire() == null ? null : value(() -> WireSpec.parse(a.wire()), at + "/wire");
             InterfaceConfig ip = a.ip() == null ? null : value(() -> InterfaceConfig.parse(a.ip()), at + "/ip");
             adapters.add(new RunConfiguration.Adapter(name, mac, wire, ip, registry(a.keywords(), at + "/keywords")));
         }

@@ -6,6 +6,7 @@ import org.ndis4j.examples.ipstack.InterfaceConfig;
 import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.registry.AdapterConfiguration;
+import org.ndis4j.tools.endpoint.WireSpec;
 
 /**
  * A checked run configuration: the machine, the adapters with their registries, the drivers. Made by
@@ -36,7 +37,7 @@ public record RunConfiguration(KernelConfig kernel, List<Adapter> adapters, Driv
      * @param registry its keywords, for NdisReadConfiguration
      */
     public record Adapter(
-            String name, MacAddress mac, WireEndpoint wire, InterfaceConfig ip, AdapterConfiguration registry) {}
+            String name, MacAddress mac, WireSpec wire, InterfaceConfig ip, AdapterConfiguration registry) {}
 
     /**
      * The drivers.

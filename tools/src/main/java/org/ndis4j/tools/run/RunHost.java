@@ -23,11 +23,10 @@ import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.nic.MacAddress;
 import org.ndis4j.nic.VirtualNic;
 import org.ndis4j.tools.config.RunConfiguration;
-import org.ndis4j.wire.TcpWirePort;
 import org.ndis4j.wire.WirePort;
 
 /**
- * What {@code ndis4j run} runs: a kernel, a virtual NIC per adapter on its TCP wire, the user's
+ * What {@code ndis4j run} runs: a kernel, a virtual NIC per adapter on its wire (TCP or TAP), the user's
  * filters (loaded first, so they attach to each device), the miniport with a device per adapter
  * (its registry the adapter's keywords), then the protocols, which bind to every running adapter.
  * {@link #halt()} undoes it the way Windows would at shutdown of the drivers: devices removed (the
@@ -58,7 +57,7 @@ public final class RunHost {
     /**
      * Boots and starts everything {@code run} says. Throws what failed: a {@code BugCheckException}
      * when a driver broke a rule (the kernel holds the report), {@link UsageException}, or an
-     * {@code UncheckedIOException} for a wire that cannot listen. On failure what was made is closed,
+     * {@code UncheckedIOException} for a wire that cannot be opened (an address in use, a TAP refused). On failure what was made is closed,
      * except a crashed kernel's report.
      */
     public static RunHost start(RunConfiguration run, DriverLoader loader) {
@@ -84,9 +83,7 @@ public final class RunHost {
                 ? pnp.loadDriver("vmini", VminiDriver::driverEntry)
                 : pnp.loadDriver(DriverLoader.driverName(miniport), loader.driverEntry(miniport));
         for (RunConfiguration.Adapter a : run.adapters()) {
-            WirePort wire = a.wire().listen()
-                    ? TcpWirePort.listen(a.wire().address())
-                    : TcpWirePort.connect(a.wire().address());
+            WirePort wire = a.wire().open();
             hardware.add(wire);
             VirtualNic.Builder nic = VirtualNic.builder(a.name(), wire).memory(new HostMemory(BUS_MEMORY_BYTES));
             MacAddress mac = a.mac() != null ? a.mac() : a.ip() != null ? defaultMac(a.ip().address()) : null;

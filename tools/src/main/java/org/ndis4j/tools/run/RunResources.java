@@ -56,7 +56,10 @@ public final class RunResources implements ControlResource {
     @Override
     public void register(Routes routes) {
         routes.get("/health", "status ok, starting, degraded or crashed; each adapter's state and link", r -> health())
-                .get("/statistics", "frames, drops, interrupts, DPCs, work items", r -> RunStatistics.of(host()))
+                .get(
+                        "/statistics",
+                        "frames, drops, OID requests, interrupts, DPCs, work items",
+                        r -> RunStatistics.of(host()))
                 .post("/ping", "ICMP echo from the running ipstack: target, count, size, timeoutMillis", this::ping);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.ndis4j.examples.ipstack.IpInterface;
 import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.OidRequestCounts;
 import org.ndis4j.kernel.KernelStatistics;
 import org.ndis4j.kernel.WorkQueueType;
 import org.ndis4j.nic.Statistics;
@@ -14,8 +15,8 @@ import org.ndis4j.nic.regs.StatisticsCounter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What a run has done so far: per adapter the NIC's frames and drops and ipstack's drops, and the
- * kernel's interrupts, DPCs and work items. One line of text, one NDJSON object, or the control
+ * What a run has done so far: per adapter the NIC's frames and drops, the OID requests NDIS saw
+ * and ipstack's drops, and the kernel's interrupts, DPCs and work items. One line of text, one NDJSON object, or the control
  * endpoint's {@code /statistics}.
  */
 public final class RunStatistics {
@@ -49,6 +50,13 @@ public final class RunStatistics {
                             + nic.get(StatisticsCounter.TX_NO_CARRIER)
                             + nic.get(StatisticsCounter.TX_FAULT_ERRORS));
             s.put("interruptsRaised", nic.get(StatisticsCounter.INTERRUPTS_RAISED));
+            OidRequestCounts oids = AdapterView.of(a.handle()).oidRequests();
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("requests", oids.requests());
+            o.put("answeredByNdis", oids.answeredByNdis());
+            o.put("completedByMiniport", oids.completedByMiniport());
+            o.put("failed", oids.failed());
+            s.put("oids", o);
             IpInterface ip = host.ip(a.config().name());
             if (ip != null) {
                 s.put("ip", ip.config().toString());
@@ -83,8 +91,9 @@ public final class RunStatistics {
     }
 
     /**
-     * One line of text: {@code vnic0 Running link up: rx 12 tx 12 frames, 1 dropped (1 too long);
-     * kernel: 30 interrupts, 30 DPCs, 2 work items}.
+     * One line of text: {@code vnic0 Running link up: rx 12 tx 12 frames, 1 dropped (1 too long or
+     * short), OIDs 9 (2 by NDIS, 7 by the miniport, 0 failed); kernel: 30 interrupts, 30 DPCs, 2 work
+     * items}.
      */
     @SuppressWarnings("unchecked")
     public static String line(RunHost host) {
@@ -105,6 +114,16 @@ public final class RunStatistics {
                     .append(" dropped (")
                     .append(a.get("rxLengthErrors"))
                     .append(" too long or short)");
+            Map<String, Object> o = (Map<String, Object>) a.get("oids");
+            b.append(", OIDs ")
+                    .append(o.get("requests"))
+                    .append(" (")
+                    .append(o.get("answeredByNdis"))
+                    .append(" by NDIS, ")
+                    .append(o.get("completedByMiniport"))
+                    .append(" by the miniport, ")
+                    .append(o.get("failed"))
+                    .append(" failed)");
             if (a.containsKey("ipDrops")) {
                 b.append(", ipstack dropped ").append(a.get("ipDrops"));
             }

@@ -110,7 +110,8 @@ class ConfigReaderTest {
         assertThat(error("{\"kernel\": {}, \"kernel\": {}}").reason()).contains("Duplicate");
         ConfigException wire = error("{\"adapters\": [{\"wire\": \"tcp:1.2.3.4:5\"}]}");
         assertThat(wire.path()).isEqualTo("adapters[0].wire");
-        assertThat(wire.reason()).isEqualTo("expected connect:HOST:PORT or listen:HOST:PORT, got 'tcp:1.2.3.4:5'");
+        assertThat(wire.reason())
+                .isEqualTo("expected connect:HOST:PORT, listen:HOST:PORT or tap:IFNAME, got 'tcp:1.2.3.4:5'");
         ConfigException mac = error("{\"adapters\": [{\"mac\": \"01:00:5e:00:00:01\"}]}");
         assertThat(mac.reason()).contains("group address");
         ConfigException twice = error("{\"adapters\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}");

@@ -1,0 +1,122 @@
+package org.ndis4j.examples.races;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.ndis.Ndis;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
+import org.ndis4j.ndis.types.NdisEvent;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisSpinLock;
+
+/**
+ * Race 1, the adapter: the DPC queues the link work item on LINK unless halt has begun; halt resets
+ * the device (which drops the link: one last LINK interrupt) and frees the work item.
+ *
+ * <pre>
+ *   halt (PASSIVE, K1/D0)                  DPC (DISPATCH, the other processor)
+ *    CTRL.RESET ───────────────────────────► LINK: lock; halting? no: queued = true; unlock
+ *    lock; halting = true; unlock                    NdisQueueIoWorkItem
+ *    NdisMDeregisterInterruptEx
+ *    RACY:  NdisFreeIoWorkItem              ◄── the item is queued and has not run:
+ *                                               0xC4 IoWorkItem_FreeWhileQueued
+ *    FIXED: queued (read under the lock)? NdisWaitEvent(linkItemDone) first
+ * </pre>
+ *
+ * Threaded, the DPC comes microseconds after the reset, when halt has long set the flag: it queues
+ * nothing, and the bug hides.
+ */
+final class FreeWhileQueuedAdapter implements InterruptHandlers<FreeWhileQueuedAdapter> {
+
+    private final RegisterSpace registers;
+    private final Variant variant;
+    private final NdisIoWorkItem linkItem;
+    /** Set when the link work item has run; reset when it is queued. */
+    private final NdisEvent linkItemDone;
+    /** Guards halting and linkItemQueued. */
+    private final NdisSpinLock lock = Ndis.allocateSpinLock();
+
+    private final AtomicInteger pendingCauses = new AtomicInteger();
+    private NdisInterrupt interrupt;
+    private boolean halting;
+    private boolean linkItemQueued;
+    private volatile int linkChecks;
+
+    private FreeWhileQueuedAdapter(RegisterSpace registers, Variant variant, NdisIoWorkItem linkItem) {
+        this.registers = registers;
+        this.variant = variant;
+        this.linkItem = linkItem;
+        this.linkItemDone = Ndis.initializeEvent();
+    }
+
+    /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. Null when an allocation failed. */
+    static FreeWhileQueuedAdapter initialize(
+            NdisMiniportAdapterHandle handle, DeviceResources resources, Variant variant) {
+        NdisIoWorkItem item = Ndis.allocateIoWorkItem(handle);
+        if (item == null) {
+            return null;
+        }
+        FreeWhileQueuedAdapter adapter = new FreeWhileQueuedAdapter(resources.registers(), variant, item);
+        RaceHardware.setAttributes(handle, adapter);
+        adapter.interrupt = NdisM.registerInterruptEx(handle, adapter, adapter);
+        adapter.registers.write32(RaceHardware.IMS, RaceHardware.CAUSE_LINK);
+        return adapter;
+    }
+
+    /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
+    void halt() {
+        RaceHardware.reset(registers); // the PHY restarts: one last LINK interrupt
+        Ndis.acquireSpinLock(lock);
+        halting = true; // from here on the DPC queues nothing ...
+        boolean queued = linkItemQueued;
+        Ndis.releaseSpinLock(lock);
+        NdisM.deregisterInterruptEx(interrupt); // waits for the ISR and DPCs in flight
+        if (variant == Variant.FIXED && queued) {
+            Ndis.waitEvent(linkItemDone, 0); // FIX: ... but what it queued before must run first
+        }
+        Ndis.freeIoWorkItem(linkItem); // RACY: it may still be queued
+    }
+
+    /** MiniportInterrupt. Runs at DIRQL. */
+    @Override
+    public MiniportInterruptResult interrupt(FreeWhileQueuedAdapter self) {
+        int causes = registers.read32(RaceHardware.ICR);
+        if (causes == 0) {
+            return MiniportInterruptResult.NOT_RECOGNIZED;
+        }
+        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
+        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+    }
+
+    /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: LINK queues the link work item, unless halting. */
+    @Override
+    public void interruptDpc(FreeWhileQueuedAdapter self, Object dpcContext, NdisReceiveThrottleParameters throttle) {
+        if ((pendingCauses.getAndSet(0) & RaceHardware.CAUSE_LINK) == 0) {
+            return;
+        }
+        Ndis.dprAcquireSpinLock(lock);
+        boolean queue = !halting && !linkItemQueued;
+        if (queue) {
+            linkItemQueued = true;
+            Ndis.resetEvent(linkItemDone);
+        }
+        Ndis.dprReleaseSpinLock(lock);
+        if (queue) {
+            Ndis.queueIoWorkItem(linkItem, FreeWhileQueuedAdapter::linkWorkItem, this);
+        }
+    }
+
+    /** The link work item. Runs at PASSIVE_LEVEL on a CriticalWorkQueue thread. */
+    private static void linkWorkItem(FreeWhileQueuedAdapter adapter, NdisIoWorkItem item) {
+        Ndis.acquireSpinLock(adapter.lock);
+        adapter.linkChecks++;
+        adapter.linkItemQueued = false;
+        Ndis.releaseSpinLock(adapter.lock);
+        Ndis.setEvent(adapter.linkItemDone);
+    }
+}

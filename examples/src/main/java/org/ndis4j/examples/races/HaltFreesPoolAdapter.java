@@ -1,0 +1,149 @@
+package org.ndis4j.examples.races;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ndis4j.hw.DeviceResources;
+import org.ndis4j.hw.RegisterSpace;
+import org.ndis4j.ndis.Ndis;
+import org.ndis4j.ndis.NdisM;
+import org.ndis4j.ndis.miniport.InterruptHandlers;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
+import org.ndis4j.ndis.miniport.NdisReceiveThrottleParameters;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.nbl.NetBufferListPool;
+import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.types.NdisEvent;
+import org.ndis4j.ndis.types.NdisInterrupt;
+import org.ndis4j.ndis.types.NdisIoWorkItem;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisSpinLock;
+
+/**
+ * Race 2, the adapter: halt waits for a link work item that is queued, but not for one that is
+ * already running, because the routine clears its "queued" mark when it starts; it then frees the NBL
+ * pool the routine is about to use.
+ *
+ * <pre>
+ *   halt (PASSIVE, K1/D0)                  link work item (PASSIVE, K1/W0), queued by the last LINK DPC
+ *    CTRL.RESET ──► LINK ──► DPC queues ──► lock; RACY: queued = false; halting? no; unlock
+ *    lock; halting = true; queued? no; unlock
+ *    NdisMDeregisterInterruptEx
+ *    NdisFreeIoWorkItem (legal: it runs)
+ *    NdisFreeNetBufferListPool ───────────► NdisAllocateNetBufferList(pool): 0xC4 Nbl_UseAfterFree
+ *   FIXED: the routine clears queued when it is done with the pool, so halt waits for it
+ * </pre>
+ */
+final class HaltFreesPoolAdapter implements InterruptHandlers<HaltFreesPoolAdapter> {
+
+    private static final int POOL_TAG = 0x65636152; // 'Race'
+
+    private final RegisterSpace registers;
+    private final Variant variant;
+    private final NdisIoWorkItem linkItem;
+    /** The NBLs the link work item reports the link change in. */
+    private final NetBufferListPool pool;
+    /** Set when the link work item has run; reset when it is queued. */
+    private final NdisEvent linkItemDone;
+    /** Guards halting and linkItemQueued. */
+    private final NdisSpinLock lock = Ndis.allocateSpinLock();
+
+    private final AtomicInteger pendingCauses = new AtomicInteger();
+    private NdisInterrupt interrupt;
+    private boolean halting;
+    private boolean linkItemQueued;
+    private volatile int linkChecks;
+
+    private HaltFreesPoolAdapter(
+            RegisterSpace registers, Variant variant, NdisIoWorkItem linkItem, NetBufferListPool pool) {
+        this.registers = registers;
+        this.variant = variant;
+        this.linkItem = linkItem;
+        this.pool = pool;
+        this.linkItemDone = Ndis.initializeEvent();
+    }
+
+    /** MiniportInitializeEx. Runs at PASSIVE_LEVEL. Null when an allocation failed. */
+    static HaltFreesPoolAdapter initialize(
+            NdisMiniportAdapterHandle handle, DeviceResources resources, Variant variant) {
+        NetBufferListPool pool = Ndis.allocateNetBufferListPool(handle, NetBufferListPoolParameters.nblOnly(POOL_TAG));
+        if (pool == null) {
+            return null;
+        }
+        NdisIoWorkItem item = Ndis.allocateIoWorkItem(handle);
+        if (item == null) {
+            Ndis.freeNetBufferListPool(pool);
+            return null;
+        }
+        HaltFreesPoolAdapter adapter = new HaltFreesPoolAdapter(resources.registers(), variant, item, pool);
+        RaceHardware.setAttributes(handle, adapter);
+        adapter.interrupt = NdisM.registerInterruptEx(handle, adapter, adapter);
+        adapter.registers.write32(RaceHardware.IMS, RaceHardware.CAUSE_LINK);
+        return adapter;
+    }
+
+    /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
+    void halt() {
+        RaceHardware.reset(registers); // the PHY restarts: one last LINK interrupt
+        Ndis.acquireSpinLock(lock);
+        halting = true;
+        boolean queued = linkItemQueued;
+        Ndis.releaseSpinLock(lock);
+        NdisM.deregisterInterruptEx(interrupt); // waits for the ISR and DPCs in flight
+        if (queued) {
+            Ndis.waitEvent(linkItemDone, 0);
+        }
+        Ndis.freeIoWorkItem(linkItem);
+        Ndis.freeNetBufferListPool(pool); // RACY: a routine that already started may still use it
+    }
+
+    /** MiniportInterrupt. Runs at DIRQL. */
+    @Override
+    public MiniportInterruptResult interrupt(HaltFreesPoolAdapter self) {
+        int causes = registers.read32(RaceHardware.ICR);
+        if (causes == 0) {
+            return MiniportInterruptResult.NOT_RECOGNIZED;
+        }
+        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
+        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+    }
+
+    /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: LINK queues the link work item, unless halting. */
+    @Override
+    public void interruptDpc(HaltFreesPoolAdapter self, Object dpcContext, NdisReceiveThrottleParameters throttle) {
+        if ((pendingCauses.getAndSet(0) & RaceHardware.CAUSE_LINK) == 0) {
+            return;
+        }
+        Ndis.dprAcquireSpinLock(lock);
+        boolean queue = !halting && !linkItemQueued;
+        if (queue) {
+            linkItemQueued = true;
+            Ndis.resetEvent(linkItemDone);
+        }
+        Ndis.dprReleaseSpinLock(lock);
+        if (queue) {
+            Ndis.queueIoWorkItem(linkItem, HaltFreesPoolAdapter::linkWorkItem, this);
+        }
+    }
+
+    /** The link work item: reports the link change in an NBL. Runs at PASSIVE_LEVEL. */
+    private static void linkWorkItem(HaltFreesPoolAdapter adapter, NdisIoWorkItem item) {
+        Ndis.acquireSpinLock(adapter.lock);
+        if (adapter.variant == Variant.RACY) {
+            adapter.linkItemQueued = false; // BUG: cleared as it starts, so halt does not wait for it
+        }
+        boolean stop = adapter.halting;
+        Ndis.releaseSpinLock(adapter.lock);
+        if (!stop) {
+            NetBufferList report = Ndis.allocateNetBufferList(adapter.pool, 0, 0);
+            if (report != null) {
+                adapter.linkChecks++;
+                Ndis.freeNetBufferList(report);
+            }
+        }
+        if (adapter.variant == Variant.FIXED) {
+            Ndis.acquireSpinLock(adapter.lock);
+            adapter.linkItemQueued = false; // FIX: cleared when the pool is no longer used
+            Ndis.releaseSpinLock(adapter.lock);
+        }
+        Ndis.setEvent(adapter.linkItemDone);
+    }
+}
