@@ -95,7 +95,15 @@ public final class HostMemory implements BusMemory {
     @Override
     public void readInto(long physicalAddress, ByteBuf dst, int length) {
         SharedMemory block = blockOf(physicalAddress, length);
-        dst.writeBytes(block.virtualAddress(), (int) (physicalAddress - block.physicalAddress()), length);
+        ByteBuf memory = block.virtualAddress();
+        int offset = (int) (physicalAddress - block.physicalAddress());
+        if (memory.hasArray()) {
+            // From the array itself: a direct destination's writeBytes(ByteBuf) would wrap the source
+            // in a new NIO buffer per frame. array() checks the reference count; blockOf the range.
+            dst.writeBytes(memory.array(), memory.arrayOffset() + offset, length);
+        } else {
+            dst.writeBytes(memory, offset, length);
+        }
     }
 
     @Override

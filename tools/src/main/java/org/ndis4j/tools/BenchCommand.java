@@ -68,6 +68,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Samples per latency run (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(
+            names = "--burst",
+            paramLabel = "N",
+            defaultValue = "" + BenchSettings.DEFAULT_BURST,
+            description = "Datagrams per NdisSendNetBufferLists call (one NBL chain) in host-udp-*; 1 sends them"
+                    + " one call each (default: ${DEFAULT-VALUE}).")
+    int burst;
+
     @Option(names = "--quick", description = "One short run of each: a smoke test, not a measurement.")
     boolean quick;
 
@@ -162,6 +170,10 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || runs > 100) {
             throw new ParameterException(spec.commandLine(), "--runs must be 1..100, not " + runs);
         }
+        if (burst < 1 || burst > BenchSettings.MAX_BURST) {
+            throw new ParameterException(
+                    spec.commandLine(), "--burst must be 1.." + BenchSettings.MAX_BURST + ", not " + burst);
+        }
         if (samples < 1 || samples > 10_000_000) {
             throw new ParameterException(spec.commandLine(), "--samples must be 1..10000000, not " + samples);
         }
@@ -177,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.class.path"),
                 Ndis4j.class.getName());
         if (quick) {
-            return new BenchSettings(1, 200_000, 50_000, 2_000, limit, qemuBinary, ndis4j);
+            return new BenchSettings(1, 200_000, 50_000, 2_000, limit, qemuBinary, ndis4j, burst);
         }
         return new BenchSettings(
                 runs,
@@ -186,7 +198,8 @@ final class BenchCommand implements Callable<Integer> {
                 samples,
                 limit,
                 qemuBinary,
-                ndis4j);
+                ndis4j,
+                burst);
     }
 
     /** The path given (which must be executable), else {@code name} on the PATH, else null. */

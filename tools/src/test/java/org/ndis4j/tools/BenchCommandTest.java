@@ -60,4 +60,13 @@ class BenchCommandTest {
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("no benchmark named 'warp-drive'; there are switch-64, switch-1514");
     }
+
+    @Test
+    void aBurstOutsideOneToSixtyFourIsAUsageError() {
+        for (String burst : new String[] {"0", "65"}) {
+            CommandRun run = CommandRun.of("bench", "--burst", burst, "--only", "host-udp-64");
+            assertThat(run.status()).isEqualTo(2);
+            assertThat(run.err()).contains("--burst must be 1..64, not " + burst);
+        }
+    }
 }

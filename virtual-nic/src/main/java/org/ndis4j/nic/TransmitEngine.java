@@ -1,7 +1,11 @@
 package org.ndis4j.nic;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import io.netty.util.IllegalReferenceCountException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.ndis4j.hw.BusMemory;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.Registers;
@@ -22,7 +26,14 @@ import org.ndis4j.wire.WirePort;
  *  TX_DONE is raised when a descriptor with REPORT_STATUS completes.
  * </pre>
  *
- * With the PHY in loopback, frames go to the device's own receive unit instead of the wire, and
+ * <p>Where it runs: on a wire with an event loop ({@link WirePort#eventLoop()}: TCP, TAP), a tail
+ * write from any other thread only schedules a transmit pass on that loop and returns, as a NIC's
+ * DMA engine works apart from the processor that rang its doorbell; the pass raises TX_DONE
+ * itself. Tail writes that come while a pass is scheduled share it, so a burst of sends costs one
+ * hop to the loop and one flush. On a wire without a loop (in memory) the pass runs in the tail
+ * write, and its causes are returned to the register file.
+ *
+ * <p>With the PHY in loopback, frames go to the device's own receive unit instead of the wire, and
  * the link need not be up. The copy buffer comes from the wire's allocator; the wire (or the
  * receive unit) owns it from then on. A bad descriptor never throws out of the device.
  */
@@ -34,6 +45,14 @@ final class TransmitEngine {
     private final ReceiveEngine loopback;
     private final FaultInjection faults;
     private final Statistics statistics;
+    /** Raises interrupt causes found by a pass that runs on the wire's loop. */
+    private final IntConsumer signal;
+    /** The wire's event loop, where passes run; null: on the writer's thread. */
+    private final EventLoop dmaLoop;
+    /** A pass is scheduled on {@link #dmaLoop} and has not started yet. */
+    private final AtomicBoolean passScheduled = new AtomicBoolean();
+
+    private final Runnable pass = this::runScheduledPass;
 
     /** Guards ring, enabled and the burst flags, and serialises transmission (wire order). */
     private final Object lock = new Object();
@@ -54,8 +73,11 @@ final class TransmitEngine {
             ReceiveEngine loopback,
             FaultInjection faults,
             Statistics statistics,
-            FrameLengthLimit limit) {
+            FrameLengthLimit limit,
+            IntConsumer signal) {
         this.limit = limit;
+        this.signal = signal;
+        this.dmaLoop = wire.eventLoop();
         this.memory = memory;
         this.wire = wire;
         this.phy = phy;
@@ -65,12 +87,43 @@ final class TransmitEngine {
         this.ring = new DescriptorRing(memory, statistics);
     }
 
-    /** Writes a ring register; a tail write starts transmission. Returns the causes to signal. */
+    /**
+     * Writes a ring register; a tail write starts transmission, on the wire's loop when there is one
+     * (see the class comment). Returns the causes to signal now.
+     */
     int writeRegister(int register, int value) {
         synchronized (lock) {
             boolean tailMoved = ring.write(register, value);
-            return tailMoved && enabled ? transmit() : 0;
+            if (!tailMoved || !enabled) {
+                return 0;
+            }
+            if (dmaLoop == null || dmaLoop.inEventLoop()) {
+                return transmit();
+            }
         }
+        schedulePass();
+        return 0;
+    }
+
+    /** From a writer's thread: one pass on the wire's loop, however many tail writes ask for it. */
+    private void schedulePass() {
+        if (passScheduled.compareAndSet(false, true)) {
+            try {
+                dmaLoop.execute(pass);
+            } catch (RejectedExecutionException wireClosed) {
+                runScheduledPass(); // the loop is gone: the sends fail here (no carrier), and TX_DONE says so
+            }
+        }
+    }
+
+    /** A pass on the wire's loop: what the ring holds now goes out, then its causes are raised. */
+    private void runScheduledPass() {
+        passScheduled.set(false); // a tail write from now on schedules another pass
+        int causes;
+        synchronized (lock) {
+            causes = enabled ? transmit() : 0;
+        }
+        signal.accept(causes);
     }
 
     int readRegister(int register) {

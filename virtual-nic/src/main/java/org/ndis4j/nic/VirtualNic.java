@@ -92,7 +92,7 @@ public final class VirtualNic implements AutoCloseable {
         interrupts = new InterruptController(line, timer, statistics, () -> removed || faults.areInterruptsMuted());
         filter = new ReceiveFilter(permanentAddress);
         receive = new ReceiveEngine(memory, filter, faults, statistics, frameLimit);
-        transmit = new TransmitEngine(memory, wire, phy, receive, faults, statistics, frameLimit);
+        transmit = new TransmitEngine(memory, wire, phy, receive, faults, statistics, frameLimit, interrupts::signal);
         mdio = new MdioController(phy, timer, builder.phyAccessNanos, faults, statistics, this::linkStatusChanged);
         DeviceRegisterFile registers = new DeviceRegisterFile(
                 transmit, receive, filter, interrupts, mdio, phy, statistics, frameLimit, this::reset, () -> removed);

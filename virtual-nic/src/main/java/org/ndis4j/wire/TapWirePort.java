@@ -162,6 +162,11 @@ public final class TapWirePort implements WirePort {
         return channel.alloc();
     }
 
+    @Override
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
     /** Closes the descriptor (a TAP this port created disappears with it); the listener sees carrier down. */
     @Override
     public void close() {

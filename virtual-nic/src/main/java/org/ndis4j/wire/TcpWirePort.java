@@ -219,6 +219,11 @@ public final class TcpWirePort implements WirePort {
     }
 
     @Override
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;

@@ -2,6 +2,7 @@ package org.ndis4j.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
 
 /**
  * One end of an Ethernet wire, as a device sees it: frames go out through {@link #send} and
@@ -30,6 +31,17 @@ public interface WirePort extends AutoCloseable {
 
     /** The allocator frames for this wire should come from. */
     ByteBufAllocator alloc();
+
+    /**
+     * The event loop the wire's I/O runs on, or null when it has none. A device runs its transmit
+     * unit there when the driver rings the doorbell from another thread, as a NIC's DMA engine runs
+     * apart from the processor that wrote its tail register: frames are then written where the
+     * channel lives, and the writer's spin lock is not held across the copy and the send. Without a
+     * loop (the in-memory wire) the unit runs on the writer's thread, as deterministic tests expect.
+     */
+    default EventLoop eventLoop() {
+        return null;
+    }
 
     /** Disconnects for good; the listener sees carrier down. */
     @Override

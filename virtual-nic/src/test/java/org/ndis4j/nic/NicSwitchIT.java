@@ -194,10 +194,12 @@ class NicSwitchIT {
         long framesBefore = b.driver.counter(StatisticsCounter.RX_FRAMES);
         // Fill every posted buffer on B without reaping, then send five more.
         int free = RING - 1;
+        // A's ring holds RING - 1 descriptors: kick in eights, and reuse slots only once A's device took them.
         for (int i = 0; i < free + 5; i++) {
             a.driver.queueTransmit(Frames.frame(B, A, 100, i));
-            if (i % 16 == 15) {
+            if (i % 8 == 7) {
                 a.driver.kickTransmit();
+                a.driver.awaitTransmitted(TIMEOUT);
             }
         }
         a.driver.kickTransmit();

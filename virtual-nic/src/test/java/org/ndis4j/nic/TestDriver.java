@@ -1,6 +1,7 @@
 package org.ndis4j.nic;
 
 import io.netty.buffer.ByteBuf;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.ndis4j.hw.BusMemory;
@@ -104,6 +105,15 @@ final class TestDriver implements AutoCloseable {
     /** Writes the transmit tail: the device sends everything queued. */
     void kickTransmit() {
         registers.write32(Registers.TX_TAIL, txTail);
+    }
+
+    /**
+     * Waits until the device has taken every descriptor written so far (TX_HEAD reached the tail): on a
+     * wire with an event loop the transmit unit runs there, after the tail write returns, and a slot
+     * may be written again only once the device is done with it.
+     */
+    void awaitTransmitted(Duration timeout) {
+        Await.until("the transmit ring drained", timeout, () -> registers.read32(Registers.TX_HEAD) == txTail);
     }
 
     int transmit(byte[] frame) {

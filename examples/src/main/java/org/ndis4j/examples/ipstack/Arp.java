@@ -103,6 +103,41 @@ final class Arp {
         }
     }
 
+    /**
+     * Sends {@code frames} (all to {@code nextHop}) as one chain when the neighbour is resolved and
+     * fresh; otherwise one by one through {@link #sendTo}, which queues, probes or drops each as it
+     * would alone. Runs at IRQL &lt;= DISPATCH_LEVEL. Empties {@code frames}.
+     */
+    void sendAllTo(int nextHop, NblQueue frames) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        long mac = 0;
+        boolean resolved = false;
+        if (nextHop != Ipv4Address.LIMITED_BROADCAST && nextHop != config.directedBroadcast()) {
+            long now = binding.now();
+            Ndis.acquireSpinLock(lock);
+            ArpCache.Entry entry = closed ? null : cache.get(nextHop);
+            if (entry != null
+                    && entry.isResolved()
+                    && !(entry.state == ArpEntry.State.REACHABLE && now >= entry.expiresAt)) {
+                resolved = true;
+                mac = entry.mac;
+            }
+            Ndis.releaseSpinLock(lock);
+        }
+        if (!resolved) {
+            for (NetBufferList frame = frames.pop(); frame != null; frame = frames.pop()) {
+                sendTo(nextHop, frame);
+            }
+            return;
+        }
+        for (NetBufferList frame = frames.peek(); frame != null; frame = frame.next()) {
+            Ethernet.setDestination(IpDataPath.buffer(frame), IpDataPath.offset(frame), mac);
+        }
+        binding.data().send(binding, frames.takeChain());
+    }
+
     private void transmit(NetBufferList frame, long destination) {
         Ethernet.setDestination(IpDataPath.buffer(frame), IpDataPath.offset(frame), destination);
         binding.data().send(binding, frame);

@@ -148,20 +148,27 @@ final class IpDataPath {
     }
 
     /**
-     * NdisSendNetBufferLists for one finished frame, stamped with the binding as SourceHandle. Runs at
-     * IRQL &lt;= DISPATCH_LEVEL. With the link down the frame is dropped here (counted), as a stack
-     * does without carrier.
+     * NdisSendNetBufferLists for a chain of finished frames (one NBL each), each stamped with the
+     * binding as SourceHandle. Runs at IRQL &lt;= DISPATCH_LEVEL. With the link down the frames are
+     * dropped here (counted), as a stack does without carrier.
      */
-    void send(IpBinding binding, NetBufferList nbl) {
+    void send(IpBinding binding, NetBufferList chain) {
         if (!binding.isLinkUp()) {
-            counters.increment(IpCounter.SEND_LINK_DOWN);
-            free(nbl);
+            for (NetBufferList nbl = chain; nbl != null; ) {
+                NetBufferList next = nbl.next();
+                nbl.setNext(null);
+                counters.increment(IpCounter.SEND_LINK_DOWN);
+                free(nbl);
+                nbl = next;
+            }
             return;
         }
-        nbl.setSourceHandle(binding.handle());
-        counters.increment(IpCounter.FRAMES_SENT);
+        for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next()) {
+            nbl.setSourceHandle(binding.handle());
+            counters.increment(IpCounter.FRAMES_SENT);
+        }
         int flags = Ke.getCurrentIrql() == Irql.DISPATCH_LEVEL ? NDIS_SEND_FLAGS_DISPATCH_LEVEL : 0;
-        Ndis.sendNetBufferLists(binding.handle(), nbl, NDIS_DEFAULT_PORT_NUMBER, flags);
+        Ndis.sendNetBufferLists(binding.handle(), chain, NDIS_DEFAULT_PORT_NUMBER, flags);
     }
 
     /** ProtocolSendNetBufferListsComplete. Runs at IRQL &lt;= DISPATCH_LEVEL. */

@@ -121,6 +121,22 @@ public final class IpInterface {
         }
     }
 
+    /**
+     * Sends one UDP datagram per payload (each 0..1472 readable bytes, copied), in order, as one NBL
+     * chain: a single NdisSendNetBufferLists for the burst, as sendmmsg(2) is one call for many.
+     * Returns how many were handed on; the rest were dropped at once (counted).
+     */
+    public int sendUdp(int destination, int sourcePort, int destinationPort, List<ByteBuf> payloads) {
+        if (!rundown.acquire()) {
+            return 0;
+        }
+        try {
+            return binding.udp().sendAll(destination, sourcePort, destinationPort, payloads);
+        } finally {
+            rundown.release();
+        }
+    }
+
     /** Delivers the datagrams sent to {@code port} to {@code listener} (port 7 then no longer echoes). */
     public void listenUdp(int port, UdpListener listener) {
         binding.udp().listen(port, listener);

@@ -1,6 +1,7 @@
 package org.ndis4j.examples.ipstack;
 
 import io.netty.buffer.ByteBuf;
+import org.ndis4j.ndis.nbl.NblQueue;
 import org.ndis4j.ndis.nbl.NetBufferList;
 
 /**
@@ -66,6 +67,29 @@ final class Ipv4 {
      * that waits for ARP, or meets a link that is down, is counted where that happens.
      */
     boolean send(int destination, int protocol, int payloadLength, Payload payload, IpCounter sent) {
+        NetBufferList nbl = build(destination, protocol, payloadLength, payload, sent);
+        if (nbl == null) {
+            return false;
+        }
+        binding.arp().sendTo(destination, nbl);
+        return true;
+    }
+
+    /**
+     * Sends the packets {@link #build} made for {@code destination}, in order, as one NBL chain: one
+     * NdisSendNetBufferLists for the burst, as a protocol hands NDIS what it has. Runs at IRQL &lt;=
+     * DISPATCH_LEVEL.
+     */
+    void sendAll(int destination, NblQueue packets) {
+        binding.arp().sendAllTo(destination, packets);
+    }
+
+    /**
+     * Writes a packet of {@code payloadLength} bytes to {@code destination} into an NBL of the pool,
+     * counted under {@code sent}, for {@link #send} or {@link #sendAll}. Runs at IRQL &lt;=
+     * DISPATCH_LEVEL. Null when it was dropped at once (counted: off-link, or no NBL).
+     */
+    NetBufferList build(int destination, int protocol, int payloadLength, Payload payload, IpCounter sent) {
         if (payloadLength > maxPayload) {
             throw new IllegalArgumentException("a payload of " + payloadLength
                     + " bytes needs fragmentation, which ipstack does not do (max " + maxPayload + ")");
@@ -73,11 +97,11 @@ final class Ipv4 {
         boolean broadcast = destination == Ipv4Address.LIMITED_BROADCAST || destination == config.directedBroadcast();
         if (!broadcast && !config.isOnLink(destination)) {
             counters.increment(IpCounter.IP_NO_ROUTE);
-            return false;
+            return null;
         }
         NetBufferList nbl = binding.data().allocate();
         if (nbl == null) {
-            return false;
+            return null;
         }
         ByteBuf b = IpDataPath.buffer(nbl);
         int o = Ethernet.writeHeader(b, IpDataPath.offset(nbl), 0, binding.macAddress(), Ethernet.ETHERTYPE_IPV4);
@@ -96,8 +120,7 @@ final class Ipv4 {
         payload.write(b, o + HEADER_LENGTH);
         IpDataPath.finish(nbl, Ethernet.HEADER_LENGTH + total);
         counters.increment(sent); // before it goes: the frame may be on the wire before sendTo returns
-        binding.arp().sendTo(destination, nbl);
-        return true;
+        return nbl;
     }
 
     /**

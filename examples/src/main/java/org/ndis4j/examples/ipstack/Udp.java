@@ -1,8 +1,11 @@
 package org.ndis4j.examples.ipstack;
 
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ndis4j.ndis.nbl.NblQueue;
+import org.ndis4j.ndis.nbl.NetBufferList;
 
 /**
  * UDP (RFC 768) for one binding: datagrams to the ports hosts listen on, the echo service of RFC 862
@@ -56,30 +59,70 @@ final class Udp {
     boolean send(int destination, int sourcePort, int destinationPort, ByteBuf data, int offset, int length) {
         checkPort(sourcePort);
         checkPort(destinationPort);
-        if (length < 0 || length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException("a UDP payload is 0.." + MAX_PAYLOAD + " bytes here, not " + length);
-        }
-        int udpLength = HEADER_LENGTH + length;
+        checkLength(length);
         return binding.ip()
                 .send(
                         destination,
                         Ipv4.PROTOCOL_UDP,
-                        udpLength,
-                        (b, o) -> {
-                            b.setShort(o, sourcePort);
-                            b.setShort(o + 2, destinationPort);
-                            b.setShort(o + 4, udpLength);
-                            b.setShort(o + 6, 0);
-                            b.setBytes(o + HEADER_LENGTH, data, offset, length);
-                            long sum = Checksum.add(
-                                    Checksum.pseudoHeader(config.address(), destination, Ipv4.PROTOCOL_UDP, udpLength),
-                                    b,
-                                    o,
-                                    udpLength);
-                            int checksum = Checksum.finish(sum);
-                            b.setShort(o + 6, checksum == 0 ? 0xffff : checksum);
-                        },
+                        HEADER_LENGTH + length,
+                        datagram(destination, sourcePort, destinationPort, data, offset, length),
                         IpCounter.UDP_SENT);
+    }
+
+    /**
+     * Sends one datagram per payload (each wholly readable), in order, as one NBL chain. Runs at IRQL
+     * &lt;= DISPATCH_LEVEL. Returns how many were built and handed on; the rest were dropped at once
+     * (counted), as {@link #send} would drop each.
+     */
+    int sendAll(int destination, int sourcePort, int destinationPort, List<ByteBuf> payloads) {
+        checkPort(sourcePort);
+        checkPort(destinationPort);
+        for (ByteBuf p : payloads) {
+            checkLength(p.readableBytes());
+        }
+        NblQueue burst = new NblQueue();
+        for (ByteBuf p : payloads) {
+            int length = p.readableBytes();
+            NetBufferList nbl = binding.ip()
+                    .build(
+                            destination,
+                            Ipv4.PROTOCOL_UDP,
+                            HEADER_LENGTH + length,
+                            datagram(destination, sourcePort, destinationPort, p, p.readerIndex(), length),
+                            IpCounter.UDP_SENT);
+            if (nbl != null) {
+                burst.append(nbl);
+            }
+        }
+        int built = burst.count();
+        binding.ip().sendAll(destination, burst);
+        return built;
+    }
+
+    /** Writes the header, the data and the checksum of one datagram. */
+    private Ipv4.Payload datagram(
+            int destination, int sourcePort, int destinationPort, ByteBuf data, int offset, int length) {
+        int udpLength = HEADER_LENGTH + length;
+        return (b, o) -> {
+            b.setShort(o, sourcePort);
+            b.setShort(o + 2, destinationPort);
+            b.setShort(o + 4, udpLength);
+            b.setShort(o + 6, 0);
+            b.setBytes(o + HEADER_LENGTH, data, offset, length);
+            long sum = Checksum.add(
+                    Checksum.pseudoHeader(config.address(), destination, Ipv4.PROTOCOL_UDP, udpLength),
+                    b,
+                    o,
+                    udpLength);
+            int checksum = Checksum.finish(sum);
+            b.setShort(o + 6, checksum == 0 ? 0xffff : checksum);
+        };
+    }
+
+    private static void checkLength(int length) {
+        if (length < 0 || length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("a UDP payload is 0.." + MAX_PAYLOAD + " bytes here, not " + length);
+        }
     }
 
     /** A UDP datagram at {@code offset}, {@code length} bytes of IPv4 payload. Runs at IRQL &lt;= DISPATCH_LEVEL. */

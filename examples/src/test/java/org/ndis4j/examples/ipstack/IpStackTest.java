@@ -2,7 +2,10 @@ package org.ndis4j.examples.ipstack;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -206,6 +209,67 @@ class IpStackTest {
                 .isEqualTo(padded(FrameBuilder.ethernet(PEER, NIC)
                         .ipv4(NIC_IP, PEER_IP)
                         .udp(5000, 6000, "back".getBytes(US_ASCII))));
+    }
+
+    @Test
+    void aBurstOfDatagramsGoesOutInOrderByteForByte() {
+        introducePeer();
+        List<byte[]> payloads = List.of(new byte[0], pattern(1), pattern(22), pattern(333), pattern(Udp.MAX_PAYLOAD));
+        List<ByteBuf> burst = payloads.stream().map(Unpooled::wrappedBuffer).toList();
+        long framesBefore = stats().get(IpCounter.FRAMES_SENT);
+        try {
+            assertThat(host.ip().sendUdp(PEER_IP, 5000, 6000, burst)).isEqualTo(payloads.size());
+        } finally {
+            burst.forEach(ByteBuf::release);
+        }
+        for (byte[] payload : payloads) {
+            Frame sent = peer.awaitFrame("datagram of " + payload.length + " bytes", Frame::isUdp);
+            assertThat(sent.bytes())
+                    .isEqualTo(padded(FrameBuilder.ethernet(PEER, NIC)
+                            .ipv4(NIC_IP, PEER_IP)
+                            .udp(5000, 6000, payload)));
+        }
+        assertThat(stats().get(IpCounter.UDP_SENT)).isEqualTo(payloads.size());
+        assertThat(stats().get(IpCounter.FRAMES_SENT) - framesBefore).isEqualTo(payloads.size());
+        Await.until("every send completed", () -> host.ip().sendsOutstanding() == 0);
+    }
+
+    @Test
+    void aBurstToAnUnresolvedNeighbourWaitsForArpThenGoesOutInOrder() {
+        List<ByteBuf> burst = List.of(Unpooled.wrappedBuffer(pattern(10)), Unpooled.wrappedBuffer(pattern(20)));
+        try {
+            assertThat(host.ip().sendUdp(PEER_IP, 5000, 6000, burst)).isEqualTo(2);
+        } finally {
+            burst.forEach(ByteBuf::release);
+        }
+        Frame request =
+                peer.awaitFrame("one ARP request", f -> f.isArp() && f.arp().isRequest());
+        assertThat(request.arp().targetIp()).isEqualTo(PEER_IP);
+        peer.send(FrameBuilder.ethernet(NIC, PEER).arpReply(PEER_IP, NIC, NIC_IP));
+        assertThat(peer.awaitFrame("the first datagram", Frame::isUdp).bytes())
+                .isEqualTo(padded(
+                        FrameBuilder.ethernet(PEER, NIC).ipv4(NIC_IP, PEER_IP).udp(5000, 6000, pattern(10))));
+        assertThat(peer.awaitFrame("the second datagram", Frame::isUdp).bytes())
+                .isEqualTo(padded(
+                        FrameBuilder.ethernet(PEER, NIC).ipv4(NIC_IP, PEER_IP).udp(5000, 6000, pattern(20))));
+        assertThat(stats().get(IpCounter.ARP_REQUESTS_SENT)).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstWithAnOversizedPayloadIsRefusedWhole() {
+        introducePeer();
+        List<ByteBuf> burst =
+                List.of(Unpooled.wrappedBuffer(pattern(8)), Unpooled.wrappedBuffer(new byte[Udp.MAX_PAYLOAD + 1]));
+        try {
+            assertThatThrownBy(() -> host.ip().sendUdp(PEER_IP, 5000, 6000, burst))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(String.valueOf(Udp.MAX_PAYLOAD + 1));
+        } finally {
+            burst.forEach(ByteBuf::release);
+        }
+        assertThat(stats().get(IpCounter.UDP_SENT)).isZero();
+        // The ARP reply introducePeer saw may still be completing; nothing of the refused burst stays out.
+        Await.until("no NBL left out", () -> host.ip().sendsOutstanding() == 0);
     }
 
     @Test

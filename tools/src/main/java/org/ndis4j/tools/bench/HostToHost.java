@@ -1,5 +1,7 @@
 package org.ndis4j.tools.bench;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +44,10 @@ final class HostToHost {
     static final Duration GIVE_UP = Duration.ofSeconds(1);
     /** How long B may receive nothing before a run ends with what arrived. */
     static final Duration STALL = Duration.ofSeconds(5);
+    /** At least this many datagrams, and ping round trips, before the first measured run. */
+    static final int WARM_UP_DATAGRAMS = 50_000;
+
+    static final int WARM_UP_PINGS = 2_000;
 
     static final InterfaceConfig A = InterfaceConfig.parse("10.10.0.1/24");
     static final InterfaceConfig B = InterfaceConfig.parse("10.10.0.2/24");
@@ -117,6 +123,22 @@ final class HostToHost {
         }
     }
 
+    /**
+     * CPU time used so far by this JVM (the hosts, or the generator) and by {@code sw}'s process: what
+     * a frame costs the whole machine, a figure the load of other processes moves far less than a rate.
+     */
+    static Duration cpuTime(Relay.External sw) {
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .orElse(Duration.ZERO)
+                .plus(sw.cpuTime());
+    }
+
+    static double micros(Duration d) {
+        return d.toNanos() / 1e3;
+    }
+
     /** UDP datagrams from A to B at one frame size. */
     static final class Udp implements Benchmark {
         private final int size;
@@ -147,24 +169,33 @@ final class HostToHost {
         @Override
         public List<Result> run(BenchSettings s, Progress progress) throws Exception {
             long count = datagrams(s);
-            List<double[]> hosts = new ArrayList<>(); // {datagrams/s, loss}
+            List<double[]> hosts = new ArrayList<>(); // {datagrams/s, loss, CPU µs per datagram}
+            List<Double> aloneCpu = new ArrayList<>(); // CPU µs per frame, the switch alone
             List<WireLoad.Outcome> alone = new ArrayList<>();
             Profile profile = new Profile(Thread.currentThread().getName());
             try (Rig rig = new Rig(s);
                     Relay.Switch sw = Relay.Switch.start(s.ndis4j(), false)) {
                 rig.resolve();
                 progress.phase(size + " B: warm-up, hosts");
-                blast(rig, count / 2, progress);
+                // A whole run's worth: with half of one the first measured run still met the JIT at work.
+                blast(rig, Math.max(WARM_UP_DATAGRAMS, count), s.burst(), progress);
                 for (int run = 1; run <= s.runs(); run++) {
                     progress.phase(size + " B: hosts, run " + run);
                     profile.start();
                     try {
-                        hosts.add(blast(rig, count, progress));
+                        Duration cpu = cpuTime(rig.sw);
+                        double[] r = blast(rig, count, s.burst(), progress);
+                        hosts.add(
+                                new double[] {r[0], r[1], micros(cpuTime(rig.sw).minus(cpu)) / r[2]});
                     } finally {
                         profile.stop();
                     }
                     progress.phase(size + " B: switch alone, run " + run);
-                    alone.add(WireLoad.run(sw.txAddress(), sw.rxAddress(), count * 4, size, sw.ready(), progress));
+                    Duration cpu = cpuTime(sw);
+                    WireLoad.Outcome o =
+                            WireLoad.run(sw.txAddress(), sw.rxAddress(), count * 4, size, sw.ready(), progress);
+                    aloneCpu.add(micros(cpuTime(sw).minus(cpu)) / Math.max(1, o.received()));
+                    alone.add(o);
                 }
             }
             boolean small = size <= 64;
@@ -181,15 +212,23 @@ final class HostToHost {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("frameBytes", size);
             details.put("datagramsPerRun", count);
+            details.put("datagramsPerSendCall", s.burst());
             details.put("worstLoss", worstLoss);
             details.put("ratioToSwitch", Samples.median(ratios));
-            details.put("profileTop", profile.summary(6));
+            details.put(
+                    "cpuMicrosPerFrame",
+                    Samples.median(hosts.stream().map(h -> h[2]).toList()));
+            details.put("profileSamples", profile.samples());
+            details.put("profileTop", profile.topFrames(6));
+            details.put("profileNdis4j", profile.ndis4jFrames(6));
+            details.put("profileThreads", profile.threads(4));
             List<Double> switchValues = alone.stream()
                     .map(o -> small ? o.framesPerSecond() / 1e6 : o.gigabitsPerSecond())
                     .toList();
             Map<String, Object> switchDetails = new LinkedHashMap<>();
             switchDetails.put("frameBytes", size);
             switchDetails.put("framesPerRun", count * 4);
+            switchDetails.put("cpuMicrosPerFrame", Samples.median(aloneCpu));
             switchDetails.put(
                     "worstLoss",
                     alone.stream().mapToDouble(WireLoad.Outcome::loss).max().orElse(0));
@@ -211,16 +250,21 @@ final class HostToHost {
                             switchDetails));
         }
 
-        /** A sends {@code count} datagrams to B; returns {datagrams/s at B, loss}. */
-        private double[] blast(Rig rig, long count, Progress progress) throws Exception {
+        /**
+         * A sends {@code count} datagrams to B, {@code burstSize} per send call; returns {datagrams/s at B,
+         * loss, datagrams received}.
+         */
+        private double[] blast(Rig rig, long count, int burstSize, Progress progress) throws Exception {
             AtomicLong received = new AtomicLong();
             AtomicLong lastArrival = new AtomicLong();
             rig.b.ip().listenUdp(PORT, (source, sourcePort, destinationPort, frame, offset, length) -> {
                 received.incrementAndGet();
                 lastArrival.set(System.nanoTime());
             });
+            // One payload, sent again and again (ipstack copies it into each frame).
+            ByteBuf payload = Unpooled.wrappedBuffer(new byte[size - HEADERS]);
             try {
-                byte[] payload = new byte[size - HEADERS];
+                List<ByteBuf> burst = new ArrayList<>();
                 long start = System.nanoTime();
                 long sent = 0;
                 long reported = 0;
@@ -236,7 +280,10 @@ final class HostToHost {
                         lastReceived = got;
                         lastProgress = System.nanoTime();
                     }
-                    if (sent - got - writtenOff >= WINDOW || rig.a.ip().sendsOutstanding() >= WINDOW) {
+                    long room = Math.min(
+                            WINDOW - (sent - got - writtenOff),
+                            WINDOW - rig.a.ip().sendsOutstanding());
+                    if (room < Math.min(burstSize, count - sent)) {
                         if (System.nanoTime() - lastProgress > GIVE_UP.toNanos()) {
                             writtenOff = sent - got;
                             lastProgress = System.nanoTime();
@@ -244,8 +291,17 @@ final class HostToHost {
                         LockSupport.parkNanos(10_000); // a spinning sender would take a core from the hosts
                         continue;
                     }
-                    if (rig.a.ip().sendUdp(B.address(), PORT, PORT, payload)) {
-                        sent++;
+                    int n = (int) Math.min(burstSize, count - sent);
+                    if (n == 1) {
+                        if (rig.a.ip().sendUdp(B.address(), PORT, PORT, payload, 0, payload.readableBytes())) {
+                            sent++;
+                        }
+                    } else {
+                        burst.clear();
+                        for (int i = 0; i < n; i++) {
+                            burst.add(payload);
+                        }
+                        sent += rig.a.ip().sendUdp(B.address(), PORT, PORT, burst);
                     }
                     if (sent - reported >= 1024) {
                         progress.step(sent - reported);
@@ -265,8 +321,9 @@ final class HostToHost {
                 }
                 long got = received.get();
                 double seconds = Math.max(1e-9, (lastArrival.get() - start) / 1e9);
-                return new double[] {got / seconds, 1.0 - (double) got / sent};
+                return new double[] {got / seconds, 1.0 - (double) got / sent, Math.max(1, got)};
             } finally {
+                payload.release();
                 rig.b.ip().stopListeningUdp(PORT);
             }
         }
@@ -301,7 +358,8 @@ final class HostToHost {
             String linuxNote = LinuxPing.unavailable();
             try (Rig rig = new Rig(s)) {
                 rig.resolve();
-                for (int i = 0; i < n / 2; i++) { // warm-up
+                // Warm-up: with n / 2 round trips the first measured run was still 1.5× slower (the JIT).
+                for (int i = 0; i < Math.max(WARM_UP_PINGS, 2 * n); i++) {
                     rig.a.ping(B.address(), 2, i, 56, STALL).get();
                 }
                 for (int run = 1; run <= s.runs(); run++) {

@@ -3,13 +3,12 @@ package org.ndis4j.tools.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -17,30 +16,43 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * A JFR execution-sample profile of this JVM over the measured runs of a benchmark (JFR's
- * {@code profile} settings: a sample of every running Java thread every 10 ms), summarised as the
- * methods most often on top of the stack, as shares of all samples. It says where the hosts' time
- * goes; the benchmark's own sending thread is left out, and the switch, in a JVM of its own, is not
- * in it.
+ * A JFR execution-sample profile of this JVM over the measured runs of a benchmark, summarised three
+ * ways, each as shares of all samples: the methods most often on top of the stack; the innermost
+ * ndis4j method on each stack (so a Netty bounds check counts against the ndis4j code that made it);
+ * and the threads. Every thread is in it, the benchmark's sending thread too: it is the thread that
+ * runs a host's send path (ipstack, NDIS, vmini, the NIC's transmit), as an application's thread
+ * would. The switch, in a JVM of its own, is not in it.
+ *
+ * <p>Samples are taken every {@link #PERIOD} and only from threads that run Java code then (JFR's
+ * "profile" settings take one every 10 ms, which left about twenty samples in a short run, too few
+ * to act on); nothing but execution samples is recorded, so the profile costs the run little.
  */
 final class Profile {
 
-    /** The benchmark's own thread (the sender): its samples are left out. */
-    private final String excludedThread;
+    /** JFR's execution sampler at its finest period. */
+    static final Duration PERIOD = Duration.ofMillis(1);
 
-    /** Execution samples by top-frame method, over every recording so far. */
+    private static final String NDIS4J = "org.ndis4j.";
+    private static final String BENCH = "org.ndis4j.tools.bench.";
+
+    /** The benchmark's own thread, named as such in the thread shares. */
+    private final String senderThread;
+
     private final Map<String, Integer> topFrames = new HashMap<>();
+    private final Map<String, Integer> ndis4jFrames = new HashMap<>();
+    private final Map<String, Integer> threads = new HashMap<>();
 
     private int samples;
     private Recording recording;
 
-    Profile(String excludedThread) {
-        this.excludedThread = excludedThread;
+    Profile(String senderThread) {
+        this.senderThread = senderThread;
     }
 
-    /** Starts recording (JFR's "profile" settings). */
-    void start() throws IOException, ParseException {
-        recording = new Recording(Configuration.getConfiguration("profile"));
+    /** Starts recording execution samples. */
+    void start() {
+        recording = new Recording();
+        recording.enable("jdk.ExecutionSample").withPeriod(PERIOD);
         recording.start();
     }
 
@@ -53,22 +65,9 @@ final class Profile {
         try {
             r.dump(file);
             for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-                if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
-                    continue;
+                if (e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStackTrace() != null) {
+                    add(e.getThread("sampledThread"), e.getStackTrace().getFrames());
                 }
-                RecordedThread thread = e.getThread("sampledThread");
-                if (thread != null && excludedThread.equals(thread.getJavaName())) {
-                    continue;
-                }
-                List<RecordedFrame> frames = e.getStackTrace().getFrames();
-                if (frames.isEmpty()) {
-                    continue;
-                }
-                RecordedFrame top = frames.get(0);
-                String method = simpleName(top.getMethod().getType().getName()) + "."
-                        + top.getMethod().getName();
-                topFrames.merge(method, 1, Integer::sum);
-                samples++;
             }
         } finally {
             r.close();
@@ -76,9 +75,44 @@ final class Profile {
         }
     }
 
-    /** The {@code n} hottest methods: {@code "FileDescriptor.writeAddress 12.3%"}, hottest first. */
-    List<String> summary(int n) {
-        List<Map.Entry<String, Integer>> entries = new ArrayList<>(topFrames.entrySet());
+    private void add(RecordedThread thread, List<RecordedFrame> frames) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        samples++;
+        topFrames.merge(method(frames.get(0)), 1, Integer::sum);
+        for (RecordedFrame f : frames) {
+            String type = f.getMethod().getType().getName();
+            if (type.startsWith(NDIS4J) && !type.startsWith(BENCH)) {
+                ndis4jFrames.merge(method(f), 1, Integer::sum);
+                break;
+            }
+        }
+        threads.merge(threadGroup(thread), 1, Integer::sum);
+    }
+
+    /** Execution samples so far. */
+    int samples() {
+        return samples;
+    }
+
+    /** The {@code n} hottest top-of-stack methods: {@code "FileDescriptor.writeAddress 12.3%"}, hottest first. */
+    List<String> topFrames(int n) {
+        return shares(topFrames, n);
+    }
+
+    /** The {@code n} ndis4j methods whose calls took most samples (the innermost ndis4j frame of each). */
+    List<String> ndis4jFrames(int n) {
+        return shares(ndis4jFrames, n);
+    }
+
+    /** The {@code n} busiest threads, numbers left out of their names ({@code "bench-b#-cpu# 14.0%"}). */
+    List<String> threads(int n) {
+        return shares(threads, n);
+    }
+
+    private List<String> shares(Map<String, Integer> counts, int n) {
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>(counts.entrySet());
         entries.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
         List<String> lines = new ArrayList<>();
         for (Map.Entry<String, Integer> e : entries.subList(0, Math.min(n, entries.size()))) {
@@ -87,7 +121,17 @@ final class Profile {
         return lines;
     }
 
-    private static String simpleName(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
+    private String threadGroup(RecordedThread thread) {
+        String name = thread == null ? null : thread.getJavaName();
+        if (name == null) {
+            return "?";
+        }
+        return name.equals(senderThread) ? "sender" : name.replaceAll("[0-9]+", "#");
+    }
+
+    private static String method(RecordedFrame frame) {
+        String type = frame.getMethod().getType().getName();
+        return type.substring(type.lastIndexOf('.') + 1) + "."
+                + frame.getMethod().getName();
     }
 }

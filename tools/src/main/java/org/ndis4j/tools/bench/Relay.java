@@ -178,6 +178,11 @@ abstract class Relay implements AutoCloseable {
                     .start();
         }
 
+        /** CPU time the process has used so far (all its threads, user and system). */
+        Duration cpuTime() {
+            return process.info().totalCpuDuration().orElse(Duration.ZERO);
+        }
+
         @Override
         Ready ready() {
             // No learning: a relay or a hub delivers to whatever is connected. Let the hello pass.

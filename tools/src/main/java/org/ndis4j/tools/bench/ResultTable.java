@@ -70,13 +70,32 @@ public final class ResultTable {
         if (d.get("notMeasured") instanceof String why) {
             notes.add("not measured: " + why);
         }
+        if (d.get("cpuMicrosPerFrame") instanceof Double cpu) {
+            notes.add(number(cpu) + " µs CPU per frame");
+        }
+        if (d.get("datagramsPerSendCall") instanceof Integer n) {
+            notes.add(n == 1 ? "one datagram per send call" : n + " datagrams per send call");
+        }
+        if (d.get("profileSamples") instanceof Integer n) {
+            notes.add("JFR " + n + " samples");
+        }
         if (d.get("profileTop") instanceof List<?> top && !top.isEmpty()) {
-            notes.add("JFR top frames: " + top.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+            notes.add("JFR top frames: " + joined(top));
+        }
+        if (d.get("profileNdis4j") instanceof List<?> top && !top.isEmpty()) {
+            notes.add("in ndis4j code: " + joined(top));
+        }
+        if (d.get("profileThreads") instanceof List<?> top && !top.isEmpty()) {
+            notes.add("threads: " + joined(top));
         }
         if (d.get("samplesPerRun") instanceof Integer n) {
             notes.add(n + " samples/run");
         }
         return String.join(", ", notes);
+    }
+
+    private static String joined(List<?> items) {
+        return items.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
     /** Three significant digits: 7.41, 15.2, 123. */
