@@ -32,7 +32,7 @@ import org.ndis4j.ndis.types.NdisSpinLock;
  *   FIXED: the routine clears queued when it is done with the pool, so halt waits for it
  * </pre>
  */
-final class HaltFreesPoolAdapter implements InterruptHandlers<HaltFreesPoolAdapter> {
+final class HaltFreesPoolAdapter implements RaceAdapter, InterruptHandlers<HaltFreesPoolAdapter> {
 
     private static final int POOL_TAG = 0x65636152; // 'Race'
 
@@ -81,7 +81,8 @@ final class HaltFreesPoolAdapter implements InterruptHandlers<HaltFreesPoolAdapt
     }
 
     /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
-    void halt() {
+    @Override
+    public void halt() {
         RaceHardware.reset(registers); // the PHY restarts: one last LINK interrupt
         Ndis.acquireSpinLock(lock);
         halting = true;
