@@ -99,12 +99,7 @@ final class HaltFreesPoolAdapter implements RaceAdapter, InterruptHandlers<HaltF
     /** MiniportInterrupt. Runs at DIRQL. */
     @Override
     public MiniportInterruptResult interrupt(HaltFreesPoolAdapter self) {
-        int causes = registers.read32(RaceHardware.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
-        }
-        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
-        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        return RaceHardware.takeCauses(registers, pendingCauses);
     }
 
     /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: LINK queues the link work item, unless halting. */

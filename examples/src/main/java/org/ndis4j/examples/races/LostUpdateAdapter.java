@@ -88,12 +88,7 @@ final class LostUpdateAdapter implements RaceAdapter, InterruptHandlers<LostUpda
     /** MiniportInterrupt. Runs at DIRQL: reads (and so clears) the causes, leaves them to the DPC. */
     @Override
     public MiniportInterruptResult interrupt(LostUpdateAdapter self) {
-        int causes = registers.read32(RaceHardware.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
-        }
-        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
-        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        return RaceHardware.takeCauses(registers, pendingCauses);
     }
 
     /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: counts each cause; LINK queues the link work item. */

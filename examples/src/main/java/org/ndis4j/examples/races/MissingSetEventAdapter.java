@@ -91,12 +91,7 @@ final class MissingSetEventAdapter implements RaceAdapter, InterruptHandlers<Mis
     /** MiniportInterrupt. Runs at DIRQL. */
     @Override
     public MiniportInterruptResult interrupt(MissingSetEventAdapter self) {
-        int causes = registers.read32(RaceHardware.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
-        }
-        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
-        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        return RaceHardware.takeCauses(registers, pendingCauses);
     }
 
     /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: LINK queues the link work item, marked busy. */
