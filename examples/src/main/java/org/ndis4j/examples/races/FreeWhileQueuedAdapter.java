@@ -31,7 +31,7 @@ import org.ndis4j.ndis.types.NdisSpinLock;
  * Threaded, the DPC comes microseconds after the reset, when halt has long set the flag: it queues
  * nothing, and the bug hides.
  */
-final class FreeWhileQueuedAdapter implements InterruptHandlers<FreeWhileQueuedAdapter> {
+final class FreeWhileQueuedAdapter implements RaceAdapter, InterruptHandlers<FreeWhileQueuedAdapter> {
 
     private final RegisterSpace registers;
     private final Variant variant;
@@ -69,7 +69,8 @@ final class FreeWhileQueuedAdapter implements InterruptHandlers<FreeWhileQueuedA
     }
 
     /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
-    void halt() {
+    @Override
+    public void halt() {
         RaceHardware.reset(registers); // the PHY restarts: one last LINK interrupt
         Ndis.acquireSpinLock(lock);
         halting = true; // from here on the DPC queues nothing ...
@@ -85,12 +86,7 @@ final class FreeWhileQueuedAdapter implements InterruptHandlers<FreeWhileQueuedA
     /** MiniportInterrupt. Runs at DIRQL. */
     @Override
     public MiniportInterruptResult interrupt(FreeWhileQueuedAdapter self) {
-        int causes = registers.read32(RaceHardware.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
-        }
-        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
-        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        return RaceHardware.takeCauses(registers, pendingCauses);
     }
 
     /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: LINK queues the link work item, unless halting. */

@@ -32,7 +32,7 @@ import org.ndis4j.ndis.types.NdisSpinLock;
  *   FIXED: the routine clears queued when it is done with the pool, so halt waits for it
  * </pre>
  */
-final class HaltFreesPoolAdapter implements InterruptHandlers<HaltFreesPoolAdapter> {
+final class HaltFreesPoolAdapter implements RaceAdapter, InterruptHandlers<HaltFreesPoolAdapter> {
 
     private static final int POOL_TAG = 0x65636152; // 'Race'
 
@@ -81,7 +81,8 @@ final class HaltFreesPoolAdapter implements InterruptHandlers<HaltFreesPoolAdapt
     }
 
     /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
-    void halt() {
+    @Override
+    public void halt() {
         RaceHardware.reset(registers); // the PHY restarts: one last LINK interrupt
         Ndis.acquireSpinLock(lock);
         halting = true;
@@ -98,12 +99,7 @@ final class HaltFreesPoolAdapter implements InterruptHandlers<HaltFreesPoolAdapt
     /** MiniportInterrupt. Runs at DIRQL. */
     @Override
     public MiniportInterruptResult interrupt(HaltFreesPoolAdapter self) {
-        int causes = registers.read32(RaceHardware.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
-        }
-        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
-        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        return RaceHardware.takeCauses(registers, pendingCauses);
     }
 
     /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: LINK queues the link work item, unless halting. */

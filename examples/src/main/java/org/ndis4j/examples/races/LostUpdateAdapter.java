@@ -28,7 +28,7 @@ import org.ndis4j.ndis.types.NdisSpinLock;
  *
  * The window is the PHY read, a microsecond: threaded, receive interrupts rarely land in it.
  */
-final class LostUpdateAdapter implements InterruptHandlers<LostUpdateAdapter> {
+final class LostUpdateAdapter implements RaceAdapter, InterruptHandlers<LostUpdateAdapter> {
 
     private final RegisterSpace registers;
     private final Variant variant;
@@ -72,7 +72,8 @@ final class LostUpdateAdapter implements InterruptHandlers<LostUpdateAdapter> {
     }
 
     /** MiniportHaltEx. Runs at PASSIVE_LEVEL: interrupts off, wait for the link work item, free it. */
-    void halt() {
+    @Override
+    public void halt() {
         registers.write32(RaceHardware.IMS, 0);
         NdisM.deregisterInterruptEx(interrupt); // waits for the ISR and DPCs in flight
         Ndis.acquireSpinLock(lock);
@@ -87,12 +88,7 @@ final class LostUpdateAdapter implements InterruptHandlers<LostUpdateAdapter> {
     /** MiniportInterrupt. Runs at DIRQL: reads (and so clears) the causes, leaves them to the DPC. */
     @Override
     public MiniportInterruptResult interrupt(LostUpdateAdapter self) {
-        int causes = registers.read32(RaceHardware.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
-        }
-        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
-        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        return RaceHardware.takeCauses(registers, pendingCauses);
     }
 
     /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: counts each cause; LINK queues the link work item. */

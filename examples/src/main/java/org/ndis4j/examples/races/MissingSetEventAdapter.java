@@ -30,7 +30,7 @@ import org.ndis4j.ndis.types.NdisSpinLock;
  *   FIXED: busy and stopping are read and written under the lock on both sides
  * </pre>
  */
-final class MissingSetEventAdapter implements InterruptHandlers<MissingSetEventAdapter> {
+final class MissingSetEventAdapter implements RaceAdapter, InterruptHandlers<MissingSetEventAdapter> {
 
     private final RegisterSpace registers;
     private final Variant variant;
@@ -68,7 +68,8 @@ final class MissingSetEventAdapter implements InterruptHandlers<MissingSetEventA
     }
 
     /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
-    void halt() {
+    @Override
+    public void halt() {
         RaceHardware.reset(registers); // the PHY restarts: one last LINK interrupt
         NdisM.deregisterInterruptEx(interrupt); // waits for the ISR and DPCs in flight: nothing queues now
         boolean wait;
@@ -90,12 +91,7 @@ final class MissingSetEventAdapter implements InterruptHandlers<MissingSetEventA
     /** MiniportInterrupt. Runs at DIRQL. */
     @Override
     public MiniportInterruptResult interrupt(MissingSetEventAdapter self) {
-        int causes = registers.read32(RaceHardware.ICR);
-        if (causes == 0) {
-            return MiniportInterruptResult.NOT_RECOGNIZED;
-        }
-        pendingCauses.getAndAccumulate(causes, (a, b) -> a | b);
-        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
+        return RaceHardware.takeCauses(registers, pendingCauses);
     }
 
     /** MiniportInterruptDPC. Runs at DISPATCH_LEVEL: LINK queues the link work item, marked busy. */

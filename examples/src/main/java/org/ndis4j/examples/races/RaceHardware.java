@@ -1,9 +1,11 @@
 package org.ndis4j.examples.races;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.ndis.NdisM;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
 import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
+import org.ndis4j.ndis.miniport.MiniportInterruptResult;
 import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 
@@ -63,5 +65,18 @@ public final class RaceHardware {
                         .initialLinkState(NdisLinkState.disconnected())
                         .macAddress(new byte[] {0x02, 0x52, 0x41, 0x43, 0x45, 0x01})
                         .build());
+    }
+
+    /**
+     * The ISR every race's adapter has: ICR is read to clear, so what it held goes into {@code pending}
+     * for the DPC; nothing set means another device's interrupt. Runs at DIRQL.
+     */
+    static MiniportInterruptResult takeCauses(RegisterSpace registers, AtomicInteger pending) {
+        int causes = registers.read32(ICR);
+        if (causes == 0) {
+            return MiniportInterruptResult.NOT_RECOGNIZED;
+        }
+        pending.getAndAccumulate(causes, (a, b) -> a | b);
+        return MiniportInterruptResult.RECOGNIZED_QUEUE_DEFAULT_DPC;
     }
 }

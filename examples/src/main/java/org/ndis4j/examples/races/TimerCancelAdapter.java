@@ -31,7 +31,7 @@ import org.ndis4j.ndis.types.NdisTimer;
  * running (0xC4: the pool or the timer used after free). On one processor it cannot happen: PASSIVE
  * halt never runs while the function's DPC is in the middle.
  */
-final class TimerCancelAdapter {
+final class TimerCancelAdapter implements RaceAdapter {
 
     /** The statistics period; the same as the device's reset time, so the two expire together. */
     static final int POLL_MILLIS = RaceHardware.RESET_WAIT_MICROS / 1000;
@@ -76,7 +76,8 @@ final class TimerCancelAdapter {
     }
 
     /** MiniportHaltEx. Runs at PASSIVE_LEVEL. */
-    void halt() {
+    @Override
+    public void halt() {
         RaceHardware.reset(registers);
         NdisM.sleep(RaceHardware.RESET_WAIT_MICROS); // the datasheet's reset time
         Ndis.acquireSpinLock(lock);

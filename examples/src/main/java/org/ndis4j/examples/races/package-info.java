@@ -1,9 +1,9 @@
 /**
  * The race corpus: five miniports, each with a race that kills real drivers, each next to its fixed
  * twin ({@code Variant}). All program the same small device
- * ({@code RaceHardware}, the corpus's hardware.h); each is a driver file
- * (DriverEntry and the MiniportXxx handlers) and an adapter file (initialize, halt, ISR, DPC, work
- * item or timer), netvmini's layout in miniature:
+ * ({@code RaceHardware}, the corpus's hardware.h); one driver file
+ * ({@code RaceDriver}: DriverEntry and the MiniportXxx handlers, the same for all) and an adapter file
+ * per race (initialize, halt, ISR, DPC, work item or timer), netvmini's layout in miniature:
  *
  * <pre>
  *   FreeWhileQueued   halt frees the link work item a DPC queued just before halt's flag

@@ -27,7 +27,7 @@ enum Race {
 
         @Override
         void run(Kernel kernel, Variant variant) {
-            addAndRemove(kernel, new FreeWhileQueuedDriver(variant)::driverEntry);
+            addAndRemove(kernel, RaceDriver.freeWhileQueued(variant)::driverEntry);
         }
     },
     HALT_FREES_POOL("halt-frees-pool", 1) {
@@ -38,7 +38,7 @@ enum Race {
 
         @Override
         void run(Kernel kernel, Variant variant) {
-            addAndRemove(kernel, new HaltFreesPoolDriver(variant)::driverEntry);
+            addAndRemove(kernel, RaceDriver.haltFreesPool(variant)::driverEntry);
         }
     },
     LOST_UPDATE("lost-update", 2) {
@@ -49,7 +49,7 @@ enum Race {
 
         @Override
         void run(Kernel kernel, Variant variant) {
-            LostUpdateDriver driver = new LostUpdateDriver(variant);
+            RaceDriver<LostUpdateAdapter> driver = RaceDriver.lostUpdate(variant);
             RaceDevice device = new RaceDevice(id + "0");
             PnpManager pnp = PnpManager.of(kernel);
             NdisMiniportAdapterHandle adapter =
@@ -59,11 +59,16 @@ enum Race {
                 kernel.switchPoint("RaceDevice"); // the hardware may act here: frames arrive while the work item runs
                 device.assertCause(RaceHardware.CAUSE_RX);
             }
-            Await.until(kernel, "the link work item ran", Duration.ofSeconds(10), () -> driver.linkChecks() == 1);
+            Await.until(
+                    kernel,
+                    "the link work item ran",
+                    Duration.ofSeconds(10),
+                    () -> driver.adapter() != null && driver.adapter().linkChecks() == 1);
             pnp.removeDevice(adapter);
-            if (driver.eventsHandled() != driver.eventsExpected()) {
-                throw new AssertionError(Failure.LOST_UPDATE_TEXT + ": the adapter counted " + driver.eventsHandled()
-                        + " events of " + driver.eventsExpected());
+            LostUpdateAdapter a = driver.adapter();
+            if (a.eventsHandled() != a.eventsExpected()) {
+                throw new AssertionError(Failure.LOST_UPDATE_TEXT + ": the adapter counted " + a.eventsHandled()
+                        + " events of " + a.eventsExpected());
             }
         }
     },
@@ -81,7 +86,7 @@ enum Race {
 
         @Override
         void run(Kernel kernel, Variant variant) {
-            addAndRemove(kernel, new TimerCancelDriver(variant)::driverEntry);
+            addAndRemove(kernel, RaceDriver.timerCancel(variant)::driverEntry);
         }
     },
     MISSING_SET_EVENT("missing-set-event", 1) {
@@ -96,7 +101,7 @@ enum Race {
 
         @Override
         void run(Kernel kernel, Variant variant) {
-            addAndRemove(kernel, new MissingSetEventDriver(variant)::driverEntry);
+            addAndRemove(kernel, RaceDriver.missingSetEvent(variant)::driverEntry);
         }
     };
 
