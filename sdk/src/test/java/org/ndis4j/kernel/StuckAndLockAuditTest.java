@@ -82,12 +82,13 @@ class StuckAndLockAuditTest {
     void aWorkItemBlockedOnAMonitorIsReportedWithTheMonitorAndItsOwner() throws Exception {
         Object monitor = new Object();
         CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Thread holder = new Thread(
                 () -> {
                     synchronized (monitor) {
                         held.countDown();
                         try {
-                            Thread.sleep(6_000); // a thread outside the run keeps it that long
+                            release.await(); // a thread outside the run keeps it until the run has ended
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
@@ -97,17 +98,22 @@ class StuckAndLockAuditTest {
         holder.start();
         assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
 
-        SimulationResult r = run(() -> {
-            Kernel kernel = boot();
-            KEvent done = kernel.initializeEvent(false);
-            kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, "blocks", () -> {
-                synchronized (monitor) {
-                    done.set();
-                }
+        SimulationResult r;
+        try {
+            r = run(() -> {
+                Kernel kernel = boot();
+                KEvent done = kernel.initializeEvent(false);
+                kernel.queueWorkItem(WorkQueueType.CriticalWorkQueue, "blocks", () -> {
+                    synchronized (monitor) {
+                        done.set();
+                    }
+                });
+                kernel.waitFor("the blocked item", done, -1, WaitKind.WORK);
+                return null;
             });
-            kernel.waitFor("the blocked item", done, -1, WaitKind.WORK);
-            return null;
-        });
+        } finally {
+            release.countDown();
+        }
         holder.join();
 
         assertThat(r.failure())
