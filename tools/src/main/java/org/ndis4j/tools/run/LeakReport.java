@@ -2,8 +2,10 @@ package org.ndis4j.tools.run;
 
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.ndis4j.kernel.AllocationSite;
 import org.ndis4j.kernel.CrashReport;
+import org.ndis4j.verifier.Rule;
 
 /**
  * What {@code ndis4j run} says when the verifier finds leaks at halt (exit status 4): one line naming
@@ -17,16 +19,18 @@ import org.ndis4j.kernel.CrashReport;
 public final class LeakReport {
 
     /** Rules whose report at halt or unload is a leak (exit 4), not a crash in the middle of a run. */
-    public static final Set<String> RULES = Set.of(
-            "Init_NdisAllocateIoWorkItem",
-            "TimerObject_Leak",
-            "SharedMemory_Leak",
-            "NblPool_Leak",
-            "Nbl_OutstandingAtHalt",
-            "Interrupt_LeakAtHalt",
-            "Device_LeakAtUnload",
-            "IoWorkItem_LeakAtUnload",
-            "NdisOpenConfigurationEx");
+    public static final Set<String> RULES = Stream.of(
+                    Rule.Init_NdisAllocateIoWorkItem,
+                    Rule.TimerObject_Leak,
+                    Rule.SharedMemory_Leak,
+                    Rule.NblPool_Leak,
+                    Rule.Nbl_OutstandingAtHalt,
+                    Rule.Interrupt_LeakAtHalt,
+                    Rule.Device_LeakAtUnload,
+                    Rule.IoWorkItem_LeakAtUnload,
+                    Rule.NdisOpenConfigurationEx)
+            .map(Rule::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     private LeakReport() {}
 
