@@ -80,8 +80,9 @@ final class DpcWatchdog {
 
     private void report(Processor p, long kind, long parameter2, long parameter3, String message) {
         Irql irql = p.routineIrql();
+        Thread runner = p.runner(); // a raising thread that runs the processor in its place, or its own
         kernel.bugCheckFor(
-                p.thread(),
+                runner,
                 p.number(),
                 irql == null ? Irql.DISPATCH_LEVEL : irql,
                 p.routineDriver(),
@@ -94,6 +95,6 @@ final class DpcWatchdog {
                 message);
         // The running routine cannot be stopped from outside; interrupting its thread ends any wait
         // or stall it makes, and every kernel call it makes from now on throws.
-        p.thread().interrupt();
+        runner.interrupt();
     }
 }

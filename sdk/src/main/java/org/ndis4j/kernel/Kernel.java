@@ -322,12 +322,26 @@ public final class Kernel implements AutoCloseable {
     /**
      * Runs a task that carries its IRQL and driver on processor {@code number}; one above
      * DISPATCH_LEVEL (an ISR) goes before the DPCs waiting there. Allocates nothing.
+     *
+     * <p>Under the threaded scheduler, an ISR asked for by a thread from outside the kernel that runs
+     * no driver code (a device's I/O thread or timer) while the processor is idle runs here, on the
+     * calling thread as that processor, with every DPC it queues there; this returns when they are
+     * done. Otherwise the task is queued and this returns at once.
      */
     public void runOnProcessor(int number, ProcessorTask task) {
         if (number < 0 || number >= processors.length) {
             throw new IllegalArgumentException("no processor " + number + " on " + name);
         }
-        processors[number].queue(task);
+        Processor target = processors[number];
+        if (!controlled && task.irql().above(Irql.DISPATCH_LEVEL)) {
+            // An interrupt raised from outside the kernel runs on the raising thread if the processor
+            // is idle, as Windows runs it on whatever the processor was doing (docs/kernel.md).
+            ThreadContext caller = ThreadContext.current();
+            if (caller.canRunInterrupts() && target.runOnRaisingThread(task, caller)) {
+                return;
+            }
+        }
+        target.queue(task);
     }
 
     // ---- crash ------------------------------------------------------------------------------
@@ -625,6 +639,13 @@ public final class Kernel implements AutoCloseable {
         }
         workQueues.values().forEach(WorkerPool::stop);
         scheduler.shutdown();
+        if (!controlled) {
+            long joinDeadline = nanoTime() + CLOSE_JOIN.toNanos();
+            for (Processor p : processors) {
+                // A raising thread running a processor stops after its current routine (it sees stopping).
+                p.awaitRaisingThread(Math.max(0, joinDeadline - nanoTime()));
+            }
+        }
         List<KernelThread> threads = new ArrayList<>();
         for (Processor p : processors) {
             threads.add(p.thread());
