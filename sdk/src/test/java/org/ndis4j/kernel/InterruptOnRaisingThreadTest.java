@@ -207,15 +207,15 @@ class InterruptOnRaisingThreadTest {
         KDpc[] queuedDpcs = new KDpc[processors];
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger isrsRun = new AtomicInteger();
-        AtomicInteger onRaisingThreads = new AtomicInteger();
-        AtomicInteger onProcessorThreads = new AtomicInteger();
+        // Routines run on the raising threads [0] and on the processors' own threads [1].
+        AtomicInteger[] runners = {new AtomicInteger(), new AtomicInteger()};
         for (int cpu = 0; cpu < processors; cpu++) {
             AtomicInteger in = new AtomicInteger();
             inside[cpu] = in;
             isrDpcs[cpu] = kernel.initializeDpc(
-                    (KDpc d, Object c, Object a1, Object a2) -> routine(in, overlaps), null, "stress");
+                    (KDpc d, Object c, Object a1, Object a2) -> routine(in, overlaps, runners), null, "stress");
             queuedDpcs[cpu] = kernel.initializeDpc(
-                    (KDpc d, Object c, Object a1, Object a2) -> routine(in, overlaps), null, "stress");
+                    (KDpc d, Object c, Object a1, Object a2) -> routine(in, overlaps, runners), null, "stress");
             Ke.setTargetProcessorDpc(queuedDpcs[cpu], cpu);
         }
         List<Thread> threads = new ArrayList<>();
@@ -224,10 +224,8 @@ class InterruptOnRaisingThreadTest {
                 for (int i = 0; i < raisesEach; i++) {
                     int cpu = i % processors;
                     kernel.runOnProcessor(cpu, isr("stress", () -> {
-                        routine(inside[cpu], overlaps);
+                        routine(inside[cpu], overlaps, runners);
                         isrsRun.incrementAndGet();
-                        (Thread.currentThread().getName().startsWith("device-") ? onRaisingThreads : onProcessorThreads)
-                                .incrementAndGet();
                         Ke.insertQueueDpc(isrDpcs[cpu], null, null);
                     }));
                 }
@@ -245,17 +243,18 @@ class InterruptOnRaisingThreadTest {
 
         assertThat(overlaps).hasValue(0);
         assertThat(isrsRun).hasValue(raisers * raisesEach);
-        assertThat(onRaisingThreads.get()).isPositive();
-        assertThat(onProcessorThreads.get()).isPositive();
+        assertThat(runners[0].get()).as("routines run by raising threads").isPositive();
+        assertThat(runners[1].get()).as("routines run by processor threads").isPositive();
     }
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    /** A routine of the stress test: counts itself in and out of its processor. */
-    private static void routine(AtomicInteger inside, AtomicInteger overlaps) {
+    /** A routine of the stress test: counts itself in and out of its processor, and where it ran. */
+    private static void routine(AtomicInteger inside, AtomicInteger overlaps, AtomicInteger[] runners) {
         if (inside.incrementAndGet() != 1) {
             overlaps.incrementAndGet();
         }
+        runners[Thread.currentThread().getName().startsWith("device-") ? 0 : 1].incrementAndGet();
         for (int i = 0; i < 20; i++) {
             Thread.onSpinWait();
         }
