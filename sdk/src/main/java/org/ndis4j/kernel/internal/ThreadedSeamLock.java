@@ -1,25 +1,13 @@
 package org.ndis4j.kernel.internal;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The threaded scheduler's lock: a {@link ReentrantLock}. A spin acquire spins briefly on
- * {@code tryLock}, then waits parked in the lock's queue, woken by the holder's unlock.
- *
- * <p>Why not spin until the lock is free: on a machine with fewer cores than simulated contexts (two
- * here), the holder is often a thread the OS has descheduled, and a spinner then burns the very core
- * the holder needs to finish (the host benchmarks spent 4 to 12 % of their samples in this spin). A
- * short spin still catches the usual case, a holder running on the other core that releases within
- * a few microseconds.
+ * The threaded scheduler's lock: a {@link ReentrantLock}. A spin acquire spins on {@code tryLock},
+ * yielding now and then, since there may be more simulated contexts than cores.
  */
 public final class ThreadedSeamLock implements Scheduler.SeamLock {
-
-    /** {@code onSpinWait} rounds before parking: a few microseconds. */
-    private static final int SPINS_BEFORE_PARKING = 256;
-    /** How often a parked waiter wakes to run its check (a crash of the machine ends the wait). */
-    private static final long CHECK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Threads spinning for the lock now (they wait without queuing on it). */
@@ -36,30 +24,17 @@ public final class ThreadedSeamLock implements Scheduler.SeamLock {
             return;
         }
         spinners.incrementAndGet();
-        boolean interrupted = false;
         try {
-            for (int spins = 0; spins < SPINS_BEFORE_PARKING; spins++) {
+            for (int spins = 1; !lock.tryLock(); spins++) {
                 check.run();
-                Thread.onSpinWait();
-                if (lock.tryLock()) {
-                    return;
-                }
-            }
-            for (; ; ) {
-                check.run();
-                try {
-                    if (lock.tryLock(CHECK_EVERY_NANOS, TimeUnit.NANOSECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true; // a spin lock's wait is not interruptible: only the check ends it
+                if ((spins & 63) == 0) {
+                    Thread.yield(); // more simulated contexts than cores: let the holder run
+                } else {
+                    Thread.onSpinWait();
                 }
             }
         } finally {
             spinners.decrementAndGet();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
