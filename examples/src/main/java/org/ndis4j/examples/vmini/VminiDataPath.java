@@ -119,10 +119,9 @@ final class VminiDataPath {
     private boolean resetting;
     /** The NIC is gone (surprise removal) or stopped (shutdown): NDIS_STATUS_NOT_ACCEPTED. */
     private boolean deviceGone;
-    /** Check for hang: the reap position at the last check, and whether the ring had work then. */
-    private int txReapAtLastCheck;
+    /** Check for hang, transmit side: descriptors reaped, and what the last checks saw. */
+    private final VminiRingWatch txWatch = new VminiRingWatch();
 
-    private boolean txPendingAtLastCheck;
     private long txDirectedFrames;
     private long txMulticastFrames;
     private long txBroadcastFrames;
@@ -149,9 +148,8 @@ final class VminiDataPath {
     private boolean receivePaused = true;
     private int indicationsInFlight;
     /** Check for hang, receive side: as for transmit. Guarded by receiveLock. */
-    private int rxReapAtLastCheck;
+    private final VminiRingWatch rxWatch = new VminiRingWatch();
 
-    private boolean rxPendingAtLastCheck;
     /** Guarded by receiveLock: NBLs indicated without RESOURCES that the stack has not returned. */
     private int receivesHeld;
     /** Signalled when the last indication in flight returns while receives are paused. */
@@ -361,6 +359,7 @@ final class VminiDataPath {
             tcbNbl[slot] = null;
             txNextToReap = (slot + 1) & txMask;
             txInUse--;
+            txWatch.reaped();
             int status = rings.transmitStatus(slot);
             if ((status & TransmitDescriptor.STATUS_DONE) == 0) {
                 nbl.setStatus(notSent); // never sent; the frame was a copy, the NBL can go
@@ -432,6 +431,7 @@ final class VminiDataPath {
             rxSlotRcb[slot] = null;
             rxNextToReap = (slot + 1) & rxMask;
             rxPosted--;
+            rxWatch.reaped();
             int status = rings.receiveStatus(slot);
             if (receivePaused || (status & RX_ERRORS) != 0 || (status & ReceiveDescriptor.STATUS_DONE) == 0) {
                 postReceiveLocked(rcb); // an error, or paused: recycle the buffer at once
@@ -572,20 +572,17 @@ final class VminiDataPath {
 
     /**
      * MiniportCheckForHangEx's test. Runs at PASSIVE_LEVEL. True when a ring had work the driver had not
-     * reaped at the last check (descriptors in the transmit ring; frames the device wrote past the
-     * receive reap position) and nothing was reaped since: the unit is wedged or its interrupts stopped.
+     * reaped (descriptors in the transmit ring; frames the device wrote past the receive reap position)
+     * at three checks in a row and reaped nothing in between ({@link VminiRingWatch}): the unit is
+     * wedged or its interrupts stopped. Progress is counted, not read from ring indexes, which come
+     * round to the same value on a busy ring.
      */
     boolean hung() {
         Ndis.acquireSpinLock(sendLock);
-        boolean txStuck = txPendingAtLastCheck && txNextToReap == txReapAtLastCheck;
-        txPendingAtLastCheck = txInUse > 0;
-        txReapAtLastCheck = txNextToReap;
+        boolean txStuck = txWatch.check(txInUse > 0);
         Ndis.releaseSpinLock(sendLock);
         Ndis.acquireSpinLock(receiveLock);
-        int head = registers.read32(Registers.RX_HEAD);
-        boolean rxStuck = rxPendingAtLastCheck && rxNextToReap == rxReapAtLastCheck;
-        rxPendingAtLastCheck = head != rxNextToReap;
-        rxReapAtLastCheck = rxNextToReap;
+        boolean rxStuck = rxWatch.check(registers.read32(Registers.RX_HEAD) != rxNextToReap);
         Ndis.releaseSpinLock(receiveLock);
         return txStuck || rxStuck;
     }
@@ -619,8 +616,7 @@ final class VminiDataPath {
         txTail = 0;
         txNextToReap = 0;
         txInUse = 0;
-        txPendingAtLastCheck = false;
-        txReapAtLastCheck = 0;
+        txWatch.restart();
         Rcb[] posted = new Rcb[config.receiveRingSize()];
         for (int i = 0; i < rxSlotRcb.length; i++) {
             posted[i] = rxSlotRcb[(rxNextToReap + i) & rxMask]; // in ring order, from the reap position
@@ -629,8 +625,7 @@ final class VminiDataPath {
         rxTail = 0;
         rxNextToReap = 0;
         rxPosted = 0;
-        rxPendingAtLastCheck = false;
-        rxReapAtLastCheck = 0;
+        rxWatch.restart();
         programRingsLocked(posted);
         VminiHardware.writeStationAddress(registers, stationAddress);
         registers.write32(Registers.ITR, config.interruptThrottleMicros());
