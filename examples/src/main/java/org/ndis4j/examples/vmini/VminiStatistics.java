@@ -8,18 +8,17 @@ import org.ndis4j.nic.regs.StatisticsCounter;
 /**
  * The device's statistics counters as vmini reports them (OID_GEN_STATISTICS, OID_GEN_XMIT_OK,
  * OID_GEN_RCV_OK): they never go backwards. CTRL.RESET clears the device's counters (datasheet §8),
- * so the reset adds what they held to a base just before it (Windows drivers keep their counters
- * across a hardware reset the same way); a reader sees base + device. The frames a reset takes out
- * of the receive ring before the driver indicated them are counted here too: the device counted
- * them as received, the stack never saw them.
+ * so the reset adds what they held to a base (Windows drivers keep their counters across a hardware
+ * reset the same way); a reader sees base + device. What they held is read from STATS_AT_RESET, where
+ * the reset moved each counter in one step: a frame the device counts while the reset happens is
+ * in one or the other, never lost (reading the counters before CTRL.RESET would lose what arrived
+ * between the read and the reset). The frames a reset takes out of the receive ring before the
+ * driver indicated them are counted here too: the device counted them as received, the stack never
+ * saw them.
  *
  * <pre>
- *   reported(counter) = base[counter] + device(counter)       reset: base += device; CTRL.RESET
+ *   reported(counter) = base[counter] + STATS(counter)      reset: CTRL.RESET; base += STATS_AT_RESET
  * </pre>
- *
- * A counter the device moves between its last read and CTRL.RESET is lost (the device has no
- * atomic read-and-clear); the reset reads every counter immediately before it, both units still
- * running, so that a frame arriving then goes to the ring, where the reset finds it.
  */
 final class VminiStatistics {
 
@@ -58,15 +57,16 @@ final class VminiStatistics {
     }
 
     /**
-     * The device reset of MiniportResetEx: adds every counter to the base, then CTRL.RESET. Runs at
-     * IRQL &lt;= DISPATCH_LEVEL (the reset work item, holding the data path's locks).
+     * The device reset of MiniportResetEx: CTRL.RESET, then what every counter held goes to the base.
+     * Runs at IRQL &lt;= DISPATCH_LEVEL (the reset work item, holding the data path's locks); a reader
+     * waits, so it never sees the cleared device without the base that makes up for it.
      */
     void resetDevice() {
         Ndis.acquireSpinLock(lock);
-        for (StatisticsCounter counter : COUNTERS) {
-            base[counter.ordinal()] += VminiHardware.readCounter(registers, counter);
-        }
         VminiHardware.reset(registers);
+        for (StatisticsCounter counter : COUNTERS) {
+            base[counter.ordinal()] += VminiHardware.readCounterAtReset(registers, counter);
+        }
         resets++;
         Ndis.releaseSpinLock(lock);
     }
