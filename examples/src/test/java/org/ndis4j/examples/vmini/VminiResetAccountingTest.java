@@ -159,6 +159,75 @@ class VminiResetAccountingTest {
         assertThat(counters.samples).isGreaterThan(20);
     }
 
+    @Test
+    void aSenderResetMidTrafficCompletesEverySendOnceAndCountsWhatItAborted() throws Exception {
+        exchange(a, b, batch(), BATCH);
+        AdapterView viewA = AdapterView.of(a.adapter);
+        Monotonic counters = new Monotonic();
+        NdisStatisticsInfo aBefore = statistics(a);
+        NdisStatisticsInfo bBefore = statistics(b);
+        counters.sample(aBefore);
+        int completedBefore = (int) a.protocol.sendCompletionCount();
+        long receivedBefore = b.protocol.receivedCount();
+        int sent = 0;
+        for (int i = 0; i < 10; i++) {
+            sendBatch();
+            sent += BATCH;
+        }
+        // A's transmit unit wedges: its ring and then its wait list fill, later sends are refused
+        // (RESOURCES); check-for-hang finds the ring stuck and NDIS resets A. A batch goes down every
+        // check-for-hang period meanwhile, and more after.
+        a.nic.faults().stallTransmit();
+        long deadline = System.nanoTime() + TRAFFIC_DEADLINE_NANOS;
+        while (viewA.resetsStarted() == 0 || viewA.isResetting()) {
+            int checks = viewA.checkForHangCalls();
+            a.protocol.send(batch());
+            sent += BATCH;
+            if (a.protocol.sendsOutstanding() >= VminiHardware.SEND_WAIT_LIMIT) {
+                Await.until(
+                        "A's next check-for-hang",
+                        () -> viewA.checkForHangCalls() > checks || viewA.resetsStarted() > 0);
+                counters.sample(statistics(a));
+            }
+            assertThat(System.nanoTime()).as("A reset within the deadline").isLessThan(deadline);
+        }
+        for (int i = 0; i < 10; i++) {
+            sendBatch();
+            sent += BATCH;
+            counters.sample(statistics(a));
+        }
+
+        a.protocol.awaitSendCompletions(completedBefore + sent);
+        assertThat(a.protocol.sendCompletionCount())
+                .as("every send completed once")
+                .isEqualTo(completedBefore + sent);
+        List<NdisStatus> statuses = a.protocol.sendCompletions().subList(completedBefore, completedBefore + sent);
+        long succeeded = statuses.stream().filter(s -> s == NdisStatus.SUCCESS).count();
+        assertThat(statuses)
+                .as("what the wedge held, aborted by the reset")
+                .contains(NdisStatus.REQUEST_ABORTED)
+                .isSubsetOf(
+                        NdisStatus.SUCCESS,
+                        NdisStatus.RESOURCES,
+                        NdisStatus.RESET_IN_PROGRESS,
+                        NdisStatus.REQUEST_ABORTED);
+        NdisStatisticsInfo aAfter = statistics(a);
+        counters.sample(aAfter);
+        assertThat(aAfter.ifOutDiscards() - aBefore.ifOutDiscards())
+                .as("A's ifOutDiscards: every send refused or aborted")
+                .isEqualTo(sent - succeeded);
+        assertThat(aAfter.ifHCOutUcastPkts() - aBefore.ifHCOutUcastPkts())
+                .as("A's frames on the wire, counted across the reset")
+                .isEqualTo(succeeded);
+        Await.until(
+                "every frame A sent received by B or counted by B's driver",
+                () -> accounted(receivedBefore, bBefore) == succeeded);
+        assertThat(viewA.resetsStarted()).isEqualTo(1);
+        assertThat(AdapterView.of(b.adapter).resetsStarted())
+                .as("B was never stuck")
+                .isZero();
+    }
+
     /** Frames B's protocol received since, plus the frames B's driver counts as discarded or in error. */
     private long accounted(long receivedBefore, NdisStatisticsInfo bBefore) {
         NdisStatisticsInfo now = statistics(b);
