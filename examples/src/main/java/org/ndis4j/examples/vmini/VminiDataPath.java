@@ -602,7 +602,7 @@ final class VminiDataPath {
     /**
      * The reset work item's job. Runs at PASSIVE_LEVEL. Under both locks (send, then receive): CTRL.RESET
      * through {@link VminiStatistics#resetDevice} (the device forgets the rings, a wedged unit recovers,
-     * its counters go to the driver's base first), every NBL in the transmit ring or the wait list
+     * what its counters held goes to the driver's base), every NBL in the transmit ring or the wait list
      * completes (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, as the WDK's
      * hardware reset asks, counted in ifOutDiscards), frames the device wrote that the driver had not
      * indicated are counted as discarded, both rings are programmed again from slot 0 with the receive
