@@ -78,7 +78,7 @@ class SoakIT {
             StringBuilder s = new StringBuilder(name)
                     .append(" was reset ")
                     .append(at.size())
-                    .append(" times");
+                    .append(at.size() == 1 ? " time" : " times");
             for (int i = 0; i < at.size(); i++) {
                 s.append(i == 0 ? " at " : ", ").append(String.format(Locale.ROOT, "%.1f s", at.get(i)));
             }
