@@ -6,13 +6,12 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.List;
-import org.ndis4j.hw.RegisterSpace;
+import java.util.function.Consumer;
 import org.ndis4j.hw.SharedMemory;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.PhyRegisters;
 import org.ndis4j.nic.regs.ReceiveDescriptor;
 import org.ndis4j.nic.regs.TransmitDescriptor;
-import org.ndis4j.wire.InMemoryWire;
 
 /**
  * The hostile driver of {@link HostileDriverFuzzTest}: each step, one thing a driver can do to its
@@ -27,12 +26,6 @@ final class HostileDriver {
 
     private final HostileMachine machine;
     private final HostileValues values;
-    private final RegisterSpace registers;
-    private final BusAnalyser hostileBus;
-    private final ManualDeviceTimer timer;
-    private final InMemoryWire hostileWire;
-    private final WirePeer hostilePeer;
-    private final VirtualNic hostile;
 
     private long framesToHostile;
     /** This step wrote a ring's base or size, or reset the device: head moved for another reason. */
@@ -43,12 +36,6 @@ final class HostileDriver {
     HostileDriver(HostileMachine machine) {
         this.machine = machine;
         this.values = new HostileValues(machine);
-        this.registers = machine.registers;
-        this.hostileBus = machine.hostileBus;
-        this.timer = machine.timer;
-        this.hostileWire = machine.hostileWire;
-        this.hostilePeer = machine.hostilePeer;
-        this.hostile = machine.hostile;
     }
 
     /** Frames the wire peer sent to the hostile NIC so far. */
@@ -76,7 +63,7 @@ final class HostileDriver {
     void act(FuzzedDataProvider data) {
         switch (data.consumeInt(0, 14)) {
             case 0 -> write(values.offset(data), values.value(data));
-            case 1 -> registers.read32(values.offset(data));
+            case 1 -> machine.registers.read32(values.offset(data));
             case 2 -> programRing(data);
             case 3 -> writeDescriptor(data);
             case 4 -> fillBuffer(data);
@@ -84,15 +71,15 @@ final class HostileDriver {
             case 6 -> write(CTRL, data.consumeInt(0, CTRL_RESET | CTRL_RX_ENABLE | CTRL_TX_ENABLE));
             case 7 -> peerSends(data);
             case 8 ->
-                timer.advance(
+                machine.timer.advance(
                         data.consumeBoolean()
                                 ? data.consumeLong(0, 3 * HostileMachine.PHY_NANOS)
                                 : data.consumeLong(0, 70_000_000));
             case 9 -> {
                 if (data.consumeBoolean()) {
-                    hostileWire.cut();
+                    machine.hostileWire.cut();
                 } else {
-                    hostileWire.reconnect();
+                    machine.hostileWire.reconnect();
                 }
             }
             case 10 -> reallocate(data);
@@ -109,7 +96,7 @@ final class HostileDriver {
      * (in the 64 KiB block), every frame accepted, every cause unmasked, both units on.
      */
     void bringUp() {
-        List<SharedMemory> blocks = hostileBus.given();
+        List<SharedMemory> blocks = machine.hostileBus.given();
         program(TX_BASE_LO, blocks.get(1).physicalAddress(), 64);
         program(RX_BASE_LO, blocks.get(0).physicalAddress(), 8);
         ByteBuf rxRing = blocks.get(0).virtualAddress();
@@ -133,33 +120,37 @@ final class HostileDriver {
 
     /** Writes 1 to 8 transmit descriptors from the tail on (any buffer, any length) and rings the doorbell. */
     private void queueTransmits(FuzzedDataProvider data) {
-        RingRegisters tx = RingRegisters.read(registers, TX_BASE_LO);
-        int count = data.consumeInt(1, 8);
-        for (int i = 0; i < count; i++) {
-            ByteBuf d = machine.driverView(tx.slot(tx.tail() + i), HardwareLimits.DESCRIPTOR_LENGTH);
-            if (d != null) {
-                d.setLongLE(TransmitDescriptor.ADDRESS_OFFSET, values.bufferAddress(data));
-                d.setShortLE(TransmitDescriptor.LENGTH_OFFSET, values.length(data));
-                d.setByte(TransmitDescriptor.COMMAND_OFFSET, data.consumeInt(0, 1));
-                d.setByte(TransmitDescriptor.STATUS_OFFSET, 0);
-            }
-        }
-        write(TX_TAIL, tx.wrap(tx.tail() + count));
+        fillFromTail(TX_BASE_LO, data, d -> {
+            d.setLongLE(TransmitDescriptor.ADDRESS_OFFSET, values.bufferAddress(data));
+            d.setShortLE(TransmitDescriptor.LENGTH_OFFSET, values.length(data));
+            d.setByte(TransmitDescriptor.COMMAND_OFFSET, data.consumeInt(0, 1));
+            d.setByte(TransmitDescriptor.STATUS_OFFSET, 0);
+        });
     }
 
     /** Posts 1 to 8 receive buffers from the tail on (any address, any size) and moves the tail. */
     private void postReceiveBuffers(FuzzedDataProvider data) {
-        RingRegisters rx = RingRegisters.read(registers, RX_BASE_LO);
+        fillFromTail(RX_BASE_LO, data, d -> {
+            d.setLongLE(ReceiveDescriptor.ADDRESS_OFFSET, values.bufferAddress(data));
+            d.setShortLE(ReceiveDescriptor.BUFFER_SIZE_OFFSET, values.length(data));
+            d.setByte(ReceiveDescriptor.STATUS_OFFSET, 0);
+        });
+    }
+
+    /**
+     * Fills 1 to 8 descriptors of a ring from its tail on ({@code fill} skipped where the driver has
+     * no memory of its own), then moves the tail past them.
+     */
+    private void fillFromTail(int ring, FuzzedDataProvider data, Consumer<ByteBuf> fill) {
+        RingRegisters described = RingRegisters.read(machine.registers, ring);
         int count = data.consumeInt(1, 8);
         for (int i = 0; i < count; i++) {
-            ByteBuf d = machine.driverView(rx.slot(rx.tail() + i), HardwareLimits.DESCRIPTOR_LENGTH);
+            ByteBuf d = machine.driverView(described.slot(described.tail() + i), HardwareLimits.DESCRIPTOR_LENGTH);
             if (d != null) {
-                d.setLongLE(ReceiveDescriptor.ADDRESS_OFFSET, values.bufferAddress(data));
-                d.setShortLE(ReceiveDescriptor.BUFFER_SIZE_OFFSET, values.length(data));
-                d.setByte(ReceiveDescriptor.STATUS_OFFSET, 0);
+                fill.accept(d);
             }
         }
-        write(RX_TAIL, rx.wrap(rx.tail() + count));
+        write(ring + RING_TAIL, described.wrap(described.tail() + count));
     }
 
     /** A register write, with what it means for this step's checks (a reset, a ring reprogrammed, a tail refused). */
@@ -172,10 +163,10 @@ final class HostileDriver {
             ringsReprogrammed = true;
         }
         if ((offset == TX_TAIL || offset == RX_TAIL)
-                && Integer.compareUnsigned(value, registers.read32(offset - RING_TAIL + RING_SIZE)) >= 0) {
+                && Integer.compareUnsigned(value, machine.registers.read32(offset - RING_TAIL + RING_SIZE)) >= 0) {
             tailsRefused++;
         }
-        registers.write32(offset, value);
+        machine.registers.write32(offset, value);
     }
 
     private void programRing(FuzzedDataProvider data) {
@@ -199,7 +190,7 @@ final class HostileDriver {
         long at;
         int target = data.consumeInt(0, 2);
         if (target < 2) {
-            RingRegisters ring = RingRegisters.read(registers, target == 0 ? TX_BASE_LO : RX_BASE_LO);
+            RingRegisters ring = RingRegisters.read(machine.registers, target == 0 ? TX_BASE_LO : RX_BASE_LO);
             int slots = Math.max(1, Math.min(ring.size(), HardwareLimits.MAX_RING_SIZE));
             at = ring.base() + (long) HardwareLimits.DESCRIPTOR_LENGTH * data.consumeInt(0, slots - 1);
         } else {
@@ -237,14 +228,14 @@ final class HostileDriver {
             int length = data.consumeBoolean() ? data.pickValue(HostileValues.LENGTHS) : data.consumeInt(0, 1600);
             burst[i] = peerFrame(values.destination(data), Math.min(length, 1600), data.consumeInt());
         }
-        framesToHostile += hostilePeer.send(burst);
+        framesToHostile += machine.hostilePeer.send(burst);
     }
 
     /** Frees one of the driver's blocks (the device may still use it) and allocates another. */
     private void reallocate(FuzzedDataProvider data) {
-        hostileBus.free(values.pickBlock(data));
-        if (hostileBus.allocate(data.pickValue(HostileValues.BLOCK_LENGTHS)) == null) {
-            hostileBus.allocate(16);
+        machine.hostileBus.free(values.pickBlock(data));
+        if (machine.hostileBus.allocate(data.pickValue(HostileValues.BLOCK_LENGTHS)) == null) {
+            machine.hostileBus.allocate(16);
         }
     }
 
@@ -264,7 +255,7 @@ final class HostileDriver {
     }
 
     private void faultKnob(FuzzedDataProvider data) {
-        FaultInjection faults = hostile.faults();
+        FaultInjection faults = machine.hostile.faults();
         switch (data.consumeInt(0, 3)) {
             case 0 -> faults.failNextTransmits(data.consumeInt(0, 3));
             case 1 -> faults.dropNextReceived(data.consumeInt(0, 3));

@@ -9,8 +9,6 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import org.ndis4j.hw.HostMemory;
-import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.hw.SharedMemory;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.ReceiveDescriptor;
@@ -29,16 +27,6 @@ final class HostileDriverChecks {
 
     private final HostileMachine machine;
     private final HostileDriver driver;
-    private final HostMemory bus;
-    private final BusAnalyser hostileBus;
-    private final BusAnalyser neighbourBus;
-    private final List<SharedMemory> canaries;
-    private final RegisterSpace registers;
-    private final VirtualNic hostile;
-    private final VirtualNic neighbour;
-    private final WirePeer hostilePeer;
-    private final WirePeer neighbourPeer;
-    private final TestDriver neighbourDriver;
 
     /** Canaries the hostile driver pointed its device at: the device may write them, so they prove nothing. */
     private final Set<SharedMemory> canariesNamed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -52,16 +40,6 @@ final class HostileDriverChecks {
     HostileDriverChecks(HostileMachine machine, HostileDriver driver) {
         this.machine = machine;
         this.driver = driver;
-        this.bus = machine.bus;
-        this.hostileBus = machine.hostileBus;
-        this.neighbourBus = machine.neighbourBus;
-        this.canaries = machine.canaries;
-        this.registers = machine.registers;
-        this.hostile = machine.hostile;
-        this.neighbour = machine.neighbour;
-        this.hostilePeer = machine.hostilePeer;
-        this.neighbourPeer = machine.neighbourPeer;
-        this.neighbourDriver = machine.neighbourDriver;
     }
 
     /** Before the step: what the driver names through the rings as they are now. */
@@ -73,29 +51,29 @@ final class HostileDriverChecks {
 
     /** After the step: everything the fuzz target promises, against the state before it. */
     void afterStep(RingRegisters tx0, RingRegisters rx0, long[] counters0, int status0) {
-        RingRegisters tx = RingRegisters.read(registers, TX_BASE_LO);
-        RingRegisters rx = RingRegisters.read(registers, RX_BASE_LO);
+        RingRegisters tx = RingRegisters.read(machine.registers, TX_BASE_LO);
+        RingRegisters rx = RingRegisters.read(machine.registers, RX_BASE_LO);
         name(tx);
         name(rx);
-        List<BusAnalyser.Access> served = hostileBus.takeServed();
+        List<BusAnalyser.Access> served = machine.hostileBus.takeServed();
         for (BusAnalyser.Access access : served) {
-            if (!hostileBus.isGiven(access)) {
+            if (!machine.hostileBus.isGiven(access)) {
                 assertThat(named)
                         .as("the hostile device's %s, outside its memory: its driver never named that address", access)
                         .contains(access.address());
-                canaries.stream()
+                machine.canaries.stream()
                         .filter(c -> access.overlaps(c.physicalAddress(), c.physicalAddress(c.length())))
                         .forEach(canariesNamed::add);
-                neighbourNamed |= neighbourBus.given().stream()
+                neighbourNamed |= machine.neighbourBus.given().stream()
                         .anyMatch(b -> access.overlaps(b.physicalAddress(), b.physicalAddress(b.length())));
             }
         }
-        for (BusAnalyser.Access access : neighbourBus.takeServed()) {
-            assertThat(neighbourBus.isGiven(access))
+        for (BusAnalyser.Access access : machine.neighbourBus.takeServed()) {
+            assertThat(machine.neighbourBus.isGiven(access))
                     .as("the neighbour's %s, inside its memory", access)
                     .isTrue();
         }
-        for (SharedMemory canary : canaries) {
+        for (SharedMemory canary : machine.canaries) {
             for (int i = 0; i < HostileMachine.CANARY_LENGTH && !canariesNamed.contains(canary); i++) {
                 if (canary.virtualAddress().getByte(i) != HostileMachine.canaryByte(canary, i)) {
                     throw new AssertionError(
@@ -222,7 +200,7 @@ final class HostileDriverChecks {
      * mapped; the flag stays until the ring is reprogrammed or the device reset.
      */
     private void checkRingErrors(RingRegisters tx, RingRegisters rx, int status0, long ringErrors) {
-        int status = registers.read32(STATUS);
+        int status = machine.registers.read32(STATUS);
         int ringBits = STATUS_TX_RING_ERROR | STATUS_RX_RING_ERROR;
         int raised = status & ~status0 & ringBits;
         if ((raised & STATUS_TX_RING_ERROR) != 0) {
@@ -251,7 +229,7 @@ final class HostileDriverChecks {
             return false;
         }
         try {
-            bus.map(ring.base(), ring.size() * HardwareLimits.DESCRIPTOR_LENGTH);
+            machine.bus.map(ring.base(), ring.size() * HardwareLimits.DESCRIPTOR_LENGTH);
             return true;
         } catch (IllegalArgumentException notInMemory) {
             return false;
@@ -267,7 +245,7 @@ final class HostileDriverChecks {
 
     /** Every frame that reached the receive unit is counted once; every raise of the line is counted. */
     private void checkBalances(long[] counters) {
-        long looped = counters[StatisticsCounter.TX_FRAMES.ordinal()] - hostilePeer.frames.size();
+        long looped = counters[StatisticsCounter.TX_FRAMES.ordinal()] - machine.hostilePeer.frames.size();
         assertThat(looped)
                 .as("frames transmitted - frames the wire carried (the PHY loopback)")
                 .isNotNegative();
@@ -287,10 +265,10 @@ final class HostileDriverChecks {
         assertThat(arrived)
                 .as("frames the receive unit counted = frames from the wire + looped back")
                 .isEqualTo(driver.framesToHostile() + looped);
-        for (byte[] frame : hostilePeer.frames) {
+        for (byte[] frame : machine.hostilePeer.frames) {
             assertThat(frame.length).isBetween(HardwareLimits.ETHERNET_HEADER_LENGTH, HardwareLimits.MAX_FRAME_LENGTH);
         }
-        assertThat(hostile.resources().interrupt().raised())
+        assertThat(machine.hostile.resources().interrupt().raised())
                 .as("raises of the line = INTERRUPTS_RAISED")
                 .isEqualTo(counters[StatisticsCounter.INTERRUPTS_RAISED.ordinal()]);
     }
@@ -299,24 +277,26 @@ final class HostileDriverChecks {
     private void witness() {
         witness++;
         byte[] out = Frames.frame(Frames.PEER, HostileMachine.NEIGHBOUR, 60 + witness % 64, witness);
-        int slot = neighbourDriver.transmit(out);
-        assertThat(neighbourPeer.frames).as("the neighbour's frame %d", witness).endsWith(out);
-        assertThat(neighbourDriver.transmitStatus(slot)).isEqualTo(TransmitDescriptor.STATUS_DONE);
+        int slot = machine.neighbourDriver.transmit(out);
+        assertThat(machine.neighbourPeer.frames)
+                .as("the neighbour's frame %d", witness)
+                .endsWith(out);
+        assertThat(machine.neighbourDriver.transmitStatus(slot)).isEqualTo(TransmitDescriptor.STATUS_DONE);
         byte[] in = Frames.frame(HostileMachine.NEIGHBOUR, Frames.PEER, 60 + witness % 64, -witness);
-        neighbourPeer.send(in);
-        List<TestDriver.Received> received = neighbourDriver.reap();
+        machine.neighbourPeer.send(in);
+        List<TestDriver.Received> received = machine.neighbourDriver.reap();
         assertThat(received)
                 .as("frames the neighbour received at step %d", witness)
                 .hasSize(1);
         assertThat(received.get(0).data()).isEqualTo(in);
         assertThat(received.get(0).status()).isEqualTo(ReceiveDescriptor.STATUS_DONE);
-        neighbourDriver.postReceiveBuffers(1);
+        machine.neighbourDriver.postReceiveBuffers(1);
         for (StatisticsCounter c : StatisticsCounter.values()) {
             if (c != StatisticsCounter.TX_FRAMES
                     && c != StatisticsCounter.TX_BYTES
                     && c != StatisticsCounter.RX_FRAMES
                     && c != StatisticsCounter.RX_BYTES) {
-                assertThat(neighbour.statistics().get(c))
+                assertThat(machine.neighbour.statistics().get(c))
                         .as("the neighbour's %s", c)
                         .isZero();
             }
@@ -336,7 +316,7 @@ final class HostileDriverChecks {
         }
         ByteBuf descriptors;
         try {
-            descriptors = bus.map(ring.base(), ring.size() * HardwareLimits.DESCRIPTOR_LENGTH);
+            descriptors = machine.bus.map(ring.base(), ring.size() * HardwareLimits.DESCRIPTOR_LENGTH);
         } catch (IllegalArgumentException notInMemory) {
             return;
         }

@@ -3,7 +3,6 @@ package org.ndis4j.nic;
 import static org.ndis4j.nic.regs.Registers.*;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.hw.SharedMemory;
 import org.ndis4j.nic.regs.HardwareLimits;
 import org.ndis4j.nic.regs.StatisticsCounter;
@@ -57,13 +56,9 @@ final class HostileValues {
     private static final long UNALLOCATED = 0x7000_0000_0000L;
 
     private final HostileMachine machine;
-    private final RegisterSpace registers;
-    private final BusAnalyser hostileBus;
 
     HostileValues(HostileMachine machine) {
         this.machine = machine;
-        this.registers = machine.registers;
-        this.hostileBus = machine.hostileBus;
     }
 
     int offset(FuzzedDataProvider data) {
@@ -125,17 +120,17 @@ final class HostileValues {
             long offset = address - block.physicalAddress();
             foreign |= offset >= 0
                     && offset < block.length()
-                    && !hostileBus.given().contains(block);
+                    && !machine.hostileBus.given().contains(block);
         }
         return foreign ? UNALLOCATED + (address & 0xFFF) : address;
     }
 
     SharedMemory pickBlock(FuzzedDataProvider data) {
-        return data.pickValue(hostileBus.given());
+        return data.pickValue(machine.hostileBus.given());
     }
 
     long destination(FuzzedDataProvider data) {
-        long station = MacAddress.valueFromRegisters(registers.read32(RAL), registers.read32(RAH));
+        long station = MacAddress.valueFromRegisters(machine.registers.read32(RAL), machine.registers.read32(RAH));
         return data.pickValue(new long[] {
             station,
             HostileMachine.HOSTILE.value(),

@@ -26,13 +26,15 @@ import org.ndis4j.verifier.Verifier;
 
 /**
  * NDIS's side of one miniport adapter (the miniport block behind its MiniportAdapterHandle): the
- * state machine and the attributes the miniport set in MiniportInitializeEx. The rest is delegated,
- * one concern each: the pending pause/restart handshake ({@link PauseRestartCompletion}), status
+ * state machine, and when each NDIS call the miniport makes on the adapter is allowed. The rest is
+ * delegated, one concern each: the attributes set in MiniportInitializeEx ({@link
+ * AdapterAttributes}), the pending pause/restart handshake ({@link PauseRestartCompletion}), status
  * indications and the link state ({@link AdapterStatusIndications}), what halt waits for and checks
  * ({@link AdapterHaltAccounting}), check-for-hang and reset ({@link MiniportReset}), OID requests
  * ({@link OidBroker}), the stack above ({@link AdapterStack}) and the data path ({@link
- * MiniportDataPath}). Lifecycle methods run at PASSIVE_LEVEL on a system thread (see {@link
- * PlugAndPlay}); each call NDIS waits for is timed by NDIS's watchdog ({@link NdisWatchdog}).
+ * MiniportDataPath}); the methods that only hand on to them are the adapter handle's surface, which
+ * the NDIS entry points resolve. Lifecycle methods run at PASSIVE_LEVEL on a system thread (see
+ * {@link PlugAndPlay}); each call NDIS waits for is timed by NDIS's watchdog ({@link NdisWatchdog}).
  *
  * <pre>
  *  addDevice   Halted ─► Initializing ─► Paused ─► Restarting ─► Running
