@@ -9,8 +9,9 @@ import java.util.concurrent.locks.LockSupport;
  * it on and parks until it gets it back. Apart from {@link World} because this is the one loop every
  * scheduling point runs through; the world only holds what the loop reads.
  *
- * <p>Read and written only by the thread holding the turn, except {@link #current}, which a thread
- * outside the run reads to find that it is not the one.
+ * <p>Read and written only by the thread holding the turn, except the volatile {@code current}
+ * (a thread outside the run reads it to find that it is not the one) and {@code uncontrolledCall}
+ * (that thread's call, kept for the end of the run).
  */
 final class Turn {
 
