@@ -20,12 +20,18 @@ import java.nio.ByteOrder;
  * straight to its array after one reference-count and one bounds check for the whole range (a
  * per-word {@link ByteBuf#getUnsignedShort} pays both for every two bytes, and byte-wise array reads
  * were still four times slower than this: the receive checksum was the top frame of a host at 1514
- * bytes); over a direct buffer through one NIO view of the range; over a composite buffer through
- * its own accessors.
+ * bytes); over a direct buffer through one NIO view of the range (from {@link #NIO_VIEW_MIN} bytes on);
+ * over shorter direct ranges and composite buffers through the buffer's own accessors.
  */
 final class Checksum {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The shortest range of a direct buffer read through an NIO view: making the view costs two
+     * objects, more than a few accessor calls (an IPv4 header's 20 bytes took longer that way).
+     */
+    static final int NIO_VIEW_MIN = 128;
 
     private Checksum() {}
 
@@ -41,7 +47,7 @@ final class Checksum {
         if (buf.hasArray()) {
             return add(sum, buf.array(), buf.arrayOffset() + offset, length);
         }
-        if (buf.nioBufferCount() == 1) {
+        if (length >= NIO_VIEW_MIN && buf.nioBufferCount() == 1) {
             return add(sum, buf.nioBuffer(offset, length).order(ByteOrder.LITTLE_ENDIAN), length);
         }
         return addByWords(sum, buf, offset, length);
@@ -91,7 +97,7 @@ final class Checksum {
         return (le & 0xFF) << 8 | le >>> 8;
     }
 
-    /** A composite buffer: eight bytes a read through the buffer's own accessors. */
+    /** A composite buffer, or a short direct range: eight bytes a read through the buffer's own accessors. */
     private static long addByWords(long sum, ByteBuf buf, int offset, int length) {
         int i = offset;
         int end = offset + length;

@@ -78,7 +78,7 @@ class ChecksumTest {
                                 .isEqualTo(Checksum.finish(start + reference(data, offset, length)));
                     }
                 }
-                for (int length : new int[] {1472, 1480, 1500, 1514, 1599}) {
+                for (int length : new int[] {127, 128, 129, 135, 1472, 1480, 1500, 1514, 1599}) {
                     assertThat(Checksum.of(buf, 1, length)).isEqualTo(Checksum.finish(reference(data, 1, length)));
                 }
             } finally {
