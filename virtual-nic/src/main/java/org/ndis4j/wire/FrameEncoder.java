@@ -8,7 +8,8 @@ import io.netty.channel.ChannelPromise;
 /**
  * Encodes Ethernet frames into the QEMU stream framing (see {@link FrameSplitter} for the layout) on
  * the way out: each frame's 4-byte big-endian length and its bytes are appended to one buffer per
- * burst, written when the burst is flushed (or the buffer is full), and the frame is released at once.
+ * burst (it starts at {@link #FIRST_CAPACITY} and grows to {@link #BURST_CAPACITY}), written when the
+ * burst is flushed (or the buffer is full), and the frame is released at once.
  *
  * <p>Why not a prefix buffer per frame ({@code LengthFieldPrepender}): that is two messages a frame in
  * the channel's outbound buffer, an allocation, two entries, two I/O vectors and two releases each,
@@ -20,8 +21,13 @@ import io.netty.channel.ChannelPromise;
  */
 final class FrameEncoder extends ChannelOutboundHandlerAdapter {
 
-    /** A burst buffer's initial capacity; a longer burst is written in pieces of at least this size. */
+    /**
+     * A burst buffer's largest capacity: a longer burst is written in pieces of up to this size (or
+     * one frame, if longer).
+     */
     static final int BURST_CAPACITY = 16 * 1024;
+    /** A burst buffer's first capacity: a burst of one small frame, the common case at low rates, needs no more. */
+    static final int FIRST_CAPACITY = 2048;
 
     private ByteBuf burst;
 
@@ -34,11 +40,12 @@ final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         try {
             int length = frame.readableBytes();
             int needed = FrameSplitter.PREFIX_LENGTH + length;
-            if (burst != null && burst.writableBytes() < needed) {
+            if (burst != null && burst.maxWritableBytes() < needed) {
                 writeBurst(ctx);
             }
             if (burst == null) {
-                burst = ctx.alloc().directBuffer(Math.max(BURST_CAPACITY, needed));
+                int max = Math.max(BURST_CAPACITY, needed);
+                burst = ctx.alloc().directBuffer(Math.min(FIRST_CAPACITY, max), max);
             }
             burst.writeInt(length);
             burst.writeBytes(frame, frame.readerIndex(), length);

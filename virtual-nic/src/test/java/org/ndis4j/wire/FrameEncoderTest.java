@@ -80,6 +80,17 @@ class FrameEncoderTest {
     }
 
     @Test
+    void aFrameLongerThanABurstIsWrittenWhole() {
+        byte[] small = ethernet(mac(2), mac(1), 60, 1);
+        byte[] jumbo = ethernet(mac(2), mac(1), FrameEncoder.BURST_CAPACITY + 100, 2);
+        channel.write(buf(small), channel.voidPromise());
+        channel.write(buf(jumbo), channel.voidPromise());
+        channel.flush();
+
+        assertThat(written()).containsExactly(wire(small), wire(jumbo));
+    }
+
+    @Test
     void aWriteWithItsOwnPromiseIsWrittenAtOnceAndItsPromiseCompletes() {
         byte[] a = ethernet(mac(2), mac(1), 60, 1);
         byte[] b = ethernet(mac(2), mac(1), 61, 2);
