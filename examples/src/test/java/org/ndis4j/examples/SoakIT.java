@@ -6,7 +6,9 @@ import static org.ndis4j.examples.SwitchedHosts.B_IP;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
@@ -14,8 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.examples.ipstack.IpCounter;
 import org.ndis4j.examples.ipstack.IpStatistics;
+import org.ndis4j.host.AdapterView;
+import org.ndis4j.host.NdisOidClient;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.nic.regs.StatisticsCounter;
+import org.ndis4j.ndis.oid.NdisOidRequest;
+import org.ndis4j.ndis.oid.NdisStatisticsInfo;
+import org.ndis4j.ndis.oid.Oid;
+import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
+import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.Await;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.KernelOptions;
@@ -27,6 +35,9 @@ import org.ndis4j.wire.SwitchPortStatistics;
  * TCP, each carrying its sequence number and a CRC-32 of its payload; B checks every one. At the end
  * every datagram is accounted for — sent = received + counted drops — none is corrupt or duplicated,
  * and (the kernels closing under the test kit) the verifier has nothing to report and nothing leaked.
+ * B's drops are read as NDIS reads them, from vmini's OID_GEN_STATISTICS, whose counters survive an
+ * adapter reset (the device's own are cleared by it, and a reset drops what is in the rings): should
+ * NDIS reset either adapter, every datagram is still received or counted, and the report says when.
  *
  * <pre>
  *   datagram payload: │ sequence (8) │ CRC-32 of what follows (4) │ random bytes (4..1460) │
@@ -46,6 +57,34 @@ class SoakIT {
     static final int MAX_PAYLOAD = 1472;
     /** Datagrams in flight at most: the sender waits for B (or counted drops) beyond it. */
     static final int WINDOW = 256;
+
+    /** When NDIS reset an adapter during the run: seconds since the first datagram, one per reset. */
+    static final class Resets {
+        final NdisMiniportAdapterHandle adapter;
+        final List<Double> at = new ArrayList<>();
+
+        Resets(NdisMiniportAdapterHandle adapter) {
+            this.adapter = adapter;
+        }
+
+        void look(long start) {
+            int started = AdapterView.of(adapter).resetsStarted();
+            while (at.size() < started) {
+                at.add((System.nanoTime() - start) / 1e9);
+            }
+        }
+
+        String report(String name) {
+            StringBuilder s = new StringBuilder(name)
+                    .append(" was reset ")
+                    .append(at.size())
+                    .append(at.size() == 1 ? " time" : " times");
+            for (int i = 0; i < at.size(); i++) {
+                s.append(i == 0 ? " at " : ", ").append(String.format(Locale.ROOT, "%.1f s", at.get(i)));
+            }
+            return s.toString();
+        }
+    }
 
     /** What B saw; guarded by itself (the receive DPC writes it, the test reads it). */
     static final class Receiver {
@@ -103,6 +142,11 @@ class SoakIT {
             ByteBuf wrapped = Unpooled.wrappedBuffer(payload);
             long sent = 0;
             long sentBytes = 0;
+            Resets resetsA = new Resets(hosts.a.adapter());
+            Resets resetsB = new Resets(hosts.b.adapter());
+            int resetsBefore = AdapterView.of(hosts.a.adapter()).resetsStarted()
+                    + AdapterView.of(hosts.b.adapter()).resetsStarted();
+            assertThat(resetsBefore).as("resets before the first datagram").isZero();
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
             while (datagrams > 0 ? sent < datagrams : System.nanoTime() < end) {
@@ -118,6 +162,10 @@ class SoakIT {
                 hosts.a.ip().sendUdp(B_IP, PORT + 1, PORT, wrapped, 0, length);
                 sent++;
                 sentBytes += length;
+                if ((sent & 0xFF) == 0) {
+                    resetsA.look(start);
+                    resetsB.look(start);
+                }
             }
             long sending = System.nanoTime() - start;
             long total = sent;
@@ -128,6 +176,9 @@ class SoakIT {
                         Duration.ofSeconds(30),
                         () -> received(receiver) + drops(hosts) - before == total);
             } catch (AssertionError unaccounted) {
+                resetsA.look(start);
+                resetsB.look(start);
+                System.out.println("soak: " + resetsA.report("A") + "; " + resetsB.report("B"));
                 System.out.println("soak: " + total + " sent, " + received(receiver) + " received, "
                         + (drops(hosts) - before) + " counted as dropped; missing sequence numbers "
                         + missing(receiver, total) + "; seed "
@@ -136,6 +187,8 @@ class SoakIT {
                 throw unaccounted;
             }
             long elapsed = System.nanoTime() - start;
+            resetsA.look(start);
+            resetsB.look(start);
 
             long drops = drops(hosts) - before;
             System.out.printf(
@@ -153,6 +206,10 @@ class SoakIT {
                     receiver.duplicates,
                     seed);
             System.out.println("soak drops: " + dropDetail(hosts));
+            if (!resetsA.at.isEmpty() || !resetsB.at.isEmpty()) {
+                System.out.println("soak: " + resetsA.report("A") + "; " + resetsB.report("B")
+                        + " (NDIS's check-for-hang; the frames the resets dropped are counted above)");
+            }
             synchronized (receiver) {
                 assertThat(receiver.corrupt).as("corrupt datagrams").isZero();
                 assertThat(receiver.duplicates).as("duplicated datagrams").isZero();
@@ -192,24 +249,35 @@ class SoakIT {
     }
 
     /**
-     * Every place a datagram from A to B can be dropped, counted: A's ipstack (refused or failed
-     * sends), both filters, A's NIC transmit, the switch's two ports, B's NIC receive, B's ipstack.
+     * Every place a datagram from A to B can be dropped, each counted once: A's ipstack (sends refused,
+     * or completed with a failure — which is how a drop by A's filter or A's NIC comes back, so neither
+     * is added again), the switch's ports, B's NIC as B's driver reports it (OID_GEN_STATISTICS:
+     * ifInDiscards — no buffer, receive unit off, taken from the ring by a reset — and ifInErrors,
+     * both kept across resets), B's filter and B's ipstack. PASSIVE_LEVEL (an OID request, held while
+     * a reset of B runs).
      */
     static long drops(SwitchedHosts hosts) {
         IpStatistics a = hosts.a.ip().statistics();
         IpStatistics b = hosts.b.ip().statistics();
-        long nics = hosts.a.nic().statistics().get(StatisticsCounter.TX_NO_CARRIER)
-                + hosts.a.nic().statistics().get(StatisticsCounter.TX_LENGTH_ERRORS)
-                + hosts.b.nic().statistics().get(StatisticsCounter.RX_NO_BUFFER)
-                + hosts.b.nic().statistics().get(StatisticsCounter.RX_DISABLED)
-                + hosts.b.nic().statistics().get(StatisticsCounter.RX_BUFFER_TOO_SMALL);
-        long filters = hosts.a.filter().orElseThrow().statistics().drops()
-                + hosts.b.filter().orElseThrow().statistics().drops();
+        NdisStatisticsInfo nicB = statistics(hosts.b.adapter());
         long fabric = 0;
         for (SwitchPortStatistics port : hosts.vswitch.ports()) {
             fabric += port.traffic().totalDrops();
         }
-        return a.drops() + b.drops() + nics + filters + fabric;
+        return a.drops()
+                + fabric
+                + nicB.ifInDiscards()
+                + nicB.ifInErrors()
+                + hosts.b.filter().orElseThrow().statistics().drops()
+                + b.drops();
+    }
+
+    /** OID_GEN_STATISTICS of {@code adapter}, as NDIS would query it. PASSIVE_LEVEL. */
+    static NdisStatisticsInfo statistics(NdisMiniportAdapterHandle adapter) {
+        NdisOidRequest request = NdisOidRequest.query(Oid.OID_GEN_STATISTICS, NdisStatisticsInfo.SIZE);
+        NdisStatus status = NdisOidClient.of(adapter).requestAndWait(request);
+        assertThat(status).as("OID_GEN_STATISTICS").isEqualTo(NdisStatus.SUCCESS);
+        return NdisStatisticsInfo.decode(request.result());
     }
 
     private static String dropDetail(SwitchedHosts hosts) {
@@ -218,27 +286,37 @@ class SoakIT {
                 + "; A filter " + hosts.a.filter().orElseThrow().statistics() + "; B filter "
                 + hosts.b.filter().orElseThrow().statistics() + "; A NIC "
                 + hosts.a.nic().statistics() + "; B NIC "
-                + hosts.b.nic().statistics() + "; switch " + hosts.vswitch.ports();
+                + hosts.b.nic().statistics() + "; B's driver " + statistics(hosts.b.adapter()) + "; switch "
+                + hosts.vswitch.ports();
     }
 
-    /** Waits while {@link #WINDOW} datagrams are in flight: until B has them or they are counted as dropped. */
+    /**
+     * Waits while {@link #WINDOW} datagrams are in flight: until B has them or they are counted as
+     * dropped. The drops are read outside the receiver's monitor: the query waits for B's driver (and
+     * for a reset of B to end), and B's receive DPC takes that monitor.
+     */
     private static void awaitWindow(Receiver receiver, SwitchedHosts hosts, long sent, long dropsBefore)
             throws InterruptedException {
-        synchronized (receiver) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (sent - receiver.received >= WINDOW || hosts.a.ip().sendsOutstanding() >= WINDOW) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (; ; ) {
+            long received;
+            boolean stalled;
+            synchronized (receiver) {
+                if (sent - receiver.received < WINDOW && hosts.a.ip().sendsOutstanding() < WINDOW) {
+                    return;
+                }
                 long before = receiver.received;
                 // Woken by each datagram B receives; A's send completions wake nobody: looked at every ms.
                 receiver.wait(sent - receiver.received >= WINDOW ? 10 : 1);
-                if (receiver.received == before
-                        && sent - receiver.received >= WINDOW
-                        && sent - receiver.received - (drops(hosts) - dropsBefore) < WINDOW) {
-                    return; // no progress for 10 ms: the missing ones were dropped, and counted
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("30 s without progress: " + (sent - receiver.received) + " in flight, "
-                            + hosts.a.ip().sendsOutstanding() + " of A's sends outstanding");
-                }
+                received = receiver.received;
+                stalled = received == before && sent - received >= WINDOW;
+            }
+            if (stalled && sent - received - (drops(hosts) - dropsBefore) < WINDOW) {
+                return; // no progress for 10 ms: the missing ones were dropped, and counted
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("30 s without progress: " + (sent - received) + " in flight, "
+                        + hosts.a.ip().sendsOutstanding() + " of A's sends outstanding");
             }
         }
     }

@@ -23,6 +23,8 @@ final class DeviceRegisterFile implements RegisterSpace {
     private static final int MTA_END =
             Registers.MTA_BASE + Registers.MTA_STRIDE * HardwareLimits.MULTICAST_TABLE_ENTRIES;
     private static final int STATS_END = Registers.STATS_BASE + Registers.STATS_STRIDE * Statistics.count();
+    private static final int STATS_AT_RESET_END =
+            Registers.STATS_AT_RESET_BASE + Registers.STATS_STRIDE * Statistics.count();
 
     private final TransmitEngine transmit;
     private final ReceiveEngine receive;
@@ -82,7 +84,8 @@ final class DeviceRegisterFile implements RegisterSpace {
             int relative = offset - Registers.MTA_BASE;
             return filter.readTable(relative / Registers.MTA_STRIDE, (relative & 4) != 0);
         }
-        if (offset >= Registers.STATS_BASE && offset < STATS_END) {
+        if ((offset >= Registers.STATS_BASE && offset < STATS_END)
+                || (offset >= Registers.STATS_AT_RESET_BASE && offset < STATS_AT_RESET_END)) {
             return statistics.readRegister(offset);
         }
         return switch (offset) {

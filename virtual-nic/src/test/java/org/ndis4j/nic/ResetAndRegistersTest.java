@@ -100,6 +100,55 @@ class ResetAndRegistersTest {
     }
 
     @Test
+    void aResetMovesEachCounterToItsAtResetRegister() {
+        driver.start(Registers.RCTL_DIRECTED);
+        driver.postReceiveBuffers(4);
+        bench.peer.send(Frames.frame(NicBench.STATION, 100, 1), Frames.frame(NicBench.STATION, 200, 2));
+        assertThat(driver.registers.read32(Registers.statsAtResetLo(StatisticsCounter.RX_FRAMES)))
+                .as("before any reset")
+                .isZero();
+
+        driver.registers.write32(Registers.CTRL, Registers.CTRL_RESET);
+
+        assertThat(driver.registers.read32(Registers.statsLo(StatisticsCounter.RX_FRAMES)))
+                .isZero();
+        assertThat(driver.registers.read32(Registers.statsAtResetLo(StatisticsCounter.RX_FRAMES)))
+                .isEqualTo(2);
+        assertThat(driver.registers.read32(Registers.statsAtResetLo(StatisticsCounter.RX_BYTES)))
+                .isEqualTo(300);
+        assertThat(driver.registers.read32(Registers.statsAtResetHi(StatisticsCounter.RX_BYTES)))
+                .isZero();
+
+        bench.peer.send(Frames.frame(NicBench.STATION, 64, 3)); // receive unit off after the reset
+        driver.registers.write32(Registers.CTRL, Registers.CTRL_RESET);
+        assertThat(driver.registers.read32(Registers.statsAtResetLo(StatisticsCounter.RX_FRAMES)))
+                .as("only what the counter held at the last reset")
+                .isZero();
+        assertThat(driver.registers.read32(Registers.statsAtResetLo(StatisticsCounter.RX_DISABLED)))
+                .isEqualTo(1);
+        assertThat(driver.counter(StatisticsCounter.BAD_REGISTER_ACCESSES)).isZero();
+    }
+
+    @Test
+    void noCountIsLostToResetsThatRaceTheWire() throws InterruptedException {
+        int frames = 20_000;
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < frames; i++) {
+                bench.peer.send(Frames.frame(NicBench.STATION, 64, i)); // the unit is off: RX_DISABLED
+            }
+        });
+        sender.start();
+        long total = 0;
+        while (sender.isAlive()) {
+            driver.registers.write32(Registers.CTRL, Registers.CTRL_RESET);
+            total += driver.registers.read32(Registers.statsAtResetLo(StatisticsCounter.RX_DISABLED));
+        }
+        sender.join();
+        total += driver.counter(StatisticsCounter.RX_DISABLED);
+        assertThat(total).as("counted before a reset, or after the last").isEqualTo(frames);
+    }
+
+    @Test
     void badAccessesReadZeroAndAreCountedNeverThrown() {
         assertThat(driver.registers.read32(0x002)).isZero();
         assertThat(driver.registers.read32(-4)).isZero();

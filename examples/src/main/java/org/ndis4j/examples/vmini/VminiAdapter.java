@@ -35,11 +35,13 @@ import org.ndis4j.nic.regs.Registers;
  *   8 IMS: unmask the causes the ISR handles
  *  restart: receive + transmit units on               pause: refuse new sends, receive unit off, drain
  *
- *  check for hang: a ring with work the driver has not reaped for a whole period (a wedged unit, lost
- *                  interrupts) says hung
+ *  check for hang: a ring with work the driver reaped none of for two whole periods (a wedged unit,
+ *                  lost interrupts) says hung; progress is counted, not read from ring indexes
  *  reset (DISPATCH): mask, refuse sends (RESET_IN_PROGRESS), queue the reset work item, PENDING
- *    work item (PASSIVE): CTRL.RESET, sends in the ring complete (REQUEST_ABORTED unless done), both
- *                  rings programmed again, posted buffers reposted, units as before, unmask,
+ *    work item (PASSIVE): counters to the driver's base, CTRL.RESET, sends in the ring complete
+ *                  (REQUEST_ABORTED unless done; ifOutDiscards), unindicated frames in the receive ring
+ *                  counted (ifInDiscards), both rings programmed again, posted buffers reposted,
+ *                  address/multicast/RCTL written again, units as before, unmask,
  *                  NdisMResetComplete(SUCCESS, AddressingReset = TRUE: NDIS sets filter and multicast again)
  *  shutdown:       mask, units off, let the DPC and link work item finish, CTRL.RESET; frees nothing
  *  surprise removal: never touch the hardware again; sends and OID requests NOT_ACCEPTED until halt
@@ -54,6 +56,9 @@ final class VminiAdapter {
     final RegisterSpace registers;
     private final VminiRings rings;
     final VminiDataPath dataPath;
+    /** The device's counters, kept monotonic across resets; the control path reports them. */
+    final VminiStatistics statistics;
+
     final byte[] permanentAddress;
     /** The station address: the registry's NetworkAddress, or the permanent one. */
     final byte[] currentAddress;
@@ -99,6 +104,7 @@ final class VminiAdapter {
             NdisMiniportAdapterHandle handle,
             DeviceResources resources,
             VminiRings rings,
+            VminiStatistics statistics,
             VminiDataPath dataPath,
             NdisIoWorkItem linkWorkItem,
             NdisIoWorkItem resetWorkItem,
@@ -109,6 +115,7 @@ final class VminiAdapter {
         this.currentAddress = config.networkAddress() != null ? config.networkAddress() : permanentAddress;
         this.registers = resources.registers();
         this.rings = rings;
+        this.statistics = statistics;
         this.dataPath = dataPath;
         this.linkWorkItem = linkWorkItem;
         this.resetWorkItem = resetWorkItem;
@@ -131,14 +138,17 @@ final class VminiAdapter {
         if (rings == null) {
             return NdisStatus.RESOURCES;
         }
-        VminiDataPath dataPath = VminiDataPath.create(handle, registers, rings);
+        VminiStatistics statistics = new VminiStatistics(registers);
+        VminiDataPath dataPath = VminiDataPath.create(handle, registers, rings, statistics);
         if (dataPath == null) {
+            statistics.free();
             rings.free(handle);
             return NdisStatus.RESOURCES;
         }
         NdisIoWorkItem workItem = Ndis.allocateIoWorkItem(handle);
         if (workItem == null) {
             dataPath.free();
+            statistics.free();
             rings.free(handle);
             return NdisStatus.RESOURCES;
         }
@@ -146,11 +156,12 @@ final class VminiAdapter {
         if (resetItem == null) {
             Ndis.freeIoWorkItem(workItem);
             dataPath.free();
+            statistics.free();
             rings.free(handle);
             return NdisStatus.RESOURCES;
         }
         VminiAdapter adapter =
-                new VminiAdapter(handle, resources, rings, dataPath, workItem, resetItem, address, config);
+                new VminiAdapter(handle, resources, rings, statistics, dataPath, workItem, resetItem, address, config);
 
         NdisM.setMiniportAttributes(
                 handle,
@@ -231,6 +242,7 @@ final class VminiAdapter {
         Ndis.freeIoWorkItem(linkWorkItem);
         Ndis.freeIoWorkItem(resetWorkItem); // NDIS halts only after the reset completed
         dataPath.free();
+        statistics.free();
         rings.free(handle);
     }
 
@@ -271,9 +283,9 @@ final class VminiAdapter {
     }
 
     /**
-     * MiniportCheckForHangEx. Runs at PASSIVE_LEVEL. Hung when a ring had work the driver had not
-     * reaped at the last check and the driver has reaped nothing since: a wedged transmit unit, or
-     * interrupts that stopped coming. A NIC that reads all ones is gone, not hung.
+     * MiniportCheckForHangEx. Runs at PASSIVE_LEVEL. Hung when a ring has had work the driver reaped
+     * none of for two whole periods ({@link VminiRingWatch}): a wedged transmit unit, or interrupts
+     * that stopped coming. A NIC that reads all ones is gone, not hung.
      */
     boolean checkForHang() {
         if (removed || quiescing || resetInProgress.get()) {
@@ -302,16 +314,28 @@ final class VminiAdapter {
 
     /**
      * The reset work item. Runs at PASSIVE_LEVEL. The device starts over (CTRL.RESET clears a wedged
-     * unit), the data path reprograms the rings, and NDIS is told: AddressingReset TRUE, because the
-     * device reset cleared RCTL and the multicast table, and NDIS sets both again through OID requests.
+     * unit), the data path reprograms the rings and the addressing (station address, multicast
+     * table, RCTL) before the receive unit comes back, and NDIS is told: AddressingReset TRUE all the
+     * same, so that a packet filter or multicast list set while the reset ran is set again last.
      */
     private static void resetRoutine(VminiAdapter adapter, NdisIoWorkItem item) {
-        adapter.dataPath.reinitialize(adapter.currentAddress);
+        adapter.dataPath.reinitialize(adapter::programAddressing);
         adapter.pendingCauses.set(0);
         adapter.registers.write32(Registers.IMS, VminiHardware.INTERRUPT_CAUSES);
         adapter.resetInProgress.set(false);
         VminiInterrupt.queueLinkCheck(adapter); // a link that moved meanwhile is reported
         NdisM.resetComplete(adapter.handle, NdisStatus.SUCCESS, true);
+    }
+
+    /**
+     * Writes what the control path last set: station address, multicast table, RCTL. Any IRQL (the
+     * reset writes them under the data path's locks; OID requests are held while a reset runs).
+     */
+    private void programAddressing() {
+        VminiHardware.writeStationAddress(registers, currentAddress);
+        byte[] multicast = multicastList;
+        VminiHardware.writeMulticastTable(registers, multicast, multicast.length / 6);
+        registers.write32(Registers.RCTL, VminiHardware.receiveControl(packetFilter));
     }
 
     /** Waits until no interrupt DPC is running (a new one sees {@link #quiescing}). Runs at PASSIVE_LEVEL. */

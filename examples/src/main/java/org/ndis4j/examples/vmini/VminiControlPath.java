@@ -19,7 +19,6 @@ import static org.ndis4j.ndis.oid.NdisStatisticsInfo.NDIS_STATISTICS_FLAGS_VALID
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.ndis4j.hw.RegisterSpace;
 import org.ndis4j.ndis.oid.NdisOidRequest;
 import org.ndis4j.ndis.oid.NdisRequestType;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
@@ -100,15 +99,12 @@ final class VminiControlPath {
     }
 
     private static NdisStatus query(VminiAdapter adapter, NdisOidRequest request) {
-        RegisterSpace registers = adapter.registers;
         return switch (request.oid()) {
             case Oid.OID_GEN_MAXIMUM_TOTAL_SIZE -> request.writeUlong(adapter.config.jumboPacket());
             case Oid.OID_GEN_STATISTICS ->
                 request.writeInformation(statistics(adapter).encode());
-            case Oid.OID_GEN_XMIT_OK ->
-                writeCounter(request, VminiHardware.readCounter(registers, StatisticsCounter.TX_FRAMES));
-            case Oid.OID_GEN_RCV_OK ->
-                writeCounter(request, VminiHardware.readCounter(registers, StatisticsCounter.RX_FRAMES));
+            case Oid.OID_GEN_XMIT_OK -> writeCounter(request, adapter.statistics.get(StatisticsCounter.TX_FRAMES));
+            case Oid.OID_GEN_RCV_OK -> writeCounter(request, adapter.statistics.get(StatisticsCounter.RX_FRAMES));
             case Oid.OID_802_3_MULTICAST_LIST -> request.writeInformation(adapter.multicastList);
             // OID_GEN_VENDOR_ID: the OUI of the station address in the low three bytes
             case Oid.OID_GEN_VENDOR_ID ->
@@ -173,19 +169,26 @@ final class VminiControlPath {
         return NdisStatus.SUCCESS;
     }
 
-    /** OID_GEN_STATISTICS: device counters for what the device counts, the driver's for the rest. */
+    /**
+     * OID_GEN_STATISTICS: device counters for what the device counts (monotonic across resets:
+     * {@link VminiStatistics}), the driver's for the rest. ifInDiscards: frames the NIC dropped without
+     * an error — no buffer posted, receive unit off, or taken out of the ring by a reset.
+     */
     static NdisStatisticsInfo statistics(VminiAdapter adapter) {
-        RegisterSpace r = adapter.registers;
-        long rxFrames = VminiHardware.readCounter(r, StatisticsCounter.RX_FRAMES);
-        long rxBroadcast = VminiHardware.readCounter(r, StatisticsCounter.RX_BROADCAST);
-        long rxMulticast = VminiHardware.readCounter(r, StatisticsCounter.RX_MULTICAST);
-        long rxErrors = VminiHardware.readCounter(r, StatisticsCounter.RX_LENGTH_ERRORS)
-                + VminiHardware.readCounter(r, StatisticsCounter.RX_BUFFER_TOO_SMALL)
-                + VminiHardware.readCounter(r, StatisticsCounter.RX_DMA_ERRORS);
-        long txErrors = VminiHardware.readCounter(r, StatisticsCounter.TX_LENGTH_ERRORS)
-                + VminiHardware.readCounter(r, StatisticsCounter.TX_DMA_ERRORS)
-                + VminiHardware.readCounter(r, StatisticsCounter.TX_NO_CARRIER)
-                + VminiHardware.readCounter(r, StatisticsCounter.TX_FAULT_ERRORS);
+        long[] c = adapter.statistics.read();
+        long rxFrames = c[StatisticsCounter.RX_FRAMES.ordinal()];
+        long rxBroadcast = c[StatisticsCounter.RX_BROADCAST.ordinal()];
+        long rxMulticast = c[StatisticsCounter.RX_MULTICAST.ordinal()];
+        long rxDiscards = c[StatisticsCounter.RX_NO_BUFFER.ordinal()]
+                + c[StatisticsCounter.RX_DISABLED.ordinal()]
+                + adapter.statistics.receivesDiscardedByReset();
+        long rxErrors = c[StatisticsCounter.RX_LENGTH_ERRORS.ordinal()]
+                + c[StatisticsCounter.RX_BUFFER_TOO_SMALL.ordinal()]
+                + c[StatisticsCounter.RX_DMA_ERRORS.ordinal()];
+        long txErrors = c[StatisticsCounter.TX_LENGTH_ERRORS.ordinal()]
+                + c[StatisticsCounter.TX_DMA_ERRORS.ordinal()]
+                + c[StatisticsCounter.TX_NO_CARRIER.ordinal()]
+                + c[StatisticsCounter.TX_FAULT_ERRORS.ordinal()];
         VminiDataPath.TransmitCounters tx = adapter.dataPath.transmitCounters();
         int valid = NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_RCV
                 | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_FRAMES_RCV
@@ -204,13 +207,13 @@ final class VminiControlPath {
                 | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_BYTES_XMIT;
         return NdisStatisticsInfo.builder()
                 .supportedStatistics(valid)
-                .ifInDiscards(VminiHardware.readCounter(r, StatisticsCounter.RX_NO_BUFFER))
+                .ifInDiscards(rxDiscards)
                 .ifInErrors(rxErrors)
-                .ifHCInOctets(VminiHardware.readCounter(r, StatisticsCounter.RX_BYTES))
+                .ifHCInOctets(c[StatisticsCounter.RX_BYTES.ordinal()])
                 .ifHCInUcastPkts(rxFrames - rxBroadcast - rxMulticast)
                 .ifHCInMulticastPkts(rxMulticast)
                 .ifHCInBroadcastPkts(rxBroadcast)
-                .ifHCOutOctets(VminiHardware.readCounter(r, StatisticsCounter.TX_BYTES))
+                .ifHCOutOctets(c[StatisticsCounter.TX_BYTES.ordinal()])
                 .ifHCOutUcastPkts(tx.directedFrames())
                 .ifHCOutMulticastPkts(tx.multicastFrames())
                 .ifHCOutBroadcastPkts(tx.broadcastFrames())

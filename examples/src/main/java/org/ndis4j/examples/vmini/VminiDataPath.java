@@ -87,6 +87,8 @@ final class VminiDataPath {
     private final NdisMiniportAdapterHandle handle;
     private final RegisterSpace registers;
     private final VminiRings rings;
+    /** The counters a reset must not lose (it resets the device through them). */
+    private final VminiStatistics statistics;
     /** Sizes from the registry (VminiConfiguration). */
     private final VminiConfiguration config;
 
@@ -119,10 +121,9 @@ final class VminiDataPath {
     private boolean resetting;
     /** The NIC is gone (surprise removal) or stopped (shutdown): NDIS_STATUS_NOT_ACCEPTED. */
     private boolean deviceGone;
-    /** Check for hang: the reap position at the last check, and whether the ring had work then. */
-    private int txReapAtLastCheck;
+    /** Check for hang, transmit side: descriptors reaped, and what the last checks saw. */
+    private final VminiRingWatch txWatch = new VminiRingWatch();
 
-    private boolean txPendingAtLastCheck;
     private long txDirectedFrames;
     private long txMulticastFrames;
     private long txBroadcastFrames;
@@ -149,9 +150,8 @@ final class VminiDataPath {
     private boolean receivePaused = true;
     private int indicationsInFlight;
     /** Check for hang, receive side: as for transmit. Guarded by receiveLock. */
-    private int rxReapAtLastCheck;
+    private final VminiRingWatch rxWatch = new VminiRingWatch();
 
-    private boolean rxPendingAtLastCheck;
     /** Guarded by receiveLock: NBLs indicated without RESOURCES that the stack has not returned. */
     private int receivesHeld;
     /** Signalled when the last indication in flight returns while receives are paused. */
@@ -163,10 +163,12 @@ final class VminiDataPath {
             NdisMiniportAdapterHandle handle,
             RegisterSpace registers,
             VminiRings rings,
+            VminiStatistics statistics,
             NetBufferListPool receivePool) {
         this.handle = handle;
         this.registers = registers;
         this.rings = rings;
+        this.statistics = statistics;
         this.config = rings.config;
         this.txMask = config.transmitRingSize() - 1;
         this.rxMask = config.receiveRingSize() - 1;
@@ -184,13 +186,14 @@ final class VminiDataPath {
      * describes the RCB's buffer in shared memory. Runs at PASSIVE_LEVEL. Returns null, having
      * freed what it allocated, on failure.
      */
-    static VminiDataPath create(NdisMiniportAdapterHandle handle, RegisterSpace registers, VminiRings rings) {
+    static VminiDataPath create(
+            NdisMiniportAdapterHandle handle, RegisterSpace registers, VminiRings rings, VminiStatistics statistics) {
         NetBufferListPool pool = Ndis.allocateNetBufferListPool(
                 handle, NetBufferListPoolParameters.withNetBuffer(VminiHardware.RECEIVE_POOL_TAG, 0));
         if (pool == null) {
             return null;
         }
-        VminiDataPath dataPath = new VminiDataPath(handle, registers, rings, pool);
+        VminiDataPath dataPath = new VminiDataPath(handle, registers, rings, statistics, pool);
         ByteBuf buffers = rings.receiveBuffers.virtualAddress();
         int bufferSize = rings.config.bufferSize();
         for (int i = 0; i < rings.config.rcbCount(); i++) {
@@ -361,6 +364,7 @@ final class VminiDataPath {
             tcbNbl[slot] = null;
             txNextToReap = (slot + 1) & txMask;
             txInUse--;
+            txWatch.reaped();
             int status = rings.transmitStatus(slot);
             if ((status & TransmitDescriptor.STATUS_DONE) == 0) {
                 nbl.setStatus(notSent); // never sent; the frame was a copy, the NBL can go
@@ -432,6 +436,7 @@ final class VminiDataPath {
             rxSlotRcb[slot] = null;
             rxNextToReap = (slot + 1) & rxMask;
             rxPosted--;
+            rxWatch.reaped();
             int status = rings.receiveStatus(slot);
             if (receivePaused || (status & RX_ERRORS) != 0 || (status & ReceiveDescriptor.STATUS_DONE) == 0) {
                 postReceiveLocked(rcb); // an error, or paused: recycle the buffer at once
@@ -572,20 +577,17 @@ final class VminiDataPath {
 
     /**
      * MiniportCheckForHangEx's test. Runs at PASSIVE_LEVEL. True when a ring had work the driver had not
-     * reaped at the last check (descriptors in the transmit ring; frames the device wrote past the
-     * receive reap position) and nothing was reaped since: the unit is wedged or its interrupts stopped.
+     * reaped (descriptors in the transmit ring; frames the device wrote past the receive reap position)
+     * at three checks in a row and reaped nothing in between ({@link VminiRingWatch}): the unit is
+     * wedged or its interrupts stopped. Progress is counted, not read from ring indexes, which come
+     * round to the same value on a busy ring.
      */
     boolean hung() {
         Ndis.acquireSpinLock(sendLock);
-        boolean txStuck = txPendingAtLastCheck && txNextToReap == txReapAtLastCheck;
-        txPendingAtLastCheck = txInUse > 0;
-        txReapAtLastCheck = txNextToReap;
+        boolean txStuck = txWatch.check(txInUse > 0);
         Ndis.releaseSpinLock(sendLock);
         Ndis.acquireSpinLock(receiveLock);
-        int head = registers.read32(Registers.RX_HEAD);
-        boolean rxStuck = rxPendingAtLastCheck && rxNextToReap == rxReapAtLastCheck;
-        rxPendingAtLastCheck = head != rxNextToReap;
-        rxReapAtLastCheck = rxNextToReap;
+        boolean rxStuck = rxWatch.check(registers.read32(Registers.RX_HEAD) != rxNextToReap);
         Ndis.releaseSpinLock(receiveLock);
         return txStuck || rxStuck;
     }
@@ -599,18 +601,26 @@ final class VminiDataPath {
 
     /**
      * The reset work item's job. Runs at PASSIVE_LEVEL. Under both locks (send, then receive): CTRL.RESET
-     * (the device forgets the rings, a wedged unit recovers), every NBL in the transmit ring or the
-     * wait list completes (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, as
-     * the WDK's hardware reset asks), both rings are programmed again from slot 0 with the receive
-     * buffers that were posted (the ones the stack holds are posted when they come back), the station
-     * address and ITR are written again, and the units come back as they were (receive only if not
-     * paused). RCTL and the multicast table stay cleared: NDIS restores them (AddressingReset).
+     * through {@link VminiStatistics#resetDevice} (the device forgets the rings, a wedged unit recovers,
+     * what its counters held goes to the driver's base), every NBL in the transmit ring or the wait list
+     * completes (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, as the WDK's
+     * hardware reset asks, counted in ifOutDiscards), frames the device wrote that the driver had not
+     * indicated are counted as discarded, both rings are programmed again from slot 0 with the receive
+     * buffers that were posted (the ones the stack holds are posted when they come back),
+     * {@code programAddressing} writes the station address, multicast table and RCTL again (no frame
+     * is filtered for want of them), ITR and MAXFRAME are written again, and the units come back as
+     * they were (receive only if not paused).
      */
-    void reinitialize(byte[] stationAddress) {
+    void reinitialize(Runnable programAddressing) {
         Ndis.acquireSpinLock(sendLock);
         Ndis.acquireSpinLock(receiveLock);
-        VminiHardware.reset(registers);
+        statistics.resetDevice();
         NetBufferList done = reapTransmitsLocked(true, NdisStatus.REQUEST_ABORTED);
+        for (NetBufferList nbl = done; nbl != null; nbl = nbl.next()) {
+            if (nbl.status() == NdisStatus.REQUEST_ABORTED) {
+                txDiscards++; // never sent: lost to the reset
+            }
+        }
         txDiscards += sendWaitList.count();
         NetBufferList waiting = sendWaitList.takeChain();
         for (NetBufferList nbl = waiting; nbl != null; nbl = nbl.next()) {
@@ -619,8 +629,8 @@ final class VminiDataPath {
         txTail = 0;
         txNextToReap = 0;
         txInUse = 0;
-        txPendingAtLastCheck = false;
-        txReapAtLastCheck = 0;
+        txWatch.restart();
+        statistics.discardedByReset(receivedNotReapedLocked());
         Rcb[] posted = new Rcb[config.receiveRingSize()];
         for (int i = 0; i < rxSlotRcb.length; i++) {
             posted[i] = rxSlotRcb[(rxNextToReap + i) & rxMask]; // in ring order, from the reap position
@@ -629,10 +639,9 @@ final class VminiDataPath {
         rxTail = 0;
         rxNextToReap = 0;
         rxPosted = 0;
-        rxPendingAtLastCheck = false;
-        rxReapAtLastCheck = 0;
+        rxWatch.restart();
         programRingsLocked(posted);
-        VminiHardware.writeStationAddress(registers, stationAddress);
+        programAddressing.run();
         registers.write32(Registers.ITR, config.interruptThrottleMicros());
         registers.write32(Registers.MAXFRAME, config.maxFrameLength());
         registers.write32(Registers.CTRL, Registers.CTRL_TX_ENABLE | (receivePaused ? 0 : Registers.CTRL_RX_ENABLE));
@@ -645,6 +654,25 @@ final class VminiDataPath {
         if (waiting != null) {
             NdisM.sendNetBufferListsComplete(handle, waiting, 0);
         }
+    }
+
+    /**
+     * Frames the device wrote into posted buffers (DONE, no error) past the reap position: after
+     * CTRL.RESET the device writes no more, so this counts what the reset is about to take away.
+     * Holds receiveLock.
+     */
+    private int receivedNotReapedLocked() {
+        int frames = 0;
+        for (int i = 0; i < rxPosted; i++) {
+            int status = rings.receiveStatus((rxNextToReap + i) & rxMask);
+            if ((status & ReceiveDescriptor.STATUS_DONE) == 0) {
+                break; // the device fills posted buffers in ring order
+            }
+            if ((status & RX_ERRORS) == 0) {
+                frames++; // the device counted an errored one already (ifInErrors)
+            }
+        }
+        return frames;
     }
 
     /**

@@ -138,8 +138,18 @@ final class VminiHardware {
 
     /** A 64-bit statistics counter: HI, LO, HI, again if HI moved meanwhile. Any IRQL. */
     static long readCounter(RegisterSpace registers, StatisticsCounter counter) {
-        int hiOffset = Registers.statsHi(counter);
-        int loOffset = Registers.statsLo(counter);
+        return read64(registers, Registers.statsLo(counter), Registers.statsHi(counter));
+    }
+
+    /**
+     * What a statistics counter held when the last CTRL.RESET cleared it (STATS_AT_RESET: the reset
+     * moves each counter there in one step). Any IRQL; stable until the next reset.
+     */
+    static long readCounterAtReset(RegisterSpace registers, StatisticsCounter counter) {
+        return read64(registers, Registers.statsAtResetLo(counter), Registers.statsAtResetHi(counter));
+    }
+
+    private static long read64(RegisterSpace registers, int loOffset, int hiOffset) {
         for (; ; ) {
             int high = registers.read32(hiOffset);
             int low = registers.read32(loOffset);

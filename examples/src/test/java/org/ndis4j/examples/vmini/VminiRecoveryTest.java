@@ -33,7 +33,7 @@ import org.ndis4j.wire.InMemoryWire;
 @ExtendWith(KernelExtension.class)
 class VminiRecoveryTest {
 
-    /** Check-for-hang every 2 s; a wedge is found after one to two periods and reset at once. */
+    /** Check-for-hang every 2 s; a wedge is found after two to three periods and reset at once. */
     private static final Duration RECOVERY = Duration.ofSeconds(15);
 
     private InMemoryWire wire;
@@ -102,7 +102,7 @@ class VminiRecoveryTest {
                 .containsSubsequence(NdisStatus.RESET_START, NdisStatus.RESET_END);
 
         List<byte[]> after = frames(5, 200);
-        exchange(a, b, after, 5); // NDIS restored A's filter (AddressingReset); A's rings are new
+        exchange(a, b, after, 5); // A's filter is back (vmini's reset, then NDIS: AddressingReset); new rings
         List<byte[]> reply = List.of(frame(A, B, 90, 300));
         exchange(b, a, reply, 1); // and A receives again
         List<byte[]> atB = b.protocol.received();

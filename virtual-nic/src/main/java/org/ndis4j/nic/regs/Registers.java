@@ -17,6 +17,8 @@ package org.ndis4j.nic.regs;
  * 0x028 RAL      R/W  station MAC bytes 0-3
  * 0x02C RAH      R/W  station MAC bytes 4-5   0x400 + 8k STATS_LO[k] RO  counter k, bits 31:0
  * 0x040 MDIC     R/W  PHY management          0x404 + 8k STATS_HI[k] RO  counter k, bits 63:32
+ *                                              0x600 + 8k STATS_AT_RESET_LO[k] RO  counter k when the
+ *                                              0x604 + 8k STATS_AT_RESET_HI[k] RO  last reset cleared it
  * </pre>
  *
  * A MAC address is stored as on e1000: its first byte on the wire in bits 7:0 of the low register.
@@ -178,6 +180,13 @@ public final class Registers {
     public static final int STATS_STRIDE = 8;
 
     /**
+     * Statistics at reset: what counter k held when the last CTRL.RESET cleared it, at
+     * STATS_AT_RESET_BASE + 8k (bits 31:0) and four bytes on (63:32). The reset moves each counter
+     * there in one step, so a driver that keeps totals across resets loses no count to the reset.
+     */
+    public static final int STATS_AT_RESET_BASE = 0x600;
+
+    /**
      * What every register reads once the device was pulled from its slot: all ones, as a PCI read of an
      * absent device. A driver that reads it from ICR or STATUS checks whether the NIC is still there.
      */
@@ -201,6 +210,16 @@ public final class Registers {
     /** Offset of the high half of a statistics counter. */
     public static int statsHi(StatisticsCounter counter) {
         return statsLo(counter) + 4;
+    }
+
+    /** Offset of the low half of what a statistics counter held when the last reset cleared it. */
+    public static int statsAtResetLo(StatisticsCounter counter) {
+        return STATS_AT_RESET_BASE + STATS_STRIDE * counter.ordinal();
+    }
+
+    /** Offset of the high half of what a statistics counter held when the last reset cleared it. */
+    public static int statsAtResetHi(StatisticsCounter counter) {
+        return statsAtResetLo(counter) + 4;
     }
 
     private Registers() {}
