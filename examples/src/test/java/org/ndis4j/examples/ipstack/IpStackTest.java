@@ -219,6 +219,25 @@ class IpStackTest {
     }
 
     @Test
+    void aNeighbourWhoseMacChangesGetsTheNextDatagramAtItsNewMac() {
+        introducePeer();
+        for (int i = 1; i <= 2; i++) { // the second goes by the lock-free path the first one's lookup published
+            assertThat(host.ip().sendUdp(PEER_IP, 5000, 6000, pattern(i))).isTrue();
+            assertThat(peer.awaitFrame("datagram " + i, Frame::isUdp).destination())
+                    .isEqualTo(PEER);
+        }
+        long moved = Addresses.mac("02:4e:44:00:00:22");
+        peer.send(FrameBuilder.ethernet(Addresses.BROADCAST_MAC, moved).arpRequest(PEER_IP, NIC_IP));
+        peer.awaitFrame(
+                "the ARP reply, to the new MAC", f -> f.isArp() && f.arp().isReply() && f.destination() == moved);
+
+        assertThat(host.ip().sendUdp(PEER_IP, 5000, 6000, pattern(3))).isTrue();
+        assertThat(peer.awaitFrame("the datagram after the move", Frame::isUdp).destination())
+                .isEqualTo(moved);
+        assertThat(host.ip().arpEntries()).containsExactly(new ArpEntry(PEER_IP, moved, ArpEntry.State.REACHABLE, 0));
+    }
+
+    @Test
     void aBurstOfDatagramsGoesOutInOrderByteForByte() {
         introducePeer();
         List<byte[]> payloads = List.of(new byte[0], pattern(1), pattern(22), pattern(333), pattern(Udp.MAX_PAYLOAD));
