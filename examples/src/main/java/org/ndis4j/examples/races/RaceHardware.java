@@ -16,6 +16,7 @@ import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
  * <pre>
  *   offset  name  access  bits
  *   0x00    CTRL  W       bit 0 RESET: resets the PHY; the link drops, so LINK is asserted at once
+ *                 R       bit 0 RESET: set while the reset runs, at most {@link #RESET_WAIT_MICROS}
  *   0x04    ICR   RC      bit 0 LINK (the link changed), bit 1 PHY_DONE (a PHY read completed),
  *                         bit 2 RX (frames arrived); read to clear
  *   0x08    IMS   RW      the causes that raise the interrupt line (0 after power-on)
@@ -38,7 +39,7 @@ public final class RaceHardware {
     public static final int CAUSE_PHY_DONE = 1 << 1;
     public static final int CAUSE_RX = 1 << 2;
 
-    /** After CTRL.RESET the registers are not to be read for this long (the datasheet's reset time). */
+    /** The datasheet's reset time: CTRL.RESET clears within it, and the device is not to be used before. */
     public static final int RESET_WAIT_MICROS = 10_000;
 
     private static final long LINK_SPEED = 1_000_000_000L;
@@ -48,6 +49,11 @@ public final class RaceHardware {
     /** Resets the device: the PHY restarts, the link drops (LINK is asserted). */
     static void reset(RegisterSpace registers) {
         registers.write32(CTRL, CTRL_RESET);
+    }
+
+    /** Whether the reset CTRL.RESET started still runs. */
+    static boolean resetting(RegisterSpace registers) {
+        return (registers.read32(CTRL) & CTRL_RESET) != 0;
     }
 
     /**

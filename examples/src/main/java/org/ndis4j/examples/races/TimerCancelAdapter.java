@@ -13,13 +13,15 @@ import org.ndis4j.ndis.types.NdisSpinLock;
 import org.ndis4j.ndis.types.NdisTimer;
 
 /**
- * Race 4, the adapter: a statistics timer that re-arms itself every {@link #POLL_MILLIS} and takes an
- * NBL from the adapter's pool each time; halt cancels it and frees the timer and the pool, ignoring
- * what NdisCancelTimerObject returned.
+ * Race 4, the adapter: a statistics timer takes an NBL from the adapter's pool at each sample and
+ * re-arms itself; the first sample comes {@link #FIRST_SAMPLE_MILLIS} after initialization, later ones
+ * every {@link #SAMPLE_PERIOD_MILLIS}. Halt resets the device, polls CTRL until the reset is done (at
+ * most the datasheet's reset time, which the first sample shares), cancels the timer and frees it and
+ * the pool, ignoring what NdisCancelTimerObject returned.
  *
  * <pre>
  *   halt (PASSIVE, CPU0 free)                      timer function (DISPATCH, CPU1)
- *    CTRL.RESET; NdisMSleep(reset time) ...          ... expires at the same instant
+ *    CTRL.RESET; poll CTRL.RESET every 100 us ...   ... the first sample expires as the poll ends
  *    lock; stopping = true; unlock                   lock; polls++; unlock
  *    NdisCancelTimerObject: FALSE (it is not in      NdisAllocateNetBufferList(pool) ◄── freed
  *      the timer queue: it expired)                  lock; stopping? set event : re-arm; unlock
@@ -29,12 +31,22 @@ import org.ndis4j.ndis.types.NdisTimer;
  *
  * The failure depends on where the function is: its DPC still queued (0xC7 TIMER_OR_DPC_INVALID), or
  * running (0xC4: the pool or the timer used after free). On one processor it cannot happen: PASSIVE
- * halt never runs while the function's DPC is in the middle.
+ * halt never runs while the function's DPC is in the middle. In virtual time the poll ends exactly
+ * when the first sample expires; on a real clock every NdisMSleep of the poll oversleeps (to the
+ * millisecond on the threaded kernel, to the clock tick on Windows), so the first sample is long done
+ * and the next one a second away when halt cancels: the window opens only when the sample's DPC is
+ * held up for the whole poll.
  */
 final class TimerCancelAdapter implements RaceAdapter {
 
-    /** The statistics period; the same as the device's reset time, so the two expire together. */
-    static final int POLL_MILLIS = RaceHardware.RESET_WAIT_MICROS / 1000;
+    /** The first sample: after the device's reset time, so it expires as halt's reset poll ends. */
+    static final int FIRST_SAMPLE_MILLIS = RaceHardware.RESET_WAIT_MICROS / 1000;
+
+    /** The samples after the first. */
+    static final int SAMPLE_PERIOD_MILLIS = 1000;
+
+    /** How often halt reads CTRL while the device resets. */
+    private static final int RESET_POLL_MICROS = 100;
 
     private static final int POOL_TAG = 0x65636152; // 'Race'
 
@@ -71,7 +83,7 @@ final class TimerCancelAdapter implements RaceAdapter {
         }
         TimerCancelAdapter adapter = new TimerCancelAdapter(resources.registers(), variant, pool, timer);
         RaceHardware.setAttributes(handle, adapter);
-        Ndis.setTimerObject(timer, -POLL_MILLIS * 10_000L, 0, adapter);
+        Ndis.setTimerObject(timer, -FIRST_SAMPLE_MILLIS * 10_000L, 0, adapter);
         return adapter;
     }
 
@@ -79,7 +91,11 @@ final class TimerCancelAdapter implements RaceAdapter {
     @Override
     public void halt() {
         RaceHardware.reset(registers);
-        NdisM.sleep(RaceHardware.RESET_WAIT_MICROS); // the datasheet's reset time
+        for (int waited = 0;
+                waited < RaceHardware.RESET_WAIT_MICROS && RaceHardware.resetting(registers);
+                waited += RESET_POLL_MICROS) {
+            NdisM.sleep(RESET_POLL_MICROS); // the datasheet: CTRL.RESET clears within the reset time
+        }
         Ndis.acquireSpinLock(lock);
         stopping = true; // the function re-arms no more
         Ndis.releaseSpinLock(lock);
@@ -106,7 +122,7 @@ final class TimerCancelAdapter implements RaceAdapter {
         if (adapter.stopping) {
             Ndis.setEvent(adapter.pollDone);
         } else {
-            Ndis.setTimerObject(timer, -POLL_MILLIS * 10_000L, 0, adapter);
+            Ndis.setTimerObject(timer, -SAMPLE_PERIOD_MILLIS * 10_000L, 0, adapter);
         }
         Ndis.dprReleaseSpinLock(adapter.lock);
     }

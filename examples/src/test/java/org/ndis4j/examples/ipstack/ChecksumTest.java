@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.IllegalReferenceCountException;
 import java.util.Arrays;
@@ -37,6 +38,10 @@ class ChecksumTest {
             bytes -> {
                 ByteBuf whole = Unpooled.buffer(bytes.length + 7).writeZero(7).writeBytes(bytes);
                 return whole.slice(7, bytes.length);
+            },
+            bytes -> {
+                ByteBuf whole = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length + 9);
+                return whole.writeZero(9).writeBytes(bytes).slice(9, bytes.length);
             },
             bytes -> {
                 int half = bytes.length / 2;
@@ -73,7 +78,7 @@ class ChecksumTest {
                                 .isEqualTo(Checksum.finish(start + reference(data, offset, length)));
                     }
                 }
-                for (int length : new int[] {1472, 1480, 1500, 1514, 1599}) {
+                for (int length : new int[] {127, 128, 129, 135, 1472, 1480, 1500, 1514, 1599}) {
                     assertThat(Checksum.of(buf, 1, length)).isEqualTo(Checksum.finish(reference(data, 1, length)));
                 }
             } finally {

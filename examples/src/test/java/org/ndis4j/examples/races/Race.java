@@ -19,7 +19,7 @@ import org.ndis4j.testing.Await;
  * window is a few scheduling choices wide.
  */
 enum Race {
-    FREE_WHILE_QUEUED("free-while-queued", 1) {
+    FREE_WHILE_QUEUED("free-while-queued", 2) {
         @Override
         boolean shows(Failure f) {
             return f.isBugCheck(0xC4, "IoWorkItem_FreeWhileQueued");

@@ -23,7 +23,8 @@ import org.ndis4j.kernel.Simulation;
  *   race  mode  variant  master-seed  found|clean  schedules  wall-ms  failure
  * </pre>
  *
- * {@code schedules} counts the runs made, the failing one included. {@code table FILE...} turns such
+ * {@code schedules} counts the runs made, the failing one included; the wall time starts after a
+ * warm-up of the fixed twin in the same mode. {@code table FILE...} turns such
  * lines into the Markdown table of docs/deterministic.md.
  *
  * <pre>
@@ -63,7 +64,7 @@ final class RaceCampaign {
         long master = Simulation.parseSeed(args[3]);
         long wallNanos = Long.parseLong(args[4]) * 1_000_000_000L;
         int max = Integer.parseInt(args[5]);
-        warmUp();
+        warmUp(race, mode, master);
         long start = System.nanoTime();
         int schedules = 0;
         Failure found = null;
@@ -93,16 +94,30 @@ final class RaceCampaign {
         System.exit(0); // a threaded kernel left hanging by a found deadlock must not keep the JVM
     }
 
+    /** How long a campaign runs the fixed twin before its clock starts. */
+    static final long WARM_UP_NANOS = 2_000_000_000L;
+
     /**
-     * Loads what the first bug check needs (the crash report's JSON mapper takes seconds on a loaded
-     * machine), so that the first failure is not slower than the rest, and the threaded kernel's
-     * NDIS watchdog does not fire while a halt that already hit the race builds its report.
+     * Before the clock starts: loads what the first bug check needs (the crash report's JSON mapper
+     * takes seconds on a loaded machine), so that the first failure is not slower than the rest, and
+     * the threaded kernel's NDIS watchdog does not fire while a halt that already hit the race builds
+     * its report; then runs the race's fixed twin in the same mode for {@link #WARM_UP_NANOS}, so the
+     * measured runs are not the JIT's: on the threaded kernel a cold JVM's compiler threads preempt
+     * the driver's threads at every other call and open windows a warm one does not.
      */
-    private static void warmUp() {
+    private static void warmUp(Race race, String mode, long master) {
         try {
             Class.forName(CrashReport.class.getName(), true, RaceCampaign.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
+        }
+        RaceExploration twin = mode.equals("threaded")
+                ? null
+                : new RaceExploration(race, Variant.FIXED, Exploration.parse(mode), ~master);
+        long start = System.nanoTime();
+        for (int i = 0; System.nanoTime() - start < WARM_UP_NANOS; i++) {
+            Optional<Failure> failure = twin == null ? RaceRuns.threaded(race, Variant.FIXED) : twin.run(i);
+            failure.ifPresent(f -> System.err.println(race + "'s fixed twin failed while warming up: " + f.summary()));
         }
     }
 

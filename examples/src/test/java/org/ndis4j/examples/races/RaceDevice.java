@@ -8,7 +8,8 @@ import org.ndis4j.hw.RegisterSpace;
 
 /**
  * The race corpus's device ({@link RaceHardware} is its datasheet): a cause register, a mask, a reset
- * that drops the link and a PHY whose reads complete at once. Asserting an unmasked cause raises the
+ * that drops the link and never completes (a driver polling CTRL.RESET waits its whole bound) and a PHY
+ * whose reads complete at once. Asserting an unmasked cause raises the
  * interrupt line on the calling thread, so under the deterministic scheduler the interrupt is part of
  * the schedule: a driver's register write, or the test's {@link #assertCause}, queues the ISR and the
  * next scheduling point decides when it runs.
@@ -20,6 +21,8 @@ final class RaceDevice implements RegisterSpace {
     private final AtomicInteger causes = new AtomicInteger();
     private final AtomicInteger mask = new AtomicInteger();
     private volatile boolean linkUp = true;
+    /** Set by a reset, never cleared: the PHY has no partner to come back up with, so it never finishes. */
+    private volatile boolean resetting;
 
     RaceDevice(String name) {
         line = new InterruptLine(name);
@@ -46,6 +49,7 @@ final class RaceDevice implements RegisterSpace {
     @Override
     public int read32(int offset) {
         return switch (offset) {
+            case RaceHardware.CTRL -> resetting ? RaceHardware.CTRL_RESET : 0;
             case RaceHardware.ICR -> causes.getAndSet(0);
             case RaceHardware.IMS -> mask.get();
             case RaceHardware.PHY -> linkUp ? RaceHardware.PHY_LINK_UP : 0;
@@ -58,6 +62,7 @@ final class RaceDevice implements RegisterSpace {
         switch (offset) {
             case RaceHardware.CTRL -> {
                 if ((value & RaceHardware.CTRL_RESET) != 0) {
+                    resetting = true;
                     assertCause(RaceHardware.CAUSE_LINK); // the PHY restarts: the link drops
                 }
             }

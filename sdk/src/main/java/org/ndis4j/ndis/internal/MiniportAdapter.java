@@ -1,16 +1,11 @@
 package org.ndis4j.ndis.internal;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.ndis4j.hw.DeviceResources;
 import org.ndis4j.kernel.Irql;
-import org.ndis4j.kernel.KEvent;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
-import org.ndis4j.kernel.KernelLock;
-import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.ndis.miniport.MiniportAdapterGeneralAttributes;
 import org.ndis4j.ndis.miniport.MiniportAdapterRegistrationAttributes;
@@ -31,10 +26,15 @@ import org.ndis4j.verifier.Verifier;
 
 /**
  * NDIS's side of one miniport adapter (the miniport block behind its MiniportAdapterHandle): the
- * state machine, the attributes the miniport set, the link state, and the accounting of everything
- * allocated with the adapter handle (work items, timers, shared memory) that halt checks. Lifecycle
- * methods run at PASSIVE_LEVEL on a system thread (see {@link PlugAndPlay}); each call NDIS waits for
- * is timed by NDIS's watchdog ({@link NdisWatchdog}).
+ * state machine, and when each NDIS call the miniport makes on the adapter is allowed. The rest is
+ * delegated, one concern each: the attributes set in MiniportInitializeEx ({@link
+ * AdapterAttributes}), the pending pause/restart handshake ({@link PauseRestartCompletion}), status
+ * indications and the link state ({@link AdapterStatusIndications}), what halt waits for and checks
+ * ({@link AdapterHaltAccounting}), check-for-hang and reset ({@link MiniportReset}), OID requests
+ * ({@link OidBroker}), the stack above ({@link AdapterStack}) and the data path ({@link
+ * MiniportDataPath}); the methods that only hand on to them are the adapter handle's surface, which
+ * the NDIS entry points resolve. Lifecycle methods run at PASSIVE_LEVEL on a system thread (see
+ * {@link PlugAndPlay}); each call NDIS waits for is timed by NDIS's watchdog ({@link NdisWatchdog}).
  *
  * <pre>
  *  addDevice   Halted ─► Initializing ─► Paused ─► Restarting ─► Running
@@ -50,40 +50,24 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     private final DeviceResources resources;
     private final int ifIndex;
     private final Kernel kernel;
-    private final List<Consumer<NdisStatusIndication>> statusListeners = new CopyOnWriteArrayList<>();
-    private final AdapterAllocations allocations;
+    private final AdapterStatusIndications indications;
+    private final AdapterHaltAccounting accounting;
     /** The adapter's driver key: what the host configured, and what the miniport wrote since. */
     private final RegistryKey registry;
 
     private final NdisWatchdog watchdog;
+    private final PauseRestartCompletion completion = new PauseRestartCompletion(this);
+    private final AdapterAttributes attributes = new AdapterAttributes(this);
 
-    /**
-     * Serialises status indications from check to delivery. Held while upper layers run (they make
-     * NDIS calls), so it is a lock of the kernel's seam, not a Java monitor.
-     */
-    private final KernelLock indicationOrder;
     /** Guards every field below. */
     private final Object lock = new Object();
 
     private AdapterState state = AdapterState.Halted;
-    private Object context;
-    private MiniportAdapterRegistrationAttributes registration;
-    private MiniportAdapterGeneralAttributes general;
-    private NdisLinkState linkState = NdisLinkState.disconnected();
     private boolean haltReturned;
-    private boolean haltWaiting;
-    /** Work items queued or running: each holds the adapter alive. */
-    private int workItemReferences;
-    /** Set when the last work item reference goes while halt waits for it; null otherwise. */
-    private KEvent workItemsReleased;
     /** MiniportShutdownEx returned: NDIS calls no handler of the adapter any more. */
     private volatile boolean shutDown;
     /** MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved) was called. */
     private volatile boolean surpriseRemoved;
-    /** Set by NdisMPauseComplete / NdisMRestartComplete while a pause or restart pends. */
-    private KEvent pendingCompletion;
-
-    private NdisStatus completionStatus;
 
     MiniportAdapter(
             MiniportDriverBlock driver, DeviceResources resources, int ifIndex, AdapterConfiguration configuration) {
@@ -92,8 +76,8 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         this.resources = resources;
         this.ifIndex = ifIndex;
         this.kernel = driver.kernel();
-        this.indicationOrder = kernel.newLock("status indication order", KernelLock.Kind.ENGINE);
-        this.allocations = new AdapterAllocations(kernel, name(), resources.memory());
+        this.indications = new AdapterStatusIndications(this);
+        this.accounting = new AdapterHaltAccounting(this, new AdapterAllocations(kernel, name(), resources.memory()));
         this.registry = new RegistryKey(name() + "\\DriverKey", configuration);
         this.watchdog = NdisWatchdog.of(kernel);
     }
@@ -130,22 +114,16 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
 
     /** The driver's adapter context from its registration attributes, or null before they are set. */
     public Object context() {
-        synchronized (lock) {
-            return context;
-        }
+        return attributes.context();
     }
 
     /** The link state NDIS last saw (initial general attributes, then indications). */
     public NdisLinkState linkState() {
-        synchronized (lock) {
-            return linkState;
-        }
+        return indications.linkState();
     }
 
     MiniportAdapterGeneralAttributes generalAttributes() {
-        synchronized (lock) {
-            return general;
-        }
+        return attributes.general();
     }
 
     /** True once MiniportShutdownEx returned: the adapter is Shutdown and NDIS calls it no more. */
@@ -160,9 +138,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
 
     /** True while halt is done with MiniportHaltEx but waits for this adapter's work items. */
     public boolean isHaltWaitingForWorkItems() {
-        synchronized (lock) {
-            return haltWaiting;
-        }
+        return accounting.isHaltWaitingForWorkItems();
     }
 
     /**
@@ -170,7 +146,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
      * the indicating thread before the stack sees them.
      */
     public void addStatusListener(Consumer<NdisStatusIndication> listener) {
-        statusListeners.add(listener);
+        indications.addListener(listener);
     }
 
     // ---- state machine ----------------------------------------------------------------------
@@ -211,31 +187,22 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         }
         if (!status.isSuccess()) {
             Trace.log("%s: MiniportInitializeEx failed with %s", name(), status);
-            DriverCalls.run(driverName(), () -> checkLeaks("a failed MiniportInitializeEx")); // see halt
+            DriverCalls.run(
+                    driverName(), () -> accounting.checkNothingLeft("a failed MiniportInitializeEx")); // see halt
             moveTo(AdapterState.Halted);
             return status;
         }
-        synchronized (lock) {
-            if (registration == null || general == null) {
-                throw Verifier.violation(
-                        kernel,
-                        Rule.Init_SetAttributes,
-                        registration == null ? 0 : 1,
-                        0,
-                        name() + ": MiniportInitializeEx succeeded without setting "
-                                + (registration == null ? "registration" : "general") + " attributes");
-            }
-        }
-        DriverCalls.run(driverName(), () -> allocations.checkConfigurationsClosed("MiniportInitializeEx"));
+        attributes.checkSetByInitialize();
+        DriverCalls.run(driverName(), () -> accounting.allocations().checkConfigurationsClosed("MiniportInitializeEx"));
         moveTo(AdapterState.Paused);
-        reset.start(registration);
+        reset.start(attributes.registration());
         return status;
     }
 
     /** Paused → Restarting → MiniportRestart → Running (or back to Paused when restart fails). */
     NdisStatus restart() {
         moveTo(AdapterState.Restarting);
-        armCompletion();
+        completion.arm();
         NdisStatus status = timed(
                 WatchedOperation.MINIPORT_RESTART,
                 0,
@@ -250,7 +217,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
     void pause() {
         moveTo(AdapterState.Pausing);
         dataPath.pausing(); // new sends keep reaching the miniport, which rejects them
-        armCompletion();
+        completion.arm();
         NdisStatus status = timed(
                 WatchedOperation.MINIPORT_PAUSE,
                 0,
@@ -285,30 +252,17 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         // NDIS checks after the driver returned, on its behalf: a leak's report names the miniport.
         DriverCalls.run(driverName(), () -> {
             dataPath.halted(); // nothing outstanding, adapter-owned pools freed
-            checkLeaks("MiniportHaltEx");
+            accounting.checkNothingLeft("MiniportHaltEx");
         });
         moveTo(AdapterState.Halted);
     }
 
     /** After MiniportHaltEx: waits until none of the adapter's work items is queued or running. */
     private void awaitWorkItems() {
-        KEvent released;
         synchronized (lock) {
             haltReturned = true;
-            haltWaiting = workItemReferences > 0;
-            released = haltWaiting ? kernel.initializeEvent(false) : null;
-            workItemsReleased = released;
         }
-        while (released != null) {
-            kernel.waitFor("halt: the adapter's work items to finish", released, -1, WaitKind.WORK);
-            synchronized (lock) {
-                if (workItemReferences == 0) {
-                    haltWaiting = false;
-                    workItemsReleased = null;
-                    released = null;
-                }
-            }
-        }
+        accounting.awaitWorkItemsReleased(); // thread dumps name this frame: the wait of halt
     }
 
     /**
@@ -326,10 +280,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
                         () -> characteristics().shutdownEx(contextOrFail(), NdisShutdownAction.NdisShutdownPowerOff)));
         moveTo(AdapterState.Shutdown); // once it returned: until then the miniport may still indicate
         shutDown = true;
-        Interrupt connected;
-        synchronized (lock) {
-            connected = interrupt;
-        }
+        Interrupt connected = accounting.interrupt();
         if (connected != null) {
             connected.disconnectAtShutdown(); // no ISR after shutdown
         }
@@ -343,18 +294,18 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
      * whatever it throws is dropped, as the system is stopping anyway.
      */
     void shutdownOnBugCheck() {
-        MiniportAdapterRegistrationAttributes attributes;
+        MiniportAdapterRegistrationAttributes registration;
         Object adapterContext;
         synchronized (lock) {
-            attributes = registration;
-            adapterContext = context;
+            registration = attributes.registration();
+            adapterContext = attributes.context();
             boolean started = state == AdapterState.Paused
                     || state == AdapterState.Restarting
                     || state == AdapterState.Running
                     || state == AdapterState.Pausing;
-            if (attributes == null
+            if (registration == null
                     || !started
-                    || (attributes.attributeFlags()
+                    || (registration.attributeFlags()
                                     & MiniportAdapterRegistrationAttributes
                                             .NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK)
                             == 0) {
@@ -408,59 +359,14 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         watchdog.run(operation, name(), driverName(), parameter4, body);
     }
 
+    /** Thread dumps and watchdog reports name this frame: NDIS waits for a PENDING pause or restart. */
     private NdisStatus awaitCompletion(NdisStatus returned, String handler) {
-        if (returned != NdisStatus.PENDING) {
-            synchronized (lock) {
-                pendingCompletion = null;
-                if (completionStatus != null) {
-                    throw Verifier.violation(
-                            kernel,
-                            Rule.Adapter_StateTransition,
-                            returned.code(),
-                            0,
-                            name() + ": " + handler + " returned " + returned
-                                    + " but also called its completion; completion is only for PENDING");
-                }
-            }
-            return returned;
-        }
-        KEvent done;
-        synchronized (lock) {
-            done = pendingCompletion;
-        }
-        // The watchdog times the pending operation; a crash ends the wait.
-        kernel.waitFor(handler + " to complete (it returned NDIS_STATUS_PENDING)", done, -1, WaitKind.WORK);
-        synchronized (lock) {
-            pendingCompletion = null;
-            return completionStatus;
-        }
-    }
-
-    /** Arms the completion a PENDING pause or restart will signal; called before the handler runs. */
-    private void armCompletion() {
-        synchronized (lock) {
-            pendingCompletion = kernel.initializeEvent(false);
-            completionStatus = null;
-        }
+        return completion.await(returned, handler);
     }
 
     /** NdisMPauseComplete / NdisMRestartComplete. */
     public void complete(AdapterState expected, NdisStatus status, String function) {
-        KEvent done;
-        synchronized (lock) {
-            done = pendingCompletion;
-            if (state != expected || done == null || completionStatus != null) {
-                throw Verifier.violation(
-                        kernel,
-                        Rule.Adapter_StateTransition,
-                        state.ordinal(),
-                        expected.ordinal(),
-                        name() + ": " + function + " called while the adapter is " + state
-                                + (completionStatus != null ? " and already completed" : ""));
-            }
-            completionStatus = status;
-        }
-        done.set();
+        completion.complete(state(), expected, status, function);
     }
 
     // ---- attributes and status --------------------------------------------------------------
@@ -469,40 +375,12 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
      * NdisMSetMiniportAttributes, after the entry point checked IRQL: registration attributes first
      * (they carry the adapter context), then general attributes; only in MiniportInitializeEx.
      */
-    public void setAttributes(MiniportAttributes attributes) {
-        synchronized (lock) {
-            if (state != AdapterState.Initializing) {
-                throw Verifier.violation(
-                        kernel,
-                        Rule.Init_SetAttributes,
-                        state.ordinal(),
-                        0,
-                        name() + ": NdisMSetMiniportAttributes outside MiniportInitializeEx (adapter is " + state
-                                + ")");
-            }
-            if (attributes instanceof MiniportAdapterRegistrationAttributes r) {
-                if (registration != null) {
-                    throw Verifier.violation(
-                            kernel, Rule.Init_SetAttributes, 0, 0, name() + ": registration attributes set twice");
-                }
-                registration = r;
-                context = r.miniportAdapterContext();
-            } else if (attributes instanceof MiniportAdapterGeneralAttributes g) {
-                if (registration == null) {
-                    throw Verifier.violation(
-                            kernel,
-                            Rule.Init_SetAttributes,
-                            1,
-                            0,
-                            name() + ": general attributes before registration attributes");
-                }
-                general = g;
-                linkState = g.initialLinkState();
-            }
+    public void setAttributes(MiniportAttributes set) {
+        attributes.set(state(), set);
+        if (set instanceof MiniportAdapterGeneralAttributes g) {
+            indications.initialLinkState(g.initialLinkState());
         }
-        Trace.log(
-                "%s: NdisMSetMiniportAttributes(%s)",
-                name(), attributes.getClass().getSimpleName());
+        Trace.log("%s: NdisMSetMiniportAttributes(%s)", name(), set.getClass().getSimpleName());
     }
 
     /**
@@ -511,22 +389,14 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
      * link state equal to the last one is suppressed, as NDIS does.
      */
     public void indicateStatus(NdisStatusIndication indication) {
-        // One indication at a time per adapter, check to delivery: two processors indicating Up and
-        // Down must reach the protocols in the order NDIS recorded them.
-        indicationOrder.lock();
-        try {
-            indicateStatusInOrder(indication);
-        } finally {
-            indicationOrder.unlock();
-        }
+        indications.indicateFromMiniport(indication);
     }
 
-    private void indicateStatusInOrder(NdisStatusIndication indication) {
+    /** Rule Status_IndicationState, checked by the status path before it records an indication. */
+    void checkStatusIndicationAllowed(NdisStatusIndication indication) {
         synchronized (lock) {
-            if (registration == null
-                    || haltReturned
-                    || state == AdapterState.Halted
-                    || state == AdapterState.Shutdown) {
+            boolean noRegistration = attributes.registration() == null;
+            if (noRegistration || haltReturned || state == AdapterState.Halted || state == AdapterState.Shutdown) {
                 throw Verifier.violation(
                         kernel,
                         Rule.Status_IndicationState,
@@ -534,29 +404,9 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
                         haltReturned ? 1 : 0,
                         name() + ": NdisMIndicateStatusEx(" + indication.statusCode() + ") while the adapter is "
                                 + state + (haltReturned ? " (MiniportHaltEx has returned)" : "")
-                                + (registration == null ? " (no registration attributes yet)" : ""));
-            }
-            if (indication.statusCode() == NdisStatus.LINK_STATE) {
-                if (!(indication.statusBuffer() instanceof NdisLinkState newState)) {
-                    throw Verifier.violation(
-                            kernel,
-                            Rule.Handle_Invalid,
-                            0,
-                            0,
-                            "NDIS_STATUS_LINK_STATE needs an NDIS_LINK_STATE buffer, got " + indication.statusBuffer());
-                }
-                if (newState.equals(linkState)) {
-                    Trace.log("%s: duplicate link state suppressed (%s)", name(), newState);
-                    return;
-                }
-                linkState = newState;
+                                + (noRegistration ? " (no registration attributes yet)" : ""));
             }
         }
-        Trace.log("%s: status %s %s", name(), indication.statusCode(), indication.statusBuffer());
-        for (Consumer<NdisStatusIndication> l : statusListeners) {
-            l.accept(indication);
-        }
-        stack.indicateFromMiniport(indication);
     }
 
     /**
@@ -565,42 +415,37 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
      * miniport's own indications. IRQL &lt;= DISPATCH_LEVEL.
      */
     void indicateFromNdis(NdisStatusIndication indication) {
-        indicationOrder.lock();
-        try {
-            Trace.log("%s: NDIS indicates %s %s", name(), indication.statusCode(), indication.statusBuffer());
-            for (Consumer<NdisStatusIndication> l : statusListeners) {
-                l.accept(indication);
-            }
-            stack.indicateFromMiniport(indication);
-        } finally {
-            indicationOrder.unlock();
-        }
+        indications.indicateFromNdis(indication);
     }
 
     // ---- what the miniport allocated with the adapter handle --------------------------------
 
     /** Work items, timers and shared memory allocated with this adapter's handle. */
     public AdapterAllocations allocations() {
-        return allocations;
+        return accounting.allocations();
     }
 
     void referenceForWorkItem() {
-        synchronized (lock) {
-            workItemReferences++;
-        }
+        accounting.referenceForWorkItem();
     }
 
     void dereferenceForWorkItem() {
-        synchronized (lock) {
-            if (--workItemReferences == 0 && workItemsReleased != null) {
-                workItemsReleased.set();
-            }
-        }
+        accounting.dereferenceForWorkItem();
     }
 
-    private void checkLeaks(String where) {
-        checkInterruptLeak(where);
-        allocations.checkNothingLeft(where);
+    /** NdisMRegisterInterruptEx: only in MiniportInitializeEx, after registration attributes, once. */
+    void interruptRegistered(Interrupt registered) {
+        AdapterState now;
+        boolean registrationSet;
+        synchronized (lock) {
+            now = state;
+            registrationSet = attributes.registration() != null;
+        }
+        accounting.interruptRegistered(registered, now, registrationSet);
+    }
+
+    void interruptDeregistered(Interrupt deregistered) {
+        accounting.interruptDeregistered(deregistered);
     }
 
     // ---- calling the driver -----------------------------------------------------------------
@@ -615,59 +460,6 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
             throw new IllegalStateException(name() + " has no adapter context");
         }
         return c;
-    }
-
-    // ---- interrupts ----------------------------------------------------------------------------
-
-    /** Guarded by lock: the interrupt registered with NdisMRegisterInterruptEx, or null. */
-    private Interrupt interrupt;
-
-    /** NdisMRegisterInterruptEx: only in MiniportInitializeEx, after registration attributes, once. */
-    void interruptRegistered(Interrupt registered) {
-        synchronized (lock) {
-            String why = state != AdapterState.Initializing
-                    ? "outside MiniportInitializeEx (adapter is " + state + ")"
-                    : registration == null
-                            ? "before NdisMSetMiniportAttributes set the registration attributes"
-                            : interrupt != null ? "a second time; the adapter already has " + interrupt.name() : null;
-            if (why != null) {
-                throw Verifier.violation(
-                        kernel,
-                        Rule.Interrupt_RegisterState,
-                        state.ordinal(),
-                        interrupt == null ? 0 : 1,
-                        name() + ": NdisMRegisterInterruptEx " + why);
-            }
-            interrupt = registered;
-        }
-    }
-
-    void interruptDeregistered(Interrupt deregistered) {
-        synchronized (lock) {
-            if (interrupt == deregistered) {
-                interrupt = null;
-            }
-        }
-    }
-
-    /** Halt-time accounting (called from checkLeaks): an interrupt still registered is a leak. */
-    private void checkInterruptLeak(String where) {
-        Interrupt leaked;
-        synchronized (lock) {
-            leaked = interrupt;
-            interrupt = null;
-        }
-        if (leaked != null) {
-            leaked.disconnectLeaked();
-            throw Verifier.violation(
-                    kernel,
-                    Rule.Interrupt_LeakAtHalt,
-                    1,
-                    0,
-                    name() + ": interrupt " + leaked.name() + " registered with NdisMRegisterInterruptEx "
-                            + "was not deregistered by the end of " + where,
-                    leaked.registrationSite());
-        }
     }
 
     // ---- check for hang and reset -----------------------------------------------------------------

@@ -2,7 +2,6 @@ package org.ndis4j.kernel.internal.controlled;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.ndis4j.kernel.internal.ContextAborted;
 import org.ndis4j.kernel.internal.ContextState;
 import org.ndis4j.kernel.internal.KernelThread;
@@ -17,6 +16,13 @@ import org.ndis4j.kernel.internal.TimeoutKind;
  * the next timer; when no timer is left, the run is a deadlock and a report names every context and
  * what it waits for.
  *
+ * <p>The world holds what the run is (its contexts, machines, strategy, trace, event log and
+ * result) and is the package's one entry for them; the work is done by its parts, one concern each:
+ * the {@link Turn} (scheduling points, the strategy's choice, handing the turn on), the {@link
+ * Waits} (blocking and waking contexts), the {@link VirtualClock}, the {@link SeededChoices} (data
+ * choices and faults) and the {@link Unwinding} at the end. Which actions are enabled is the {@link
+ * EnabledSet}'s; the failure reports are {@link DeadlockReport} and {@link StuckReport}.
+ *
  * <p>Every field is read and written only by the thread holding the turn (see {@link Context}).
  */
 public final class World {
@@ -24,37 +30,22 @@ public final class World {
     /** An action's bit for "interrupt this processor" (an ISR preempting its routine). */
     static final int ISR = 1 << 30;
 
-    private static final int SPINS_BEFORE_PARK = 64;
-    private static final long UNWIND_TIMEOUT_NANOS = 5_000_000_000L;
-
     private final WorldSettings settings;
     private final Strategy strategy;
     private final boolean dispatchAtomic;
     private final List<Context> contexts = new ArrayList<>();
     private final List<ControlledScheduler> machines = new ArrayList<>();
-    private final TimerHeap timers = new TimerHeap();
+    private final VirtualClock clock = new VirtualClock(this);
     private final EventLog log = new EventLog();
     private final TraceWriter trace;
     private final EnabledSet enabled = new EnabledSet(this);
-    private final Faults faults;
+    private final Waits waits = new Waits(this);
+    private final Unwinding unwinding = new Unwinding(this);
+    private final SeededChoices choices;
     private final Context test;
+    private final Turn turn;
     private final ControlledTaskQueue hardwareQueue;
     private final ContextState hardwareState;
-    /** The lock audit, or null (the default). */
-    private final LockAudit lockAudit = LockAudit.ifEnabled();
-
-    private volatile Context current;
-    /** The thread unwinding the run ({@link #end}), woken as each context's thread is released. */
-    private volatile Thread ender;
-    /** The first call from a thread outside the run; written by that thread, read at the end. */
-    private volatile String uncontrolledCall;
-
-    private long now;
-    private long sequence;
-    private long steps;
-    private long choiceSteps;
-    /** The context whose step the strategy decides now (it reached the point, or ended). */
-    private int pickingFor;
 
     private int objectIds;
     private String failure;
@@ -69,11 +60,11 @@ public final class World {
         this.dispatchAtomic = settings.dispatchAtomic();
         this.strategy = settings.replay() != null ? new Replayer(settings.replay()) : Strategy.of(settings);
         this.trace = new TraceWriter(settings, strategy.describe());
-        this.faults = new Faults(settings.seed(), settings.faultRate());
+        this.choices = new SeededChoices(this, new Faults(settings.seed(), settings.faultRate()));
         this.test = new Context(0, "T", Context.Kind.TEST, testState, null, null);
         contexts.add(test);
         test.turn = true;
-        current = test;
+        this.turn = new Turn(this, test);
         hardwareQueue = new ControlledTaskQueue(this, "hardware", QueueRole.CLOCK);
         this.hardwareState = hardwareState;
     }
@@ -155,242 +146,56 @@ public final class World {
         return hardwareQueue;
     }
 
-    // ---- the turn -----------------------------------------------------------------------------
+    // ---- the turn and waits (see Turn, Waits) ------------------------------------------------------
 
-    /**
-     * The calling thread's context; a thread that is not the one holding the turn (a Netty event
-     * loop, a driver's own thread, JUnit's thread) fails the run at once with a message that says so.
-     */
+    /** See {@link Turn#enter}. */
     Context enter(String site) {
-        Context c = current;
-        if (c == null || c.thread != Thread.currentThread()) {
-            uncontrolled(site);
-        }
-        return c;
-    }
-
-    private void uncontrolled(String site) {
-        String message =
-                "ndis4j deterministic mode: thread '" + Thread.currentThread().getName() + "' called "
-                        + site + " on a machine that runs under a deterministic scheduler. Only the machine's own"
-                        + " contexts, the test thread and the simulation's device timers may call in: a TCP wire, a"
-                        + " Netty thread, an ExecutorDeviceTimer or a driver's own thread is not controlled (use the"
-                        + " in-memory wire and the simulation's device timer; see docs/deterministic.md).";
-        if (uncontrolledCall == null) {
-            uncontrolledCall = message; // the run fails even if the caller swallows the exception
-        }
-        throw new IllegalStateException(message);
+        return turn.enter(site);
     }
 
     /** A scheduling point: another context may run before the caller goes on. */
     void yieldPoint(String site) {
-        Context me = enter(site);
-        if (over) {
-            throw aborted(me);
-        }
-        if (dispatchAtomic && me.state.irqlLevel() >= 2) {
-            return; // DISPATCH callbacks run to completion at this granularity
-        }
-        step(me, site);
+        turn.yieldPoint(site);
     }
 
-    /**
-     * Blocks the calling context on {@code blocker} until it is woken (or its deadline passes) and
-     * holds the turn again; returns why it runs.
-     */
+    /** See {@link Waits#block}. */
     WakeReason block(Context me, Blocker blocker) {
-        if (over) {
-            throw aborted(me);
-        }
-        if (me.pendingInterrupt && blocker.kind != Blocker.Kind.STALL && blocker.kind != Blocker.Kind.LOCK) {
-            me.pendingInterrupt = false;
-            me.blocker = blocker;
-            wake(me, WakeReason.INTERRUPTED); // leaves the waiter lists the caller joined
-            return WakeReason.INTERRUPTED;
-        }
-        me.blocker = blocker;
-        me.blockedSince = now;
-        me.wake = null;
-        if (blocker.hasDeadline()) {
-            me.wakeTimer = TimerEntry.wake(this, blocker.deadline, ++sequence, me, blocker);
-            timers.add(me.wakeTimer);
-        }
-        step(me, blocker.site());
-        return me.wake;
+        return waits.block(me, blocker);
     }
 
     /** Makes a blocked context runnable again with {@code reason}. */
     void wake(Context c, WakeReason reason) {
-        if (c.blocker == null || c.ended) {
-            return;
-        }
-        if (c.blocker.kind == Blocker.Kind.QUEUE) {
-            ((ControlledTaskQueue) c.blocker.target).notWaiting(c);
-        } else if (c.blocker.kind == Blocker.Kind.EVENT) {
-            ((ControlledEvent) c.blocker.target).notWaiting(c);
-        } else if (c.blocker.kind == Blocker.Kind.LOCK) {
-            ((ControlledLock) c.blocker.target).notWaiting(c);
-        }
-        if (reason == WakeReason.TIMED_OUT
-                && (c.blocker.kind == Blocker.Kind.SLEEP || c.blocker.kind == Blocker.Kind.STALL)) {
-            strategy.yielded(c.index); // a poll ran out: it waited for the others to get on
-        }
-        c.blocker = null;
-        c.wake = reason;
-        if (c.wakeTimer != null) {
-            c.wakeTimer.cancelQuietly();
-            c.wakeTimer = null;
-        }
+        waits.wake(c, reason);
     }
 
     /** A timed wait's deadline passed. */
     void timedOut(Context waiter, Blocker blocker) {
-        if (waiter.blocker == blocker) {
-            waiter.wakeTimer = null;
-            wake(waiter, WakeReason.TIMED_OUT);
-        }
+        waits.timedOut(waiter, blocker);
     }
 
     /** An interrupt of a context's thread: a blocked wait ends, otherwise the next wait does. */
     void interrupt(Context c) {
-        enter("interrupt " + c.id);
-        if (c.blocker != null && c.blocker.kind != Blocker.Kind.LOCK) {
-            wake(c, WakeReason.INTERRUPTED); // a stall ends too; its check decides what that means
-        } else {
-            c.pendingInterrupt = true; // the next wait ends at once
-        }
+        waits.interrupt(c);
     }
 
     /** The calling context's body returned: it ends, and the turn goes on without it. */
     void ended(Context me) {
-        if (me.blocker != null) {
-            wake(me, WakeReason.READY); // unwound out of a wait: off every waiter list
-        }
-        me.ended = true;
-        for (Context c : contexts) {
-            if (c.blocker != null && c.blocker.kind == Blocker.Kind.JOIN && joinedAll(c.blocker)) {
-                wake(c, WakeReason.READY);
-            }
-        }
-        if (me.abort || me == test) {
-            return; // the world's end unwinds it, or the test context stops after the run
-        }
-        if (over) {
-            test.abort = true; // a context died: the test context unwinds its step
-            handTo(test);
-            return;
-        }
-        steps++;
-        log.step(now, me.id, "end");
-        Context next = pick(me, "end");
-        if (next != null) {
-            handTo(next);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static boolean joinedAll(Blocker b) {
-        for (Context c : (List<Context>) b.target) {
-            if (!c.ended) {
-                return false;
-            }
-        }
-        return true;
+        waits.ended(me);
     }
 
     /** Blocks the caller until every context in {@code threads} ended or the watchdog deadline. */
     boolean join(List<Context> targets, long timeoutNanos) {
-        Context me = enter("join");
-        Blocker b = new Blocker(Blocker.Kind.JOIN, targets, null, deadline(timeoutNanos), TimeoutKind.WATCHDOG);
-        if (joinedAll(b)) {
-            return true;
-        }
-        block(me, b);
-        return joinedAll(b);
+        return waits.join(targets, timeoutNanos);
     }
 
-    private void step(Context me, String site) {
-        steps++;
-        me.lastSite = site;
-        if (lockAudit != null && !over) {
-            String held = lockAudit.check(me.id, site);
-            if (held != null) {
-                fail(held);
-            }
-        }
-        if (steps > settings.maxSteps()) {
-            fail("the run took more than " + settings.maxSteps() + " steps (a livelock, or raise maxSteps)");
-        }
-        log.step(now, me.id, site);
-        Context next = pick(me, site);
-        if (next == null) {
-            throw aborted(me); // the run failed (a deadlock): the test context unwinds
-        }
-        if (next != me) {
-            handTo(next);
-            awaitTurn(me);
-        }
-        if (me.abort) {
-            throw aborted(me);
-        }
-        if (me.isrRequested) {
-            me.isrRequested = false;
-            Runnable isr = me.queue.pollInterrupt();
-            log.event(now, me.id, "interrupt preempts " + site);
-            me.state.runPreempting(isr);
-            step(me, "ISR returned");
-        }
-    }
-
-    /**
-     * The context (with a requested interrupt, for an ISR action) that runs next, or null when the
-     * run has failed; moves the clock when nothing can run.
-     */
-    private Context pick(Context me, String site) {
-        pickingFor = me.index;
-        for (; ; ) {
-            if (over) {
-                return handToTestOnFailure(me);
-            }
-            int count = enabled.compute();
-            if (count == 0) {
-                if (advanceTime()) {
-                    continue;
-                }
-                fail(DeadlockReport.of(this, me));
-                return handToTestOnFailure(me);
-            }
-            int chosen;
-            if (count == 1) {
-                chosen = enabled.action(0);
-            } else {
-                choiceSteps++;
-                int[] actions = enabled.actions();
-                int i;
-                try {
-                    i = strategy.pick(actions, count, steps, choiceSteps, me.id, site, this);
-                } catch (ReplayDivergence d) {
-                    fail(d.getMessage());
-                    return handToTestOnFailure(me);
-                }
-                chosen = actions[i];
-                trace.step(steps, choiceSteps, now, me.id, site, this, actions, count, chosen);
-                log.choice(choiceSteps, actionId(chosen));
-            }
-            Context next = contexts.get(chosen & ~ISR);
-            if ((chosen & ISR) != 0) {
-                next.isrRequested = true;
-            }
-            if (!next.runnable()) {
-                throw new IllegalStateException("the enabled set chose " + next.id + ", which cannot run");
-            }
-            return next;
-        }
+    /** Spins, then parks, until {@code me} holds the turn. */
+    static void awaitTurn(Context me) {
+        Turn.awaitTurn(me);
     }
 
     /** The index of the context whose step the strategy decides now. */
     int pickingFor() {
-        return pickingFor;
+        return turn.pickingFor();
     }
 
     /**
@@ -405,175 +210,62 @@ public final class World {
         return contexts.get(action & ~ISR).id + ((action & ISR) != 0 ? "!isr" : "");
     }
 
-    /** After a failure: the test context gets the turn to unwind its step; null if that is the caller. */
-    private Context handToTestOnFailure(Context me) {
-        if (me == test) {
-            return null;
-        }
-        test.abort = true;
-        handTo(test);
-        awaitTurn(me); // only the world's end gives it back, with abort set
-        throw aborted(me);
-    }
-
-    private void handTo(Context next) {
-        Context me = current;
-        current = next;
-        if (me != null && me != next) {
-            me.turn = false;
-        }
-        next.turn = true;
-        LockSupport.unpark(next.thread);
-    }
-
-    static void awaitTurn(Context me) {
-        int spins = 0;
-        while (!me.turn) {
-            if (spins++ < SPINS_BEFORE_PARK) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(me);
-            }
-        }
-    }
-
-    private ContextAborted aborted(Context me) {
+    ContextAborted aborted(Context me) {
         return new ContextAborted("the deterministic run ended (" + (failure == null ? "finished" : "failed") + ")");
     }
 
-    // ---- virtual time ----------------------------------------------------------------------------
+    // ---- virtual time (see VirtualClock) ----------------------------------------------------------
 
     long now() {
-        return now;
+        return clock.now();
     }
 
     /** A deadline {@code nanos} from now, rounded up to 100 ns; negative: none. */
     long deadline(long nanos) {
-        if (nanos < 0) {
-            return Long.MAX_VALUE;
-        }
-        long d = now + ((nanos + 99) / 100) * 100;
-        return d < now ? Long.MAX_VALUE : d;
+        return clock.deadline(nanos);
     }
 
     TimerEntry schedule(long delayNanos, TimeoutKind kind, Runnable action, ControlledTaskQueue queue) {
-        TimerEntry e = TimerEntry.action(this, deadline(Math.max(0, delayNanos)), ++sequence, kind, action, queue);
-        timers.add(e);
-        return e;
+        return clock.schedule(delayNanos, kind, action, queue);
     }
 
     TimerHeap timers() {
-        return timers;
+        return clock.timers();
     }
 
-    /**
-     * Nothing can run: delivers the earliest timer (a WORK one, or any under FIRE_WATCHDOGS) and
-     * what is due with it. False when time may not move.
-     */
-    private boolean advanceTime() {
-        if (timers.isEmpty() || (!timers.hasWork() && !settings.fireWatchdogs())) {
-            return false;
-        }
-        TimerEntry first = timers.poll();
-        if (first.deadline > now) {
-            now = first.deadline;
-            if (now > settings.maxVirtualNanos()) {
-                fail("virtual time passed " + EventLog.seconds(settings.maxVirtualNanos())
-                        + " s without the test ending (only timers kept the run going)");
-                return false;
-            }
-        }
-        first.deliver();
-        while (timers.peek() != null && timers.peek().deadline <= now) {
-            timers.poll().deliver();
-        }
-        return true;
-    }
-
-    // ---- data choices, crashes, failure -------------------------------------------------------------
+    // ---- data choices and faults (see SeededChoices) ---------------------------------------------
 
     int choose(String what, int bound) {
-        Context me = enter(what);
-        if (bound <= 1) {
-            return 0;
-        }
-        int value;
-        try {
-            value = strategy.choose(what, bound, steps);
-        } catch (ReplayDivergence d) {
-            fail(d.getMessage());
-            throw aborted(me);
-        }
-        trace.choice(steps, what, bound, value);
-        log.event(now, me.id, "choose " + what + " " + value + "/" + bound);
-        return value;
+        return choices.choose(what, bound);
     }
 
-    /**
-     * A seeded fault decision at a point that may fail ({@code kind}: "alloc:IO_WORK_ITEM"): false at
-     * once when the run has no faults; otherwise a choice line "fault:KIND" in the trace, replayed.
-     */
+    /** See {@link SeededChoices#fault}. */
     boolean fault(String kind) {
-        if (!faults.enabled()) {
-            return false;
-        }
-        return faults.faults(faultChoice("fault:" + kind, Faults.SCALE));
+        return choices.fault(kind);
     }
 
-    /**
-     * How much later than asked something happens ({@code kind}: "late-timer"): 0 when the run has
-     * no faults or the decision says no; else 100 ns to {@code maxNanos}, drawn as a second choice
-     * line "fault:KIND:delay" (in 100-ns units).
-     */
+    /** See {@link SeededChoices#faultDelay}. */
     long faultDelay(String kind, long maxNanos) {
-        if (!fault(kind)) {
-            return 0;
-        }
-        return (faultChoice("fault:" + kind + ":delay", Faults.unitsBound(maxNanos)) + 1L) * 100;
+        return choices.faultDelay(kind, maxNanos);
     }
 
-    private int faultChoice(String what, int bound) {
-        Context me = enter(what);
-        int value;
-        if (strategy instanceof Replayer) {
-            try {
-                value = strategy.choose(what, bound, steps);
-            } catch (ReplayDivergence d) {
-                fail(d.getMessage());
-                throw aborted(me);
-            }
-        } else {
-            value = faults.draw(bound);
-        }
-        trace.choice(steps, what, bound, value);
-        if (what.endsWith(":delay") || faults.faults(value)) {
-            log.event(now, me.id, what + " " + value);
-        }
-        return value;
-    }
+    // ---- crashes, failure, the end ----------------------------------------------------------------
 
     /** A machine bug-checked: its spinners and stallers end their waits (they throw the crash). */
     void crashed(ControlledScheduler machine, String summary) {
-        log.event(now, "K" + machine.machineTag(), "BUGCHECK " + summary);
-        for (Context c : contexts) {
-            if (c.blocker != null
-                    && (c.blocker.kind == Blocker.Kind.STALL || c.blocker.kind == Blocker.Kind.LOCK)
-                    && c.state.machineTag() == machine.machineTag()) {
-                wake(c, WakeReason.CRASHED);
-            }
-        }
+        waits.crashed(machine, summary);
     }
 
     void logEvent(String what) {
-        Context c = current;
-        log.event(now, c == null ? "?" : c.id, what);
+        Context c = turn.current();
+        log.event(now(), c == null ? "?" : c.id, what);
     }
 
     /** Ends the run as failed with {@code text} (the first failure wins). */
     void fail(String text) {
         if (failure == null) {
             failure = text;
-            log.event(now, "world", "FAIL " + firstLine(text));
+            log.event(now(), "world", "FAIL " + firstLine(text));
         }
         over = true;
     }
@@ -592,11 +284,11 @@ public final class World {
     }
 
     long steps() {
-        return steps;
+        return turn.steps();
     }
 
     long choiceSteps() {
-        return choiceSteps;
+        return turn.choiceSteps();
     }
 
     boolean dispatchAtomic() {
@@ -619,70 +311,52 @@ public final class World {
         return trace;
     }
 
+    Turn turn() {
+        return turn;
+    }
+
+    VirtualClock clock() {
+        return clock;
+    }
+
+    EnabledSet enabled() {
+        return enabled;
+    }
+
     /**
      * The run is over (the test context's last step returned, or the run failed): fixes the result,
      * then unwinds every context still alive, one at a time, from the calling (JUnit's) thread.
      */
     void end(String testFailure) {
         over = true;
-        if (failure == null && uncontrolledCall != null) {
-            failure = uncontrolledCall;
+        if (failure == null && turn.uncontrolledCall() != null) {
+            failure = turn.uncontrolledCall();
         }
         if (strategy instanceof Replayer r && failure == null) {
-            String unfinished = r.unfinished(steps);
+            String unfinished = r.unfinished(steps());
             if (unfinished != null) {
                 failure = unfinished;
             }
         }
         String result = failure != null ? "fail" : testFailure != null ? "fail" : "pass";
-        log.end(result, steps, now);
-        trace.footer(result, failure != null ? failure : testFailure, steps, choiceSteps, now, log);
+        log.end(result, steps(), now());
+        trace.footer(result, failure != null ? failure : testFailure, steps(), choiceSteps(), now(), log);
         if (strategy instanceof Replayer r && failure == null) {
             String mismatch = r.compareOutcome(result, log.sha256());
             if (mismatch != null) {
                 failure = mismatch;
             }
         }
-        ender = Thread.currentThread();
-        for (Context c : contexts) {
-            if (c == test || c.thread == null || c.released) {
-                continue;
-            }
-            c.abort = true;
-            current = c;
-            c.turn = true;
-            LockSupport.unpark(c.thread);
-            awaitReleased(c);
-        }
-        current = null;
+        unwinding.unwindAll();
     }
 
-    /**
-     * Waits (from outside the run) until {@code c}'s thread is back in the pool, at most a few
-     * seconds: a context stuck outside the scheduler has been reported already.
-     */
+    /** See {@link Unwinding#awaitReleased}. */
     void awaitReleased(Context c) {
-        ender = Thread.currentThread();
-        long deadline = System.nanoTime() + UNWIND_TIMEOUT_NANOS;
-        while (!c.released) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt(); // the caller's to handle
-                return;
-            }
-            LockSupport.parkNanos(this, left);
-        }
+        unwinding.awaitReleased(c);
     }
 
     /** {@code c}'s thread left it for the pool. */
     void released(Context c) {
-        c.released = true;
-        Thread t = ender;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        unwinding.released(c);
     }
 }
