@@ -7,7 +7,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The device {@link #raise() raises} it from any thread (a Netty I/O thread, a timer); it never
  * calls driver code itself. The kernel {@link #connect(Sink) connects} the line when a miniport
- * registers its interrupt and delivers each raise to the miniport's ISR on a processor thread.
+ * registers its interrupt and delivers each raise to the miniport's ISR on a processor: the
+ * processor's own thread, or (opt-in: docs/kernel.md, "Interrupts on the raising thread"), when that
+ * processor is idle and the raising thread runs no driver code, the raising thread itself, as that
+ * processor. So a raise may return only after the ISR and its DPC ran: raise outside any lock the
+ * driver's routines take.
  * A raise while nothing is connected is counted as {@linkplain #unclaimed() unclaimed} and lost,
  * as on a real bus where the line is masked.
  */
@@ -16,7 +20,10 @@ public final class InterruptLine {
     /** The kernel side of the line. */
     @FunctionalInterface
     public interface Sink {
-        /** The device raised the line. Called on the device's thread; must not block. */
+        /**
+         * The device raised the line. Called on the device's thread; never waits for another thread,
+         * but may run the ISR and its DPCs on this one before it returns.
+         */
         void interruptRaised();
     }
 

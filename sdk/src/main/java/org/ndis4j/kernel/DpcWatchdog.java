@@ -53,8 +53,13 @@ final class DpcWatchdog {
         for (Processor p : processors) {
             long start = p.routineStart();
             if (start != Processor.NONE && now - start > singleLimitNanos) {
+                Culprit culprit = Culprit.of(p);
+                if (p.routineStart() != start) {
+                    continue; // it returned while we looked: a report must show the routine still running
+                }
                 report(
                         p,
+                        culprit,
                         0,
                         (now - start) / 1_000_000,
                         singleLimitNanos / 1_000_000,
@@ -66,6 +71,7 @@ final class DpcWatchdog {
             if (elevated != Processor.NONE && now - elevated > cumulativeLimitNanos) {
                 report(
                         p,
+                        Culprit.of(p),
                         1,
                         cumulativeLimitNanos / 1_000_000,
                         0,
@@ -78,13 +84,21 @@ final class DpcWatchdog {
         next = scheduler.schedule(periodNanos, TimeoutKind.WATCHDOG, this::check);
     }
 
-    private void report(Processor p, long kind, long parameter2, long parameter3, String message) {
-        Irql irql = p.routineIrql();
+    /** What runs on a processor, read before the report so that it can be checked as still running. */
+    private record Culprit(Thread runner, Irql irql, String driver) {
+        static Culprit of(Processor p) {
+            // A raising thread that runs the processor in its place, or its own thread.
+            return new Culprit(p.runner(), p.routineIrql(), p.routineDriver());
+        }
+    }
+
+    private void report(Processor p, Culprit culprit, long kind, long parameter2, long parameter3, String message) {
+        Irql irql = culprit.irql();
         kernel.bugCheckFor(
-                p.thread(),
+                culprit.runner(),
                 p.number(),
                 irql == null ? Irql.DISPATCH_LEVEL : irql,
-                p.routineDriver(),
+                culprit.driver(),
                 BugCheckCode.DPC_WATCHDOG_VIOLATION,
                 kind,
                 parameter2,
@@ -94,6 +108,6 @@ final class DpcWatchdog {
                 message);
         // The running routine cannot be stopped from outside; interrupting its thread ends any wait
         // or stall it makes, and every kernel call it makes from now on throws.
-        p.thread().interrupt();
+        culprit.runner().interrupt();
     }
 }

@@ -39,6 +39,14 @@ import org.ndis4j.kernel.internal.TimeoutKind;
 public final class Kernel implements AutoCloseable {
 
     private static final AtomicInteger BOOTED = new AtomicInteger();
+    /**
+     * The system property that lets a thread from outside the kernel run an interrupt it raises on
+     * the idle processor it is delivered to ("true"; read when a kernel boots; threaded scheduler
+     * only). Off by default while an intermittent DPC watchdog report under load is open
+     * (docs/kernel.md, "Interrupts on the raising thread").
+     */
+    public static final String INTERRUPTS_ON_RAISING_THREAD_PROPERTY = "ndis4j.kernel.interruptsOnRaisingThread";
+
     /** Where the stand-in addresses of {@link #pointerOf} start (the kernel half of an x64 address space). */
     private static final long POINTER_BASE = 0xFFFF_8000_0000_0000L;
     /** How long {@link #close()} waits for the kernel's threads to end. */
@@ -51,6 +59,8 @@ public final class Kernel implements AutoCloseable {
     private final boolean controlled;
     /** The machine's number under its scheduler (a deterministic run numbers its machines 1, 2, ...); 0 threaded. */
     private final int tag;
+    /** An idle processor's interrupt runs on the outside thread that raised it (threaded, opt-in). */
+    private final boolean interruptsOnRaisingThread;
 
     private final KernelStatistics statistics = new KernelStatistics(this);
     private final Processor[] processors;
@@ -91,6 +101,7 @@ public final class Kernel implements AutoCloseable {
             this.scheduler = new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
         }
         this.controlled = scheduler.isControlled();
+        this.interruptsOnRaisingThread = !controlled && Boolean.getBoolean(INTERRUPTS_ON_RAISING_THREAD_PROPERTY);
         this.tag = scheduler.machineTag();
         this.crashed = scheduler.newEvent(false, "the machine bug-checks");
         this.processors = new Processor[config.processors()];
@@ -322,12 +333,27 @@ public final class Kernel implements AutoCloseable {
     /**
      * Runs a task that carries its IRQL and driver on processor {@code number}; one above
      * DISPATCH_LEVEL (an ISR) goes before the DPCs waiting there. Allocates nothing.
+     *
+     * <p>With {@link #INTERRUPTS_ON_RAISING_THREAD_PROPERTY} on (threaded scheduler), an ISR asked for
+     * by a thread from outside the kernel that runs no driver code (a device's I/O thread or timer)
+     * while the processor is idle runs here, on the calling thread as that processor, with every DPC
+     * it queues there; this returns when they are done. Otherwise the task is queued and this returns
+     * at once.
      */
     public void runOnProcessor(int number, ProcessorTask task) {
         if (number < 0 || number >= processors.length) {
             throw new IllegalArgumentException("no processor " + number + " on " + name);
         }
-        processors[number].queue(task);
+        Processor target = processors[number];
+        if (interruptsOnRaisingThread && task.irql().above(Irql.DISPATCH_LEVEL)) {
+            // An interrupt raised from outside the kernel runs on the raising thread if the processor
+            // is idle, as Windows runs it on whatever the processor was doing (docs/kernel.md).
+            ThreadContext caller = ThreadContext.current();
+            if (caller.canRunInterrupts() && target.runOnRaisingThread(task, caller)) {
+                return;
+            }
+        }
+        target.queue(task);
     }
 
     // ---- crash ------------------------------------------------------------------------------
@@ -625,6 +651,13 @@ public final class Kernel implements AutoCloseable {
         }
         workQueues.values().forEach(WorkerPool::stop);
         scheduler.shutdown();
+        if (!controlled) {
+            long joinDeadline = nanoTime() + CLOSE_JOIN.toNanos();
+            for (Processor p : processors) {
+                // A raising thread running a processor stops after its current routine (it sees stopping).
+                p.awaitRaisingThread(Math.max(0, joinDeadline - nanoTime()));
+            }
+        }
         List<KernelThread> threads = new ArrayList<>();
         for (Processor p : processors) {
             threads.add(p.thread());

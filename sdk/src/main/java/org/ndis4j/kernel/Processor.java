@@ -2,6 +2,7 @@ package org.ndis4j.kernel;
 
 import org.ndis4j.kernel.internal.ContextAborted;
 import org.ndis4j.kernel.internal.KernelThread;
+import org.ndis4j.kernel.internal.ProcessorOwnership;
 import org.ndis4j.kernel.internal.QueueRole;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.TaskQueue;
@@ -10,6 +11,12 @@ import org.ndis4j.kernel.internal.TaskQueue;
  * A simulated processor: one thread that runs interrupt service routines at DIRQL and drains its
  * DPC queue at DISPATCH_LEVEL. Interrupt requests go to the front of the queue, so an ISR runs
  * before any DPC still waiting (a running DPC is not preempted: see docs/kernel.md).
+ *
+ * <p>Under the threaded scheduler a thread from outside the kernel that raises an interrupt while
+ * the processor is idle runs it in the processor's place ({@link #runOnRaisingThread}): it takes the
+ * processor's {@link ProcessorOwnership}, which the processor's own thread takes too before each
+ * routine, runs the ISR and every task queued meanwhile with this processor's context, and gives it
+ * back. Tasks its own routines queue here wake nobody.
  */
 final class Processor {
 
@@ -22,6 +29,9 @@ final class Processor {
     private final int number;
     private final TaskQueue queue;
     private final ThreadContext context;
+    /** Who runs this processor's routines now: taken before each one, by its thread or a raising thread. */
+    private final ProcessorOwnership ownership = new ProcessorOwnership();
+
     private KernelThread thread;
     private volatile boolean stopping;
 
@@ -61,6 +71,15 @@ final class Processor {
     }
 
     /**
+     * The thread running this processor's routine now: a raising thread that runs it in the
+     * processor's place, else the processor's own thread (for the DPC watchdog's report).
+     */
+    Thread runner() {
+        Thread owner = ownership.owner();
+        return owner == null ? thread : owner;
+    }
+
+    /**
      * Queues a task that carries its IRQL and driver (nothing is allocated); an interrupt (above
      * DISPATCH_LEVEL) goes before the DPCs already waiting.
      */
@@ -69,11 +88,56 @@ final class Processor {
     }
 
     private void enqueue(Irql irql, Runnable task) {
-        if (irql.above(Irql.DISPATCH_LEVEL)) {
+        boolean interrupt = irql.above(Irql.DISPATCH_LEVEL);
+        if (ownership.isOwnedByCurrentThread()) {
+            queue.addWithoutWake(task, interrupt); // the caller runs this processor: it drains the queue itself
+        } else if (interrupt) {
             queue.addFirst(task);
         } else {
             queue.add(task);
         }
+    }
+
+    /**
+     * An interrupt raised by a thread from outside the kernel ({@code caller}, its context), run on
+     * that thread as this processor if the processor is idle: nothing running, nothing queued. Then the
+     * caller takes the processor's ownership, runs {@code isr} with this processor's context (IRQL,
+     * locks, driver, number, the watchdog's routine start), then every task queued here meanwhile (the
+     * ISR's DPC among them) without blocking, and gives the processor back. False, with nothing run,
+     * when the processor is busy or stopping: the caller queues the interrupt instead.
+     */
+    boolean runOnRaisingThread(ProcessorTask isr, ThreadContext caller) {
+        if (stopping || ownership.owner() != null || queue.size() != 0 || !ownership.tryAcquire()) {
+            return false;
+        }
+        boolean interruptedBefore = Thread.interrupted(); // the raising thread's own, kept for it
+        caller.runAs(context);
+        try {
+            runTask(isr);
+            Runnable next;
+            while (!stopping && (next = queue.poll()) != null) {
+                runTask(next);
+            }
+        } finally {
+            caller.endRunAs();
+            ownership.release();
+            if (interruptedBefore) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} for a raising thread that runs this processor to give it back
+     * (a kernel closing); true when none does.
+     */
+    boolean awaitRaisingThread(long timeoutNanos) {
+        Thread owner = ownership.owner();
+        return owner == null
+                || owner == thread // its own thread is joined with the others
+                || owner == Thread.currentThread()
+                || ownership.awaitFree(timeoutNanos);
     }
 
     long routineStart() {
@@ -108,18 +172,35 @@ final class Processor {
             } catch (InterruptedException e) {
                 continue; // only stop() ends the processor; a driver's stray interrupt does not
             }
-            if (kernel.isCrashed()) {
-                continue; // the machine has stopped: drain without running driver code
+            if (!ownership.tryAcquire()) {
+                // A raising thread runs this processor now: the task goes back to the front, where
+                // that thread's drain finds it, and this thread waits until it is given back.
+                queue.addFirst(task);
+                ownership.awaitFree();
+                Thread.interrupted(); // stop() sets stopping first; any other interrupt is stray
+                continue;
             }
-            if (elevatedSince == NONE) {
-                elevatedSince = kernel.nanoTime();
+            try {
+                runTask(task);
+            } finally {
+                ownership.release();
             }
-            ProcessorTask carried = (ProcessorTask) task; // only queue(ProcessorTask) fills the queue
-            runAt(carried.irql(), carried.driver(), carried);
-            Thread.interrupted(); // a routine's interrupt must not leak into the next one
-            if (queue.size() == 0) {
-                elevatedSince = NONE;
-            }
+        }
+    }
+
+    /** Runs one task taken off the queue, by whichever thread owns the processor now. */
+    private void runTask(Runnable task) {
+        if (kernel.isCrashed()) {
+            return; // the machine has stopped: drain without running driver code
+        }
+        if (elevatedSince == NONE) {
+            elevatedSince = kernel.nanoTime();
+        }
+        ProcessorTask carried = (ProcessorTask) task; // only queue(ProcessorTask) fills the queue
+        runAt(carried.irql(), carried.driver(), carried);
+        Thread.interrupted(); // a routine's interrupt must not leak into the next one
+        if (queue.size() == 0) {
+            elevatedSince = NONE;
         }
     }
 

@@ -9,8 +9,11 @@ import org.ndis4j.kernel.internal.KernelThread;
 
 /**
  * What the kernel knows about the thread running right now: its IRQL, the processor it is (if it is
- * one), and the driver whose code it is running. Only the owning thread writes it. Private to the
- * kernel: the rest of ndis4j reads it through {@link Ke} and {@link CurrentThread}.
+ * one), and the driver whose code it is running. Only the owning thread writes it: a processor's
+ * context is written by the thread that runs the processor now (its own, or a thread that raised an
+ * interrupt while it was idle: {@link Processor#runOnRaisingThread}), and the processor's ownership
+ * orders one after the other. Private to the kernel: the rest of ndis4j reads it through {@link Ke}
+ * and {@link CurrentThread}.
  */
 final class ThreadContext implements ContextState {
 
@@ -34,6 +37,11 @@ final class ThreadContext implements ContextState {
     private int heldCount;
     /** The processor this context is, for an ISR the deterministic scheduler runs nested; else null. */
     private Processor processor;
+    /**
+     * On an external thread: the context of the processor it runs now in that processor's place (an
+     * interrupt it raised while the processor was idle), else null. Written only by the thread itself.
+     */
+    private ThreadContext borrowed;
 
     ThreadContext(Kernel kernel, ThreadKind kind, int processorNumber) {
         this.kernel = kernel;
@@ -47,7 +55,9 @@ final class ThreadContext implements ContextState {
         if (t instanceof KernelThread k) {
             return (ThreadContext) k.context();
         }
-        return EXTERNAL.get();
+        ThreadContext external = EXTERNAL.get();
+        ThreadContext processorContext = external.borrowed;
+        return processorContext == null ? external : processorContext;
     }
 
     /**
@@ -75,7 +85,32 @@ final class ThreadContext implements ContextState {
         if (thread instanceof KernelThread k) {
             return k.context() instanceof ThreadContext c ? c : null;
         }
-        return EXTERNALS.get(thread);
+        ThreadContext external = EXTERNALS.get(thread);
+        ThreadContext processorContext = external == null ? null : external.borrowed;
+        return processorContext == null ? external : processorContext;
+    }
+
+    /**
+     * True when this thread may run an idle processor's interrupt in its place: a thread from outside
+     * the kernel (a Netty I/O thread, a device's timer, a test's thread) that runs no driver code now:
+     * at PASSIVE_LEVEL, no driver, no lock held, not running a processor already.
+     */
+    boolean canRunInterrupts() {
+        return kind == ThreadKind.EXTERNAL
+                && borrowed == null
+                && irql == Irql.PASSIVE_LEVEL
+                && driver == null
+                && heldCount == 0;
+    }
+
+    /** This external thread runs {@code processorContext}'s processor from now on (see {@link #current}). */
+    void runAs(ThreadContext processorContext) {
+        borrowed = processorContext;
+    }
+
+    /** This external thread is itself again. */
+    void endRunAs() {
+        borrowed = null;
     }
 
     /** This context is {@code owner}'s (a processor's thread). */

@@ -18,12 +18,16 @@ import org.ndis4j.kernel.internal.KernelThread;
  */
 public record ThreadSnapshot(Thread thread, ThreadKind kind, int processor, Irql irql, String driver) {
 
-    /** Every live thread {@code kernel} made (processors, system workers, the clock), by name. */
+    /**
+     * Every live thread {@code kernel} made (processors, system workers, the clock), and every other
+     * thread that runs one of its processors now (an interrupt it raised: docs/kernel.md), by name.
+     */
     public static List<ThreadSnapshot> of(Kernel kernel) {
         List<ThreadSnapshot> threads = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            ThreadContext c = t instanceof KernelThread ? ThreadContext.of(t) : null;
-            if (c != null && c.kernel() == kernel) {
+            ThreadContext c = ThreadContext.of(t);
+            boolean ours = c != null && (t instanceof KernelThread || c.kind() == ThreadKind.PROCESSOR);
+            if (ours && c.kernel() == kernel) {
                 threads.add(of(t, c));
             }
         }
@@ -32,8 +36,8 @@ public record ThreadSnapshot(Thread thread, ThreadKind kind, int processor, Irql
     }
 
     /**
-     * Any thread: a kernel thread as above; another thread as external, at the IRQL it last set
-     * (PASSIVE_LEVEL when it never called into a kernel).
+     * Any thread: a kernel thread as above; another thread as the processor it runs now, if it runs
+     * one, else as external, at the IRQL it last set (PASSIVE_LEVEL when it never called into a kernel).
      */
     public static ThreadSnapshot of(Thread thread) {
         ThreadContext c = ThreadContext.of(thread);

@@ -239,7 +239,10 @@ class InterruptTest {
             dpcStarted.countDown();
             await(letDpcFinish);
         };
-        device.assertCause(InterruptTestDevice.CAUSE_RX);
+        // The device raises from a thread of its own: a raising thread may run the ISR and this parked
+        // DPC itself (the processor is idle), and the test thread must stay free to remove the device.
+        Thread deviceThread = new Thread(() -> device.assertCause(InterruptTestDevice.CAUSE_RX), "device");
+        deviceThread.start();
         assertThat(dpcStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         Thread remover = new Thread(() -> PnpManager.of(kernel).removeDevice(adapter), "remover");
@@ -251,6 +254,7 @@ class InterruptTest {
 
         letDpcFinish.countDown();
         remover.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        deviceThread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(remover.isAlive()).isFalse();
         assertThat(AdapterView.of(adapter).state()).isEqualTo(AdapterState.Halted);
         assertThat(interrupt.dpcsRun()).isEqualTo(1);

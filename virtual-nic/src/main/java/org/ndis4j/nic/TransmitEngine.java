@@ -27,9 +27,10 @@ import org.ndis4j.wire.WirePort;
  * </pre>
  *
  * <p>Where it runs: on a wire with an event loop ({@link WirePort#eventLoop()}: TCP, TAP), a tail
- * write from any other thread only schedules a transmit pass on that loop and returns, as a NIC's
- * DMA engine works apart from the processor that rang its doorbell; the pass raises TX_DONE
- * itself. Tail writes that come while a pass is scheduled share it, so a burst of sends costs one
+ * write only schedules a transmit pass on that loop and returns, as a NIC's DMA engine works apart
+ * from the processor that rang its doorbell; the pass raises TX_DONE itself. A tail write on the loop
+ * itself (a DPC the loop runs for an interrupt it raised) schedules the pass too, after the task
+ * that runs now, not inside it: no wake-up, and the receive path is not re-entered. Tail writes that come while a pass is scheduled share it, so a burst of sends costs one
  * hop to the loop and one flush. On a wire without a loop (in memory) the pass runs in the tail
  * write, and its causes are returned to the register file.
  *
@@ -97,7 +98,7 @@ final class TransmitEngine {
             if (!tailMoved || !enabled) {
                 return 0;
             }
-            if (dmaLoop == null || dmaLoop.inEventLoop()) {
+            if (dmaLoop == null) {
                 return transmit();
             }
         }
@@ -105,7 +106,7 @@ final class TransmitEngine {
         return 0;
     }
 
-    /** From a writer's thread: one pass on the wire's loop, however many tail writes ask for it. */
+    /** One pass on the wire's loop, however many tail writes ask for it (from the loop: no wake-up). */
     private void schedulePass() {
         if (passScheduled.compareAndSet(false, true)) {
             try {

@@ -43,6 +43,33 @@ final class LifoWakeTaskQueue implements TaskQueue {
         put(task, true);
     }
 
+    @Override
+    public void addWithoutWake(Runnable task, boolean first) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        lock.lock();
+        try {
+            if (first) {
+                tasks.addFirst(task);
+            } else {
+                tasks.addLast(task);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Runnable poll() {
+        lock.lock();
+        try {
+            return tasks.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void put(Runnable task, boolean first) {
         if (task == null) {
             throw new NullPointerException("task");
