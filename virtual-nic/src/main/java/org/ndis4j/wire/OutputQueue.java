@@ -31,7 +31,8 @@ import java.util.function.BooleanSupplier;
  * {@link DropReason#BUFFER_FULL}). So memory is bounded even when every frame is its own write.
  *
  * <p>Each write carries a promise that tells, when the socket took it or the connection dropped it,
- * how many frames it held: transmitted and dropped counters are then exact, including the frames
+ * how many frames it held (and, for a write dropped part way through, how many whole frames the
+ * socket had already taken): transmitted and dropped counters are then exact, including the frames
  * still queued when a port is closed ({@link DropReason#CARRIER_DOWN} or
  * {@link DropReason#ADMIN_DOWN}). Confined to the switch's event loop, gauges included (statistics
  * are taken on the loop): nothing here is volatile, because it changes per frame.
@@ -155,7 +156,8 @@ final class OutputQueue {
             release(frames, charge);
             counters.dropped(DropReason.CARRIER_DOWN, frames);
         } else {
-            ch.write(buf.retainedSlice(runStart, runEnd - runStart), Write.of(this, ch, frames, runBytes, charge));
+            ByteBuf run = buf.retainedSlice(runStart, runEnd - runStart);
+            ch.write(run.retain(), Write.of(this, ch, run, frames, runBytes, charge));
         }
         runBytes = 0;
     }
@@ -192,11 +194,44 @@ final class OutputQueue {
 
     private void completed(Write w, boolean success) {
         release(w.frames, w.charge);
-        if (success) {
-            counters.transmitted(w.frames, w.bytes);
-        } else {
-            counters.dropped(adminDown.getAsBoolean() ? DropReason.ADMIN_DOWN : DropReason.CARRIER_DOWN, w.frames);
+        try {
+            if (success) {
+                counters.transmitted(w.frames, w.bytes);
+            } else {
+                int sent = countSent(w.run);
+                int lost = w.frames - sent;
+                if (lost > 0) {
+                    counters.dropped(adminDown.getAsBoolean() ? DropReason.ADMIN_DOWN : DropReason.CARRIER_DOWN, lost);
+                }
+            }
+        } finally {
+            w.run.release();
         }
+    }
+
+    /**
+     * A run the connection dropped part way through: the socket took its bytes up to the reader index
+     * (Netty moves it as it writes), so the whole frames before it reached the peer. Counts them as
+     * transmitted and returns how many.
+     */
+    private int countSent(ByteBuf run) {
+        int written = run.readerIndex();
+        int frames = 0;
+        long bytes = 0;
+        for (int i = 0; i + FrameSplitter.PREFIX_LENGTH <= written; ) {
+            int length = run.getInt(i);
+            int end = i + FrameSplitter.PREFIX_LENGTH + length;
+            if (end > written) {
+                break;
+            }
+            frames++;
+            bytes += length;
+            i = end;
+        }
+        if (frames > 0) {
+            counters.transmitted(frames, bytes);
+        }
+        return frames;
     }
 
     /**
@@ -205,20 +240,24 @@ final class OutputQueue {
      */
     private static final class Write extends DefaultChannelPromise implements ChannelFutureListener {
         private final OutputQueue queue;
+        /** The run written, retained until the write completes: a dropped write tells from it what was sent. */
+        private final ByteBuf run;
+
         private final int frames;
         private final long bytes;
         private final long charge;
 
-        private Write(OutputQueue queue, Channel channel, int frames, long bytes, long charge) {
+        private Write(OutputQueue queue, Channel channel, ByteBuf run, int frames, long bytes, long charge) {
             super(channel);
             this.queue = queue;
+            this.run = run;
             this.frames = frames;
             this.bytes = bytes;
             this.charge = charge;
         }
 
-        static Write of(OutputQueue queue, Channel channel, int frames, long bytes, long charge) {
-            Write w = new Write(queue, channel, frames, bytes, charge);
+        static Write of(OutputQueue queue, Channel channel, ByteBuf run, int frames, long bytes, long charge) {
+            Write w = new Write(queue, channel, run, frames, bytes, charge);
             w.addListener(w);
             return w;
         }

@@ -18,7 +18,6 @@ import org.ndis4j.host.AdapterView;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.miniport.AdapterState;
-import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.regs.Registers;
 import org.ndis4j.testing.Await;
@@ -45,23 +44,13 @@ class VminiRecoveryTest {
         wire = InMemoryWire.pair();
         a = new VminiStation(kernelA, "vnic-a", wire.a(), A);
         b = new VminiStation(kernelB, "vnic-b", wire.b(), B);
-        a.protocol.awaitLinkState("A's link up", NdisLinkState::isConnected);
-        b.protocol.awaitLinkState("B's link up", NdisLinkState::isConnected);
-        assertThat(a.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(b.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
+        a.awaitLinkUpAndSetFilter("A", NORMAL);
+        b.awaitLinkUpAndSetFilter("B", NORMAL);
     }
 
     @AfterEach
     void shutDown() {
-        try {
-            if (b != null) {
-                b.close();
-            }
-        } finally {
-            if (a != null) {
-                a.close();
-            }
-        }
+        VminiStation.closeInReverse(a, b);
     }
 
     private static List<byte[]> frames(int count, int firstSeq) {

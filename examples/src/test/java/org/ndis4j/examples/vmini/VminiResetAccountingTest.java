@@ -18,7 +18,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.host.AdapterView;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.oid.NdisStatisticsInfo;
-import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.Await;
 import org.ndis4j.testing.KernelExtension;
@@ -47,23 +46,13 @@ class VminiResetAccountingTest {
         wire = InMemoryWire.pair();
         a = new VminiStation(kernelA, "vnic-a", wire.a(), A);
         b = new VminiStation(kernelB, "vnic-b", wire.b(), B);
-        a.protocol.awaitLinkState("A's link up", NdisLinkState::isConnected);
-        b.protocol.awaitLinkState("B's link up", NdisLinkState::isConnected);
-        assertThat(a.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(b.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
+        a.awaitLinkUpAndSetFilter("A", NORMAL);
+        b.awaitLinkUpAndSetFilter("B", NORMAL);
     }
 
     @AfterEach
     void shutDown() {
-        try {
-            if (b != null) {
-                b.close();
-            }
-        } finally {
-            if (a != null) {
-                a.close();
-            }
-        }
+        VminiStation.closeInReverse(a, b);
     }
 
     /** Each reported counter, checked against the last sample of the same adapter: never smaller. */

@@ -64,22 +64,15 @@ abstract class VminiScenarios {
         WirePort[] wire = plugIn();
         a = new VminiStation(kernelA, "vnic-a", wire[0], A);
         b = new VminiStation(kernelB, "vnic-b", wire[1], B);
-        a.protocol.awaitLinkState("A's link up", NdisLinkState::isConnected);
-        b.protocol.awaitLinkState("B's link up", NdisLinkState::isConnected);
-        assertThat(a.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
-        assertThat(b.setPacketFilter(NORMAL)).isEqualTo(NdisStatus.SUCCESS);
+        a.awaitLinkUpAndSetFilter("A", NORMAL);
+        b.awaitLinkUpAndSetFilter("B", NORMAL);
     }
 
     @AfterEach
     void shutDown() {
         try {
-            if (b != null) {
-                b.close();
-            }
+            VminiStation.closeInReverse(a, b);
         } finally {
-            if (a != null) {
-                a.close();
-            }
             unplug();
         }
     }

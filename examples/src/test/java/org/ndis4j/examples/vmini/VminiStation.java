@@ -6,6 +6,7 @@ import org.ndis4j.host.PnpManager;
 import org.ndis4j.hw.HostMemory;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.types.DriverObject;
+import org.ndis4j.ndis.types.NdisLinkState;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.nic.MacAddress;
@@ -41,6 +42,25 @@ final class VminiStation implements AutoCloseable {
         DriverObject driver = pnp.loadDriver("vmini", VminiDriver::driverEntry);
         adapter = pnp.addDevice(driver, nic.resources());
         protocol = RecordingProtocol.bind(adapter);
+    }
+
+    /** Waits for the link to come up as the protocol sees it, then sets {@code filter}: where a test of two stations starts. */
+    void awaitLinkUpAndSetFilter(String who, int filter) {
+        protocol.awaitLinkState(who + "'s link up", NdisLinkState::isConnected);
+        assertThat(setPacketFilter(filter)).isEqualTo(NdisStatus.SUCCESS);
+    }
+
+    /** Closes {@code b}, then {@code a} even if b's close failed; either may be null (a boot that failed half-way). */
+    static void closeInReverse(VminiStation a, VminiStation b) {
+        try {
+            if (b != null) {
+                b.close();
+            }
+        } finally {
+            if (a != null) {
+                a.close();
+            }
+        }
     }
 
     /** Sets the packet filter through the protocol binding (OID_GEN_CURRENT_PACKET_FILTER). */
