@@ -85,7 +85,7 @@ class InterruptOnRaisingThreadTest {
     @Test
     @KernelOptions(processors = 1, dpcTimeoutMillis = 60_000)
     void aRaiseWhileTheProcessorRunsADpcIsQueuedAndRunsOnTheProcessorsOwnThread(Kernel kernel) throws Exception {
-        CountDownLatch release = occupy(kernel, 0);
+        CountDownLatch release = BusyProcessor.occupy(kernel, 0);
         List<String> seen = new CopyOnWriteArrayList<>();
 
         onPlainThread("device", () -> kernel.runOnProcessor(0, isr("raiser", () -> seen.add(where()))));
@@ -338,23 +338,6 @@ class InterruptOnRaisingThreadTest {
             assertThat(running.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             return new ParkedDpc(raiser, release, finished, ranOn);
         }
-    }
-
-    /** Keeps processor {@code cpu} busy in a DPC queued from the test thread until the latch is released. */
-    private static CountDownLatch occupy(Kernel kernel, int cpu) throws InterruptedException {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch busy = new CountDownLatch(1);
-        KDpc blocker = kernel.initializeDpc(
-                (KDpc d, Object c, Object a1, Object a2) -> {
-                    busy.countDown();
-                    await(release);
-                },
-                null,
-                "test");
-        Ke.setTargetProcessorDpc(blocker, cpu);
-        Ke.insertQueueDpc(blocker, null, null);
-        assertThat(busy.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        return release;
     }
 
     private static Thread start(String name, Runnable body) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.host.AdapterView;
 import org.ndis4j.host.PnpManager;
+import org.ndis4j.kernel.BusyProcessor;
 import org.ndis4j.kernel.Irql;
-import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.miniport.AdapterState;
@@ -103,7 +103,7 @@ class InterruptTest {
         NdisInterrupt interrupt = miniport.last.interrupt;
         AtomicInteger handled = new AtomicInteger();
         miniport.onDpc = (a, ctx, throttle) -> handled.set(a.pendingCauses.getAndSet(0));
-        CountDownLatch release = occupyProcessor(kernel, 0);
+        CountDownLatch release = BusyProcessor.occupy(kernel, 0);
 
         device.assertCause(InterruptTestDevice.CAUSE_RX);
         device.assertCause(InterruptTestDevice.CAUSE_TX);
@@ -124,8 +124,8 @@ class InterruptTest {
         NdisInterrupt interrupt = miniport.last.interrupt;
         List<String> contexts = new CopyOnWriteArrayList<>();
         miniport.onDpc = (a, ctx, throttle) -> contexts.add(ctx + "@cpu" + Ke.getCurrentProcessorNumber());
-        CountDownLatch release0 = occupyProcessor(kernel, 0);
-        CountDownLatch release1 = occupyProcessor(kernel, 1);
+        CountDownLatch release0 = BusyProcessor.occupy(kernel, 0);
+        CountDownLatch release1 = BusyProcessor.occupy(kernel, 1);
 
         assertThat(NdisM.queueDpcEx(interrupt, 0, 0b01, "first")).isEqualTo(0b01);
         // Already queued on processor 0: only processor 1 gets one now.
@@ -262,24 +262,5 @@ class InterruptTest {
         device.assertCause(InterruptTestDevice.CAUSE_RX); // after deregistration: unclaimed
         assertThat(device.line.unclaimed()).isEqualTo(1);
         assertThat(interrupt.interruptsServiced()).isEqualTo(1);
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------
-
-    /** Keeps processor {@code cpu} busy in a DPC until the returned latch is released. */
-    static CountDownLatch occupyProcessor(Kernel kernel, int cpu) throws InterruptedException {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch busy = new CountDownLatch(1);
-        KDpc blocker = kernel.initializeDpc(
-                (KDpc d, Object c, Object a1, Object a2) -> {
-                    busy.countDown();
-                    await(release);
-                },
-                null,
-                "test");
-        Ke.setTargetProcessorDpc(blocker, cpu);
-        Ke.insertQueueDpc(blocker, null, null);
-        assertThat(busy.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        return release;
     }
 }
