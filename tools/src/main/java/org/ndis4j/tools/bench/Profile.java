@@ -51,7 +51,7 @@ final class Profile {
 
     /**
      * Starts and stops a recording that nobody reads, before the warm-up: on JDK 17 the first
-     * recording of a JVM throws away most of its compiled code (about 3,000 methods made not entrant
+     * recording of a JVM throws away much of its compiled code (about 3,000 methods made not entrant
      * at once, seen with {@code -XX:+PrintCompilation}), so the first measured run after it was spent
      * recompiling. Later recordings do not.
      */
