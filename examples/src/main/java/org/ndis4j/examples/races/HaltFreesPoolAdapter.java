@@ -19,18 +19,27 @@ import org.ndis4j.ndis.types.NdisSpinLock;
 
 /**
  * Race 2, the adapter: halt waits for a link work item that is queued, but not for one that is
- * already running, because the routine clears its "queued" mark when it starts; it then frees the NBL
- * pool the routine is about to use.
+ * already running, because the routine takes itself off the books (clears its "queued" mark) as its
+ * work begins, not when it is done with the NBL pool; halt then frees the pool the routine is about to
+ * allocate from.
  *
  * <pre>
  *   halt (PASSIVE, K1/D0)                  link work item (PASSIVE, K1/W0), queued by the last LINK DPC
- *    CTRL.RESET ──► LINK ──► DPC queues ──► lock; RACY: queued = false; halting? no; unlock
+ *    CTRL.RESET ──► LINK ──► DPC queues ──► lock; halting? no; unlock
+ *                                           RACY: queued = false
+ *          ◄── preempted at NdisAllocateNetBufferList
  *    lock; halting = true; queued? no; unlock
  *    NdisMDeregisterInterruptEx
  *    NdisFreeIoWorkItem (legal: it runs)
  *    NdisFreeNetBufferListPool ───────────► NdisAllocateNetBufferList(pool): 0xC4 Nbl_UseAfterFree
- *   FIXED: the routine clears queued when it is done with the pool, so halt waits for it
+ *   FIXED: the routine clears queued under the lock when it is done with the pool, so halt waits for it
  * </pre>
+ *
+ * The work item's natural times are harmless: if it runs through before halt looks, the pool is no
+ * longer in use; if halt looks before the clear, halt sees it queued and waits (the DPC's natural time
+ * is after halt's flag, and then it queues nothing). Only a preemption of the routine between its clear
+ * and its NdisAllocateNetBufferList, for as long as halt takes to look and free, fails — the clear is
+ * the store right before that call.
  */
 final class HaltFreesPoolAdapter implements RaceAdapter, InterruptHandlers<HaltFreesPoolAdapter> {
 
@@ -49,7 +58,9 @@ final class HaltFreesPoolAdapter implements RaceAdapter, InterruptHandlers<HaltF
     private final AtomicInteger pendingCauses = new AtomicInteger();
     private NdisInterrupt interrupt;
     private boolean halting;
-    private boolean linkItemQueued;
+    /** Written under the lock, except by the racy routine's early clear (hence volatile). */
+    private volatile boolean linkItemQueued;
+
     private volatile int linkChecks;
 
     private HaltFreesPoolAdapter(
@@ -123,11 +134,11 @@ final class HaltFreesPoolAdapter implements RaceAdapter, InterruptHandlers<HaltF
     /** The link work item: reports the link change in an NBL. Runs at PASSIVE_LEVEL. */
     private static void linkWorkItem(HaltFreesPoolAdapter adapter, NdisIoWorkItem item) {
         Ndis.acquireSpinLock(adapter.lock);
-        if (adapter.variant == Variant.RACY) {
-            adapter.linkItemQueued = false; // BUG: cleared as it starts, so halt does not wait for it
-        }
         boolean stop = adapter.halting;
         Ndis.releaseSpinLock(adapter.lock);
+        if (adapter.variant == Variant.RACY) {
+            adapter.linkItemQueued = false; // BUG: off the books as its work begins, so halt does not wait for it
+        }
         if (!stop) {
             NetBufferList report = Ndis.allocateNetBufferList(adapter.pool, 0, 0);
             if (report != null) {
