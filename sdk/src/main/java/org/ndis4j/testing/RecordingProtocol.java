@@ -88,7 +88,8 @@ public final class RecordingProtocol {
     /**
      * Registers a protocol driver that binds to {@code adapter} (Running) and waits until it is
      * bound. Runs at PASSIVE_LEVEL. The protocol unbinds when the device is removed, and frees what
-     * it allocated then.
+     * it allocated then. When NdisAllocateNetBufferListPool returns NULL the binding stays, and every
+     * send completes with NDIS_STATUS_RESOURCES.
      */
     public static RecordingProtocol bind(NdisMiniportAdapterHandle adapter) {
         AtomicReference<RecordingProtocol> made = new AtomicReference<>();
@@ -114,17 +115,30 @@ public final class RecordingProtocol {
 
     // ---- sending -----------------------------------------------------------------------------
 
-    /** Sends {@code frames} as one chain of NBLs, one frame each (NdisSendNetBufferLists). IRQL &lt;= DISPATCH_LEVEL. */
+    /**
+     * Sends {@code frames} as one chain of NBLs, one frame each (NdisSendNetBufferLists). IRQL &lt;=
+     * DISPATCH_LEVEL. A frame NDIS has no NBL for (NdisAllocateNetBufferAndNetBufferList, or the
+     * pool at bind, returned NULL) is not sent: it is recorded as a send completed with
+     * NDIS_STATUS_RESOURCES, and the others go.
+     */
     public void send(List<byte[]> frames) {
         if (frames.isEmpty()) {
             return;
         }
+        NetBufferListPool p = pool;
         NetBufferList head = null;
         NetBufferList tail = null;
+        int unsent = 0;
         for (byte[] frame : frames) {
             ByteBuf data = PooledByteBufAllocator.DEFAULT.buffer(frame.length);
             data.writeBytes(frame);
-            NetBufferList nbl = Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, data, 0, frame.length);
+            NetBufferList nbl =
+                    p == null ? null : Ndis.allocateNetBufferAndNetBufferList(p, 0, 0, data, 0, frame.length);
+            if (nbl == null) {
+                data.release(); // on NULL the memory stays ours
+                unsent++;
+                continue;
+            }
             if (head == null) {
                 head = nbl;
             } else {
@@ -133,10 +147,21 @@ public final class RecordingProtocol {
             tail = nbl;
         }
         synchronized (lock) {
-            sendsOutstanding += frames.size();
+            sendsOutstanding += frames.size() - unsent;
+            for (int i = 0; i < unsent; i++) {
+                completionsTotal++;
+                if (completions.size() < MAX_RECORDED) {
+                    completions.add(NdisStatus.RESOURCES);
+                }
+            }
         }
-        edge.sendNetBufferLists(
-                head, NDIS_DEFAULT_PORT_NUMBER, 0); // NDIS sets NDIS_SEND_FLAGS_DISPATCH_LEVEL to match the IRQL
+        if (unsent > 0) {
+            Await.changed();
+        }
+        if (head != null) {
+            edge.sendNetBufferLists(
+                    head, NDIS_DEFAULT_PORT_NUMBER, 0); // NDIS sets NDIS_SEND_FLAGS_DISPATCH_LEVEL to match the IRQL
+        }
     }
 
     /** Sends one frame. */

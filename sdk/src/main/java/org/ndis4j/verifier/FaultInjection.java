@@ -19,11 +19,23 @@ public final class FaultInjection {
     public enum Allocation {
         IO_WORK_ITEM,
         TIMER_OBJECT,
-        SHARED_MEMORY
+        SHARED_MEMORY,
+        /** NdisAllocateNetBufferListPool. */
+        NET_BUFFER_LIST_POOL,
+        /** NdisAllocateNetBufferList. */
+        NET_BUFFER_LIST,
+        /** NdisAllocateNetBufferAndNetBufferList. */
+        NET_BUFFER_AND_NET_BUFFER_LIST
     }
 
     /** Guarded by itself: how many of the next allocations of each kind fail. */
     private final Map<Allocation, Integer> failures = new EnumMap<>(Allocation.class);
+
+    /**
+     * Whether failNext was ever called: until then an allocation skips the map's lock, since NBL
+     * allocations ask once per frame on the data path.
+     */
+    private volatile boolean armed;
 
     private FaultInjection(Kernel kernel) {}
 
@@ -40,6 +52,7 @@ public final class FaultInjection {
         synchronized (failures) {
             failures.put(kind, count);
         }
+        armed = true;
     }
 
     /**
@@ -47,11 +60,13 @@ public final class FaultInjection {
      * with seeded faults, the run's decision. Called by NDIS.
      */
     public boolean shouldFail(Allocation kind) {
-        synchronized (failures) {
-            Integer left = failures.get(kind);
-            if (left != null && left > 0) {
-                failures.put(kind, left - 1);
-                return true;
+        if (armed) {
+            synchronized (failures) {
+                Integer left = failures.get(kind);
+                if (left != null && left > 0) {
+                    failures.put(kind, left - 1);
+                    return true;
+                }
             }
         }
         Optional<Simulation> run = Simulation.current();

@@ -14,6 +14,8 @@ import org.ndis4j.kernel.Irql;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
+import org.ndis4j.ndis.types.DriverObject;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
 import org.ndis4j.testing.ProtocolEdge;
@@ -107,6 +109,21 @@ class DataPathViolationsTest {
         miniport.freePoolAtHalt = false;
         DataPathMiniport.Adapter a = running(kernel, miniport);
         assertViolation(kernel, Rule.NblPool_Leak, () -> PnpManager.of(kernel).removeDevice(a.handle));
+    }
+
+    @Test
+    void aPoolAllocatedWithTheAdapterHandleByAFailedInitializeIsALeak(Kernel kernel) {
+        TestMiniport miniport = new TestMiniport();
+        miniport.onInitialize = a -> {
+            Ndis.allocateNetBufferListPool(a.handle, NetBufferListPoolParameters.nblOnly(0));
+            return NdisStatus.RESOURCES;
+        };
+        DriverObject driver = miniport.load(kernel, "pl");
+        CrashReport report = assertViolation(
+                kernel,
+                Rule.NblPool_Leak,
+                () -> PnpManager.of(kernel).addDevice(driver, TestMiniport.trivialDevice("dev0")));
+        assertThat(report.message()).contains("not freed by the end of a failed MiniportInitializeEx");
     }
 
     @Test

@@ -14,13 +14,17 @@ import org.ndis4j.kernel.KernelConfig;
 import org.ndis4j.kernel.Simulation;
 import org.ndis4j.kernel.SimulationOptions;
 import org.ndis4j.kernel.SimulationResult;
+import org.ndis4j.ndis.nbl.NetBufferList;
+import org.ndis4j.ndis.nbl.NetBufferListPool;
+import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
 import org.ndis4j.ndis.types.NdisEvent;
 import org.ndis4j.ndis.types.NdisIoWorkItem;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
 import org.ndis4j.ndis.types.NdisTimer;
 
 /**
- * Seeded faults through real NDIS calls: failed NdisAllocateIoWorkItem and NdisAllocateTimerObject,
+ * Seeded faults through real NDIS calls: failed NdisAllocateIoWorkItem, NdisAllocateTimerObject,
+ * NdisAllocateNetBufferListPool and NdisAllocateNetBufferList(AndNetBuffer),
  * a late NDIS timer, an NdisMSleep that oversleeps, a work item that starts late. Each kind happens
  * under some seed when faults are on, never when they are off, and a trace replays them exactly.
  */
@@ -61,6 +65,22 @@ class FaultsTest {
                 Ndis.freeIoWorkItem(item);
             }
         }
+
+        NetBufferListPool pool = null;
+        while (pool == null) {
+            pool = Ndis.allocateNetBufferListPool(adapter, NetBufferListPoolParameters.withNetBuffer(0, 0));
+            seen.add(pool == null ? "pool NULL" : "pool");
+        }
+        for (int i = 0; i < 8; i++) {
+            NetBufferList nbl = i % 2 == 0
+                    ? Ndis.allocateNetBufferList(pool, 0, 0)
+                    : Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, null, 0, 0);
+            seen.add(nbl == null ? "NBL NULL" : "NBL");
+            if (nbl != null) {
+                Ndis.freeNetBufferList(nbl);
+            }
+        }
+        Ndis.freeNetBufferListPool(pool);
 
         long before = kernel.nanoTime();
         NdisM.sleep(1_000);
@@ -124,7 +144,7 @@ class FaultsTest {
             assertThat(r.failure()).contains(ON_PURPOSE);
             assertThat(seen)
                     .as("seed %d", seed)
-                    .doesNotContain("work item NULL", "timer NULL")
+                    .doesNotContain("work item NULL", "timer NULL", "pool NULL", "NBL NULL")
                     .contains("slept 1000000", "timer fired after 1000000", "work item started after 0");
             assertThat(faultLines(r)).isEmpty();
         }
@@ -134,6 +154,8 @@ class FaultsTest {
     void eachKindHappensUnderSomeSeedAndIsAChoiceLine(@TempDir Path dir) throws Exception {
         boolean workItemNull = false;
         boolean timerNull = false;
+        boolean poolNull = false;
+        boolean nblNull = false;
         boolean overslept = false;
         boolean late = false;
         boolean delayed = false;
@@ -145,6 +167,8 @@ class FaultsTest {
             assertThat(lines).as("every decision is a choice line").isNotEmpty();
             workItemNull |= seen.contains("work item NULL");
             timerNull |= seen.contains("timer NULL");
+            poolNull |= seen.contains("pool NULL");
+            nblNull |= seen.contains("NBL NULL");
             long slept = value(seen, "slept ");
             long timer = value(seen, "timer fired after ");
             long work = value(seen, "work item started after ");
@@ -157,6 +181,14 @@ class FaultsTest {
             if (seen.contains("work item NULL")) {
                 assertThat(lines).anyMatch(l -> l.contains("fault:alloc:IO_WORK_ITEM"));
             }
+            if (seen.contains("pool NULL")) {
+                assertThat(lines).anyMatch(l -> l.contains("fault:alloc:NET_BUFFER_LIST_POOL"));
+            }
+            if (seen.contains("NBL NULL")) {
+                assertThat(lines)
+                        .anyMatch(l -> l.contains("fault:alloc:NET_BUFFER_LIST\"")
+                                || l.contains("fault:alloc:NET_BUFFER_AND_NET_BUFFER_LIST"));
+            }
             if (slept > 1_000_000) {
                 assertThat(lines).anyMatch(l -> l.contains("\"fault:oversleep:delay\""));
             }
@@ -166,6 +198,10 @@ class FaultsTest {
         }
         assertThat(workItemNull).as("a failed NdisAllocateIoWorkItem").isTrue();
         assertThat(timerNull).as("a failed NdisAllocateTimerObject").isTrue();
+        assertThat(poolNull).as("a failed NdisAllocateNetBufferListPool").isTrue();
+        assertThat(nblNull)
+                .as("a failed NdisAllocateNetBufferList(AndNetBuffer)")
+                .isTrue();
         assertThat(overslept).as("an NdisMSleep that overslept").isTrue();
         assertThat(late).as("a late timer").isTrue();
         assertThat(delayed).as("a delayed work item").isTrue();

@@ -14,9 +14,10 @@ import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
 import org.ndis4j.ndis.types.NdisProtocolDriverHandle;
 import org.ndis4j.ndis.types.NdisStatus;
 import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.verifier.Rule;
 
-/** NBL pools: recycling, FIFO reuse, who releases the frame memory, bad parameters. */
+/** NBL pools: recycling, FIFO reuse, who releases the frame memory, bad parameters, failed allocations. */
 @ExtendWith(KernelExtension.class)
 class NblPoolTest {
 
@@ -109,5 +110,76 @@ class NblPoolTest {
         NetBufferListPool pool = pool(kernel, NetBufferListPoolParameters.nblOnly(0));
         Ndis.freeNetBufferListPool(pool);
         assertViolation(kernel, Rule.Nbl_UseAfterFree, () -> Ndis.freeNetBufferListPool(pool));
+    }
+
+    @Test
+    void aFailedPoolAllocationReturnsNullOnceAndNoPoolIsLeft(Kernel kernel) {
+        NdisProtocolDriverHandle protocol = Ndis.registerProtocolDriver(kernel, "proto");
+        FaultInjection.of(kernel).failNext(FaultInjection.Allocation.NET_BUFFER_LIST_POOL, 1);
+
+        assertThat(Ndis.allocateNetBufferListPool(protocol, NetBufferListPoolParameters.nblOnly(0)))
+                .isNull();
+
+        NetBufferListPool pool = Ndis.allocateNetBufferListPool(protocol, NetBufferListPoolParameters.nblOnly(0));
+        assertThat(pool).isNotNull();
+        Ndis.freeNetBufferListPool(pool);
+    }
+
+    @Test
+    void aFailedNblAllocationReturnsNullAndTakesNothingFromThePool(Kernel kernel) {
+        NetBufferListPool pool = pool(kernel, NetBufferListPoolParameters.withNetBuffer(0, 256));
+        FaultInjection.of(kernel).failNext(FaultInjection.Allocation.NET_BUFFER_LIST, 2);
+
+        assertThat(Ndis.allocateNetBufferList(pool, 0, 0)).isNull();
+        assertThat(Ndis.allocateNetBufferList(pool, 0, 0)).isNull();
+        assertThat(pool.allocatedCount()).isZero();
+        assertThat(pool.createdCount()).isZero();
+
+        NetBufferList third = Ndis.allocateNetBufferList(pool, 0, 0);
+        assertThat(third).isNotNull();
+        assertThat(pool.allocatedCount()).isEqualTo(1);
+        Ndis.freeNetBufferList(third);
+        Ndis.freeNetBufferListPool(pool);
+    }
+
+    @Test
+    void aFailedNblAndNetBufferAllocationLeavesTheCallersDataWithTheCaller(Kernel kernel) {
+        NetBufferListPool pool = pool(kernel, NetBufferListPoolParameters.withNetBuffer(0, 0));
+        FaultInjection.of(kernel).failNext(FaultInjection.Allocation.NET_BUFFER_AND_NET_BUFFER_LIST, 1);
+        ByteBuf data = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeZero(64);
+
+        assertThat(Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, data, 0, 64))
+                .isNull();
+        assertThat(data.refCnt()).isEqualTo(1);
+        assertThat(pool.allocatedCount()).isZero();
+
+        NetBufferList nbl = Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, data, 0, 64);
+        assertThat(nbl.firstNetBuffer().data()).isSameAs(data);
+        Ndis.freeNetBufferList(nbl);
+        assertThat(data.refCnt()).isZero();
+        Ndis.freeNetBufferListPool(pool);
+    }
+
+    @Test
+    void eachKindFailsOnlyItsOwnAllocations(Kernel kernel) {
+        NetBufferListPool pool = pool(kernel, NetBufferListPoolParameters.withNetBuffer(0, 0));
+        FaultInjection.of(kernel).failNext(FaultInjection.Allocation.NET_BUFFER_AND_NET_BUFFER_LIST, 1);
+
+        NetBufferList plain = Ndis.allocateNetBufferList(pool, 0, 0);
+
+        assertThat(plain).isNotNull();
+        assertThat(Ndis.allocateNetBufferAndNetBufferList(pool, 0, 0, null, 0, 0))
+                .isNull();
+        Ndis.freeNetBufferList(plain);
+        Ndis.freeNetBufferListPool(pool);
+    }
+
+    @Test
+    void aFailedAllocationFromAFreedPoolIsStillUseAfterFree(Kernel kernel) {
+        NetBufferListPool pool = pool(kernel, NetBufferListPoolParameters.nblOnly(0));
+        Ndis.freeNetBufferListPool(pool);
+        FaultInjection.of(kernel).failNext(FaultInjection.Allocation.NET_BUFFER_LIST, 1);
+
+        assertViolation(kernel, Rule.Nbl_UseAfterFree, () -> Ndis.allocateNetBufferList(pool, 0, 0));
     }
 }

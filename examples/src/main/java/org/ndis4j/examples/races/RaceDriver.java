@@ -30,7 +30,7 @@ public final class RaceDriver<A extends RaceAdapter> implements MiniportDriver<A
         return new RaceDriver<>(FreeWhileQueuedAdapter::initialize, variant);
     }
 
-    /** Race 2: the work item clears its "queued" mark when it starts; halt frees the pool under it. */
+    /** Race 2: the work item clears its "queued" mark before it is done with the pool; halt frees it. */
     public static RaceDriver<?> haltFreesPool(Variant variant) {
         return new RaceDriver<>(HaltFreesPoolAdapter::initialize, variant);
     }

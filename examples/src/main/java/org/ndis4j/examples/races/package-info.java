@@ -8,8 +8,8 @@
  * <pre>
  *   FreeWhileQueued   halt frees the link work item a DPC queued just before halt's flag
  *                     (0xC4 IoWorkItem_FreeWhileQueued)
- *   HaltFreesPool     the work item clears its "queued" mark when it starts, so halt does not wait and
- *                     frees the NBL pool under it (0xC4 NblPool_FreeWithOutstanding / Nbl_UseAfterFree)
+ *   HaltFreesPool     the work item clears its "queued" mark once it has its NBL, before freeing it, so
+ *                     halt does not wait and frees the NBL pool under it (0xC4 NblPool_FreeWithOutstanding)
  *   LostUpdate        a DPC and a work item update one counter, the work item with an NDIS call between
  *                     its read and its write (a lost update)
  *   TimerCancel       NdisCancelTimerObject returns FALSE and halt frees the timer and the pool anyway

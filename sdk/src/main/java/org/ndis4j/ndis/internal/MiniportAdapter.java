@@ -188,7 +188,11 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         if (!status.isSuccess()) {
             Trace.log("%s: MiniportInitializeEx failed with %s", name(), status);
             DriverCalls.run(
-                    driverName(), () -> accounting.checkNothingLeft("a failed MiniportInitializeEx")); // see halt
+                    driverName(),
+                    () -> { // see halt
+                        dataPath.halted("a failed MiniportInitializeEx");
+                        accounting.checkNothingLeft("a failed MiniportInitializeEx");
+                    });
             moveTo(AdapterState.Halted);
             return status;
         }
@@ -251,7 +255,7 @@ public final class MiniportAdapter extends NdisMiniportAdapterHandle {
         });
         // NDIS checks after the driver returned, on its behalf: a leak's report names the miniport.
         DriverCalls.run(driverName(), () -> {
-            dataPath.halted(); // nothing outstanding, adapter-owned pools freed
+            dataPath.halted("MiniportHaltEx"); // nothing outstanding, adapter-owned pools freed
             accounting.checkNothingLeft("MiniportHaltEx");
         });
         moveTo(AdapterState.Halted);

@@ -251,8 +251,11 @@ public final class MiniportDataPath {
         }
     }
 
-    /** MiniportHaltEx returned: nothing outstanding, every adapter-owned pool freed. */
-    void halted() {
+    /**
+     * MiniportHaltEx (or a MiniportInitializeEx that failed: {@code where}) returned: nothing
+     * outstanding, every adapter-owned pool freed.
+     */
+    void halted(String where) {
         Kernel kernel = kernel();
         int sent;
         int indicated;
@@ -269,7 +272,7 @@ public final class MiniportDataPath {
                     sent,
                     indicated,
                     adapter.name()
-                            + ": MiniportHaltEx returned with " + sent + " sent NBL(s) not completed and " + indicated
+                            + ": " + where + " returned with " + sent + " sent NBL(s) not completed and " + indicated
                             + " indicated NBL(s) not returned");
         }
         if (!leaked.isEmpty()) {
@@ -281,7 +284,7 @@ public final class MiniportDataPath {
                     adapter.name() + ": "
                             + leaked.size()
                             + " NBL pool(s) allocated with the adapter handle were not freed by the end of "
-                            + "MiniportHaltEx: " + leaked,
+                            + where + ": " + leaked,
                     leaked.stream().map(NblPool::allocationSite).toList());
         }
     }

@@ -14,6 +14,7 @@ import org.ndis4j.ndis.nbl.NetBufferListPool;
 import org.ndis4j.ndis.nbl.NetBufferListPoolParameters;
 import org.ndis4j.ndis.types.NdisHandle;
 import org.ndis4j.verifier.AllocationSites;
+import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
 
@@ -46,6 +47,8 @@ public final class NblPool extends NetBufferListPool {
     private final List<String> allocatedAt;
     /** The kernel records allocation stacks: each NBL allocation and free records where it was made. */
     private final boolean recordStacks;
+    /** The kernel's fault injection, asked at every NBL allocation. */
+    private final FaultInjection faults;
 
     private NblPool(NdisHandle owner, NetBufferListPoolParameters parameters, ByteBufAllocator allocator) {
         super(owner.kernel(), owner.name() + "/nblpool" + tagText(parameters.poolTag()));
@@ -54,6 +57,7 @@ public final class NblPool extends NetBufferListPool {
         this.allocator = allocator;
         this.allocatedAt = AllocationSites.capture(owner.kernel());
         this.recordStacks = owner.kernel().config().allocationStacks();
+        this.faults = FaultInjection.of(owner.kernel());
     }
 
     /** Where the driver allocated this pool, or null when no stack was recorded. */
@@ -64,7 +68,8 @@ public final class NblPool extends NetBufferListPool {
     /**
      * NdisAllocateNetBufferListPool, after the entry point checked IRQL: {@code owner} is a miniport
      * adapter, miniport driver, filter or protocol handle. Null when the parameters are unusable (as
-     * NDIS does). A pool allocated with an adapter handle must be freed by the end of MiniportHaltEx.
+     * NDIS does) or fault injection fails it. A pool allocated with an adapter handle must be freed by
+     * the end of MiniportHaltEx.
      */
     public static NblPool allocate(NdisHandle owner, NetBufferListPoolParameters parameters) {
         Kernel kernel = owner.kernel();
@@ -86,6 +91,10 @@ public final class NblPool extends NetBufferListPool {
                 || parameters.dataSize() < 0
                 || (parameters.dataSize() > 0 && !parameters.allocateNetBuffer())) {
             Trace.log("NdisAllocateNetBufferListPool(%s, %s) -> NULL (invalid parameters)", owner.name(), parameters);
+            return null;
+        }
+        if (FaultInjection.of(kernel).shouldFail(FaultInjection.Allocation.NET_BUFFER_LIST_POOL)) {
+            Trace.log("NdisAllocateNetBufferListPool(%s) -> NULL (fault injection)", owner.name());
             return null;
         }
         NblPool pool = new NblPool(owner, parameters, PooledByteBufAllocator.DEFAULT);
@@ -140,7 +149,7 @@ public final class NblPool extends NetBufferListPool {
     public NetBufferList allocateNetBufferList(int contextSize, int contextBackFill) {
         String function = "NdisAllocateNetBufferList";
         checkContext(contextSize, contextBackFill, function);
-        return allocate(false, null, 0, 0, function);
+        return allocate(false, null, 0, 0, FaultInjection.Allocation.NET_BUFFER_LIST, function);
     }
 
     /**
@@ -176,7 +185,13 @@ public final class NblPool extends NetBufferListPool {
                                     ? "NULL MDL chain"
                                     : mdlChain.refCnt() == 0 ? "released ByteBuf" : capacity + "-byte MDL chain"));
         }
-        return allocate(true, mdlChain, dataOffset, dataLength, function);
+        return allocate(
+                true,
+                mdlChain,
+                dataOffset,
+                dataLength,
+                FaultInjection.Allocation.NET_BUFFER_AND_NET_BUFFER_LIST,
+                function);
     }
 
     private void checkContext(int contextSize, int contextBackFill, String function) {
@@ -194,21 +209,27 @@ public final class NblPool extends NetBufferListPool {
 
     /**
      * {@code withData} false: the NET_BUFFER, if the pool has one, spans the pool's own DataSize
-     * buffer; true: caller data, whose reference the NET_BUFFER takes over, or null.
+     * buffer; true: caller data, whose reference the NET_BUFFER takes over, or null. Null when fault
+     * injection fails {@code kind}: caller data then stays the caller's, as with NDIS's NULL.
      */
-    private Nbl allocate(boolean withData, ByteBuf data, int dataOffset, int dataLength, String function) {
+    private Nbl allocate(
+            boolean withData,
+            ByteBuf data,
+            int dataOffset,
+            int dataLength,
+            FaultInjection.Allocation kind,
+            String function) {
         Kernel kernel = kernel();
+        if (faults.shouldFail(kind)) {
+            synchronized (lock) {
+                checkNotFreed(function);
+            }
+            Trace.log("%s(%s) -> NULL (fault injection)", function, name());
+            return null;
+        }
         Nbl nbl;
         synchronized (lock) {
-            if (freed) {
-                throw Verifier.violation(
-                        kernel,
-                        Rule.Nbl_UseAfterFree,
-                        0,
-                        0,
-                        function + " on " + name() + ", which was freed with NdisFreeNetBufferListPool",
-                        allocationSite());
-            }
+            checkNotFreed(function);
             nbl = freeList.pollFirst();
             if (nbl == null) {
                 nbl = newNetBufferList();
@@ -231,6 +252,19 @@ public final class NblPool extends NetBufferListPool {
         }
         NblOwnership.allocated(nbl);
         return nbl;
+    }
+
+    /** An allocation from a pool that was freed is Nbl_UseAfterFree. Holds {@link #lock}. */
+    private void checkNotFreed(String function) {
+        if (freed) {
+            throw Verifier.violation(
+                    kernel(),
+                    Rule.Nbl_UseAfterFree,
+                    0,
+                    0,
+                    function + " on " + name() + ", which was freed with NdisFreeNetBufferListPool",
+                    allocationSite());
+        }
     }
 
     /**
