@@ -299,6 +299,47 @@ class SwitchFabricTest {
         assertThat(stuck.isOpen()).isFalse();
     }
 
+    /** A port whose socket takes {@link #budget} bytes of what is queued, then nothing more. */
+    static final class PartlyWritingChannel extends EmbeddedChannel {
+        long budget;
+
+        @Override
+        protected void doWrite(ChannelOutboundBuffer in) {
+            ByteBuf first = (ByteBuf) in.current();
+            if (first != null && budget > 0) {
+                long taken = Math.min(budget, first.readableBytes());
+                budget -= taken;
+                in.removeBytes(taken); // moves the run's reader index, as a short write(2) does
+            }
+        }
+    }
+
+    @Test
+    void aRunTheConnectionDropsPartWayCountsTheWholeFramesTheSocketTookAsTransmitted() {
+        PartlyWritingChannel partly = plug(new PartlyWritingChannel());
+        EmbeddedChannel sender = plug();
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < 4; i++) {
+            burst.writeBytes(wire(ethernet(BROADCAST, mac(0xb), 200, i)));
+        }
+        // One and a half frames reach the peer: the first whole frame is transmitted, the second is not.
+        partly.budget = FrameSplitter.PREFIX_LENGTH + 200 + (FrameSplitter.PREFIX_LENGTH + 200) / 2;
+        sender.writeInbound(buf(burst.toByteArray()));
+        assertThat(fabric.port(1).statistics().queuedFrames()).isEqualTo(4);
+
+        partly.close();
+
+        TrafficStatistics gone = fabric.departed.snapshot();
+        assertThat(gone.txFrames()).as("whole frames before the reader index").isEqualTo(1);
+        assertThat(gone.txBytes()).isEqualTo(200);
+        assertThat(gone.drops(DropReason.CARRIER_DOWN))
+                .as("the rest of the run")
+                .isEqualTo(3);
+        assertThat(gone.txFrames() + gone.totalDrops())
+                .as("every frame offered, once")
+                .isEqualTo(4);
+    }
+
     @Test
     void stuckPortsTogetherNeverHoldMoreThanTheSharedBuffer() {
         fabric = fabric(SwitchOptions.DEFAULTS.withBufferBytes(QUEUE / 2 + QUEUE / 4));

@@ -1,7 +1,5 @@
 package org.ndis4j.ndis.internal;
 
-import org.ndis4j.kernel.KEvent;
-import org.ndis4j.kernel.WaitKind;
 import org.ndis4j.ndis.miniport.AdapterState;
 import org.ndis4j.verifier.Rule;
 import org.ndis4j.verifier.Verifier;
@@ -21,17 +19,15 @@ final class AdapterHaltAccounting {
     private final Object lock = new Object();
 
     /** Work items queued or running: each holds the adapter alive. */
-    private int workItemReferences;
-    /** Set when the last work item reference goes while halt waits for it; null otherwise. */
-    private KEvent workItemsReleased;
+    private final RundownReferences workItems;
 
-    private boolean haltWaiting;
     /** The interrupt registered with NdisMRegisterInterruptEx, or null. */
     private Interrupt interrupt;
 
     AdapterHaltAccounting(MiniportAdapter adapter, AdapterAllocations allocations) {
         this.adapter = adapter;
         this.allocations = allocations;
+        this.workItems = new RundownReferences(adapter.kernel());
     }
 
     AdapterAllocations allocations() {
@@ -41,44 +37,21 @@ final class AdapterHaltAccounting {
     // ---- work items -----------------------------------------------------------------------------
 
     void referenceForWorkItem() {
-        synchronized (lock) {
-            workItemReferences++;
-        }
+        workItems.acquire();
     }
 
     void dereferenceForWorkItem() {
-        synchronized (lock) {
-            if (--workItemReferences == 0 && workItemsReleased != null) {
-                workItemsReleased.set();
-            }
-        }
+        workItems.release();
     }
 
     /** True while halt is done with MiniportHaltEx but waits for this adapter's work items. */
     boolean isHaltWaitingForWorkItems() {
-        synchronized (lock) {
-            return haltWaiting;
-        }
+        return workItems.isAwaited();
     }
 
     /** After MiniportHaltEx: waits until none of the adapter's work items is queued or running. */
     void awaitWorkItemsReleased() {
-        KEvent released;
-        synchronized (lock) {
-            haltWaiting = workItemReferences > 0;
-            released = haltWaiting ? adapter.kernel().initializeEvent(false) : null;
-            workItemsReleased = released;
-        }
-        while (released != null) {
-            adapter.kernel().waitFor("halt: the adapter's work items to finish", released, -1, WaitKind.WORK);
-            synchronized (lock) {
-                if (workItemReferences == 0) {
-                    haltWaiting = false;
-                    workItemsReleased = null;
-                    released = null;
-                }
-            }
-        }
+        workItems.awaitNone("halt: the adapter's work items to finish");
     }
 
     // ---- the interrupt --------------------------------------------------------------------------

@@ -51,14 +51,13 @@ public final class LoadedDriver extends DriverObject {
     /** Set when the last running timer function returns while unload waits for it. */
     private KEvent timerFunctionsReturned;
     /** Work items of the driver queued or running: each holds the driver loaded. */
-    private int workItemReferences;
-    /** Set when the last reference goes while unload waits for it. */
-    private KEvent workItemsReleased;
+    private final RundownReferences workItemReferences;
 
     private volatile boolean unloaded;
 
     LoadedDriver(Kernel kernel, String driverName) {
         super(kernel, driverName);
+        workItemReferences = new RundownReferences(kernel);
     }
 
     /** The miniport registered by this driver's DriverEntry, or null. */
@@ -138,37 +137,18 @@ public final class LoadedDriver extends DriverObject {
     }
 
     void referenceForWorkItem() {
-        synchronized (lock) {
-            workItemReferences++;
-        }
+        workItemReferences.acquire();
     }
 
     void dereferenceForWorkItem() {
-        synchronized (lock) {
-            if (--workItemReferences == 0 && workItemsReleased != null) {
-                workItemsReleased.set();
-            }
-        }
+        workItemReferences.release();
     }
 
     // ---- unload -------------------------------------------------------------------------------
 
     /** Before the unload routine: waits until none of the driver's work items is queued or running. */
     void awaitWorkItems() {
-        KEvent released;
-        synchronized (lock) {
-            released = workItemReferences > 0 ? kernel().initializeEvent(false) : null;
-            workItemsReleased = released;
-        }
-        while (released != null) {
-            kernel().waitFor("unload of " + driverName() + ": its work items to finish", released, -1, WaitKind.WORK);
-            synchronized (lock) {
-                if (workItemReferences == 0) {
-                    workItemsReleased = null;
-                    released = null;
-                }
-            }
-        }
+        workItemReferences.awaitNone("unload of " + driverName() + ": its work items to finish");
     }
 
     /**
@@ -225,7 +205,7 @@ public final class LoadedDriver extends DriverObject {
         List<IoWorkItem> queuedItems = new ArrayList<>();
         int itemsQueuedOrRunning;
         synchronized (lock) {
-            itemsQueuedOrRunning = workItemReferences;
+            itemsQueuedOrRunning = workItemReferences.count();
             for (TimerObject t : timers) {
                 if (t.isPendingAtUnload()) {
                     setTimers.add(t);
