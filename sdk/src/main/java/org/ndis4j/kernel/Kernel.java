@@ -39,14 +39,6 @@ import org.ndis4j.kernel.internal.TimeoutKind;
 public final class Kernel implements AutoCloseable {
 
     private static final AtomicInteger BOOTED = new AtomicInteger();
-    /**
-     * The system property that lets a thread from outside the kernel run an interrupt it raises on
-     * the idle processor it is delivered to ("true"; read when a kernel boots; threaded scheduler
-     * only). Off by default while an intermittent DPC watchdog report under load is open
-     * (docs/kernel.md, "Interrupts on the raising thread").
-     */
-    public static final String INTERRUPTS_ON_RAISING_THREAD_PROPERTY = "ndis4j.kernel.interruptsOnRaisingThread";
-
     /** Where the stand-in addresses of {@link #pointerOf} start (the kernel half of an x64 address space). */
     private static final long POINTER_BASE = 0xFFFF_8000_0000_0000L;
     /** How long {@link #close()} waits for the kernel's threads to end. */
@@ -59,7 +51,7 @@ public final class Kernel implements AutoCloseable {
     private final boolean controlled;
     /** The machine's number under its scheduler (a deterministic run numbers its machines 1, 2, ...); 0 threaded. */
     private final int tag;
-    /** An idle processor's interrupt runs on the outside thread that raised it (threaded, opt-in). */
+    /** An idle processor's interrupt runs on the outside thread that raised it (threaded, by default). */
     private final boolean interruptsOnRaisingThread;
 
     private final KernelStatistics statistics = new KernelStatistics(this);
@@ -101,7 +93,7 @@ public final class Kernel implements AutoCloseable {
             this.scheduler = new ThreadedScheduler(name, new ThreadContext(this, ThreadKind.CLOCK, -1));
         }
         this.controlled = scheduler.isControlled();
-        this.interruptsOnRaisingThread = !controlled && Boolean.getBoolean(INTERRUPTS_ON_RAISING_THREAD_PROPERTY);
+        this.interruptsOnRaisingThread = !controlled && config.interruptsOnRaisingThread();
         this.tag = scheduler.machineTag();
         this.crashed = scheduler.newEvent(false, "the machine bug-checks");
         this.processors = new Processor[config.processors()];
@@ -117,7 +109,9 @@ public final class Kernel implements AutoCloseable {
         workQueues.put(
                 WorkQueueType.DelayedWorkQueue,
                 new WorkerPool(this, WorkQueueType.DelayedWorkQueue, config.delayedWorkers(), scheduler));
-        watchdog = new DpcWatchdog(this, Arrays.asList(processors), scheduler);
+        // The threaded kernel charges a routine its thread's CPU time (docs/kernel.md, "DPC watchdog").
+        watchdog =
+                new DpcWatchdog(this, Arrays.asList(processors), scheduler, controlled ? null : ThreadCpuClock.ofJvm());
         watchdog.start();
     }
 
@@ -157,6 +151,11 @@ public final class Kernel implements AutoCloseable {
     /** Kernel clock in nanoseconds (monotonic; only differences mean anything). */
     public long nanoTime() {
         return scheduler.nanoTime();
+    }
+
+    /** The DPC watchdog, for tests of what it charges a routine. */
+    DpcWatchdog dpcWatchdog() {
+        return watchdog;
     }
 
     /** KeQueryInterruptTime: kernel time in 100-nanosecond units. */
@@ -334,7 +333,7 @@ public final class Kernel implements AutoCloseable {
      * Runs a task that carries its IRQL and driver on processor {@code number}; one above
      * DISPATCH_LEVEL (an ISR) goes before the DPCs waiting there. Allocates nothing.
      *
-     * <p>With {@link #INTERRUPTS_ON_RAISING_THREAD_PROPERTY} on (threaded scheduler), an ISR asked for
+     * <p>With {@link KernelConfig#interruptsOnRaisingThread()} (the default; threaded scheduler), an ISR asked for
      * by a thread from outside the kernel that runs no driver code (a device's I/O thread or timer)
      * while the processor is idle runs here, on the calling thread as that processor, with every DPC
      * it queues there; this returns when they are done. Otherwise the task is queued and this returns
@@ -410,9 +409,13 @@ public final class Kernel implements AutoCloseable {
                 allocations);
     }
 
-    /** A bug check raised on behalf of another thread (the DPC watchdog reports the processor). */
+    /**
+     * A bug check raised on behalf of another thread, with its stack taken by the caller (the DPC
+     * watchdog reports the processor, having checked that the routine still ran once it had the stack).
+     */
     BugCheckException bugCheckFor(
             Thread culprit,
+            StackTraceElement[] stack,
             int processor,
             Irql irql,
             String driver,
@@ -423,20 +426,7 @@ public final class Kernel implements AutoCloseable {
             long p4,
             String rule,
             String message) {
-        return recordCrash(
-                code,
-                p1,
-                p2,
-                p3,
-                p4,
-                rule,
-                message,
-                driver,
-                processor,
-                irql,
-                culprit,
-                culprit.getStackTrace(),
-                List.of());
+        return recordCrash(code, p1, p2, p3, p4, rule, message, driver, processor, irql, culprit, stack, List.of());
     }
 
     /**

@@ -22,6 +22,12 @@ import java.time.Duration;
  *                         stops the machine with BUGCODE_NDIS_DRIVER (0x7C, parameter 1 = 0x25);
  *                         {@link #DEFAULT_NDIS_WATCHDOG} unless set (a test run by
  *                         {@code KernelExtension} uses a few seconds)
+ * @param interruptsOnRaisingThread under the threaded scheduler, an interrupt raised by a thread
+ *                         from outside the kernel while its processor is idle runs on that thread, as
+ *                         the processor, with the DPCs it queues there (docs/kernel.md, "Interrupts on
+ *                         the raising thread"); on unless the system property {@value
+ *                         #INTERRUPTS_ON_RAISING_THREAD_PROPERTY} is "false". The deterministic
+ *                         scheduler ignores it.
  */
 public record KernelConfig(
         String name,
@@ -32,7 +38,8 @@ public record KernelConfig(
         Duration dpcWatchdogLimit,
         Scheduling scheduling,
         boolean allocationStacks,
-        Duration ndisWatchdog) {
+        Duration ndisWatchdog,
+        boolean interruptsOnRaisingThread) {
 
     /**
      * How the contexts of the machine (processors, worker threads, the clock) are scheduled. Every
@@ -64,6 +71,12 @@ public record KernelConfig(
     /** The system property that turns {@link #allocationStacks()} on by default ("true"). */
     public static final String ALLOCATION_STACKS_PROPERTY = "ndis4j.verifier.allocationStacks";
 
+    /**
+     * The system property that sets {@link #interruptsOnRaisingThread()} for {@link #defaults()}: on
+     * unless it is "false".
+     */
+    public static final String INTERRUPTS_ON_RAISING_THREAD_PROPERTY = "ndis4j.kernel.interruptsOnRaisingThread";
+
     public KernelConfig {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a kernel needs a name");
@@ -90,7 +103,8 @@ public record KernelConfig(
 
     /**
      * Two processors, four critical and two delayed worker threads, threaded scheduling; allocation
-     * stacks when the system property {@value #ALLOCATION_STACKS_PROPERTY} is true.
+     * stacks when the system property {@value #ALLOCATION_STACKS_PROPERTY} is true; interrupts on the
+     * raising thread unless the system property {@value #INTERRUPTS_ON_RAISING_THREAD_PROPERTY} is false.
      */
     public static KernelConfig defaults() {
         return new KernelConfig(
@@ -102,7 +116,8 @@ public record KernelConfig(
                 DEFAULT_DPC_WATCHDOG_LIMIT,
                 Scheduling.THREADED,
                 Boolean.getBoolean(ALLOCATION_STACKS_PROPERTY),
-                DEFAULT_NDIS_WATCHDOG);
+                DEFAULT_NDIS_WATCHDOG,
+                !"false".equalsIgnoreCase(System.getProperty(INTERRUPTS_ON_RAISING_THREAD_PROPERTY)));
     }
 
     public KernelConfig withName(String newName) {
@@ -115,7 +130,8 @@ public record KernelConfig(
                 dpcWatchdogLimit,
                 scheduling,
                 allocationStacks,
-                ndisWatchdog);
+                ndisWatchdog,
+                interruptsOnRaisingThread);
     }
 
     public KernelConfig withProcessors(int count) {
@@ -128,7 +144,8 @@ public record KernelConfig(
                 dpcWatchdogLimit,
                 scheduling,
                 allocationStacks,
-                ndisWatchdog);
+                ndisWatchdog,
+                interruptsOnRaisingThread);
     }
 
     public KernelConfig withWorkers(int critical, int delayed) {
@@ -141,7 +158,8 @@ public record KernelConfig(
                 dpcWatchdogLimit,
                 scheduling,
                 allocationStacks,
-                ndisWatchdog);
+                ndisWatchdog,
+                interruptsOnRaisingThread);
     }
 
     public KernelConfig withDpcWatchdog(Duration singleDpc, Duration cumulative) {
@@ -154,7 +172,8 @@ public record KernelConfig(
                 cumulative,
                 scheduling,
                 allocationStacks,
-                ndisWatchdog);
+                ndisWatchdog,
+                interruptsOnRaisingThread);
     }
 
     public KernelConfig withScheduling(Scheduling mode) {
@@ -167,7 +186,8 @@ public record KernelConfig(
                 dpcWatchdogLimit,
                 mode,
                 allocationStacks,
-                ndisWatchdog);
+                ndisWatchdog,
+                interruptsOnRaisingThread);
     }
 
     /** Records allocation stacks (see {@link #allocationStacks()}) or not. */
@@ -181,7 +201,8 @@ public record KernelConfig(
                 dpcWatchdogLimit,
                 scheduling,
                 record,
-                ndisWatchdog);
+                ndisWatchdog,
+                interruptsOnRaisingThread);
     }
 
     /**
@@ -198,6 +219,26 @@ public record KernelConfig(
                 dpcWatchdogLimit,
                 scheduling,
                 allocationStacks,
-                timeout);
+                timeout,
+                interruptsOnRaisingThread);
+    }
+
+    /**
+     * Lets an interrupt raised from outside the kernel run on the raising thread when its processor
+     * is idle, or always queues it for the processor's own thread (see {@link
+     * #interruptsOnRaisingThread()}).
+     */
+    public KernelConfig withInterruptsOnRaisingThread(boolean onRaisingThread) {
+        return new KernelConfig(
+                name,
+                processors,
+                criticalWorkers,
+                delayedWorkers,
+                dpcTimeout,
+                dpcWatchdogLimit,
+                scheduling,
+                allocationStacks,
+                ndisWatchdog,
+                onRaisingThread);
     }
 }

@@ -2,6 +2,7 @@ package org.ndis4j.kernel;
 
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.ndis4j.kernel.internal.KernelThread;
 
 /**
  * What one machine ran, counted as it ran (as a performance monitor counts interrupts, DPCs and
@@ -28,7 +29,9 @@ public final class KernelStatistics {
      * @param kind   an ISR, a DPC (timer DPCs included) or a worker routine
      * @param driver the driver whose code it is (null for the kernel's own)
      * @param irql   the IRQL it runs at
-     * @param thread the processor's or worker's thread name
+     * @param thread the processor's or worker's thread name; for an interrupt (and its DPCs) that a thread
+     *               from outside the kernel runs as an idle processor, "THREAD as PROCESSOR-THREAD"
+     *               (docs/kernel.md, "Interrupts on the raising thread")
      * @param nanos  the kernel clock then
      */
     public record Routine(RoutineKind kind, String driver, Irql irql, String thread, long nanos) {}
@@ -64,8 +67,13 @@ public final class KernelStatistics {
         }
     }
 
-    private static String threadName() {
-        return Thread.currentThread().getName();
+    private String threadName() {
+        Thread t = Thread.currentThread();
+        if (t instanceof KernelThread) {
+            return t.getName();
+        }
+        int processor = ThreadContext.current().processorNumber();
+        return processor < 0 ? t.getName() : t.getName() + " as " + kernel.name() + "-cpu" + processor;
     }
 
     /** Hears every routine as it starts, or nothing again with null. Any thread. */

@@ -26,8 +26,21 @@ final class ThreadContext implements ContextState {
      */
     private static final Map<Thread, ThreadContext> EXTERNALS = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /**
+     * The contexts of outside threads that run a processor now (an interrupt they raised, see {@link
+     * Processor#runOnRaisingThread}), by thread id modulo the length: {@link #current} reads it first,
+     * so a raising thread's calls into the kernel from its ISR and DPCs cost no ThreadLocal lookup. A
+     * slot holds a context only while its thread runs a processor, so it keeps nothing alive; when two
+     * such threads share a slot, one of them takes the ThreadLocal path. Plain reads and writes: a
+     * reader trusts an entry only when its final thread id is the reader's own.
+     */
+    private static final ThreadContext[] RUNNING_PROCESSORS = new ThreadContext[64];
+
     private Kernel kernel;
     private final ThreadKind kind;
+    /** The id of the outside thread this context belongs to; -1 for a kernel thread's. */
+    private final long threadId;
+
     private final int processorNumber;
     private Irql irql = Irql.PASSIVE_LEVEL;
     private String driver;
@@ -44,16 +57,33 @@ final class ThreadContext implements ContextState {
     private ThreadContext borrowed;
 
     ThreadContext(Kernel kernel, ThreadKind kind, int processorNumber) {
+        this(kernel, kind, processorNumber, -1);
+    }
+
+    private ThreadContext(Kernel kernel, ThreadKind kind, int processorNumber, long threadId) {
         this.kernel = kernel;
         this.kind = kind;
         this.processorNumber = processorNumber;
+        this.threadId = threadId;
     }
 
-    /** The calling thread's context. Cheap: a field read on kernel threads. */
+    /**
+     * The calling thread's context. Cheap: a field read on kernel threads, an array read on an outside
+     * thread that runs a processor now, a ThreadLocal lookup on any other.
+     */
+    @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; getId() is the same id on 17
     static ThreadContext current() {
         Thread t = Thread.currentThread();
         if (t instanceof KernelThread k) {
             return (ThreadContext) k.context();
+        }
+        long id = t.getId();
+        ThreadContext running = RUNNING_PROCESSORS[slot(id)];
+        if (running != null && running.threadId == id) {
+            ThreadContext processorContext = running.borrowed; // written by this same thread
+            if (processorContext != null) {
+                return processorContext;
+            }
         }
         ThreadContext external = EXTERNAL.get();
         ThreadContext processorContext = external.borrowed;
@@ -71,8 +101,14 @@ final class ThreadContext implements ContextState {
         }
     }
 
+    private static int slot(long threadId) {
+        return (int) threadId & (RUNNING_PROCESSORS.length - 1);
+    }
+
+    @SuppressWarnings("deprecation") // as in current()
     private static ThreadContext newExternal() {
-        ThreadContext context = new ThreadContext(null, ThreadKind.EXTERNAL, -1);
+        ThreadContext context = new ThreadContext(
+                null, ThreadKind.EXTERNAL, -1, Thread.currentThread().getId());
         EXTERNALS.put(Thread.currentThread(), context);
         return context;
     }
@@ -106,11 +142,16 @@ final class ThreadContext implements ContextState {
     /** This external thread runs {@code processorContext}'s processor from now on (see {@link #current}). */
     void runAs(ThreadContext processorContext) {
         borrowed = processorContext;
+        RUNNING_PROCESSORS[slot(threadId)] = this;
     }
 
     /** This external thread is itself again. */
     void endRunAs() {
         borrowed = null;
+        int slot = slot(threadId);
+        if (RUNNING_PROCESSORS[slot] == this) {
+            RUNNING_PROCESSORS[slot] = null;
+        }
     }
 
     /** This context is {@code owner}'s (a processor's thread). */

@@ -365,14 +365,16 @@ public final class RecordingProtocol {
         while (nbl != null) {
             NetBufferList next = nbl.next();
             nbl.setNext(null);
+            NdisStatus status = nbl.status();
+            // Freed before it is counted: a test that saw the count may unbind, which frees the pool.
+            Ndis.freeNetBufferList(nbl);
             synchronized (lock) {
                 completionsTotal++;
                 sendsOutstanding--;
                 if (completions.size() < MAX_RECORDED) {
-                    completions.add(nbl.status());
+                    completions.add(status);
                 }
             }
-            Ndis.freeNetBufferList(nbl);
             nbl = next;
         }
         Await.changed();

@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.testing.KernelExtension;
@@ -23,8 +21,9 @@ import org.ndis4j.testing.KernelOptions;
  * An interrupt raised from a thread outside the kernel while its processor is idle runs on the
  * raising thread, as that processor (docs/kernel.md, "Interrupts on the raising thread"), with every
  * rule the processor's own thread keeps: IRQL, processor number, driver, one routine at a time,
- * KeFlushQueuedDpcs, the DPC watchdog, thread dumps and closing the kernel. Opt-in for now
- * ({@link Kernel#INTERRUPTS_ON_RAISING_THREAD_PROPERTY}): this class turns it on.
+ * KeFlushQueuedDpcs, the DPC watchdog, thread dumps and closing the kernel. It is the default
+ * ({@link KernelConfig#interruptsOnRaisingThread()}); a kernel booted with it off queues every
+ * interrupt for the processor's own thread.
  */
 @ExtendWith(KernelExtension.class)
 @KernelOptions(dpcTimeoutMillis = 60_000) // some tests park a DPC on purpose
@@ -32,27 +31,31 @@ class InterruptOnRaisingThreadTest {
 
     private static final long WAIT_SECONDS = 10;
 
-    /** Opt-in while an intermittent DPC watchdog report under load is open (docs/kernel.md). */
-    @BeforeAll
-    static void runInterruptsOnRaisingThreads() {
-        System.setProperty(Kernel.INTERRUPTS_ON_RAISING_THREAD_PROPERTY, "true");
-    }
-
-    @AfterAll
-    static void backToTheDefault() {
-        System.clearProperty(Kernel.INTERRUPTS_ON_RAISING_THREAD_PROPERTY);
-    }
-
     @Test
-    void offByDefaultARaiseFromAPlainThreadIsQueuedForTheProcessorsThread() throws Exception {
-        System.clearProperty(Kernel.INTERRUPTS_ON_RAISING_THREAD_PROPERTY);
+    void turnedOffARaiseFromAPlainThreadIsQueuedForTheProcessorsThread() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        try (Kernel kernel = Kernel.boot(KernelConfig.defaults().withName("default-delivery"))) {
+        try (Kernel kernel =
+                Kernel.boot(KernelConfig.defaults().withName("queued-delivery").withInterruptsOnRaisingThread(false))) {
             onPlainThread("device", () -> kernel.runOnProcessor(0, isr("raiser", () -> seen.add(where()))));
             waitUntil(() -> seen.size() == 1);
             assertThat(seen).containsExactly(kernel.name() + "-cpu0 DIRQL cpu0 PROCESSOR raiser");
+        }
+    }
+
+    @Test
+    void onByDefaultUnlessTheSystemPropertySaysFalse() {
+        String before = System.getProperty(KernelConfig.INTERRUPTS_ON_RAISING_THREAD_PROPERTY);
+        try {
+            System.clearProperty(KernelConfig.INTERRUPTS_ON_RAISING_THREAD_PROPERTY);
+            assertThat(KernelConfig.defaults().interruptsOnRaisingThread()).isTrue();
+            System.setProperty(KernelConfig.INTERRUPTS_ON_RAISING_THREAD_PROPERTY, "false");
+            assertThat(KernelConfig.defaults().interruptsOnRaisingThread()).isFalse();
         } finally {
-            runInterruptsOnRaisingThreads();
+            if (before == null) {
+                System.clearProperty(KernelConfig.INTERRUPTS_ON_RAISING_THREAD_PROPERTY);
+            } else {
+                System.setProperty(KernelConfig.INTERRUPTS_ON_RAISING_THREAD_PROPERTY, before);
+            }
         }
     }
 
