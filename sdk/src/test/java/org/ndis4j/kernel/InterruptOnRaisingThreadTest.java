@@ -274,7 +274,8 @@ class InterruptOnRaisingThreadTest {
         assertThat(overlaps).hasValue(0);
         assertThat(isrsRun).hasValue(raisers * raisesEach);
         assertThat(runners[0].get()).as("routines run by raising threads").isPositive();
-        assertThat(runners[1].get()).as("routines run by processor threads").isPositive();
+        // How many the processors' own threads ran is up to timing, and may be none: a raising thread
+        // that owns a processor drains its queue, DPCs queued from elsewhere included.
     }
 
     // ---- helpers ----------------------------------------------------------------------------
