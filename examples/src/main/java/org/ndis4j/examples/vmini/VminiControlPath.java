@@ -189,7 +189,7 @@ final class VminiControlPath {
                 + c[StatisticsCounter.TX_DMA_ERRORS.ordinal()]
                 + c[StatisticsCounter.TX_NO_CARRIER.ordinal()]
                 + c[StatisticsCounter.TX_FAULT_ERRORS.ordinal()];
-        VminiDataPath.TransmitCounters tx = adapter.dataPath.transmitCounters();
+        VminiSendPath.TransmitCounters tx = adapter.dataPath.transmitCounters();
         int valid = NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_RCV
                 | NDIS_STATISTICS_FLAGS_VALID_MULTICAST_FRAMES_RCV
                 | NDIS_STATISTICS_FLAGS_VALID_BROADCAST_FRAMES_RCV

@@ -18,7 +18,8 @@ import org.ndis4j.ndis.types.NdisStatus;
 /**
  * Driver entry and the handlers NDIS calls (netvmini's miniport.c). Each handler hands over to the
  * file that owns its concern: {@link VminiAdapter} (life cycle), {@link VminiControlPath} (OIDs),
- * {@link VminiDataPath} (sends and returns); the interrupt handlers are {@link VminiInterrupt}.
+ * {@link VminiDataPath} (sends and returns, for {@link VminiSendPath} and {@link VminiReceivePath}); the
+ * interrupt handlers are {@link VminiInterrupt}.
  */
 public final class VminiDriver implements MiniportDriver<VminiAdapter> {
 

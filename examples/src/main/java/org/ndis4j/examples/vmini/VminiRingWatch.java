@@ -12,7 +12,8 @@ package org.ndis4j.examples.vmini;
  * once saw on an idle machine. Two periods rather than one, so that one long stall of a progressing
  * ring (a GC pause, an overloaded host delaying the DPC) is not taken for a wedge.
  *
- * <p>Not thread-safe: guarded by the lock of the ring it watches (the data path's send or receive lock).
+ * <p>Not thread-safe: guarded by the lock of the ring it watches ({@link VminiSendPath}'s send lock or
+ * {@link VminiReceivePath}'s receive lock).
  */
 final class VminiRingWatch {
 

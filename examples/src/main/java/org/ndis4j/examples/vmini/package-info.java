@@ -6,7 +6,9 @@
  *   VminiDriver        miniport.c   DriverEntry, the MiniportXxx handlers (they delegate)
  *   VminiAdapter       adapter.c    MiniportInitializeEx / HaltEx / Pause / Restart, the adapter context
  *   VminiControlPath   ctrlpath.c   MiniportOidRequest
- *   VminiDataPath      datapath.c   MiniportSendNetBufferLists, completions, indications, returns
+ *   VminiDataPath      datapath.c   the data path: rings programmed, its half of pause/reset/removal
+ *   VminiSendPath      datapath.c   MiniportSendNetBufferLists, transmit completion, the TCBs
+ *   VminiReceivePath   datapath.c   receive indications, MiniportReturnNetBufferLists, the RCBs
  *   VminiInterrupt     (ISR/DPC)    MiniportInterrupt, MiniportInterruptDPC, the link work item
  *   VminiRings         tcbrcb.c     descriptor rings and frame buffers in shared memory
  *   VminiHardware      hardware.h   limits, register and PHY access
