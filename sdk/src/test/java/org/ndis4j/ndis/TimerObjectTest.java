@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ndis4j.host.PnpManager;
 import org.ndis4j.kernel.BugCheckCode;
+import org.ndis4j.kernel.BusyProcessor;
 import org.ndis4j.kernel.CrashReport;
 import org.ndis4j.kernel.Irql;
-import org.ndis4j.kernel.KDpc;
 import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 import org.ndis4j.ndis.types.NdisMiniportAdapterHandle;
@@ -197,29 +197,12 @@ class TimerObjectTest {
 
     // ---- one-shot timers: KeCancelTimer's answer ------------------------------------------------
 
-    /** Holds processor 0 with a DPC until the returned latch is released. */
-    private static CountDownLatch holdProcessor0(Kernel kernel) throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        KDpc blocker = kernel.initializeDpc(
-                (KDpc d, Object c, Object a1, Object a2) -> {
-                    running.countDown();
-                    await(release);
-                },
-                null,
-                "blocker");
-        Ke.setTargetProcessorDpc(blocker, 0);
-        Ke.insertQueueDpc(blocker, null, null);
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        return release;
-    }
-
     @Test
     @KernelOptions(processors = 1, dpcTimeoutMillis = 60_000)
     void anExpiryWhoseDpcIsQueuedIsNotCancelledAndItsFunctionRuns(Kernel kernel) throws Exception {
         CountDownLatch ran = new CountDownLatch(1);
         NdisTimer timer = Ndis.allocateTimerObject(adapter(kernel), (Object c, NdisTimer t) -> ran.countDown(), null);
-        CountDownLatch release = holdProcessor0(kernel);
+        CountDownLatch release = BusyProcessor.occupy(kernel, 0);
         Ndis.setTimerObject(timer, NOW, 0, null);
         waitUntil(() -> !timer.isSet()); // expired: out of the timer queue, its DPC queued behind the blocker
 
@@ -235,7 +218,7 @@ class TimerObjectTest {
     @KernelOptions(processors = 1, dpcTimeoutMillis = 60_000)
     void freeingATimerWhoseDpcIsQueuedIsTimerOrDpcInvalid(Kernel kernel) throws Exception {
         NdisTimer timer = timer(adapter(kernel));
-        CountDownLatch release = holdProcessor0(kernel);
+        CountDownLatch release = BusyProcessor.occupy(kernel, 0);
         Ndis.setTimerObject(timer, NOW, 0, null);
         waitUntil(() -> !timer.isSet());
         assertThat(Ndis.cancelTimerObject(timer)).isFalse();
