@@ -155,7 +155,10 @@ final class DpcWatchdog {
             String message,
             BooleanSupplier stillRunning) {
         StackTraceElement[] stack = culprit.runner().getStackTrace();
+        WatchdogInterrupt interrupt = p.watchdogInterrupt();
+        interrupt.announce(culprit.runner()); // before the check, as WatchdogInterrupt explains
         if (!stillRunning.getAsBoolean() || p.runner() != culprit.runner()) {
+            interrupt.cancel(culprit.runner());
             return false;
         }
         Irql irql = culprit.irql();
@@ -174,7 +177,7 @@ final class DpcWatchdog {
                 message);
         // The running routine cannot be stopped from outside; interrupting its thread ends any wait
         // or stall it makes, and every kernel call it makes from now on throws.
-        culprit.runner().interrupt();
+        interrupt.deliver(culprit.runner());
         return true;
     }
 }

@@ -34,14 +34,15 @@ final class Processor {
 
     private KernelThread thread;
     private volatile boolean stopping;
+    private final WatchdogInterrupt watchdogInterrupt = new WatchdogInterrupt();
 
-    /** Kernel clock when the current ISR or DPC started, NONE when idle; read by the DPC watchdog. */
     /**
      * "No routine running" / "not elevated": a time no clock gives (the deterministic clock starts at
      * 0, and System.nanoTime may be anything).
      */
     static final long NONE = Long.MIN_VALUE;
 
+    /** Kernel clock when the current ISR or DPC started, NONE when idle; read by the DPC watchdog. */
     private volatile long routineStart = NONE;
     /** Kernel clock when the processor last rose to DISPATCH_LEVEL from idle, NONE when idle. */
     private volatile long elevatedSince = NONE;
@@ -121,6 +122,7 @@ final class Processor {
         } finally {
             caller.endRunAs();
             ownership.release();
+            watchdogInterrupt.settle();
             if (interruptedBefore) {
                 Thread.currentThread().interrupt();
             }
@@ -138,6 +140,11 @@ final class Processor {
                 || owner == thread // its own thread is joined with the others
                 || owner == Thread.currentThread()
                 || ownership.awaitFree(timeoutNanos);
+    }
+
+    /** How the DPC watchdog interrupts whatever thread runs this processor's routine. */
+    WatchdogInterrupt watchdogInterrupt() {
+        return watchdogInterrupt;
     }
 
     long routineStart() {

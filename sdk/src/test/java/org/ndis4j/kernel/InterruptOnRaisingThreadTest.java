@@ -251,13 +251,20 @@ class InterruptOnRaisingThreadTest {
         List<Thread> threads = new ArrayList<>();
         for (int r = 0; r < raisers; r++) {
             threads.add(start("device-" + r, () -> {
+                // As a device does, raise the next interrupt once the last one was serviced: a flood
+                // of queued ISRs would keep both processors busy and no raise would find one idle.
+                AtomicInteger serviced = new AtomicInteger();
                 for (int i = 0; i < raisesEach; i++) {
                     int cpu = i % processors;
                     kernel.runOnProcessor(cpu, isr("stress", () -> {
                         routine(inside[cpu], overlaps, runners);
                         isrsRun.incrementAndGet();
                         Ke.insertQueueDpc(isrDpcs[cpu], null, null);
+                        serviced.incrementAndGet();
                     }));
+                    while (serviced.get() <= i) {
+                        Thread.onSpinWait();
+                    }
                 }
             }));
         }
