@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.TimeoutKind;
+import org.ndis4j.kernel.internal.WatchdogInterrupt;
 
 /**
  * The DPC watchdog. It looks at every processor a few times per limit: a single ISR or DPC that has

@@ -6,6 +6,7 @@ import org.ndis4j.kernel.internal.ProcessorOwnership;
 import org.ndis4j.kernel.internal.QueueRole;
 import org.ndis4j.kernel.internal.Scheduler;
 import org.ndis4j.kernel.internal.TaskQueue;
+import org.ndis4j.kernel.internal.WatchdogInterrupt;
 
 /**
  * A simulated processor: one thread that runs interrupt service routines at DIRQL and drains its

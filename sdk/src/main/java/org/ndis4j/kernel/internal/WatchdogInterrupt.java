@@ -1,17 +1,17 @@
-package org.ndis4j.kernel;
+package org.ndis4j.kernel.internal;
 
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The DPC watchdog's interrupt of the thread that runs a processor's routine. On a raising thread
- * (docs/kernel.md) that interrupt must end with the routine: the thread goes back to its own work
+ * (docs/kernel.md; threaded scheduler only) that interrupt must end with the routine: the thread goes back to its own work
  * (a device's I/O loop) once it gives the processor back, and a late interrupt would end its next
  * wait. So the watchdog announces the interrupt before it checks the routine still runs, and the
  * raising thread, once it has given the processor back, either withdraws the announcement (the
  * watchdog then interrupts nobody) or waits for the interrupt being delivered and clears it. Both
  * sides write, then read the other's volatile state: one of them sees the other.
  */
-final class WatchdogInterrupt {
+public final class WatchdogInterrupt {
 
     /** null, the thread announced, or the {@link Delivering} to it. */
     private final AtomicReference<Object> state = new AtomicReference<>();
@@ -19,17 +19,17 @@ final class WatchdogInterrupt {
     private record Delivering(Thread to) {}
 
     /** The watchdog will interrupt {@code runner} if what it found still runs. */
-    void announce(Thread runner) {
+    public void announce(Thread runner) {
         state.set(runner);
     }
 
     /** The watchdog found it ended: no interrupt. */
-    void cancel(Thread runner) {
+    public void cancel(Thread runner) {
         state.compareAndSet(runner, null);
     }
 
     /** Interrupts {@code runner} unless it gave the processor back since the announcement. */
-    void deliver(Thread runner) {
+    public void deliver(Thread runner) {
         Delivering delivering = new Delivering(runner);
         if (state.compareAndSet(runner, delivering)) {
             runner.interrupt();
@@ -41,7 +41,7 @@ final class WatchdogInterrupt {
      * Called by a raising thread once it has given the processor back: no watchdog interrupt of its
      * routine is left to land later, and none is left set.
      */
-    void settle() {
+    public void settle() {
         Thread self = Thread.currentThread();
         for (; ; ) {
             Object s = state.get();
