@@ -35,15 +35,11 @@ final class Ethernet {
 
     private Ethernet() {}
 
-    static long destination(ByteBuf frame, int offset) {
-        return readMac(frame, offset);
-    }
-
     /**
-     * The destination of a frame of at least {@link #HEADER_LENGTH} bytes: one 8-byte read, where
-     * {@link #destination} takes two.
+     * The destination of a frame of at least {@link #HEADER_LENGTH} bytes, in one 8-byte read (where
+     * {@link #readMac} takes two).
      */
-    static long destinationOfHeader(ByteBuf frame, int offset) {
+    static long destination(ByteBuf frame, int offset) {
         return frame.getLong(offset) >>> 16;
     }
 

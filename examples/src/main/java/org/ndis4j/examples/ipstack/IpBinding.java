@@ -216,7 +216,7 @@ final class IpBinding {
             counters.increment(IpCounter.RUNTS);
             return;
         }
-        long destination = Ethernet.destinationOfHeader(frame, offset);
+        long destination = Ethernet.destination(frame, offset);
         if (destination != macAddress && !Ethernet.isGroup(destination)) {
             counters.increment(IpCounter.OTHER_HOST); // the NIC is promiscuous
             return;
