@@ -6,15 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ndis4j.kernel.internal.KernelThread;
@@ -39,8 +35,6 @@ import org.ndis4j.kernel.internal.TimeoutKind;
 public final class Kernel implements AutoCloseable {
 
     private static final AtomicInteger BOOTED = new AtomicInteger();
-    /** Where the stand-in addresses of {@link #pointerOf} start (the kernel half of an x64 address space). */
-    private static final long POINTER_BASE = 0xFFFF_8000_0000_0000L;
     /** How long {@link #close()} waits for the kernel's threads to end. */
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
 
@@ -58,13 +52,7 @@ public final class Kernel implements AutoCloseable {
     private final Processor[] processors;
     private final Map<WorkQueueType, WorkerPool> workQueues = new EnumMap<>(WorkQueueType.class);
     private final DpcWatchdog watchdog;
-    private final AtomicReference<CrashReport> crash = new AtomicReference<>();
-    /** Set when the machine bug-checks ({@link #awaitCrash}). */
-    private final Scheduler.Waitable crashed;
-    /** The events threads wait on through {@link #waitFor} now: a crash sets them, so every such wait ends. */
-    private final Set<KEvent> waitedOn = ConcurrentHashMap.newKeySet();
-
-    private final List<Consumer<CrashReport>> crashListeners = new CopyOnWriteArrayList<>();
+    private final BugChecks bugChecks;
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
     /** Guarded by itself: shutdown steps, run last-registered first. */
     private final Deque<Runnable> shutdownSteps = new ArrayDeque<>();
@@ -72,14 +60,10 @@ public final class Kernel implements AutoCloseable {
     private final AtomicInteger nextProcessor = new AtomicInteger();
     /** Numbers the machine's objects (spin locks, NBLs, ...) for messages: per machine, in creation order. */
     private final AtomicInteger objectNumbers = new AtomicInteger();
-    /** Guarded by itself: the stand-in addresses {@link #pointerOf} handed out. */
-    private final Map<Object, Long> pointers = new IdentityHashMap<>();
 
     private volatile boolean closed;
     /** Set right after a crash is recorded or the machine closes: {@link #checkAlive}'s one read. */
     private volatile boolean stopped;
-
-    private volatile boolean crashExpected;
 
     private Kernel(KernelConfig config) {
         this.config = config;
@@ -98,7 +82,7 @@ public final class Kernel implements AutoCloseable {
         this.controlled = scheduler.isControlled();
         this.interruptsOnRaisingThread = !controlled && config.interruptsOnRaisingThread();
         this.tag = scheduler.machineTag();
-        this.crashed = scheduler.newEvent(false, "the machine bug-checks");
+        this.bugChecks = new BugChecks(scheduler, () -> stopped = true);
         this.processors = new Processor[config.processors()];
         for (int i = 0; i < processors.length; i++) {
             processors[i] = new Processor(this, i, scheduler);
@@ -243,7 +227,7 @@ public final class Kernel implements AutoCloseable {
      * reports) and what its time-out means ({@code kind}).
      */
     public boolean waitFor(String what, KEvent event, long timeoutNanos, WaitKind kind) {
-        waitedOn.add(event);
+        bugChecks.waitStarted(event);
         try {
             checkAlive();
             boolean set = event.await(what, timeoutNanos, kind);
@@ -254,7 +238,7 @@ public final class Kernel implements AutoCloseable {
             checkAlive();
             throw new IllegalStateException("interrupted while waiting for " + what, e);
         } finally {
-            waitedOn.remove(event);
+            bugChecks.waitEnded(event);
         }
     }
 
@@ -358,7 +342,7 @@ public final class Kernel implements AutoCloseable {
         target.queue(task);
     }
 
-    // ---- crash ------------------------------------------------------------------------------
+    // ---- crash (the state is BugChecks') ---------------------------------------------------
 
     /**
      * A stand-in for {@code object}'s kernel address in a bug check parameter (where Windows puts a
@@ -366,14 +350,7 @@ public final class Kernel implements AutoCloseable {
      * same schedule stop with the same parameters. Only crash paths ask for one.
      */
     public long pointerOf(Object object) {
-        synchronized (pointers) {
-            Long known = pointers.get(object);
-            if (known == null) {
-                known = POINTER_BASE + 0x40L * (pointers.size() + 1);
-                pointers.put(object, known);
-            }
-            return known;
-        }
+        return bugChecks.pointerOf(object);
     }
 
     /**
@@ -382,7 +359,7 @@ public final class Kernel implements AutoCloseable {
      */
     public BugCheckException bugCheck(
             BugCheckCode code, long p1, long p2, long p3, long p4, String rule, String message) {
-        return bugCheck(code, p1, p2, p3, p4, rule, message, List.of());
+        return bugChecks.raise(code, p1, p2, p3, p4, rule, message, List.of());
     }
 
     /** The same, naming where the objects the crash is about were made (see {@link AllocationSite}). */
@@ -395,21 +372,7 @@ public final class Kernel implements AutoCloseable {
             String rule,
             String message,
             List<AllocationSite> allocations) {
-        ThreadContext ctx = ThreadContext.current();
-        return recordCrash(
-                code,
-                p1,
-                p2,
-                p3,
-                p4,
-                rule,
-                message,
-                ctx.driver(),
-                ctx.processorNumber(),
-                ctx.irql(),
-                Thread.currentThread(),
-                Thread.currentThread().getStackTrace(),
-                allocations);
+        return bugChecks.raise(code, p1, p2, p3, p4, rule, message, allocations);
     }
 
     /**
@@ -429,7 +392,8 @@ public final class Kernel implements AutoCloseable {
             long p4,
             String rule,
             String message) {
-        return recordCrash(code, p1, p2, p3, p4, rule, message, driver, processor, irql, culprit, stack, List.of());
+        return bugChecks.record(
+                code, p1, p2, p3, p4, rule, message, driver, processor, irql, culprit, stack, List.of());
     }
 
     /**
@@ -449,122 +413,42 @@ public final class Kernel implements AutoCloseable {
             long p4,
             String rule,
             String message) {
-        ThreadContext ctx = ThreadContext.of(culprit);
-        return recordCrash(
-                code,
-                p1,
-                p2,
-                p3,
-                p4,
-                rule,
-                message,
-                driver,
-                ctx == null ? -1 : ctx.processorNumber(),
-                ctx == null ? Irql.PASSIVE_LEVEL : ctx.irql(),
-                culprit,
-                culprit.getStackTrace(),
-                List.of());
+        return bugChecks.raiseFor(culprit, driver, code, p1, p2, p3, p4, rule, message);
     }
 
     /** A driver routine threw: the matching "exception not handled" bug check. */
     void unhandledException(BugCheckCode code, Throwable t) {
-        ThreadContext ctx = ThreadContext.current();
-        recordCrash(
-                code,
-                0xC0000005L,
-                0,
-                0,
-                0,
-                null,
-                "unhandled " + t,
-                ctx.driver(),
-                ctx.processorNumber(),
-                ctx.irql(),
-                Thread.currentThread(),
-                t.getStackTrace(),
-                List.of());
-    }
-
-    private BugCheckException recordCrash(
-            BugCheckCode code,
-            long p1,
-            long p2,
-            long p3,
-            long p4,
-            String rule,
-            String message,
-            String driver,
-            int processor,
-            Irql irql,
-            Thread thread,
-            StackTraceElement[] stack,
-            List<AllocationSite> allocations) {
-        CrashReport report = new CrashReport(
-                code,
-                List.of(p1, p2, p3, p4),
-                rule,
-                message,
-                driver,
-                processor,
-                irql,
-                thread.getName(),
-                trimStack(stack),
-                scheduler.wallClock(),
-                allocations);
-        if (crash.compareAndSet(null, report)) {
-            stopped = true;
-            crashed.set();
-            waitedOn.forEach(KEvent::set); // every waitFor ends and throws the crash
-            scheduler.machineCrashed(report.code() + (report.rule() == null ? "" : " " + report.rule()) + ": "
-                    + report.message()); // spins and stalls end with it
-            crashListeners.forEach(l -> l.accept(report));
-            return new BugCheckException(report);
-        }
-        return new BugCheckException(crash.get());
-    }
-
-    private static List<String> trimStack(StackTraceElement[] stack) {
-        return Arrays.stream(stack)
-                .filter(f -> !f.getClassName().startsWith("java.lang.Thread")
-                        && !f.getClassName().equals(Kernel.class.getName()))
-                .map(StackTraceElement::toString)
-                .limit(40)
-                .toList();
+        bugChecks.unhandledException(code, t);
     }
 
     public boolean isCrashed() {
-        return crash.get() != null;
+        return bugChecks.report() != null;
     }
 
     public Optional<CrashReport> crashReport() {
-        return Optional.ofNullable(crash.get());
+        return Optional.ofNullable(bugChecks.report());
     }
 
     /** Waits up to {@code timeout} for a bug check; the report, or empty if none came. */
     public Optional<CrashReport> awaitCrash(Duration timeout) throws InterruptedException {
-        crashed.await("a bug check", timeout.toNanos(), TimeoutKind.WATCHDOG);
-        return crashReport();
+        return bugChecks.await(timeout);
     }
 
     /**
      * Marks the crash as the one a test expected, so the test harness does not fail the test for it.
      */
     public void acknowledgeCrash() {
-        crashExpected = true;
+        bugChecks.acknowledge();
     }
 
     /** True when there was a crash and a test said it expected it. */
     public boolean isCrashAcknowledged() {
-        return crashExpected && isCrashed();
+        return bugChecks.isAcknowledged();
     }
 
     /** Called with the report when the machine crashes (a tool prints it, a test fails). */
     public void onCrash(Consumer<CrashReport> listener) {
-        crashListeners.add(listener);
-        CrashReport already = crash.get();
-        if (already != null) {
-            listener.accept(already);
-        }
+        bugChecks.onCrash(listener);
     }
 
     /** Throws the recorded crash if the machine has stopped; every entry point calls it. */
@@ -572,7 +456,7 @@ public final class Kernel implements AutoCloseable {
         if (!stopped) {
             return;
         }
-        CrashReport report = crash.get();
+        CrashReport report = bugChecks.report();
         if (report != null) {
             throw new BugCheckException(report);
         }
