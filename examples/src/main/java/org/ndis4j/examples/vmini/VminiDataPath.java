@@ -177,8 +177,9 @@ final class VminiDataPath {
      * what its counters held goes to the driver's base), every NBL in the transmit ring or the wait list
      * completes (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, as the WDK's
      * hardware reset asks, each frame never sent counted once in ifOutDiscards), frames the device
-     * wrote that the driver had not indicated are counted once in ifInDiscards, both rings are programmed again from slot 0 with the receive
-     * buffers that were posted (the ones the stack holds are posted when they come back),
+     * wrote that the driver had not indicated are counted once in ifInDiscards, both rings are
+     * programmed again from slot 0 with the receive buffers that were posted (the ones the stack holds
+     * are posted when they come back),
      * {@code programAddressing} writes the station address, multicast table and RCTL again (no frame
      * is filtered for want of them), ITR and MAXFRAME are written again, and the units come back as
      * they were (receive only if not paused).

@@ -377,8 +377,8 @@ final class VminiSendPath {
     /**
      * The send half of the reset, after CTRL.RESET: every NBL in the transmit ring or the wait list
      * is taken back (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, each
-     * frame never sent counted once in ifOutDiscards) and the ring starts again from slot 0. Holds sendLock; the caller completes
-     * what this returns once it released the locks ({@link #complete}).
+     * frame never sent counted once in ifOutDiscards) and the ring starts again from slot 0. Holds
+     * sendLock; the caller completes what this returns once it released the locks ({@link #complete}).
      */
     TakenBack takeBackForResetLocked() {
         NetBufferList done = reapTransmitsLocked(true, NdisStatus.REQUEST_ABORTED);
@@ -398,7 +398,8 @@ final class VminiSendPath {
     /**
      * The NIC is gone (surprise removal) or stopped (shutdown). Runs at PASSIVE_LEVEL. Every send
      * held completes (its status if the device finished it, else NDIS_STATUS_NOT_ACCEPTED) and every
-     * later one at once with NDIS_STATUS_NOT_ACCEPTED; each frame not sent counts once in ifOutDiscards. Only ring memory is read, no register.
+     * later one at once with NDIS_STATUS_NOT_ACCEPTED; each frame not sent counts once in
+     * ifOutDiscards. Only ring memory is read, no register.
      */
     void deviceGone() {
         Ndis.acquireSpinLock(sendLock);
