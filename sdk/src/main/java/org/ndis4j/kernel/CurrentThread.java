@@ -21,11 +21,14 @@ public final class CurrentThread {
 
     /**
      * Enters {@code kernel} from an entry point: the machine must be running (else the recorded bug
-     * check is thrown), and an external thread remembers the kernel for crash reports.
+     * check is thrown), and an external thread remembers the kernel for crash reports. Returns the
+     * calling thread's IRQL (what an entry point checks next), from the same look-up of the thread.
      */
-    public static void enter(Kernel kernel) {
+    public static Irql enter(Kernel kernel) {
         kernel.checkAlive();
-        ThreadContext.current().enter(kernel);
+        ThreadContext ctx = ThreadContext.current();
+        ctx.enter(kernel);
+        return ctx.irql();
     }
 
     /** The driver whose code the calling thread runs now, or null. */
@@ -44,6 +47,28 @@ public final class CurrentThread {
     /** Restores the driver name {@link #enterDriver} returned. */
     public static void leaveDriver(String previous) {
         ThreadContext.current().leaveDriver(previous);
+    }
+
+    /** A call into a driver's handler: a receiver, an argument and up to three ints (unused ones 0). */
+    @FunctionalInterface
+    public interface DriverCall<R, A> {
+        void call(R receiver, A argument, int a, int b, int c);
+    }
+
+    /**
+     * Calls {@code call} as {@code driver}'s code: {@link #enterDriver} before, {@link #leaveDriver}
+     * after whatever happens, with one look-up of the thread for both (a data path calls a driver
+     * per NBL chain). Allocates nothing.
+     */
+    public static <R, A> void callAsDriver(
+            String driver, DriverCall<R, A> call, R receiver, A argument, int a, int b, int c) {
+        ThreadContext ctx = ThreadContext.current();
+        String previous = ctx.enterDriver(driver);
+        try {
+            call.call(receiver, argument, a, b, c);
+        } finally {
+            ctx.leaveDriver(previous);
+        }
     }
 
     /**

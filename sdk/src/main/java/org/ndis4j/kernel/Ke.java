@@ -20,7 +20,11 @@ public final class Ke {
      * mistake as 0xC4 / 0x30 with the same two values).
      */
     public static Irql raiseIrql(Irql newIrql) {
-        ThreadContext ctx = ThreadContext.current();
+        return raise(ThreadContext.current(), newIrql);
+    }
+
+    /** {@link #raiseIrql} for a caller that has looked the thread up already. */
+    static Irql raise(ThreadContext ctx, Irql newIrql) {
         Irql old = ctx.irql();
         if (old.above(newIrql)) {
             throw fail(
@@ -48,7 +52,11 @@ public final class Ke {
      * may run first, so the crossing is a scheduling point named {@code site}.
      */
     static void lower(Irql newIrql, String site) {
-        ThreadContext ctx = ThreadContext.current();
+        lower(ThreadContext.current(), newIrql, site);
+    }
+
+    /** {@link #lower(Irql, String)} for a caller that has looked the thread up already. */
+    static void lower(ThreadContext ctx, Irql newIrql, String site) {
         Irql old = ctx.irql();
         if (newIrql.above(old)) {
             throw fail(

@@ -76,6 +76,9 @@ public final class Kernel implements AutoCloseable {
     private final Map<Object, Long> pointers = new IdentityHashMap<>();
 
     private volatile boolean closed;
+    /** Set right after a crash is recorded or the machine closes: {@link #checkAlive}'s one read. */
+    private volatile boolean stopped;
+
     private volatile boolean crashExpected;
 
     private Kernel(KernelConfig config) {
@@ -509,6 +512,7 @@ public final class Kernel implements AutoCloseable {
                 scheduler.wallClock(),
                 allocations);
         if (crash.compareAndSet(null, report)) {
+            stopped = true;
             crashed.set();
             waitedOn.forEach(KEvent::set); // every waitFor ends and throws the crash
             scheduler.machineCrashed(report.code() + (report.rule() == null ? "" : " " + report.rule()) + ": "
@@ -565,6 +569,9 @@ public final class Kernel implements AutoCloseable {
 
     /** Throws the recorded crash if the machine has stopped; every entry point calls it. */
     public void checkAlive() {
+        if (!stopped) {
+            return;
+        }
         CrashReport report = crash.get();
         if (report != null) {
             throw new BugCheckException(report);
@@ -635,6 +642,8 @@ public final class Kernel implements AutoCloseable {
             }
         }
         closed = true;
+        stopped = true;
+        ThreadContext.forgetKernel(this);
         watchdog.stop();
         for (Processor p : processors) {
             p.stop();

@@ -23,10 +23,13 @@ public final class KernelLock {
 
     private final Kernel kernel;
     private final Scheduler.SeamLock lock;
+    /** What a spinning contender checks on each turn: made once, not per acquire. */
+    private final Runnable aliveCheck;
 
     KernelLock(Kernel kernel, Scheduler.SeamLock lock) {
         this.kernel = kernel;
         this.lock = lock;
+        this.aliveCheck = kernel == null ? KernelLock::nothing : kernel::checkAlive;
     }
 
     /** A spin lock of no machine (made on a thread outside every kernel): a plain threaded lock. */
@@ -44,7 +47,39 @@ public final class KernelLock {
      * (the crash is thrown), so that a deadlock a watchdog reported does not hang the machine's close.
      */
     public void spinLock() {
-        lock.spin(kernel == null ? KernelLock::nothing : kernel::checkAlive);
+        lock.spin(aliveCheck);
+    }
+
+    /**
+     * KeAcquireSpinLock's steps once the caller's checks passed: raises the calling thread to
+     * DISPATCH_LEVEL ({@link Ke#raiseIrql}), spins for the lock ({@link #spinLock}) and records that
+     * the thread holds {@code holder} ({@link CurrentThread#lockAcquired}), looking the thread up once
+     * for all three. A crash ends the spin: the thread is back at {@code old} ({@code KeLowerIrql}) and
+     * the crash is thrown.
+     */
+    public void spinLockAtDispatch(HeldLock holder, Irql old) {
+        ThreadContext ctx = ThreadContext.current();
+        Ke.raise(ctx, Irql.DISPATCH_LEVEL);
+        try {
+            lock.spin(aliveCheck);
+        } catch (RuntimeException crashed) {
+            Ke.lower(ctx, old, "KeLowerIrql");
+            throw crashed;
+        }
+        ctx.lockAcquired(holder);
+    }
+
+    /**
+     * KeReleaseSpinLock's steps: the thread no longer holds {@code holder} ({@link
+     * CurrentThread#lockReleased}), the lock is released, and the thread is lowered to {@code back}
+     * ({@link CurrentThread#lowerIrql}, a scheduling point named {@code site} when it crosses below
+     * DISPATCH_LEVEL), with one look-up of the thread.
+     */
+    public void unlockLowering(HeldLock holder, Irql back, String site) {
+        ThreadContext ctx = ThreadContext.current();
+        ctx.lockReleased(holder);
+        lock.unlock();
+        Ke.lower(ctx, back, site);
     }
 
     public boolean tryLock() {

@@ -100,6 +100,9 @@ public final class Simulation {
 
     /** The run's current simulation, when the calling thread is one of its contexts. */
     public static Optional<Simulation> current() {
+        if (LIVE.isEmpty()) {
+            return Optional.empty(); // the threaded case, asked per NBL allocation: no iterator
+        }
         for (Simulation s : LIVE) {
             if (s.runner.isCurrentThreadControlled()) {
                 return Optional.of(s);

@@ -17,6 +17,9 @@ import org.ndis4j.kernel.internal.KernelThread;
  */
 final class ThreadContext implements ContextState {
 
+    /** How many slots {@link #EXTERNALS_BY_ID} has (a power of two). */
+    static final int EXTERNAL_SLOTS = 256;
+
     private static final ThreadLocal<ThreadContext> EXTERNAL = ThreadLocal.withInitial(ThreadContext::newExternal);
 
     /**
@@ -27,14 +30,16 @@ final class ThreadContext implements ContextState {
     private static final Map<Thread, ThreadContext> EXTERNALS = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * The contexts of outside threads that run a processor now (an interrupt they raised, see {@link
-     * Processor#runOnRaisingThread}), by thread id modulo the length: {@link #current} reads it first,
-     * so a raising thread's calls into the kernel from its ISR and DPCs cost no ThreadLocal lookup. A
-     * slot holds a context only while its thread runs a processor, so it keeps nothing alive; when two
-     * such threads share a slot, one of them takes the ThreadLocal path. Plain reads and writes: a
-     * reader trusts an entry only when its final thread id is the reader's own.
+     * Outside threads' contexts by thread id modulo the length, so that {@link #current} on an outside
+     * thread (ipstack's sender, a Netty I/O thread, a test's thread) costs an array read instead of a
+     * ThreadLocal lookup. {@link #EXTERNAL} stays the truth: a thread whose slot holds another
+     * thread's context (two ids in one slot) looks itself up there and takes the slot back. Plain
+     * reads and writes: a reader trusts an entry only when its final thread id is the reader's own,
+     * and the JDK never gives a second thread that id (ids come from a counter). An entry may outlive
+     * its thread until the slot is taken or its kernel closes ({@link #forgetKernel}), so it keeps
+     * no closed machine alive.
      */
-    private static final ThreadContext[] RUNNING_PROCESSORS = new ThreadContext[64];
+    private static final ThreadContext[] EXTERNALS_BY_ID = new ThreadContext[EXTERNAL_SLOTS];
 
     private Kernel kernel;
     private final ThreadKind kind;
@@ -69,7 +74,7 @@ final class ThreadContext implements ContextState {
 
     /**
      * The calling thread's context. Cheap: a field read on kernel threads, an array read on an outside
-     * thread that runs a processor now, a ThreadLocal lookup on any other.
+     * thread (a ThreadLocal lookup the first time, or when another thread had taken its slot).
      */
     @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; getId() is the same id on 17
     static ThreadContext current() {
@@ -78,15 +83,13 @@ final class ThreadContext implements ContextState {
             return (ThreadContext) k.context();
         }
         long id = t.getId();
-        ThreadContext running = RUNNING_PROCESSORS[slot(id)];
-        if (running != null && running.threadId == id) {
-            ThreadContext processorContext = running.borrowed; // written by this same thread
-            if (processorContext != null) {
-                return processorContext;
-            }
+        int slot = slot(id);
+        ThreadContext external = EXTERNALS_BY_ID[slot];
+        if (external == null || external.threadId != id) {
+            external = EXTERNAL.get();
+            EXTERNALS_BY_ID[slot] = external;
         }
-        ThreadContext external = EXTERNAL.get();
-        ThreadContext processorContext = external.borrowed;
+        ThreadContext processorContext = external.borrowed; // written by this same thread
         return processorContext == null ? external : processorContext;
     }
 
@@ -94,15 +97,36 @@ final class ThreadContext implements ContextState {
      * Forgets what an external thread (a test's) carried over from earlier work: back to
      * PASSIVE_LEVEL, no kernel, no driver. No effect on kernel threads.
      */
+    @SuppressWarnings("deprecation") // as in current()
     static void resetExternal() {
-        if (!(Thread.currentThread() instanceof KernelThread)) {
+        Thread t = Thread.currentThread();
+        if (!(t instanceof KernelThread)) {
+            int slot = slot(t.getId());
+            ThreadContext cached = EXTERNALS_BY_ID[slot];
+            if (cached != null && cached.threadId == t.getId()) {
+                EXTERNALS_BY_ID[slot] = null;
+            }
             EXTERNAL.remove();
-            EXTERNALS.remove(Thread.currentThread());
+            EXTERNALS.remove(t);
+        }
+    }
+
+    /**
+     * {@code kernel} closes: the slots drop the outside threads' contexts that name it, so that a
+     * dead thread's entry does not keep the machine (and what it leaked) reachable. A live thread
+     * finds its context through {@link #EXTERNAL} again.
+     */
+    static void forgetKernel(Kernel kernel) {
+        for (int i = 0; i < EXTERNALS_BY_ID.length; i++) {
+            ThreadContext c = EXTERNALS_BY_ID[i];
+            if (c != null && c.kernel == kernel) {
+                EXTERNALS_BY_ID[i] = null;
+            }
         }
     }
 
     private static int slot(long threadId) {
-        return (int) threadId & (RUNNING_PROCESSORS.length - 1);
+        return (int) threadId & (EXTERNALS_BY_ID.length - 1);
     }
 
     @SuppressWarnings("deprecation") // as in current()
@@ -142,16 +166,12 @@ final class ThreadContext implements ContextState {
     /** This external thread runs {@code processorContext}'s processor from now on (see {@link #current}). */
     void runAs(ThreadContext processorContext) {
         borrowed = processorContext;
-        RUNNING_PROCESSORS[slot(threadId)] = this;
+        EXTERNALS_BY_ID[slot(threadId)] = this; // its ISR's and DPCs' calls take the array path
     }
 
     /** This external thread is itself again. */
     void endRunAs() {
         borrowed = null;
-        int slot = slot(threadId);
-        if (RUNNING_PROCESSORS[slot] == this) {
-            RUNNING_PROCESSORS[slot] = null;
-        }
     }
 
     /** This context is {@code owner}'s (a processor's thread). */

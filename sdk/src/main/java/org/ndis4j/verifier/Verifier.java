@@ -7,7 +7,6 @@ import org.ndis4j.kernel.BugCheckCode;
 import org.ndis4j.kernel.BugCheckException;
 import org.ndis4j.kernel.CurrentThread;
 import org.ndis4j.kernel.Irql;
-import org.ndis4j.kernel.Ke;
 import org.ndis4j.kernel.Kernel;
 
 /**
@@ -27,8 +26,7 @@ public final class Verifier {
      * takes effect).
      */
     public static Irql irqlAtMost(Kernel kernel, Irql max, Rule rule, String function) {
-        CurrentThread.enter(kernel);
-        Irql irql = Ke.getCurrentIrql();
+        Irql irql = CurrentThread.enter(kernel);
         if (irql.above(max)) {
             throw violation(
                     kernel,
@@ -43,8 +41,7 @@ public final class Verifier {
 
     /** Enters {@code kernel} and checks that the caller runs at exactly {@code required}. */
     public static void irqlEquals(Kernel kernel, Irql required, Rule rule, String function) {
-        CurrentThread.enter(kernel);
-        Irql irql = Ke.getCurrentIrql();
+        Irql irql = CurrentThread.enter(kernel);
         if (irql != required) {
             throw violation(
                     kernel,

@@ -177,9 +177,10 @@ final class TransmitEngine {
         try {
             while (!ring.isEmpty()) {
                 int index = ring.head();
-                int status = transmitOne(descriptors, index);
+                int control = control(descriptors, index);
+                int status = transmitOne(descriptors, index, control & 0xffff);
                 writeStatus(descriptors, index, status | TransmitDescriptor.STATUS_DONE);
-                if ((command(descriptors, index) & TransmitDescriptor.CMD_REPORT_STATUS) != 0) {
+                if ((control >>> 16 & TransmitDescriptor.CMD_REPORT_STATUS) != 0) {
                     causes |= Registers.INT_TX_DONE;
                 }
                 ring.advanceHead();
@@ -198,9 +199,8 @@ final class TransmitEngine {
         return causes | ring.takeFaultCause();
     }
 
-    /** Sends one descriptor's frame. Returns the error status bits, 0 when sent. */
-    private int transmitOne(ByteBuf descriptors, int index) {
-        int length = length(descriptors, index);
+    /** Sends one descriptor's frame of {@code length} bytes. Returns the error status bits, 0 when sent. */
+    private int transmitOne(ByteBuf descriptors, int index, int length) {
         if (length < HardwareLimits.ETHERNET_HEADER_LENGTH || length > limit.maxFrameLength()) {
             statistics.increment(StatisticsCounter.TX_LENGTH_ERRORS);
             return TransmitDescriptor.STATUS_ERR_LENGTH;
@@ -258,12 +258,9 @@ final class TransmitEngine {
         return ring.getLongLE(TransmitDescriptor.offset(index) + TransmitDescriptor.ADDRESS_OFFSET);
     }
 
-    private static int length(ByteBuf ring, int index) {
-        return ring.getUnsignedShortLE(TransmitDescriptor.offset(index) + TransmitDescriptor.LENGTH_OFFSET);
-    }
-
-    private static int command(ByteBuf ring, int index) {
-        return ring.getUnsignedByte(TransmitDescriptor.offset(index) + TransmitDescriptor.COMMAND_OFFSET);
+    /** Length (bits 15:0) and command (bits 23:16): bytes 8 to 11 in one read, status in bits 31:24. */
+    private static int control(ByteBuf ring, int index) {
+        return ring.getIntLE(TransmitDescriptor.offset(index) + TransmitDescriptor.LENGTH_OFFSET);
     }
 
     private static void writeStatus(ByteBuf ring, int index, int status) {

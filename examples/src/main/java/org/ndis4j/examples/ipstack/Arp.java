@@ -153,7 +153,7 @@ final class Arp {
             return;
         }
         for (NetBufferList frame = frames.peek(); frame != null; frame = frame.next()) {
-            Ethernet.setDestination(IpDataPath.buffer(frame), IpDataPath.offset(frame), mac);
+            Ethernet.setDestination(IpDataPath.buffer(frame), IpDataPath.offset(frame), mac, binding.macAddress());
         }
         binding.data().send(binding, frames.takeChain());
     }
@@ -168,7 +168,7 @@ final class Arp {
     }
 
     private void transmit(NetBufferList frame, long destination) {
-        Ethernet.setDestination(IpDataPath.buffer(frame), IpDataPath.offset(frame), destination);
+        Ethernet.setDestination(IpDataPath.buffer(frame), IpDataPath.offset(frame), destination, binding.macAddress());
         binding.data().send(binding, frame);
     }
 

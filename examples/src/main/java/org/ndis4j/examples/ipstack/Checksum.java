@@ -121,6 +121,16 @@ final class Checksum {
         return sum;
     }
 
+    /** The sum of the four 16-bit words of {@code word}, eight bytes as {@link ByteBuf#getLong} reads them. */
+    static long words(long word) {
+        return (word >>> 48) + (word >>> 32 & 0xffff) + (word >>> 16 & 0xffff) + (word & 0xffff);
+    }
+
+    /** The sum of the two 16-bit words of {@code word}. */
+    static long words(int word) {
+        return (word >>> 16) + (word & 0xffff);
+    }
+
     /** The sum of the IPv4 pseudo-header UDP (and TCP) checksums cover. */
     static long pseudoHeader(int source, int destination, int protocol, int length) {
         return (source >>> 16) + (source & 0xffff) + (destination >>> 16) + (destination & 0xffff) + protocol + length;

@@ -35,7 +35,10 @@ final class Ipv4 {
     /** The largest payload on this binding's adapter: its MTU less the header. */
     private final int maxPayload;
 
-    private static final int FLAG_DONT_FRAGMENT = 0x4000;
+    /** Version 4, a header of five 32-bit words, TOS 0: the first two bytes of every header sent. */
+    private static final int VERSION_IHL_TOS = 0x4500;
+
+    private static final long FLAG_DONT_FRAGMENT = 0x4000;
     private static final int FLAG_MORE_FRAGMENTS = 0x2000;
     private static final int FRAGMENT_OFFSET = 0x1fff;
 
@@ -104,23 +107,42 @@ final class Ipv4 {
             return null;
         }
         ByteBuf b = IpDataPath.buffer(nbl);
-        int o = Ethernet.writeHeader(b, IpDataPath.offset(nbl), 0, binding.macAddress(), Ethernet.ETHERTYPE_IPV4);
+        int frame = IpDataPath.offset(nbl);
         int total = HEADER_LENGTH + payloadLength;
-        b.setByte(o, 0x45);
-        b.setByte(o + 1, 0);
-        b.setShort(o + 2, total);
-        b.setShort(o + 4, 0);
-        b.setShort(o + 6, FLAG_DONT_FRAGMENT);
-        b.setByte(o + 8, TTL);
-        b.setByte(o + 9, protocol);
-        b.setShort(o + 10, 0);
-        b.setInt(o + 12, config.address());
-        b.setInt(o + 16, destination);
-        b.setShort(o + 10, Checksum.of(b, o, HEADER_LENGTH));
-        payload.write(b, o + HEADER_LENGTH);
+        writeHeaders(b, frame, binding.macAddress(), total, protocol, config.address(), destination);
+        payload.write(b, frame + Ethernet.HEADER_LENGTH + HEADER_LENGTH);
         IpDataPath.finish(nbl, Ethernet.HEADER_LENGTH + total);
         counters.increment(sent); // before it goes: the frame may be on the wire before sendTo returns
         return nbl;
+    }
+
+    /**
+     * Writes the Ethernet header (destination 0: ARP fills it in) and the IPv4 header, with its
+     * checksum, of a packet at {@code frame}: 34 bytes in five writes, the checksum summed from the
+     * values, not read back. Each buffer access pays Netty's reference-count and bounds checks: with a
+     * write per field this method was 31 % of a 64-byte sender's CPU.
+     *
+     * <pre>
+     *  frame+0   destination MAC (0) ········ source MAC ·· │ +8 ··· source MAC │ EtherType │ 0x45 │ TOS
+     *  frame+16  total length │ identification (0) │ flags+fragment (DF) │ TTL │ protocol
+     *  frame+24  header checksum │ source address │ destination address (first half)
+     *  frame+32  destination address (second half)
+     * </pre>
+     */
+    private static void writeHeaders(
+            ByteBuf b, int frame, long sourceMac, int total, int protocol, int source, int destination) {
+        long sum = VERSION_IHL_TOS
+                + total
+                + FLAG_DONT_FRAGMENT
+                + (TTL << 8 | protocol)
+                + Checksum.words(source)
+                + Checksum.words(destination);
+        long checksum = Checksum.finish(sum);
+        b.setLong(frame, sourceMac >>> 32);
+        b.setLong(frame + 8, (sourceMac & 0xFFFF_FFFFL) << 32 | (long) Ethernet.ETHERTYPE_IPV4 << 16 | VERSION_IHL_TOS);
+        b.setLong(frame + 16, (long) total << 48 | FLAG_DONT_FRAGMENT << 16 | TTL << 8 | protocol);
+        b.setLong(frame + 24, checksum << 48 | (source & 0xFFFF_FFFFL) << 16 | destination >>> 16);
+        b.setShort(frame + 32, destination);
     }
 
     /**
@@ -132,35 +154,41 @@ final class Ipv4 {
             counters.increment(IpCounter.IP_BAD_HEADER);
             return;
         }
-        int versionIhl = frame.getUnsignedByte(offset);
+        // The fixed header in three reads: bytes 0-7, 8-15 and 16-19.
+        long first = frame.getLong(offset); // version+IHL, TOS, total length, identification, flags+fragment
+        long second = frame.getLong(offset + 8); // TTL, protocol, checksum, source address
+        int destination = frame.getInt(offset + 16);
+        int versionIhl = (int) (first >>> 56);
         int headerLength = (versionIhl & 0x0f) * 4;
-        int total = frame.getUnsignedShort(offset + 2);
+        int total = (int) (first >>> 32) & 0xffff;
         if (versionIhl >>> 4 != 4 || headerLength < HEADER_LENGTH || total < headerLength || total > length) {
             counters.increment(IpCounter.IP_BAD_HEADER);
             return;
         }
-        if (Checksum.of(frame, offset, headerLength) != 0) {
+        int checksum = headerLength == HEADER_LENGTH
+                ? Checksum.finish(Checksum.words(first) + Checksum.words(second) + Checksum.words(destination))
+                : Checksum.of(frame, offset, headerLength);
+        if (checksum != 0) {
             counters.increment(IpCounter.IP_BAD_CHECKSUM);
             return;
         }
         counters.increment(IpCounter.IP_RECEIVED);
-        int source = frame.getInt(offset + 12);
-        int destination = frame.getInt(offset + 16);
+        int source = (int) second;
         if (destination != config.address()
                 && destination != Ipv4Address.LIMITED_BROADCAST
                 && destination != config.directedBroadcast()) {
             counters.increment(IpCounter.IP_NOT_FOR_US);
             return;
         }
-        int fragment = frame.getUnsignedShort(offset + 6);
+        int fragment = (int) first & 0xffff;
         if ((fragment & (FLAG_MORE_FRAGMENTS | FRAGMENT_OFFSET)) != 0) {
             counters.increment(IpCounter.IP_FRAGMENTS);
             return;
         }
-        int ttl = frame.getUnsignedByte(offset + 8);
+        int ttl = (int) (second >>> 56);
         int payloadOffset = offset + headerLength;
         int payloadLength = total - headerLength;
-        switch (frame.getUnsignedByte(offset + 9)) {
+        switch ((int) (second >>> 48) & 0xff) {
             case PROTOCOL_ICMP -> binding.icmp().receive(frame, payloadOffset, payloadLength, source, destination, ttl);
             case PROTOCOL_UDP -> binding.udp().receive(frame, payloadOffset, payloadLength, source, destination);
             default -> counters.increment(IpCounter.IP_UNKNOWN_PROTOCOL);

@@ -104,18 +104,20 @@ final class Udp {
             int destination, int sourcePort, int destinationPort, ByteBuf data, int offset, int length) {
         int udpLength = HEADER_LENGTH + length;
         return (b, o) -> {
-            b.setShort(o, sourcePort);
-            b.setShort(o + 2, destinationPort);
-            b.setShort(o + 4, udpLength);
-            b.setShort(o + 6, 0);
-            b.setBytes(o + HEADER_LENGTH, data, offset, length);
-            long sum = Checksum.add(
-                    Checksum.pseudoHeader(config.address(), destination, Ipv4.PROTOCOL_UDP, udpLength),
-                    b,
+            // The checksum first, over the header's values and the data where it lies, so that the
+            // header is one write and the frame is never read back.
+            long sum = Checksum.pseudoHeader(config.address(), destination, Ipv4.PROTOCOL_UDP, udpLength)
+                    + sourcePort
+                    + destinationPort
+                    + udpLength;
+            int checksum = Checksum.finish(Checksum.add(sum, data, offset, length));
+            b.setLong(
                     o,
-                    udpLength);
-            int checksum = Checksum.finish(sum);
-            b.setShort(o + 6, checksum == 0 ? 0xffff : checksum);
+                    (long) sourcePort << 48
+                            | (long) destinationPort << 32
+                            | (long) udpLength << 16
+                            | (checksum == 0 ? 0xffff : checksum));
+            b.setBytes(o + HEADER_LENGTH, data, offset, length);
         };
     }
 
@@ -127,12 +129,13 @@ final class Udp {
 
     /** A UDP datagram at {@code offset}, {@code length} bytes of IPv4 payload. Runs at IRQL &lt;= DISPATCH_LEVEL. */
     void receive(ByteBuf frame, int offset, int length, int source, int destination) {
-        int udpLength = length >= HEADER_LENGTH ? frame.getUnsignedShort(offset + 4) : 0;
+        long header = length >= HEADER_LENGTH ? frame.getLong(offset) : 0; // the whole header in one read
+        int udpLength = (int) (header >>> 16) & 0xffff;
         if (udpLength < HEADER_LENGTH || udpLength > length) {
             counters.increment(IpCounter.UDP_BAD);
             return;
         }
-        if (frame.getUnsignedShort(offset + 6) != 0) {
+        if ((header & 0xffff) != 0) {
             long sum = Checksum.add(
                     Checksum.pseudoHeader(source, destination, Ipv4.PROTOCOL_UDP, udpLength), frame, offset, udpLength);
             if (Checksum.finish(sum) != 0) {
@@ -141,8 +144,8 @@ final class Udp {
             }
         }
         counters.increment(IpCounter.UDP_RECEIVED);
-        int sourcePort = frame.getUnsignedShort(offset);
-        int destinationPort = frame.getUnsignedShort(offset + 2);
+        int sourcePort = (int) (header >>> 48);
+        int destinationPort = (int) (header >>> 32) & 0xffff;
         int dataOffset = offset + HEADER_LENGTH;
         int dataLength = udpLength - HEADER_LENGTH;
         UdpListener listener = listeners.get(destinationPort);

@@ -89,15 +89,16 @@ final class VminiRings {
         transmitBuffers.virtualAddress().setBytes(slot * config.bufferSize(), frame, offset, length);
     }
 
-    /** Fills transmit descriptor {@code slot} for its own buffer; status cleared. */
+    /**
+     * Fills transmit descriptor {@code slot} for its own buffer; status cleared. Two writes: the
+     * address, then length, command and status as one little-endian int (bytes 8 to 11).
+     */
     void writeTransmitDescriptor(int slot, int length, int command) {
         ByteBuf ring = transmitRing.virtualAddress();
         int at = TransmitDescriptor.offset(slot);
         ring.setLongLE(
                 at + TransmitDescriptor.ADDRESS_OFFSET, transmitBuffers.physicalAddress(slot * config.bufferSize()));
-        ring.setShortLE(at + TransmitDescriptor.LENGTH_OFFSET, length);
-        ring.setByte(at + TransmitDescriptor.COMMAND_OFFSET, command);
-        ring.setByte(at + TransmitDescriptor.STATUS_OFFSET, 0);
+        ring.setIntLE(at + TransmitDescriptor.LENGTH_OFFSET, (length & 0xffff) | (command & 0xff) << 16);
     }
 
     /** The status the device wrote back into transmit descriptor {@code slot}. */
@@ -114,14 +115,16 @@ final class VminiRings {
         return index * config.bufferSize();
     }
 
-    /** Posts receive control block {@code index}'s buffer in descriptor {@code slot}; status cleared. */
+    /**
+     * Posts receive control block {@code index}'s buffer in descriptor {@code slot}; status cleared.
+     * Three writes: the address, buffer size and frame length (0) as one little-endian int, status.
+     */
     void writeReceiveDescriptor(int slot, int index) {
         ByteBuf ring = receiveRing.virtualAddress();
         int at = ReceiveDescriptor.offset(slot);
         ring.setLongLE(
                 at + ReceiveDescriptor.ADDRESS_OFFSET, receiveBuffers.physicalAddress(receiveBufferOffset(index)));
-        ring.setShortLE(at + ReceiveDescriptor.BUFFER_SIZE_OFFSET, config.bufferSize());
-        ring.setShortLE(at + ReceiveDescriptor.FRAME_LENGTH_OFFSET, 0);
+        ring.setIntLE(at + ReceiveDescriptor.BUFFER_SIZE_OFFSET, config.bufferSize() & 0xffff);
         ring.setByte(at + ReceiveDescriptor.STATUS_OFFSET, 0);
     }
 

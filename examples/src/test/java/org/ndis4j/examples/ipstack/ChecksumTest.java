@@ -8,6 +8,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.IllegalReferenceCountException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -50,6 +51,18 @@ class ChecksumTest {
                 c.addComponent(true, Unpooled.directBuffer().writeBytes(bytes, half, bytes.length - half));
                 return c;
             });
+
+    @Test
+    void wordsOfALongOrAnIntAreTheSumOfItsSixteenBitWords() {
+        Random random = new Random(13);
+        for (int i = 0; i < 1000; i++) {
+            long word = i == 0 ? -1L : random.nextLong();
+            byte[] bytes =
+                    ByteBuffer.allocate(12).putLong(word).putInt((int) word).array();
+            assertThat(Checksum.words(word)).isEqualTo(reference(bytes, 0, 8));
+            assertThat(Checksum.words((int) word)).isEqualTo(reference(bytes, 8, 4));
+        }
+    }
 
     @Test
     void rfc1071ExampleSumsToDdf2() {

@@ -193,6 +193,75 @@ class IpStackTest {
     }
 
     @Test
+    void theUdpEchoServiceAnswersAnOddLengthByteForByte() {
+        introducePeer();
+        byte[] data = pattern(23);
+        peer.send(FrameBuilder.ethernet(NIC, PEER).ipv4(PEER_IP, NIC_IP).udp(40000, 7, data));
+
+        Frame echo = peer.awaitFrame("the UDP echo", Frame::isUdp);
+        assertThat(echo.bytes())
+                .isEqualTo(padded(
+                        FrameBuilder.ethernet(PEER, NIC).ipv4(NIC_IP, PEER_IP).udp(7, 40000, data)));
+    }
+
+    @Test
+    void aDatagramWhoseChecksumComputesToZeroIsSentWithFfff() {
+        introducePeer();
+        // Two bytes of data that bring the sum of pseudo-header, header and data to 0xFFFF.
+        long sum = Checksum.pseudoHeader(NIC_IP, PEER_IP, Ipv4.PROTOCOL_UDP, 10) + 7 + 40000 + 10;
+        int word = 0xFFFF - (Checksum.finish(sum) ^ 0xFFFF);
+        byte[] data = {(byte) (word >>> 8), (byte) word};
+        peer.send(FrameBuilder.ethernet(NIC, PEER).ipv4(PEER_IP, NIC_IP).udp(40000, 7, data));
+
+        Frame echo = peer.awaitFrame("the UDP echo", Frame::isUdp);
+        assertThat(echo.bytes())
+                .isEqualTo(padded(
+                        FrameBuilder.ethernet(PEER, NIC).ipv4(NIC_IP, PEER_IP).udp(7, 40000, data)));
+        int udp = Ethernet.HEADER_LENGTH + Ipv4.HEADER_LENGTH;
+        assertThat((echo.bytes()[udp + 6] & 0xFF) << 8 | echo.bytes()[udp + 7] & 0xFF)
+                .isEqualTo(0xFFFF);
+    }
+
+    @Test
+    void aHeaderWithOptionsIsCheckedWholeAndItsPayloadDelivered() {
+        introducePeer();
+        byte[] data = pattern(40);
+        byte[] plain = FrameBuilder.ethernet(NIC, PEER).ipv4(PEER_IP, NIC_IP).udp(40000, 7, data);
+        byte[] withOptions = withFourBytesOfOptions(plain);
+        byte[] badOptions = withOptions.clone();
+        badOptions[Ethernet.HEADER_LENGTH + 21] ^= 1; // an option byte: only the whole 24-byte sum sees it
+
+        peer.send(badOptions);
+        peer.send(withOptions);
+
+        Frame echo = peer.awaitFrame("the UDP echo", Frame::isUdp);
+        assertThat(echo.bytes())
+                .isEqualTo(
+                        FrameBuilder.ethernet(PEER, NIC).ipv4(NIC_IP, PEER_IP).udp(7, 40000, data));
+        assertThat(stats().get(IpCounter.IP_BAD_CHECKSUM)).isEqualTo(1);
+        assertThat(stats().get(IpCounter.UDP_ECHOED)).isEqualTo(1);
+    }
+
+    /** {@code frame}'s IPv4 header grown to 24 bytes by four NOP options, its checksum recomputed. */
+    private static byte[] withFourBytesOfOptions(byte[] frame) {
+        int ip = Ethernet.HEADER_LENGTH;
+        byte[] grown = new byte[frame.length + 4];
+        System.arraycopy(frame, 0, grown, 0, ip + Ipv4.HEADER_LENGTH);
+        Arrays.fill(grown, ip + Ipv4.HEADER_LENGTH, ip + Ipv4.HEADER_LENGTH + 4, (byte) 1);
+        System.arraycopy(frame, ip + Ipv4.HEADER_LENGTH, grown, ip + Ipv4.HEADER_LENGTH + 4, frame.length - ip - 20);
+        grown[ip] = 0x46;
+        int total = ((grown[ip + 2] & 0xFF) << 8 | grown[ip + 3] & 0xFF) + 4;
+        grown[ip + 2] = (byte) (total >>> 8);
+        grown[ip + 3] = (byte) total;
+        grown[ip + 10] = 0;
+        grown[ip + 11] = 0;
+        int checksum = Checksum.of(Unpooled.wrappedBuffer(grown), ip, 24);
+        grown[ip + 10] = (byte) (checksum >>> 8);
+        grown[ip + 11] = (byte) checksum;
+        return grown;
+    }
+
+    @Test
     void sendUdpAndListenersDeliverDatagrams() {
         introducePeer();
         List<String> heard = new CopyOnWriteArrayList<>();

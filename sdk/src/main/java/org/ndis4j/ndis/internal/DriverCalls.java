@@ -45,19 +45,12 @@ final class DriverCalls {
      * binding), taking an NBL chain and up to three ints; unused ones are passed as 0.
      */
     @FunctionalInterface
-    interface NblHandler<R> {
-        void call(R receiver, NetBufferList chain, int a, int b, int c);
-    }
+    interface NblHandler<R> extends CurrentThread.DriverCall<R, NetBufferList> {}
 
     /** Calls a data-path handler as the code of {@code receiver}'s driver. Allocates nothing. */
     static <R extends NdisHandle> void nbl(
             R receiver, NblHandler<R> handler, NetBufferList chain, int a, int b, int c) {
-        String previous = CurrentThread.enterDriver(receiver.driverName());
-        try {
-            handler.call(receiver, chain, a, b, c);
-        } finally {
-            CurrentThread.leaveDriver(previous);
-        }
+        CurrentThread.callAsDriver(receiver.driverName(), handler, receiver, chain, a, b, c);
     }
 
     /** MiniportSendNetBufferLists(context, chain, portNumber, sendFlags). */

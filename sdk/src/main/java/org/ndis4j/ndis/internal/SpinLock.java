@@ -97,10 +97,11 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
             throw irqlViolationHere(Rule.Irql_Synch_Function, Irql.DISPATCH_LEVEL, "NdisReleaseSpinLock");
         }
         Irql back = oldIrql;
-        give("NdisReleaseSpinLock");
+        checkHeld("NdisReleaseSpinLock");
+        acquiredAt = List.of();
         // Back below DISPATCH_LEVEL, a DPC waiting for this processor may run first: the lowering
         // is the scheduling point (NDIS_CALL granularity), named after this call.
-        CurrentThread.lowerIrql(back, "NdisReleaseSpinLock");
+        lock.unlockLowering(this, back, "NdisReleaseSpinLock");
         if (back == Irql.DISPATCH_LEVEL) {
             switchPoint("NdisReleaseSpinLock");
         }
@@ -138,14 +139,7 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
         }
         Kernel machine = kernel != null ? kernel : CurrentThread.kernel();
         switchPoint(function); // before: another context may take the lock first
-        Ke.raiseIrql(Irql.DISPATCH_LEVEL);
-        try {
-            lock.spinLock();
-        } catch (RuntimeException crashed) {
-            Ke.lowerIrql(old);
-            throw crashed;
-        }
-        CurrentThread.lockAcquired(this);
+        lock.spinLockAtDispatch(this, old); // raise, spin, and the thread holds it (or back at old)
         if (machine != null) {
             acquiredAt = AllocationSites.capture(machine);
         }
@@ -159,12 +153,16 @@ public final class SpinLock extends NdisSpinLock implements HeldLock {
     }
 
     private void give(String function) {
-        if (!lock.isHeldByCurrentThread()) {
-            throw violationHere(Rule.SpinLock, function + " on " + this + ", which this thread does not hold");
-        }
+        checkHeld(function);
         CurrentThread.lockReleased(this);
         acquiredAt = List.of();
         lock.unlock();
+    }
+
+    private void checkHeld(String function) {
+        if (!lock.isHeldByCurrentThread()) {
+            throw violationHere(Rule.SpinLock, function + " on " + this + ", which this thread does not hold");
+        }
     }
 
     /** An ISR, DPC or work item routine returned holding this lock: rule SpinLock, parameter 2 = 1. */

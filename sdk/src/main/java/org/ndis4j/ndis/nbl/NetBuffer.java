@@ -89,15 +89,22 @@ public abstract class NetBuffer {
         miniportReserved = null;
     }
 
+    /** The frame must fit the buffer: one compare when it does (the per-frame case). */
     private static void checkRange(ByteBuf d, int offset, int length) {
+        int capacity = d == null ? 0 : d.capacity();
+        // (offset | length) >= 0: neither is negative (and the sum, as a long, cannot overflow).
+        if ((offset | length) < 0 || (long) offset + length > capacity) {
+            throw rangeFailure(d, offset, length);
+        }
+    }
+
+    private static IllegalArgumentException rangeFailure(ByteBuf d, int offset, int length) {
         if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException(
+            return new IllegalArgumentException(
                     "NET_BUFFER DataOffset " + offset + " and DataLength " + length + " must not be negative");
         }
         int capacity = d == null ? 0 : d.capacity();
-        if ((long) offset + length > capacity) {
-            throw new IllegalArgumentException("NET_BUFFER DataOffset " + offset + " + DataLength " + length
-                    + " exceeds the " + capacity + "-byte " + (d == null ? "(absent) " : "") + "MDL chain");
-        }
+        return new IllegalArgumentException("NET_BUFFER DataOffset " + offset + " + DataLength " + length
+                + " exceeds the " + capacity + "-byte " + (d == null ? "(absent) " : "") + "MDL chain");
     }
 }
