@@ -19,7 +19,10 @@ import org.ndis4j.ndis.types.NdisStatus;
  *   Miniport      DriverEntry, the MiniportXxx handlers
  *   Adapter       MiniportInitializeEx / HaltEx / Pause / Restart, the adapter context
  *   ControlPath   MiniportOidRequest
- *   DataPath      sends, their completion, receive indications, returns
+ *   DataPath      what spans both halves of the data path: make/free, the rings, pause, restart
+ *   SendPath      sends and their completion (the send lock)
+ *   ReceivePath   receive indications and returns (the receive lock)
+ *   Locks         a spin lock taken at the IRQL a *_DISPATCH_LEVEL flag says
  *   Interrupt     MiniportInterrupt and MiniportInterruptDPC
  *   Hardware      sizes, shared memory layout, register helpers
  * </pre>

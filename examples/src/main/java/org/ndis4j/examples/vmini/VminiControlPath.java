@@ -171,8 +171,10 @@ final class VminiControlPath {
 
     /**
      * OID_GEN_STATISTICS: device counters for what the device counts (monotonic across resets:
-     * {@link VminiStatistics}), the driver's for the rest. ifInDiscards: frames the NIC dropped without
-     * an error — no buffer posted, receive unit off, or taken out of the ring by a reset.
+     * {@link VminiStatistics}), the driver's for the rest. ifInDiscards: frames dropped without an
+     * error — by the NIC (no buffer posted, receive unit off) or by the driver after the NIC received
+     * them (reaped while paused, taken out of the ring by a reset). ifOutDiscards: frames the driver
+     * accepted or refused and did not send (VminiSendPath).
      */
     static NdisStatisticsInfo statistics(VminiAdapter adapter) {
         long[] c = adapter.statistics.read();
@@ -181,7 +183,7 @@ final class VminiControlPath {
         long rxMulticast = c[StatisticsCounter.RX_MULTICAST.ordinal()];
         long rxDiscards = c[StatisticsCounter.RX_NO_BUFFER.ordinal()]
                 + c[StatisticsCounter.RX_DISABLED.ordinal()]
-                + adapter.statistics.receivesDiscardedByReset();
+                + adapter.dataPath.receiveDiscards();
         long rxErrors = c[StatisticsCounter.RX_LENGTH_ERRORS.ordinal()]
                 + c[StatisticsCounter.RX_BUFFER_TOO_SMALL.ordinal()]
                 + c[StatisticsCounter.RX_DMA_ERRORS.ordinal()];

@@ -104,6 +104,11 @@ final class VminiDataPath {
         return send.transmitCounters();
     }
 
+    /** The receive discards ({@link VminiReceivePath#receiveDiscards}). Runs at IRQL &lt;= DISPATCH_LEVEL. */
+    long receiveDiscards() {
+        return receive.receiveDiscards();
+    }
+
     /** Receive indication ({@link VminiReceivePath#indicateReceives}). Runs at DISPATCH_LEVEL. */
     boolean indicateReceives(int maxNbls) {
         return receive.indicateReceives(maxNbls);
@@ -171,9 +176,10 @@ final class VminiDataPath {
      * through {@link VminiStatistics#resetDevice} (the device forgets the rings, a wedged unit recovers,
      * what its counters held goes to the driver's base), every NBL in the transmit ring or the wait list
      * completes (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, as the WDK's
-     * hardware reset asks, counted in ifOutDiscards), frames the device wrote that the driver had not
-     * indicated are counted as discarded, both rings are programmed again from slot 0 with the receive
-     * buffers that were posted (the ones the stack holds are posted when they come back),
+     * hardware reset asks, each frame never sent counted once in ifOutDiscards), frames the device
+     * wrote that the driver had not indicated are counted once in ifInDiscards, both rings are
+     * programmed again from slot 0 with the receive buffers that were posted (the ones the stack holds
+     * are posted when they come back),
      * {@code programAddressing} writes the station address, multicast table and RCTL again (no frame
      * is filtered for want of them), ITR and MAXFRAME are written again, and the units come back as
      * they were (receive only if not paused).
@@ -183,7 +189,6 @@ final class VminiDataPath {
         Ndis.acquireSpinLock(receive.receiveLock);
         statistics.resetDevice();
         VminiSendPath.TakenBack takenBack = send.takeBackForResetLocked();
-        statistics.discardedByReset(receive.receivedNotReapedLocked());
         programRingsLocked(receive.takePostedForResetLocked());
         programAddressing.run();
         registers.write32(Registers.ITR, config.interruptThrottleMicros());

@@ -84,6 +84,12 @@ final class VminiReceivePath {
     /** Check for hang, receive side: as for transmit. Guarded by receiveLock. */
     private final VminiRingWatch rxWatch = new VminiRingWatch();
 
+    /**
+     * Guarded by receiveLock: frames the device received (and counted) that this driver dropped
+     * instead of indicating — reaped while paused, or taken out of the ring by a reset. ifInDiscards.
+     */
+    private long rxDiscards;
+
     /** Guarded by receiveLock: NBLs indicated without RESOURCES that the stack has not returned. */
     private int receivesHeld;
     /** Signalled when the last indication in flight returns while receives are paused. */
@@ -165,8 +171,12 @@ final class VminiReceivePath {
             rxPosted--;
             rxWatch.reaped();
             int status = rings.receiveStatus(slot);
-            if (receivePaused || (status & RX_ERRORS) != 0 || (status & ReceiveDescriptor.STATUS_DONE) == 0) {
-                postReceiveLocked(rcb); // an error, or paused: recycle the buffer at once
+            boolean frame = (status & (ReceiveDescriptor.STATUS_DONE | RX_ERRORS)) == ReceiveDescriptor.STATUS_DONE;
+            if (!frame || receivePaused) {
+                if (frame) {
+                    rxDiscards++; // received, then dropped here: the stack never sees it
+                }
+                postReceiveLocked(rcb); // an error (the device counted it), or paused: recycle at once
                 reposted = true;
                 continue;
             }
@@ -290,11 +300,29 @@ final class VminiReceivePath {
     }
 
     /**
-     * Frames the device wrote into posted buffers (DONE, no error) past the reap position: after
-     * CTRL.RESET the device writes no more, so this counts what the reset is about to take away.
-     * Holds receiveLock.
+     * The receive half of the reset, after CTRL.RESET (the device writes no more): counts the frames
+     * the device wrote into posted buffers past the reap position as discarded (the stack never sees
+     * them), takes back the RCBs that were posted, in ring order from the reap position, and starts
+     * the ring again from slot 0 with none posted; the caller posts what this returns
+     * ({@link #postLocked}). The RCBs the stack holds are posted when they come back. Holds
+     * receiveLock.
      */
-    int receivedNotReapedLocked() {
+    Rcb[] takePostedForResetLocked() {
+        rxDiscards += receivedNotReapedLocked();
+        Rcb[] posted = new Rcb[config.receiveRingSize()];
+        for (int i = 0; i < rxSlotRcb.length; i++) {
+            posted[i] = rxSlotRcb[(rxNextToReap + i) & rxMask]; // in ring order, from the reap position
+            rxSlotRcb[(rxNextToReap + i) & rxMask] = null;
+        }
+        rxTail = 0;
+        rxNextToReap = 0;
+        rxPosted = 0;
+        rxWatch.restart();
+        return posted;
+    }
+
+    /** Frames (DONE, no error) in posted buffers past the reap position, in ring order. Holds receiveLock. */
+    private int receivedNotReapedLocked() {
         int frames = 0;
         for (int i = 0; i < rxPosted; i++) {
             int status = rings.receiveStatus((rxNextToReap + i) & rxMask);
@@ -309,22 +337,14 @@ final class VminiReceivePath {
     }
 
     /**
-     * The receive half of the reset, after CTRL.RESET: takes back the RCBs that were posted, in ring
-     * order from the reap position, and starts the ring again from slot 0 with none posted; the
-     * caller posts what this returns ({@link #postLocked}). The RCBs the stack holds are posted when
-     * they come back. Holds receiveLock.
+     * Received frames this driver dropped instead of indicating (reaped while paused, taken by a
+     * reset), since initialize: its part of ifInDiscards. Runs at IRQL &lt;= DISPATCH_LEVEL.
      */
-    Rcb[] takePostedForResetLocked() {
-        Rcb[] posted = new Rcb[config.receiveRingSize()];
-        for (int i = 0; i < rxSlotRcb.length; i++) {
-            posted[i] = rxSlotRcb[(rxNextToReap + i) & rxMask]; // in ring order, from the reap position
-            rxSlotRcb[(rxNextToReap + i) & rxMask] = null;
-        }
-        rxTail = 0;
-        rxNextToReap = 0;
-        rxPosted = 0;
-        rxWatch.restart();
-        return posted;
+    long receiveDiscards() {
+        Ndis.acquireSpinLock(receiveLock);
+        long value = rxDiscards;
+        Ndis.releaseSpinLock(receiveLock);
+        return value;
     }
 
     /** Receives are paused (MiniportPause until MiniportRestart, or the NIC is gone). Holds receiveLock. */

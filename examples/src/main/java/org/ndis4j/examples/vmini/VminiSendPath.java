@@ -156,7 +156,7 @@ final class VminiSendPath {
                 }
             }
             if (reject != null) {
-                txDiscards++;
+                txDiscards += frames(nbl);
                 nbl.setStatus(reject);
                 sendsRefused.append(nbl);
             }
@@ -233,7 +233,7 @@ final class VminiSendPath {
     /**
      * Reaps descriptors up to TX_HEAD (reading it is the barrier that makes write-backs visible);
      * with {@code all}, also the ones the device still owns, whose NBLs complete with
-     * {@code notSent}. Returns the NBLs to complete.
+     * {@code notSent}, each such frame counted once in ifOutDiscards. Returns the NBLs to complete.
      */
     private NetBufferList reapTransmitsLocked(boolean all, NdisStatus notSent) {
         int head = all ? txTail : registers.read32(Registers.TX_HEAD);
@@ -247,6 +247,7 @@ final class VminiSendPath {
             int status = rings.transmitStatus(slot);
             if ((status & TransmitDescriptor.STATUS_DONE) == 0) {
                 nbl.setStatus(notSent); // never sent; the frame was a copy, the NBL can go
+                txDiscards++; // accepted, then dropped (pause, reset, a NIC gone): this one place counts it
             } else if ((status & TX_ERRORS) != 0) {
                 txErrors++;
                 if (nbl.status() == NdisStatus.SUCCESS) {
@@ -268,16 +269,25 @@ final class VminiSendPath {
     }
 
     /**
-     * Empties the wait list: each NBL gets {@code status}, all are counted in ifOutDiscards. Returns
-     * them, to complete once the lock is released. Holds sendLock.
+     * Empties the wait list: each NBL gets {@code status}, each of its frames is counted once in
+     * ifOutDiscards. Returns them, to complete once the lock is released. Holds sendLock.
      */
     private NetBufferList takeWaitingLocked(NdisStatus status) {
-        txDiscards += sendWaitList.count();
         NetBufferList waiting = sendWaitList.takeChain();
         for (NetBufferList nbl = waiting; nbl != null; nbl = nbl.next()) {
             nbl.setStatus(status);
+            txDiscards += frames(nbl);
         }
         return waiting;
+    }
+
+    /** The frames (NET_BUFFERs) of {@code nbl}: ifOutDiscards counts frames, as ifHCOutUcastPkts does. */
+    private static int frames(NetBufferList nbl) {
+        int frames = 0;
+        for (NetBuffer nb = nbl.firstNetBuffer(); nb != null; nb = nb.next()) {
+            frames++;
+        }
+        return frames;
     }
 
     private void countTransmitted(int slot) {
@@ -333,7 +343,8 @@ final class VminiSendPath {
 
     /**
      * The send half of MiniportPause, once sends are refused: completes waiting sends with
-     * NDIS_STATUS_PAUSED and finished ones with their status. Runs at PASSIVE_LEVEL.
+     * NDIS_STATUS_PAUSED and finished ones with their status; every frame not sent is counted once
+     * in ifOutDiscards. Runs at PASSIVE_LEVEL.
      */
     void pause() {
         Ndis.acquireSpinLock(sendLock);
@@ -365,17 +376,12 @@ final class VminiSendPath {
 
     /**
      * The send half of the reset, after CTRL.RESET: every NBL in the transmit ring or the wait list
-     * is taken back (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, counted
-     * in ifOutDiscards) and the ring starts again from slot 0. Holds sendLock; the caller completes
-     * what this returns once it released the locks ({@link #complete}).
+     * is taken back (its status if the device finished it, else NDIS_STATUS_REQUEST_ABORTED, each
+     * frame never sent counted once in ifOutDiscards) and the ring starts again from slot 0. Holds
+     * sendLock; the caller completes what this returns once it released the locks ({@link #complete}).
      */
     TakenBack takeBackForResetLocked() {
         NetBufferList done = reapTransmitsLocked(true, NdisStatus.REQUEST_ABORTED);
-        for (NetBufferList nbl = done; nbl != null; nbl = nbl.next()) {
-            if (nbl.status() == NdisStatus.REQUEST_ABORTED) {
-                txDiscards++; // never sent: lost to the reset
-            }
-        }
         NetBufferList waiting = takeWaitingLocked(NdisStatus.REQUEST_ABORTED);
         txTail = 0;
         txNextToReap = 0;
@@ -392,7 +398,8 @@ final class VminiSendPath {
     /**
      * The NIC is gone (surprise removal) or stopped (shutdown). Runs at PASSIVE_LEVEL. Every send
      * held completes (its status if the device finished it, else NDIS_STATUS_NOT_ACCEPTED) and every
-     * later one at once with NDIS_STATUS_NOT_ACCEPTED. Only ring memory is read, no register.
+     * later one at once with NDIS_STATUS_NOT_ACCEPTED; each frame not sent counts once in
+     * ifOutDiscards. Only ring memory is read, no register.
      */
     void deviceGone() {
         Ndis.acquireSpinLock(sendLock);

@@ -13,8 +13,8 @@ import org.ndis4j.nic.regs.StatisticsCounter;
  * the reset moved each counter in one step: a frame the device counts while the reset happens is
  * in one or the other, never lost (reading the counters before CTRL.RESET would lose what arrived
  * between the read and the reset). The frames a reset takes out of the receive ring before the
- * driver indicated them are counted here too: the device counted them as received, the stack never
- * saw them.
+ * driver indicated them stay in the device's receive counts (the NIC did receive them) and are
+ * counted again by the receive path as the driver's discards ({@link VminiReceivePath#receiveDiscards}).
  *
  * <pre>
  *   reported(counter) = base[counter] + STATS(counter)      reset: CTRL.RESET; base += STATS_AT_RESET
@@ -25,12 +25,11 @@ final class VminiStatistics {
     private static final StatisticsCounter[] COUNTERS = StatisticsCounter.values();
 
     private final RegisterSpace registers;
-    /** Guards base and receivesDiscardedByReset; a read and a reset never interleave. */
+    /** Guards base and resets; a read and a reset never interleave. */
     private final NdisSpinLock lock = Ndis.allocateSpinLock();
     /** What the device's counters held at the resets so far, summed. */
     private final long[] base = new long[COUNTERS.length];
 
-    private long receivesDiscardedByReset;
     private int resets;
 
     VminiStatistics(RegisterSpace registers) {
@@ -69,21 +68,6 @@ final class VminiStatistics {
         }
         resets++;
         Ndis.releaseSpinLock(lock);
-    }
-
-    /** {@code frames} received frames the reset took out of the ring unindicated. Runs at IRQL &lt;= DISPATCH_LEVEL. */
-    void discardedByReset(int frames) {
-        Ndis.acquireSpinLock(lock);
-        receivesDiscardedByReset += frames;
-        Ndis.releaseSpinLock(lock);
-    }
-
-    /** Received frames resets took out of the ring before they were indicated, since initialize. */
-    long receivesDiscardedByReset() {
-        Ndis.acquireSpinLock(lock);
-        long value = receivesDiscardedByReset;
-        Ndis.releaseSpinLock(lock);
-        return value;
     }
 
     /** Device resets MiniportResetEx made since initialize. */
