@@ -5,11 +5,9 @@ import static org.ndis4j.examples.vmini.VminiScenarios.A;
 import static org.ndis4j.examples.vmini.VminiScenarios.B;
 import static org.ndis4j.examples.vmini.VminiScenarios.NORMAL;
 import static org.ndis4j.examples.vmini.VminiScenarios.exchange;
-import static org.ndis4j.examples.vmini.VminiScenarios.frame;
+import static org.ndis4j.examples.vmini.VminiScenarios.framesFromAToB;
 import static org.ndis4j.examples.vmini.VminiScenarios.statistics;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,23 +48,15 @@ class VminiDiscardAccountingTest {
         VminiStation.closeInReverse(a, b);
     }
 
-    private static List<byte[]> frames(int count, int firstSeq) {
-        List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            frames.add(frame(B, A, 100, firstSeq + i));
-        }
-        return frames;
-    }
-
     @Test
     void aPauseCountsEverySendItDroppedOnceInRingOrWaiting() {
-        exchange(a, b, frames(2, 0), 2);
+        exchange(a, b, framesFromAToB(2, 0), 2);
         NdisStatisticsInfo before = statistics(a);
         long completed = a.protocol.sendCompletionCount();
         a.nic.faults().stallTransmit(); // the ring fills and stays full: nothing of what follows is sent
         int inRing = VminiConfiguration.DEFAULTS.transmitRingSize() - 1;
         int sent = inRing + 5;
-        a.protocol.send(frames(sent, 10));
+        a.protocol.send(framesFromAToB(sent, 10));
         assertThat(a.protocol.sendsOutstanding())
                 .as("in the wedged ring or waiting")
                 .isEqualTo(sent);
@@ -87,12 +77,12 @@ class VminiDiscardAccountingTest {
 
     @Test
     void aShutdownCountsTheSendsItDroppedOnce() {
-        exchange(a, b, frames(2, 0), 2);
+        exchange(a, b, framesFromAToB(2, 0), 2);
         VminiAdapter vmini = (VminiAdapter) AdapterView.of(a.adapter).adapterContext();
         long discardsBefore = statistics(a).ifOutDiscards();
         long completed = a.protocol.sendCompletionCount();
         a.nic.faults().stallTransmit();
-        a.protocol.send(frames(3, 10));
+        a.protocol.send(framesFromAToB(3, 10));
         assertThat(a.protocol.sendsOutstanding()).as("in the wedged ring").isEqualTo(3);
 
         a.shutDown(); // MiniportShutdownEx: the sends held complete with NOT_ACCEPTED
@@ -107,12 +97,12 @@ class VminiDiscardAccountingTest {
 
     @Test
     void framesTheDpcReapsWhileReceivesArePausedAreCountedInInDiscardsOnce() {
-        exchange(a, b, frames(2, 0), 2);
+        exchange(a, b, framesFromAToB(2, 0), 2);
         NdisStatisticsInfo before = statistics(b);
         long receivedBefore = b.protocol.receivedCount();
         b.nic.faults().muteInterrupts(); // RX latches in ICR, the line stays low: nobody reaps
         int landed = 5;
-        a.protocol.send(frames(landed, 10));
+        a.protocol.send(framesFromAToB(landed, 10));
         Await.until(
                 "B's NIC received the frames into posted buffers",
                 () -> statistics(b).ifHCInUcastPkts() - before.ifHCInUcastPkts() == landed);

@@ -6,9 +6,9 @@ import static org.ndis4j.examples.vmini.VminiScenarios.B;
 import static org.ndis4j.examples.vmini.VminiScenarios.NORMAL;
 import static org.ndis4j.examples.vmini.VminiScenarios.exchange;
 import static org.ndis4j.examples.vmini.VminiScenarios.frame;
+import static org.ndis4j.examples.vmini.VminiScenarios.framesFromAToB;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,22 +53,14 @@ class VminiRecoveryTest {
         VminiStation.closeInReverse(a, b);
     }
 
-    private static List<byte[]> frames(int count, int firstSeq) {
-        List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            frames.add(frame(B, A, 100, firstSeq + i));
-        }
-        return frames;
-    }
-
     @Test
     void aWedgedTransmitUnitIsFoundByCheckForHangAndVminisResetBringsTrafficBack() {
-        List<byte[]> before = frames(5, 0);
+        List<byte[]> before = framesFromAToB(5, 0);
         exchange(a, b, before, 5);
         assertThat(b.protocol.receivedCount()).isEqualTo(5);
 
         a.nic.faults().stallTransmit(); // the transmit DMA engine hangs
-        List<byte[]> stuck = frames(3, 100);
+        List<byte[]> stuck = framesFromAToB(3, 100);
         long completed = a.protocol.sendCompletionCount();
         a.protocol.send(stuck);
         assertThat(a.protocol.sendsOutstanding()).as("in the wedged ring").isEqualTo(3);
@@ -90,7 +82,7 @@ class VminiRecoveryTest {
                 .extracting(s -> s.indication().statusCode())
                 .containsSubsequence(NdisStatus.RESET_START, NdisStatus.RESET_END);
 
-        List<byte[]> after = frames(5, 200);
+        List<byte[]> after = framesFromAToB(5, 200);
         exchange(a, b, after, 5); // A's filter is back (vmini's reset, then NDIS: AddressingReset); new rings
         List<byte[]> reply = List.of(frame(A, B, 90, 300));
         exchange(b, a, reply, 1); // and A receives again
@@ -103,11 +95,11 @@ class VminiRecoveryTest {
 
     @Test
     void interruptsThatStopComingAreFoundByCheckForHangToo() {
-        exchange(a, b, frames(2, 0), 2);
+        exchange(a, b, framesFromAToB(2, 0), 2);
 
         a.nic.faults().muteInterrupts(); // the device works, its line stays low
         long completed = a.protocol.sendCompletionCount();
-        a.protocol.send(frames(2, 10));
+        a.protocol.send(framesFromAToB(2, 10));
         b.protocol.awaitReceivedCount(4); // the device sent them; A's driver was never told
 
         Await.until(
@@ -118,7 +110,7 @@ class VminiRecoveryTest {
         assertThat(a.protocol.sendCompletions().subList((int) completed, (int) completed + 2))
                 .as("sent by the device: the reset reaps them with their status")
                 .containsOnly(NdisStatus.SUCCESS);
-        exchange(a, b, frames(3, 20), 3);
+        exchange(a, b, framesFromAToB(3, 20), 3);
         assertThat(b.protocol.receivedCount()).isEqualTo(7);
     }
 
@@ -127,7 +119,7 @@ class VminiRecoveryTest {
         int seq = 0;
         for (int period = 0; period < 3; period++) { // traffic in each of three check-for-hang periods
             int checks = AdapterView.of(a.adapter).checkForHangCalls();
-            exchange(a, b, frames(4, seq), 4);
+            exchange(a, b, framesFromAToB(4, seq), 4);
             exchange(b, a, List.of(frame(A, B, 64, seq)), 1);
             seq += 4;
             Await.until(
@@ -142,7 +134,7 @@ class VminiRecoveryTest {
 
     @Test
     void aSystemShutdownReachesVminiWhichStopsTheNicAndLeavesNothingOutstanding() {
-        exchange(a, b, frames(5, 0), 5);
+        exchange(a, b, framesFromAToB(5, 0), 5);
         exchange(b, a, List.of(frame(A, B, 64, 50)), 1);
 
         a.shutDown();
@@ -174,7 +166,7 @@ class VminiRecoveryTest {
 
     @Test
     void aNicPulledFromItsSlotIsSurpriseRemovedAndVminiStopsTouchingIt() {
-        exchange(a, b, frames(5, 0), 5);
+        exchange(a, b, framesFromAToB(5, 0), 5);
         PnpManager pnp = PnpManager.of(a.kernel);
         // The send completions came from A's DPC, which unmasks the NIC (IMS) after them: a pull in
         // between is a write no driver can avoid (NDIS has not told it yet). Pull once it is done.
@@ -211,7 +203,7 @@ class VminiRecoveryTest {
     /** The twin of the surprise removal: the NIC stays, and halt stops and resets it through its registers. */
     @Test
     void anOrdinaryRemovalWritesTheRegistersHaltNeeds() {
-        exchange(a, b, frames(2, 0), 2);
+        exchange(a, b, framesFromAToB(2, 0), 2);
 
         a.removeDevice(); // checks that every byte of shared memory came back
 

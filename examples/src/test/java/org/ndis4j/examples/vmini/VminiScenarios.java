@@ -77,6 +77,15 @@ abstract class VminiScenarios {
         }
     }
 
+    /** {@code count} 100-byte test frames from A to B, numbered from {@code firstSeq}. */
+    static List<byte[]> framesFromAToB(int count, int firstSeq) {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            frames.add(frame(B, A, 100, firstSeq + i));
+        }
+        return frames;
+    }
+
     /** A test frame of {@code length} bytes from {@code source} to {@code destination}, numbered {@code seq}. */
     static byte[] frame(MacAddress destination, MacAddress source, int length, int seq) {
         return FrameBuilder.ethernet(destination.value(), source.value()).testPattern(length, seq);
