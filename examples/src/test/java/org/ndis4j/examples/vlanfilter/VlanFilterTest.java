@@ -32,6 +32,7 @@ import org.ndis4j.testing.Await;
 import org.ndis4j.testing.Frame;
 import org.ndis4j.testing.FrameBuilder;
 import org.ndis4j.testing.KernelExtension;
+import org.ndis4j.verifier.FaultInjection;
 import org.ndis4j.wire.InMemoryWire;
 import org.ndis4j.wire.WirePeer;
 
@@ -226,9 +227,9 @@ class VlanFilterTest {
     }
 
     @Test
-    void pauseAndRestartStopAndResumeTheModule(Kernel kernel) {
+    void pauseAndRestartStopAndResumeTheModule() {
         introducePeer(FrameBuilder.ethernet(Addresses.BROADCAST_MAC, PEER));
-        PnpManager pnp = PnpManager.of(kernel);
+        PnpManager pnp = PnpManager.of(host.kernel()); // the host's machine (a Kernel parameter boots another)
         pnp.pause(host.adapter());
         assertThat(module.state()).isEqualTo(FilterModuleState.Paused);
         assertThat(pnp.restart(host.adapter())).isEqualTo(NdisStatus.SUCCESS);
@@ -237,5 +238,38 @@ class VlanFilterTest {
         peer.send(FrameBuilder.ethernet(NIC, PEER).ipv4(PEER_IP, NIC_IP).icmpEchoRequest(1, 7, new byte[8]));
         assertThat(peer.awaitFrame("the echo reply", Frame::isIcmp).icmp().sequence())
                 .isEqualTo(7);
+    }
+
+    /**
+     * The receive path when NdisAllocateNetBufferList returns NULL (as the WDK allows) for the
+     * untagged copy the filter indicates up: the tagged frame goes back to the miniport, counted as a
+     * resource drop, nothing reaches ipstack, and the next frame of the VLAN goes through. (The send
+     * path's copy fails the same way, in the same helper shape; it is not reached here because
+     * ipstack's own NBL allocation comes first on that path, and a failure injected there stops in
+     * ipstack.)
+     */
+    @Test
+    void aTaggedFrameWithNoNblForItsCopyIsDroppedAndCountedAndTheNextOneGoesUp() {
+        int vlan = 100;
+        assertThat(setPolicy(new VlanPolicy(vlan, 0, new int[0]))).isEqualTo(NdisStatus.SUCCESS);
+        long arpBefore = host.ip().statistics().get(IpCounter.ARP_RECEIVED);
+        FaultInjection.of(host.kernel()).failNext(FaultInjection.Allocation.NET_BUFFER_LIST, 1);
+
+        peer.send(
+                FrameBuilder.ethernet(Addresses.BROADCAST_MAC, PEER).vlan(vlan).arpRequest(PEER_IP, NIC_IP));
+        Await.until("the resource drop", () -> statistics().resourceDrops() == 1);
+        assertThat(host.ip().statistics().get(IpCounter.ARP_RECEIVED))
+                .as("the dropped request never reached ipstack")
+                .isEqualTo(arpBefore);
+
+        peer.send(
+                FrameBuilder.ethernet(Addresses.BROADCAST_MAC, PEER).vlan(vlan).arpRequest(PEER_IP, NIC_IP));
+        Frame reply = peer.awaitFrame(
+                "the tagged ARP reply", f -> f.isArp() && f.arp().isReply());
+        assertThat(reply.vlan().id()).isEqualTo(vlan);
+        VlanFilterStatistics s = statistics();
+        assertThat(s.resourceDrops()).isEqualTo(1);
+        assertThat(s.tagsStripped()).isEqualTo(1);
+        assertThat(host.ip().statistics().get(IpCounter.ARP_RECEIVED)).isEqualTo(arpBefore + 1);
     }
 }
